@@ -23,3 +23,7 @@ class NotFound(StoryscopeError):
 
 class MissingDependency(StoryscopeError):
     """An optional dependency or model package is not installed."""
+
+
+class SettingError(StoryscopeError, ValueError):
+    """A setting has a value it cannot take."""

@@ -1,0 +1,17 @@
+"""Streaming clustering of articles into stories, with syndication detection."""
+
+from __future__ import annotations
+
+from .settings import SETTINGS, ClusterSettings, ClusterSettingsError
+from .stream import Assignment, StreamClusterer
+from .vectors import TermStats, cosine
+
+__all__ = [
+    "SETTINGS",
+    "Assignment",
+    "ClusterSettings",
+    "ClusterSettingsError",
+    "StreamClusterer",
+    "TermStats",
+    "cosine",
+]

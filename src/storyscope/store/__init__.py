@@ -1,0 +1,5 @@
+"""The embedded SQLite store (see sqlite.py)."""
+
+from .sqlite import Store
+
+__all__ = ["Store"]

@@ -1,0 +1,94 @@
+"""Benchmark: the same-event score of article pairs against human judgements.
+
+    .venv/bin/python benchmarks/pairs.py --data ../shared/data/semeval2022-task8/training_set.csv
+
+SemEval-2022 Task 8 pairs, English only (lang1 == lang2 == "en"). ``Overall`` is
+1 (very similar: same event) ... 4 (very dissimilar). The score is the cosine
+of the clusterer's TF-IDF vectors, with document frequencies taken from all the
+English texts of the file (no labels are used for that). Because similar means
+a low ``Overall``, a good score has a strongly negative Pearson r.
+
+Also prints how well the score separates "same event" (Overall <= 2) from the
+rest at the clusterer's threshold, and the threshold that separates best.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from storyscope.cluster import ClusterSettings, TermStats, cosine  # noqa: E402
+from storyscope.features import compute  # noqa: E402
+from storyscope.model import Article  # noqa: E402
+
+
+def split_title(text: str) -> tuple[str | None, str]:
+    """The SemEval texts start with the title, separated by a newline or a double space."""
+    text = text.strip()
+    for sep in ("\n", "  "):
+        head, _, rest = text.partition(sep)
+        if rest and len(head) < 250:
+            return head.strip(), rest.strip()
+    return None, text
+
+
+def pearson(xs: list[float], ys: list[float]) -> float:
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    return sxy / (sxx * syy) ** 0.5
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", required=True, type=Path)
+    ap.add_argument("--lang", default="en")
+    args = ap.parse_args(argv)
+
+    csv.field_size_limit(10**8)
+    with args.data.open(encoding="utf-8", newline="") as fh:
+        pairs = [r for r in csv.DictReader(fh) if r["lang1"] == args.lang and r["lang2"] == args.lang]
+    t0 = time.perf_counter()
+    feats = []
+    for r in pairs:
+        two = []
+        for key in ("text1", "text2"):
+            title, body = split_title(r[key])
+            two.append(compute(Article(id=r["pair_id"] + key, text=body, title=title)))
+        feats.append(two)
+    elapsed = time.perf_counter() - t0
+    stats = TermStats()
+    for fa, fb in feats:
+        stats.add(fa)
+        stats.add(fb)
+    scores = [cosine(stats.vector(fa), stats.vector(fb)) for fa, fb in feats]
+    overall = [float(r["Overall"]) for r in pairs]
+    r = pearson(scores, overall)
+    print(f"{len(pairs)} {args.lang} pairs; features {2 * len(pairs) / elapsed:,.0f} art/s")
+    print(f"Pearson r(score, Overall) = {r:+.3f}   (|r| = {abs(r):.3f}; negative is right: 1 = same)")
+
+    same = [o <= 2.0 for o in overall]
+    th = ClusterSettings().threshold
+
+    def accuracy(t: float) -> float:
+        return sum((s >= t) == y for s, y in zip(scores, same)) / len(scores)
+
+    best_t = max((i / 100 for i in range(1, 80)), key=accuracy)
+    print(f"same event = Overall <= 2: {sum(same)} of {len(same)} pairs")
+    print(f"accuracy at clusterer threshold {th}: {accuracy(th):.3f}; best threshold {best_t:.2f}: {accuracy(best_t):.3f}")
+    for lo, hi in ((1, 1.5), (1.5, 2.5), (2.5, 3.5), (3.5, 4.01)):
+        sel = [s for s, o in zip(scores, overall) if lo <= o < hi]
+        if sel:
+            print(f"  Overall in [{lo}, {hi}): n={len(sel):3d} mean score {statistics.mean(sel):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,331 @@
+"""Command line: arguments -> Config -> one library call -> output and exit code.
+
+Exit codes: 0 ok, 1 bad input or user error (one-line message, no traceback;
+for ``ingest``, some item was rejected), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+from .config import SETTINGS, Config, build_config
+from .errors import StoryscopeError
+from .model import ItemStatus
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+# -- progress -----------------------------------------------------------------------------------
+class Progress:
+    """Count, rate and rejects on a terminal's stderr; silent when stderr is piped."""
+
+    def __init__(self, label: str, stream=sys.stderr, every: float = 0.5):
+        self.label, self.stream, self.every = label, stream, every
+        self.live = stream.isatty()
+        self.start = self.last = time.monotonic()
+        self.counts: dict[str, int] = {}
+
+    def update(self, status: str) -> None:
+        self.counts[status] = self.counts.get(status, 0) + 1
+        now = time.monotonic()
+        if self.live and now - self.last >= self.every:
+            self.last = now
+            self.stream.write("\r" + self.line() + " ")
+            self.stream.flush()
+
+    def line(self) -> str:
+        n = sum(self.counts.values())
+        rate = n / max(time.monotonic() - self.start, 1e-9)
+        parts = ", ".join(f"{v} {k}" for k, v in sorted(self.counts.items()))
+        return f"{self.label}: {n} items ({parts}), {rate:.1f}/s"
+
+    def done(self) -> None:
+        if self.live:
+            self.stream.write("\r")
+        self.stream.write(self.line() + "\n")
+
+
+# -- commands -----------------------------------------------------------------------------------
+def _store(config: Config):
+    from .store import Store
+
+    return Store(config.db)
+
+
+def _report(statuses: Iterable[ItemStatus], label: str) -> int:
+    progress = Progress(label)
+    rejected = 0
+    for status in statuses:
+        progress.update(status.status)
+        if status.status == "rejected":
+            rejected += 1
+            print(f"rejected {status.item}: {status.reason}", file=sys.stderr)
+    progress.done()
+    return EXIT_ERROR if rejected else EXIT_OK
+
+
+def cmd_ingest(args, config: Config) -> int:
+    from .run.ingest import ingest_paths
+
+    with _store(config) as store:
+        return _report(ingest_paths(store, args.paths, config), "ingest")
+
+
+def _story_json(story, independent: int) -> dict:
+    return {
+        "id": story.id, "title": story.title, "article_ids": list(story.article_ids),
+        "outlets": list(story.outlets), "first_published": story.first_published,
+        "last_published": story.last_published, "independent_sources": independent,
+    }
+
+
+def cmd_stories(args, config: Config) -> int:
+    from .run.stories import iter_stories
+
+    with _store(config) as store:
+        stories = [_story_json(s, n) for s, n in iter_stories(store)]
+    if args.format == "json":
+        print(json.dumps(stories, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{'story':10} {'articles':>8} {'sources':>7}  {'first':10}  title")
+    for s in stories:
+        print(f"{s['id']:10} {len(s['article_ids']):>8} {s['independent_sources']:>7}  "
+              f"{s['first_published'] or '-':10}  {s['title'][:90]}")
+    return EXIT_OK
+
+
+def cmd_brief(args, config: Config) -> int:
+    from .render import RENDERERS
+    from .run.stories import story_brief
+
+    with _store(config) as store:
+        brief = story_brief(store, config, args.story_id)
+    sys.stdout.write(RENDERERS[args.format](brief))
+    return EXIT_OK
+
+
+def cmd_articles(args, config: Config) -> int:
+    with _store(config) as store:
+        for a in store.iter_articles():
+            if args.format == "jsonl":
+                print(json.dumps({k: getattr(a, k) for k in (
+                    "id", "title", "published", "author", "outlet", "url", "language", "text")},
+                    ensure_ascii=False))
+            else:
+                print(f"{a.id[:30]:30} {a.published or '-':10} {(a.outlet or '-')[:24]:24} {(a.title or '')[:70]}")
+    return EXIT_OK
+
+
+def cmd_enrich(args, config: Config) -> int:
+    from .run.enrich import enrich_missing
+
+    progress = Progress("enrich")
+    with _store(config) as store:
+        for _ in enrich_missing(store, config):
+            progress.update("enriched")
+    progress.done()
+    return EXIT_OK
+
+
+def cmd_cluster(args, config: Config) -> int:
+    from .run.ingest import recluster
+
+    if not args.recluster:
+        print("nothing to do: articles join stories as they are ingested; "
+              "use --recluster to rebuild every story from scratch", file=sys.stderr)
+        return EXIT_OK
+    with _store(config) as store:
+        n = recluster(store, config)
+    print(f"reclustered {n} articles", file=sys.stderr)
+    return EXIT_OK
+
+
+def _single_articles(path: str, config: Config) -> Iterator:
+    """The extracted article(s) of one input file; a rejected item raises InputError."""
+    from .errors import InputError
+    from .extract import extract
+    from .ingest import Rejected, iter_inputs
+
+    for item in iter_inputs([path], config.max_bytes):
+        if isinstance(item, Rejected):
+            raise InputError(f"{item.item}: {item.reason}")
+        yield extract(item)
+
+
+def cmd_extract(args, config: Config) -> int:
+    for a in _single_articles(args.file, config):
+        if args.format == "text":
+            print(a.text)
+        else:
+            print(json.dumps({k: getattr(a, k) for k in (
+                "title", "published", "author", "outlet", "url", "language", "text")},
+                ensure_ascii=False, indent=None if args.file.endswith((".jsonl", ".jsonl.gz")) else 2))
+    return EXIT_OK
+
+
+def _jsonl_records(path: str) -> Iterator[tuple[str, str, str | None, str | None]]:
+    """(id, text, published, error) for each line of a batch file."""
+    from .ingest.meta import normalise_published
+
+    with open(path, "rb") as f:
+        for lineno, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line.decode("utf-8"))
+                text = rec["text"]
+                if not isinstance(text, str):
+                    raise TypeError("'text' must be a string")
+                published = normalise_published(rec["published"]) if rec.get("published") else None
+                yield str(rec.get("id", lineno)), text, published, None
+            except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError,
+                    StoryscopeError) as exc:
+                yield str(lineno), "", None, f"line {lineno}: {exc}"
+
+
+def _nlp_command(args, config: Config, key: str, analyse) -> int:
+    """Shared body of `quotes` and `dates`: one file, or a JSONL batch with one output line each."""
+    batch = args.file.endswith(".jsonl")
+    fmt = args.format or ("jsonl" if batch else "json")
+    if batch:
+        status = EXIT_OK
+        for rid, text, published, error in _jsonl_records(args.file):
+            if error:
+                print(f"rejected {args.file}:{error}", file=sys.stderr)
+                status = EXIT_ERROR
+                continue
+            print(json.dumps({"id": rid, key: analyse(text, published or args.published)}, ensure_ascii=False))
+        return status
+    for article in _single_articles(args.file, config):
+        found = analyse(article.text, args.published or article.published)
+        print(json.dumps(found, ensure_ascii=False, indent=2 if fmt == "json" else None))
+    return EXIT_OK
+
+
+def _quotes(text: str, published: str | None) -> list[dict]:
+    from .enrich.entities import find_entities
+    from .enrich.nlp import load_nlp
+    from .enrich.quotes import find_quotes
+
+    doc = load_nlp()(text)
+    return [{k: q[k] for k in ("speaker", "text", "kind", "start", "end", "cue")}
+            for q in map(asdict, find_quotes(doc, find_entities(doc)))]
+
+
+def _dates(text: str, published: str | None) -> list[dict]:
+    from .enrich.dates import find_dates
+
+    return [asdict(d) for d in find_dates(text, published)]
+
+
+def cmd_quotes(args, config: Config) -> int:
+    return _nlp_command(args, config, "quotes", _quotes)
+
+
+def cmd_dates(args, config: Config) -> int:
+    return _nlp_command(args, config, "dates", _dates)
+
+
+def sample_dir() -> Path:
+    """The bundled sample articles (inside the installed package)."""
+    return Path(str(resources.files("storyscope") / "samples"))
+
+
+def cmd_demo(args, config: Config) -> int:
+    from .render import RENDERERS
+    from .run.ingest import ingest_paths
+    from .run.stories import iter_stories, story_brief
+    from .store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or str(Path(tmp) / "demo.db")
+        config = build_config(db=db)
+        print(f"storyscope demo: ingesting the bundled samples from {sample_dir()} into {db}", file=sys.stderr)
+        with Store(db) as store:
+            status = _report(ingest_paths(store, [sample_dir()], config), "ingest")
+            stories = list(iter_stories(store))
+            print(f"{len(stories)} stories from {store.count_articles()} articles", file=sys.stderr)
+            for story, _ in stories:
+                sys.stdout.write(RENDERERS[args.format](story_brief(store, config, story.id)))
+                print()
+    return status
+
+
+def cmd_settings(args, config: Config) -> int:
+    for s in SETTINGS:
+        print(f"{s.name:20} {getattr(config, s.name)!s:16} {s.help}")
+    return EXIT_OK
+
+
+# -- parser -------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "store file (default: $STORYSCOPE_DB or ./storyscope.db)"
+    parser = argparse.ArgumentParser(
+        prog="storyscope",
+        description="Group news articles that report the same event into stories; write a cross-source brief for each.",
+    )
+    parser.add_argument("--version", action="version", version=f"storyscope {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func, help: str, db: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        if db:
+            p.add_argument("--db", help=db_help)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("ingest", cmd_ingest, "store articles from files and folders (.txt, .html, .htm, .jsonl, optionally .gz) and assign each to a story")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = add("stories", cmd_stories, "list the stories in the store")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p = add("brief", cmd_brief, "print the cross-source brief of one story")
+    p.add_argument("story_id", metavar="STORY_ID")
+    p.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
+    p = add("articles", cmd_articles, "list every stored article")
+    p.add_argument("--format", choices=("table", "jsonl"), default="table")
+    add("enrich", cmd_enrich, "run the deep NLP stage on every article that lacks it (briefs do this on demand)")
+    p = add("cluster", cmd_cluster, "maintain story assignments")
+    p.add_argument("--recluster", action="store_true", help="rebuild every story from scratch")
+    p = add("extract", cmd_extract, "print the extracted article(s) of one input file", db=False)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=("json", "text"), default="json")
+    for name, func, what in (("quotes", cmd_quotes, "quotes and their speakers"),
+                             ("dates", cmd_dates, "time expressions normalised against the publication date")):
+        p = add(name, func, f"print the {what} of one article file, or of each record of a .jsonl batch "
+                            "({id, text, published}: one output line per record)", db=False)
+        p.add_argument("file", metavar="FILE")
+        p.add_argument("--published", help="publication date YYYY-MM-DD to resolve relative dates against")
+        p.add_argument("--format", choices=("json", "jsonl"), default=None,
+                       help="json for one file (default), jsonl for a .jsonl batch (default)")
+    p = add("demo", cmd_demo, "ingest the bundled sample articles and print the brief of every story")
+    p.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
+    add("settings", cmd_settings, "list the settings, their values and what they do")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = build_config(db=getattr(args, "db", None))
+        return args.func(args, config)
+    except StoryscopeError as exc:
+        print(f"storyscope: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:  # `storyscope articles | head`
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("storyscope: interrupted; what was stored is kept, run again to go on", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""Streaming assignment of articles to stories: one pass, no re-clustering."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass
+
+from ..features import Features
+from .settings import ClusterSettings, ClusterSettingsError
+from .syndication import NearDuplicateIndex
+from .vectors import TermStats
+
+_MAX_STORY_NAMES = 200
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where one article went and why."""
+
+    story_id: str
+    score: float  # similarity to the story it joined (or to the best one it did not join)
+    is_new: bool
+    syndicated_of: str | None  # the earlier article this one is a near-identical copy of
+    reason: str
+
+
+class _Story:
+    __slots__ = ("id", "centroid", "norm_sq", "size", "first_day", "last_day", "names")
+
+    def __init__(self, story_id: str) -> None:
+        self.id = story_id
+        self.centroid: dict[int, float] = {}  # sum of member unit vectors
+        self.norm_sq = 0.0
+        self.size = 0
+        self.first_day: int | None = None
+        self.last_day: int | None = None
+        self.names: set[str] = set()
+
+
+def _day(published: str | None) -> int | None:
+    """Day number of an ISO date or datetime; None when absent or unreadable."""
+    if not published:
+        return None
+    try:
+        return _dt.date.fromisoformat(published.strip()[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+class StreamClusterer:
+    """Assign each incoming article to a story, or start a new one.
+
+    Per article (``add``):
+
+    1. near-identical copy? MinHash LSH over all articles seen; a copy joins the
+       story of its original and records ``syndicated_of``;
+    2. TF-IDF vector under the stream's document frequencies so far;
+    3. candidate stories from an inverted index on the article's heaviest terms
+       (specific words, names, numbers), skipping terms common to many stories,
+       and skipping stories outside the time window when both sides have dates;
+    4. score = cosine between the article and each candidate's centroid;
+    5. join the best story if the score reaches ``threshold``, else a new story;
+    6. update the story centroid, the index and the statistics.
+
+    Story ids are ``"s"`` + six digits in order of creation, stable across
+    ``restore``: a restored clusterer continues numbering after the largest id.
+    """
+
+    def __init__(self, settings: ClusterSettings | None = None, **overrides: object) -> None:
+        if settings is not None and not isinstance(settings, ClusterSettings):
+            raise ClusterSettingsError(
+                f"settings must be a ClusterSettings, got {type(settings).__name__}; "
+                "or pass single settings as keyword arguments, e.g. StreamClusterer(threshold=0.3)"
+            )
+        base = settings or ClusterSettings()
+        if overrides:
+            known = set(base.__dataclass_fields__)
+            unknown = sorted(set(overrides) - known)
+            if unknown:
+                raise ClusterSettingsError(f"unknown setting(s) {unknown}; known: {sorted(known)}")
+            base = ClusterSettings(**{**base.__dict__, **overrides})  # type: ignore[arg-type]
+        self.settings = base
+        self.stats = TermStats()
+        self._stories: dict[str, _Story] = {}
+        self._postings: dict[int, list[str]] = {}
+        self._article_story: dict[str, str] = {}
+        self._syndicated_root: dict[str, str] = {}
+        self._dups = NearDuplicateIndex(threshold=base.syndication_threshold)
+        self._next = 1
+
+    # -- public API ---------------------------------------------------------
+
+    def __len__(self) -> int:
+        """Number of stories."""
+        return len(self._stories)
+
+    def story_of(self, article_id: str) -> str | None:
+        return self._article_story.get(article_id)
+
+    def story_sizes(self) -> dict[str, int]:
+        return {sid: s.size for sid, s in self._stories.items()}
+
+    def add(self, article_id: str, features: Features, published: str | None = None) -> Assignment:
+        """Assign one article (see the class docstring for the steps)."""
+        if article_id in self._article_story:
+            sid = self._article_story[article_id]
+            return Assignment(sid, 1.0, False, None, "article already assigned; nothing changed")
+        day = _day(published)
+        # 1. near-identical copy of an earlier article
+        dup = self._dups.query(features.minhash)
+        self.stats.add(features)
+        vec = self.stats.vector(features)
+        if dup is not None:
+            original, jac = dup
+            root = self._syndicated_root.get(original, original)
+            story = self._stories[self._article_story[original]]
+            self._syndicated_root[article_id] = root
+            self._join(story, article_id, vec, features, day)
+            self._dups.insert(article_id, features.minhash)
+            return Assignment(
+                story.id, round(jac, 4), False, root,
+                f"near-identical copy of {root} (shingle Jaccard ~{jac:.2f}) -> {story.id}",
+            )
+        if not vec:
+            story = self._new_story()
+            self._join(story, article_id, vec, features, day)
+            return Assignment(story.id, 0.0, True, None, "no content words: new story of its own")
+        # 2-4. candidates and scores
+        best, best_score = self._best_story(vec, day)
+        # 5. decide
+        if best is not None and best_score >= self.settings.threshold:
+            shared = [n for n in features.names if n in best.names][:5]
+            self._join(best, article_id, vec, features, day)
+            self._dups.insert(article_id, features.minhash)
+            return Assignment(
+                best.id, round(best_score, 4), False, None,
+                f"score {best_score:.3f} >= {self.settings.threshold} with {best.id}"
+                + (f"; shared: {', '.join(shared)}" if shared else ""),
+            )
+        story = self._new_story()
+        self._join(story, article_id, vec, features, day)
+        self._dups.insert(article_id, features.minhash)
+        if best is None:
+            why = "no candidate story shares its specific terms"
+        else:
+            why = f"best candidate {best.id} scored {best_score:.3f} < {self.settings.threshold}"
+        return Assignment(story.id, round(max(best_score, 0.0), 4), True, None, f"new story: {why}")
+
+    def restore(
+        self,
+        article_id: str,
+        story_id: str,
+        features: Features,
+        published: str | None = None,
+        syndicated_of: str | None = None,
+    ) -> None:
+        """Put back a stored assignment without scoring (rebuild after a restart).
+
+        Call in the original arrival order for identical statistics; any order
+        gives a working index.
+        """
+        if not story_id:
+            raise ClusterSettingsError(f"restore({article_id!r}): story_id must be a non-empty string")
+        if article_id in self._article_story:
+            return
+        self.stats.add(features)
+        vec = self.stats.vector(features)
+        story = self._stories.get(story_id)
+        if story is None:
+            story = _Story(story_id)
+            self._stories[story_id] = story
+            if story_id.startswith("s") and story_id[1:].isdigit():
+                self._next = max(self._next, int(story_id[1:]) + 1)
+        if syndicated_of:
+            self._syndicated_root[article_id] = self._syndicated_root.get(syndicated_of, syndicated_of)
+        self._join(story, article_id, vec, features, _day(published))
+        self._dups.insert(article_id, features.minhash)
+
+    # -- internals ----------------------------------------------------------
+
+    def _new_story(self) -> _Story:
+        while True:
+            sid = f"s{self._next:06d}"
+            self._next += 1
+            if sid not in self._stories:
+                break
+        story = _Story(sid)
+        self._stories[sid] = story
+        return story
+
+    def _best_story(self, vec: dict[int, float], day: int | None) -> tuple[_Story | None, float]:
+        s = self.settings
+        # 3. candidates: stories sharing the article's heaviest terms
+        probes = sorted(vec.items(), key=lambda kv: kv[1], reverse=True)[: s.probe_terms]
+        votes: dict[str, float] = {}
+        for tid, w in probes:
+            posting = self._postings.get(tid)
+            if not posting or len(posting) > s.max_postings:
+                continue
+            for sid in posting:
+                votes[sid] = votes.get(sid, 0.0) + w
+        if not votes:
+            return None, 0.0
+        ranked = sorted(votes, key=votes.__getitem__, reverse=True)[: s.max_candidates]
+        # 4. exact scores
+        best: _Story | None = None
+        best_score = -1.0
+        for sid in ranked:
+            story = self._stories[sid]
+            if day is not None and story.last_day is not None:
+                gap = max(story.first_day - day, day - story.last_day, 0)  # type: ignore[operator]
+                if gap > s.window_days:
+                    continue
+            score = self._score(vec, story)
+            if score > best_score:
+                best, best_score = story, score
+        return best, best_score
+
+    def _score(self, vec: dict[int, float], story: _Story) -> float:
+        if story.norm_sq <= 0.0:
+            return 0.0
+        get = story.centroid.get
+        num = sum(v * get(t, 0.0) for t, v in vec.items())
+        return num / math.sqrt(story.norm_sq)
+
+    def _join(self, story: _Story, article_id: str, vec: dict[int, float], features: Features, day: int | None) -> None:
+        # 6. centroid, norm, postings, dates, names
+        c = story.centroid
+        cross = 0.0
+        postings = self._postings
+        for tid, v in vec.items():
+            old = c.get(tid)
+            if old is None:
+                c[tid] = v
+                postings.setdefault(tid, []).append(story.id)
+            else:
+                cross += old * v
+                c[tid] = old + v
+        story.norm_sq += 2.0 * cross + sum(v * v for v in vec.values())
+        story.size += 1
+        if day is not None:
+            story.first_day = day if story.first_day is None else min(story.first_day, day)
+            story.last_day = day if story.last_day is None else max(story.last_day, day)
+        if len(story.names) < _MAX_STORY_NAMES:
+            story.names.update(features.names[:20])
+        self._article_story[article_id] = story.id

@@ -1,0 +1,159 @@
+"""Lexical tools of the compare stage: words, light stems, numbers, IDF-weighted vectors.
+
+No spaCy here: the brief is built from stored records only, so these work on plain
+strings and must stay cheap (a 50-article story in well under a second).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019\-]*|\d[\d,]*(?:\.\d+)?")
+
+# Function words plus the reporting verbs every news sentence carries; IDF would
+# down-weight them anyway, but dropping them keeps short units from matching on "said".
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be been before being
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers herself him himself his how i if in into is it its itself
+    just me more most my myself no nor not now of off on once only or other our ours ourselves out
+    over own same she should so some such than that the their theirs them themselves then there
+    these they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your yours yourself yourselves said say says saying
+    told tell tells according also would could may might must shall one its it's there's
+    mr mrs ms dr u.s us""".split()
+)
+
+SMALL_NUMBERS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100,
+}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "m": 1e6, "bn": 1e9}
+_NUM_RE = re.compile(
+    r"(?P<cur>[$\u00a3\u20ac]|\be)?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
+    r"(?P<scale>thousand|million|billion|bn|m\b)?"
+    r"(?:\s+(?P<noun>[A-Za-z][A-Za-z\-]+))?(?:\s+(?P<noun2>[A-Za-z][A-Za-z\-]+))?",
+)
+_SPELLED_RE = re.compile(
+    r"\b(?P<num>" + "|".join(SMALL_NUMBERS) + r")\s+(?P<noun>[A-Za-z][A-Za-z\-]+)"
+    r"(?:\s+(?P<noun2>[A-Za-z][A-Za-z\-]+))?",
+    re.IGNORECASE,
+)
+_NOT_QUANTITY = frozenset({"gmt", "am", "pm", "percent", "p.m", "a.m", "years", "year", "days"})
+_FILLERS = frozenset({"more", "than", "about", "some", "nearly", "almost", "of", "the"})
+
+
+def words(text: str) -> list[str]:
+    """Lowercased word and number tokens."""
+    return [w.lower().replace("\u2019", "'") for w in WORD_RE.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: enough to meet "attacks"/"attacked", "closing"/"close"."""
+    w = word.lower().replace("\u2019", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.strip("'-")
+    if len(w) <= 3 or w[0].isdigit():
+        return w
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("ly", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    else:
+        if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "ls":
+        w = w[:-1]  # "stopped" -> "stopp" -> "stop"
+    return w
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the content words of ``text`` (stopwords and one-letter tokens dropped)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
+
+
+def numbers(text: str) -> list[tuple[float, str]]:
+    """Quantities as (value, key): "23 pirates" -> (23, "pirat"), "$ 100 million" -> (1e8, "$").
+
+    The key is the counted noun's stem, or the currency for money. Bare years and
+    clock times are dropped: they are dates, not quantities.
+    """
+    found: list[tuple[float, str]] = []
+    for m in _NUM_RE.finditer(text):
+        raw = m.group("num").replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        scale = m.group("scale")
+        if scale:
+            value *= SCALES[scale.lower()]
+        cur = m.group("cur")
+        if cur:
+            found.append((value, "$" if cur in ("$", "e") else cur))
+            continue
+        noun = (m.group("noun") or "").lower()
+        if noun in _FILLERS:
+            noun = (m.group("noun2") or "").lower()
+        if not noun or noun in _NOT_QUANTITY or noun in STOPWORDS:
+            continue
+        if 1900 <= value <= 2100 and not scale:
+            continue
+        found.append((value, stem(noun)))
+    for m in _SPELLED_RE.finditer(text):
+        noun = m.group("noun").lower()
+        if noun in _FILLERS:
+            noun = (m.group("noun2") or "").lower()
+        if noun and noun not in STOPWORDS and noun not in _NOT_QUANTITY:
+            found.append((float(SMALL_NUMBERS[m.group("num").lower()]), stem(noun)))
+    return found
+
+
+class Vectorizer:
+    """IDF-weighted, L2-normalised bags of stems, entity and number tokens over one story.
+
+    IDF is computed over the story's own units, so words every outlet uses for the
+    event ("consulate", "Basra") weigh less than the details that tell facts apart.
+    """
+
+    def __init__(self, docs: Sequence[Iterable[str]]):
+        token_lists = [list(d) for d in docs]
+        df: Counter[str] = Counter()
+        for toks in token_lists:
+            df.update(set(toks))
+        self.vocab = {t: i for i, t in enumerate(sorted(df))}
+        n = max(len(token_lists), 1)
+        self.idf = np.ones(len(self.vocab), dtype=np.float32)
+        for t, i in self.vocab.items():
+            self.idf[i] = math.log((n + 1) / (df[t] + 1)) + 1.0
+        self.matrix = self.transform(token_lists)
+
+    def transform(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
+        mat = np.zeros((len(token_lists), max(len(self.vocab), 1)), dtype=np.float32)
+        for row, toks in enumerate(token_lists):
+            for t, c in Counter(toks).items():
+                col = self.vocab.get(t)
+                if col is not None:
+                    # entity and number tokens count double: a shared name or figure is
+                    # stronger evidence of the same fact than a shared common word
+                    boost = 2.0 if t[:4] in ("ent:", "num:") else 1.0
+                    mat[row, col] = boost * (1.0 + math.log(c)) * self.idf[col]
+        norms = np.linalg.norm(mat, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return mat / norms
+
+    def similarity(self) -> np.ndarray:
+        return self.matrix @ self.matrix.T
+
+    def weight(self, token: str) -> float:
+        col = self.vocab.get(token)
+        return float(self.idf[col]) if col is not None else 0.0

@@ -1,0 +1,58 @@
+"""One Config, built in one place (the CLI), from one table of settings.
+
+The table is what ``storyscope settings``, the docs and the tests read, so a
+setting cannot exist without a default and a line of help.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+from .errors import SettingError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "storyscope.db", "SQLite store file (the STORYSCOPE_DB environment variable or --db override it)"),
+    Setting("max_bytes", 20_000_000, "largest input item (file, JSONL line) accepted, in bytes; larger ones are rejected"),
+    Setting("enrich_batch", 16, "articles per spaCy batch in the enrich stage"),
+    Setting("story_window_days", 7, "a story not updated for this many days (by publication date) takes no new articles"),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    db: str = "storyscope.db"
+    max_bytes: int = 20_000_000
+    enrich_batch: int = 16
+    story_window_days: int = 7
+
+    def __post_init__(self) -> None:
+        if self.max_bytes < 1_000:
+            raise SettingError(f"max_bytes must be at least 1000, got {self.max_bytes}")
+        if self.enrich_batch < 1:
+            raise SettingError(f"enrich_batch must be at least 1, got {self.enrich_batch}")
+        if self.story_window_days < 1:
+            raise SettingError(f"story_window_days must be at least 1 day, got {self.story_window_days}")
+
+
+def build_config(db: str | None = None, **overrides: object) -> Config:
+    """Config from defaults, then the environment (STORYSCOPE_DB), then explicit values."""
+    values = {s.name: s.default for s in SETTINGS}
+    if os.environ.get("STORYSCOPE_DB"):
+        values["db"] = os.environ["STORYSCOPE_DB"]
+    if db:
+        values["db"] = db
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Config(**values)
+
+
+# The table and the dataclass must list the same settings with the same defaults.
+assert [(s.name, s.default) for s in SETTINGS] == [(f.name, f.default) for f in fields(Config)]

@@ -1,0 +1,429 @@
+"""Quotes and their speakers in one article.
+
+``find_quotes(doc, entities)`` steps:
+1. split the text into paragraphs and pair quotation marks inside each paragraph
+   (straight and curly, misdirected marks decided by the characters around them, a
+   nested quote of the other family kept inside its outer quote); a quote still open at
+   the end of a paragraph runs to that end, and is continued by the next paragraph when
+   that paragraph starts with an opening mark (the newspaper convention for a quote that
+   spans paragraphs);
+2. for each quote find its cue: a reporting verb outside any quote in the sentences
+   around it, preferring the verb the quote hangs from in the parse ("said the threats
+   were “increasing and specific”"), then the nearest one;
+3. group a quote with the next one in the same paragraph when only its attribution
+   stands between them (“...,” he said, “...”  /  “...,” said Caddell. “...”);
+4. classify: ``direct`` when the quote opens a sentence (or follows "said," or a colon)
+   with a capital letter, ``partial`` when it is a fragment inside the writer's sentence;
+5. find indirect speech: a reporting verb with a that-clause outside any quote
+   ("X said (that) ...") gives a quote of kind ``indirect`` whose content is the clause;
+6. name the speakers in document order (``speakers.SpeakerResolver``), so that "he said"
+   and "the official said" resolve to the last matching speaker; a quote with no cue
+   that fills its paragraph, or follows an attributed quote in the same paragraph,
+   continues the previous quote's speaker.
+
+A quote made of several pieces (split around its attribution, or spread over
+paragraphs) is one ``Quote``: ``start``/``end`` cover all of it and ``text`` is the
+pieces joined by a space, so ``text`` is not ``doc.text[start:end]`` for those.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from ..model import EntityMention, Quote
+from .speakers import CUE_LEMMAS, INDIRECT_LEMMAS, SpeakerResolver, subject_of
+
+_OPEN_ONLY = "“„«‘‚"
+_CLOSE_ONLY = "”»"
+_MARKS = re.compile("[\"“”„«»‟]")
+_LEFT_PUNCT = "([{—–-/"
+_RIGHT_PUNCT = ".,;:!?)]}—–-…"
+_STRIP = " \t\r\n\u00a0"
+_BLANK_LINE = re.compile(r"\n[ \t\r\u00a0]*\n")
+_MAX_GAP = 160  # chars between two pieces of one quote: an attribution, not a new sentence pair
+_SHORT_SENT = 14  # tokens: "he said, adding that ..." after a quote belongs to the quote
+
+
+@dataclass
+class _Piece:
+    start: int  # content offsets (without the marks)
+    end: int
+    open_pos: int
+    close_pos: int | None  # None: unclosed at the end of its paragraph
+    para: int
+
+
+@dataclass
+class _Unit:
+    pieces: list[_Piece]
+    cue: object = None  # spaCy token
+    subject: object = None
+    kind: str = "direct"
+    speaker: object = None
+    first_tok: int = 0
+    last_tok: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0].start
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1].end
+
+
+# -- 1. quotation marks ---------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans: blank-line separated when the text has blank lines, else lines."""
+    sep = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
+    spans, pos = [], 0
+    for m in sep.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip(_STRIP)]
+
+
+def _family(mark: str) -> str:
+    return "straight" if mark in "\"‟" else "curly"
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _STRIP:
+        start += 1
+    while end > start and text[end - 1] in _STRIP:
+        end -= 1
+    return start, end
+
+
+def _scan_paragraph(text: str, ps: int, pe: int, para: int) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    stack: list[tuple[str, int]] = []  # (family, position of the opening mark)
+    for m in _MARKS.finditer(text, ps, pe):
+        i, mark = m.start(), m.group()
+        prev = text[i - 1] if i > ps else " "
+        nxt = text[i + 1] if i + 1 < pe else " "
+        left = (prev.isspace() or prev in _LEFT_PUNCT or prev in _OPEN_ONLY) and not nxt.isspace()
+        right = not prev.isspace() and (nxt.isspace() or nxt in _RIGHT_PUNCT or nxt in _CLOSE_ONLY or nxt in "\"")
+        fam = _family(mark)
+        if not stack:
+            if mark in _CLOSE_ONLY and right and not left:
+                continue  # a stray closing mark
+            stack.append((fam, i))
+            continue
+        if fam == stack[0][0] and len(stack) == 1:
+            if mark in _OPEN_ONLY and left and not right:
+                # a new opening mark while one is open: the first was never closed
+                s, e = _trimmed(text, stack[0][1] + 1, i)
+                if e > s:
+                    pieces.append(_Piece(s, e, stack[0][1], None, para))
+                stack = [(fam, i)]
+                continue
+            s, e = _trimmed(text, stack[0][1] + 1, i)
+            if e > s:
+                pieces.append(_Piece(s, e, stack[0][1], i, para))
+            stack = []
+            continue
+        if fam != stack[-1][0] and (left or mark in _OPEN_ONLY) and not (right and mark in _CLOSE_ONLY):
+            stack.append((fam, i))  # a nested quote of the other family
+        elif fam == stack[-1][0] and len(stack) > 1:
+            stack.pop()
+        elif fam == stack[0][0]:
+            # closes the outer quote; an inner one of the other family was left open
+            s, e = _trimmed(text, stack[0][1] + 1, i)
+            if e > s:
+                pieces.append(_Piece(s, e, stack[0][1], i, para))
+            stack = []
+    if stack:
+        s, e = _trimmed(text, stack[0][1] + 1, pe)
+        if e > s:
+            pieces.append(_Piece(s, e, stack[0][1], None, para))
+    return pieces
+
+
+def _scan(text: str) -> tuple[list[_Piece], list[tuple[int, int]]]:
+    paras = _paragraphs(text)
+    pieces: list[_Piece] = []
+    for n, (ps, pe) in enumerate(paras):
+        pieces.extend(_scan_paragraph(text, ps, pe, n))
+    return pieces, paras
+
+
+def _chain_paragraphs(text, pieces, paras) -> list[_Unit]:
+    """One unit per quote; a quote left open at a paragraph end continues into the next
+    paragraph's opening quote."""
+    units: list[_Unit] = []
+    for piece in pieces:
+        if units:
+            last = units[-1].pieces[-1]
+            para_start = _trimmed(text, *paras[piece.para])[0]
+            if last.close_pos is None and piece.para == last.para + 1 and piece.open_pos == para_start:
+                units[-1].pieces.append(piece)
+                continue
+        units.append(_Unit([piece]))
+    return units
+
+
+# -- 2. cues ----------------------------------------------------------------------------
+
+
+class _Tokens:
+    """Char offset -> token index look-ups and sentence bounds that survive a doc
+    without a parse."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+        self.parsed = doc.has_annotation("DEP")
+        self.sent_starts: list[int] = []
+        if self.parsed or doc.has_annotation("SENT_START"):
+            self.sent_starts = [s.start for s in doc.sents]
+        self.inside = bytearray(len(doc))  # 1 for tokens inside quote content
+
+    def index(self, char: int) -> int:
+        """Index of the token at or after ``char``."""
+        return bisect_left(self.starts, char)
+
+    def index_before(self, char: int) -> int:
+        """Index of the last token starting before ``char``."""
+        return bisect_left(self.starts, char) - 1
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        """[start, end) token range of the sentence holding token ``i``."""
+        if not self.sent_starts:
+            return max(0, i - 30), min(len(self.doc), i + 30)
+        k = bisect_right(self.sent_starts, i) - 1
+        start = self.sent_starts[max(k, 0)]
+        end = self.sent_starts[k + 1] if k + 1 < len(self.sent_starts) else len(self.doc)
+        return start, end
+
+
+def _is_cue(tok) -> bool:
+    if tok.lower_ == "according":
+        return tok.nbor(1).lower_ == "to" if tok.i + 1 < len(tok.doc) else False
+    if tok.pos_ != "VERB" or tok.lemma_.lower() not in CUE_LEMMAS:
+        return False
+    if tok.lemma_.lower() in ("continue", "read", "post", "order", "point", "call"):
+        # "continues to “cross”", "ordered the evacuation": a cue only without a verb
+        # or a plain object of its own ("Caddell continued:", "called ... “astonishing”")
+        return not any(c.dep_ in ("xcomp", "ccomp") for c in tok.children) or tok.lemma_ == "call"
+    return True
+
+
+def _find_cue(unit: _Unit, toks: _Tokens, text: str, paras):
+    """(cue, subject) tokens for a quote unit, either may be None."""
+    if not toks.parsed or not len(toks.doc):
+        return None, None
+    doc = toks.doc
+    first = unit.pieces[0]
+    ti = toks.index(first.start)
+    tj = max(ti, toks.index_before(first.end))
+    if ti >= len(doc):
+        return None, None
+    unit.first_tok, unit.last_tok = ti, tj
+    lo, _ = toks.sentence(max(ti - 1, 0))
+    _, hi = toks.sentence(min(tj + 1, len(doc) - 1))
+    # a colon before the quote points back at its attribution ("Caddell continued:")
+    colon = text[max(0, first.open_pos - 200) : first.open_pos].rstrip(_STRIP).endswith(":")
+    if colon:
+        lo = toks.sentence(max(toks.index_before(first.open_pos) - 1, 0))[0]
+    # "... ,” he said." parsed as a sentence of its own
+    if hi < len(doc) and hi - tj <= 3:
+        nlo, nhi = toks.sentence(hi)
+        if nhi - nlo <= _SHORT_SENT:
+            hi = nhi
+    # spaCy's sentences can run over paragraph breaks: the attribution stays in the
+    # quote's paragraph (or the one before it, when that one ends with a colon)
+    plo = toks.index(paras[first.para][0])
+    if colon and first.para > 0:
+        plo = toks.index(paras[first.para - 1][0])
+    lo, hi = max(lo, plo), min(hi, toks.index(paras[unit.pieces[-1].para][1]))
+    cands = [t for t in doc[lo:hi] if not toks.inside[t.i] and _is_cue(t)]
+    if not cands:
+        return None, None
+    # (a) the cue the quote hangs from in the parse
+    ranked = []
+    seen = set()
+    for k in range(ti, tj + 1):
+        t = doc[k]
+        for _ in range(12):
+            if t.head is t or t.i in seen:
+                break
+            seen.add(t.i)
+            t = t.head
+            if not toks.inside[t.i] and t in cands:
+                if t not in ranked:
+                    ranked.append(t)
+                break
+    # (b) the nearest one
+    for t in sorted(cands, key=lambda c: min(abs(c.i - ti), abs(c.i - tj))):
+        if t not in ranked:
+            ranked.append(t)
+    for cue in ranked:
+        subj = subject_of(cue)
+        if subj is not None and not toks.inside[subj.i] and lo <= subj.i < hi:
+            return cue, subj
+    return ranked[0], None
+
+
+# -- 4. kinds --------------------------------------------------------------------------
+
+
+def _kind(unit: _Unit, text: str, toks: _Tokens, paras) -> str:
+    if len(unit.pieces) > 1:
+        return "direct"
+    first = unit.pieces[0]
+    content = text[first.start : first.end].lstrip(" .…'‘")
+    if not content or not (content[0].isupper() or content[0].isdigit()):
+        return "partial"
+    before = text[max(0, first.open_pos - 40) : first.open_pos].rstrip(_STRIP)
+    para_start = _trimmed(text, *paras[first.para])[0]
+    if first.open_pos == para_start or not before or before[-1] in ",:.!?;—–-":
+        return "direct"
+    if unit.cue is not None and unit.cue.idx + len(unit.cue) >= len(before) + max(0, first.open_pos - 40) - 2:
+        return "direct"  # said “We ...
+    words = before.split()
+    if words and words[-1].lower().strip(",") in ("said", "says", "added", "wrote", "told", "asked", "tweeted"):
+        return "direct"
+    # a sentence-long quote that starts a sentence of its own
+    ti = toks.index(first.start)
+    if toks.sent_starts and ti < len(toks.doc):
+        s0, _ = toks.sentence(ti)
+        if s0 >= ti - 1:
+            return "direct"
+    return "partial"
+
+
+# -- 5. indirect speech ----------------------------------------------------------------
+
+
+def _indirect(toks: _Tokens, units: list[_Unit], text: str) -> list[_Unit]:
+    if not toks.parsed:
+        return []
+    found = []
+    doc = toks.doc
+    for tok in doc:
+        if toks.inside[tok.i] or tok.pos_ != "VERB" or tok.lemma_.lower() not in INDIRECT_LEMMAS:
+            continue
+        clause = next((c for c in tok.rights if c.dep_ == "ccomp"), None)
+        if clause is None:
+            continue
+        sub = list(clause.subtree)
+        if sub[0].dep_ == "mark" and sub[0].lower_ in ("that", "whether", "if"):
+            sub = sub[1:]
+        while sub and (sub[-1].is_punct or sub[-1].is_quote) and not sub[-1].text in "”\"":
+            sub = sub[:-1]
+        if len(sub) < 3:
+            continue
+        inside = sum(toks.inside[t.i] for t in sub)
+        if inside * 2 > len(sub):
+            continue  # the clause is a direct quote
+        subj = subject_of(tok)
+        if subj is None or toks.inside[subj.i]:
+            continue
+        start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
+        start, end = _trimmed(text, start, end)
+        unit = _Unit([_Piece(start, end, start, end, -1)], cue=tok, subject=subj, kind="indirect")
+        found.append(unit)
+    return found
+
+
+# -- the orchestrator ------------------------------------------------------------------
+
+
+def _strip_marks(s: str) -> str:
+    return s.strip(_STRIP + "\"“”„«»‟")
+
+
+def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, ...]:
+    """Direct, partial and indirect quotes of a spaCy ``Doc``, each with its speaker."""
+    text = doc.text
+    # 1. marks and multi-paragraph quotes
+    pieces, paras = _scan(text)
+    units = _chain_paragraphs(text, pieces, paras)
+    toks = _Tokens(doc)
+    for piece in pieces:
+        a, b = toks.index(piece.start), toks.index(piece.end)
+        toks.inside[a:b] = b"\x01" * (b - a)
+    # 2. cues
+    for unit in units:
+        unit.cue, unit.subject = _find_cue(unit, toks, text, paras)
+    # 3. pieces split around their attribution
+    grouped: list[_Unit] = []
+    for unit in units:
+        prev = grouped[-1] if grouped else None
+        if prev is not None and prev.cue is not None and _continues(prev, unit, text):
+            prev.pieces.extend(unit.pieces)
+            continue
+        grouped.append(unit)
+    # 4. kinds
+    for unit in grouped:
+        unit.kind = _kind(unit, text, toks, paras)
+    # 5. indirect speech
+    events = grouped + _indirect(toks, grouped, text)
+    events.sort(key=lambda u: min(u.start, u.subject.idx if u.subject is not None else u.start))
+    # 6. speakers, in document order
+    resolver = SpeakerResolver(doc, entities)
+    quotes: list[Quote] = []
+    last: _Unit | None = None
+    for unit in events:
+        if unit.subject is not None:
+            unit.speaker = resolver.resolve(unit.subject)
+        elif unit.cue is None and unit.kind != "indirect" and last is not None and last.speaker is not None:
+            first = unit.pieces[0]
+            last_para = last.pieces[-1].para
+            fills = _fills_paragraph(text, paras, first) and first.para == last_para + 1
+            if first.para == last_para or fills:
+                unit.speaker = last.speaker
+                unit.cue = last.cue
+        if unit.kind != "indirect":
+            if unit.speaker is not None:
+                last = unit
+            if unit.kind == "partial" and unit.speaker is None and unit.cue is None:
+                continue  # scare quotes, titles, nicknames: nobody is quoted
+        quotes.append(_to_quote(unit, text))
+    return tuple(quotes)
+
+
+def _fills_paragraph(text, paras, piece: _Piece) -> bool:
+    ps, pe = _trimmed(text, *paras[piece.para])
+    end = piece.close_pos + 1 if piece.close_pos is not None else piece.end
+    return piece.open_pos == ps and len(text[end:pe].strip(_STRIP + ".,")) == 0
+
+
+def _continues(prev: _Unit, unit: _Unit, text: str) -> bool:
+    """True when ``unit`` is the second half of ``prev``, split by its attribution."""
+    a, b = prev.pieces[-1], unit.pieces[0]
+    if a.para != b.para or a.close_pos is None:
+        return False
+    if unit.cue is not None and unit.cue is not prev.cue:
+        return False
+    gap = text[a.close_pos + 1 : b.open_pos]
+    if len(gap) > _MAX_GAP:
+        return False
+    cue = prev.cue
+    if not (a.close_pos < cue.idx < b.open_pos):
+        return False
+    body = gap.strip(_STRIP)
+    # only the attribution in between: no sentence ends before the gap does
+    return not re.search(r"[.!?;]\s", body[:-1])
+
+
+def _to_quote(unit: _Unit, text: str) -> Quote:
+    content = " ".join(_strip_marks(text[p.start : p.end]) for p in unit.pieces)
+    sp = unit.speaker
+    return Quote(
+        speaker=sp.name if sp is not None else None,
+        text=content,
+        kind=unit.kind,
+        start=unit.start,
+        end=unit.end,
+        cue=unit.cue.lower_ if unit.cue is not None else None,
+        speaker_start=sp.start if sp is not None and sp.end > sp.start else None,
+        speaker_end=sp.end if sp is not None and sp.end > sp.start else None,
+    )

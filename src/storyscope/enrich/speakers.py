@@ -1,0 +1,294 @@
+"""Who is speaking: the subject of a reporting verb, named the way the article names it.
+
+Steps:
+1. ``subject_of(cue)`` finds the grammatical speaker of a cue verb: its ``nsubj``, the
+   subject of the verb it hangs from ("..., saying ..."; "X accused ... and called ..."),
+   the post-verbal subject of "said Caddell", or the object of "according to";
+2. ``SpeakerResolver.resolve(token)`` turns that token into a canonical name, in
+   document order so that it can look back:
+   - a token inside a named entity takes the entity's article-level ``canonical``
+     ("Pompeo", "Secretary of State Mike Pompeo" -> "Mike Pompeo");
+   - "he"/"she" take the last person who spoke (or, failing that, the last person
+     who was the subject of a sentence nearby); "they"/"it" the last group;
+     "who"/"which" the noun their relative clause hangs from;
+   - a definite description ("the official", "the department") takes an earlier speaker
+     or organisation with the same head word ("a senior Iraqi security official",
+     "U.S. State Department");
+   - anything else is kept as described ("a senior Iraqi security official", "sources").
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from ..model import EntityMention
+
+# Reporting verbs (lemmas). textacy's list plus the verbs of quoted characterisation
+# ("called the allegations “astonishing”", "described it as ...") and of news speech
+# ("tweeted", "posted", "wrote"); internal-state verbs (think, hope, fear) stay in
+# because PolNeAR and PARC count them as attribution cues.
+CUE_LEMMAS = frozenset(
+    """according accuse acknowledge add admit agree allege announce argue ask assert
+    believe blame boast brag call caution charge cite claim comment complain concede
+    conclude confirm contend continue counter criticize criticise declare decline
+    decry demand deny describe disagree disclose dismiss dub emphasize emphasise
+    estimate explain fear hope indicate insist joke label lament maintain mention
+    note observe order pledge point post praise predict proclaim promise question
+    quip read recall recommend reiterate remark reply report respond say scream shout
+    slam speak state stress suggest tell term testify think tout tweet urge vow warn
+    wonder worry write yell""".split()
+)
+# The subset that introduces reported speech in a that-clause ("X said (that) ...").
+INDIRECT_LEMMAS = frozenset(
+    """acknowledge add admit agree allege announce argue assert believe boast charge
+    claim complain concede conclude confirm contend declare deny disclose emphasize
+    emphasise estimate explain indicate insist maintain note predict promise recall
+    remark reply report respond say state stress suggest tell testify tweet warn
+    write""".split()
+)
+
+_SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_GROUP_PRONOUNS = frozenset({"they", "it", "them"})
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+# NP modifiers kept in a described speaker; appositions and relative clauses are dropped
+# ("A senior Iraqi security official, who spoke on the condition ..." -> the first five words).
+_NP_KEEP = frozenset({"det", "amod", "compound", "nummod", "poss", "case", "nmod", "quantmod", "advmod", "npadvmod"})
+_PERSON_WORDS = frozenset(
+    """official officials spokesman spokeswoman spokesperson source sources aide aides
+    adviser advisers advisor minister secretary president senator lawmaker lawmakers
+    diplomat diplomats officer commander analyst analysts expert experts leader leaders
+    man woman people resident residents witness witnesses candidate nominee governor
+    mayor chairman chairwoman director ambassador envoy representative congressman
+    congresswoman judge lawyer attorney prosecutor general colonel member members
+    voter voters supporter supporters critic critics activist activists protester
+    protesters worker workers student students author researcher researchers""".split()
+)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str  # canonical name or description
+    start: int
+    end: int
+    head: str  # lower-cased head word, used to resolve "the official"
+    is_person: bool
+
+
+def subject_of(cue):
+    """The token naming who speaks through ``cue`` (a spaCy verb token), or ``None``."""
+    if cue.lower_ == "according":
+        # "according to X": X is the object of "to"
+        for child in cue.children:
+            if child.lower_ == "to":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        return None
+    for child in cue.children:
+        if child.dep_ in _SUBJ_DEPS:
+            return child
+    for child in cue.children:  # passive with agent: "was told by X" is rare; "as quoted by"
+        if child.dep_ == "agent":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    # "X accused ... and called ...", "X renewed its advisory, saying ..."
+    verb = cue
+    for _ in range(3):
+        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+            verb = verb.head
+            for child in verb.children:
+                if child.dep_ in _SUBJ_DEPS:
+                    return child
+        else:
+            break
+    return None
+
+
+def _np_tokens(head):
+    """Tokens of the noun phrase headed by ``head``, without appositions and clauses."""
+    keep = [head]
+
+    def left(tok):
+        for child in tok.lefts:
+            if child.dep_ in _NP_KEEP or child.dep_ == "punct" and child.text in ".'’":
+                keep.extend(t for t in child.subtree)
+
+    left(head)
+    # "deputy commander of Iraq's coalition", "Secretary of State": a short "of" phrase
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            sub = list(child.subtree)
+            if len(sub) <= 6 and not any(t.is_punct and t.text in ",;:(" for t in sub):
+                keep.extend(sub)
+        elif child.dep_ in ("compound", "flat"):
+            keep.extend(child.subtree)
+        break
+    keep.sort(key=lambda t: t.i)
+    # keep the contiguous run containing the head
+    i = keep.index(head)
+    lo, hi = i, i
+    while lo > 0 and keep[lo - 1].i == keep[lo].i - 1:
+        lo -= 1
+    while hi + 1 < len(keep) and keep[hi + 1].i == keep[hi].i + 1:
+        hi += 1
+    return keep[lo : hi + 1]
+
+
+class SpeakerResolver:
+    """Names speakers in document order, remembering who spoke for later pronouns."""
+
+    def __init__(self, doc, entities: tuple[EntityMention, ...]):
+        self.doc = doc
+        # a surname the NER tagged as ORG/GPE once ("Pompeo said") is still the person
+        person_tails: dict[str, str] = {}
+        for e in entities:
+            if e.label == "PERSON":
+                for tail in (e.text, e.canonical, e.canonical.split()[-1]):
+                    if len(e.canonical) > len(person_tails.get(tail, "")):
+                        person_tails[tail] = e.canonical
+        fixed = [
+            EntityMention(e.text, "PERSON", e.start, e.end, person_tails[e.text])
+            if e.label != "PERSON" and e.text in person_tails
+            else e
+            for e in entities
+        ]
+        self.entities = sorted(fixed, key=lambda e: e.start)
+        self._ent_starts = [e.start for e in self.entities]
+        self.history: list[Speaker] = []
+
+    # -- entity look-ups ------------------------------------------------------------
+    def entity_at(self, start: int, end: int) -> EntityMention | None:
+        """The entity mention overlapping ``[start, end)``, the longest if several."""
+        i = bisect_right(self._ent_starts, end) - 1
+        best = None
+        while i >= 0 and self.entities[i].start >= start - 200:
+            ent = self.entities[i]
+            if ent.start < end and ent.end > start and (best is None or ent.end - ent.start > best.end - best.start):
+                best = ent
+            i -= 1
+        return best
+
+    def _last_entity_before(self, pos: int, labels: frozenset[str], window: int = 1500):
+        i = bisect_right(self._ent_starts, pos) - 1
+        while i >= 0 and self.entities[i].start >= pos - window:
+            ent = self.entities[i]
+            if ent.label in labels and ent.end <= pos:
+                return ent
+            i -= 1
+        return None
+
+    def _last_subject_person(self, tok):
+        """The last PERSON entity that was a sentence subject in the three sentences before."""
+        doc = self.doc
+        lo = max(0, tok.i - 120)
+        for j in range(tok.i - 1, lo - 1, -1):
+            t = doc[j]
+            if t.dep_ in _SUBJ_DEPS and t.ent_type_ == "PERSON":
+                ent = self.entity_at(t.idx, t.idx + len(t))
+                if ent is not None and ent.label == "PERSON":
+                    return Speaker(ent.canonical, t.idx, t.idx + len(t), ent.canonical.split()[-1].lower(), True)
+        return None
+
+    # -- resolution -----------------------------------------------------------------
+    def resolve(self, tok) -> Speaker | None:
+        """Name the speaker whose (head) token is ``tok``; remember it for later."""
+        speaker = self._resolve(tok)
+        if speaker is not None:
+            self.history.append(speaker)
+        return speaker
+
+    def _resolve(self, tok) -> Speaker | None:
+        low = tok.lower_
+        tstart, tend = tok.idx, tok.idx + len(tok)
+        if low in _RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
+            return self._resolve_np(tok.head.head)
+        if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS:
+            if low in _PERSON_PRONOUNS:
+                # the person who is the subject earlier in the same sentence
+                # ("Rohani denounced ... what he called ...")
+                for t in tok.sent:
+                    if t.i >= tok.i:
+                        break
+                    if t.dep_ in _SUBJ_DEPS and t.ent_type_ == "PERSON":
+                        ent = self.entity_at(t.idx, t.idx + len(t))
+                        if ent is not None and ent.label == "PERSON":
+                            return Speaker(ent.canonical, tstart, tend, ent.canonical.split()[-1].lower(), True)
+                for prev in reversed(self.history):
+                    if prev.is_person:
+                        return Speaker(prev.name, tstart, tend, prev.head, True)
+                found = self._last_subject_person(tok)
+                if found is None:
+                    ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
+                    if ent is not None:
+                        found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
+                if found is not None:
+                    return Speaker(found.name, tstart, tend, found.head, True)
+                return None
+            if low in _GROUP_PRONOUNS:
+                # a group that is the subject earlier in the same sentence ("The
+                # protesters ... shouting denunciations of what they said ...")
+                for t in tok.sent:
+                    if t.i >= tok.i:
+                        break
+                    if t.dep_ in _SUBJ_DEPS and (t.tag_ in ("NNS", "NNPS") or t.ent_type_ in ("ORG", "NORP")):
+                        if (low == "it") == (t.tag_ not in ("NNS", "NNPS")):
+                            found = self._resolve_np(t)
+                            if found is not None:
+                                return Speaker(found.name, tstart, tend, found.head, found.is_person)
+                for prev in reversed(self.history[-3:]):
+                    if not prev.is_person:
+                        return Speaker(prev.name, tstart, tend, prev.head, False)
+                return None
+            return None  # I, we, you: the writer or an unresolved voice
+        return self._resolve_np(tok)
+
+    def _resolve_np(self, head) -> Speaker | None:
+        tokens = _np_tokens(head)
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        hstart, hend = head.idx, head.idx + len(head)
+        # 1. the head is (part of) a named entity
+        ent = self.entity_at(hstart, hend)
+        if ent is None:
+            # 2. "Secretary of State Mike Pompeo" parsed with a title as head; "his
+            #    spokesman, John Kirby" (apposition)
+            inner = [self.entity_at(t.idx, t.idx + len(t)) for t in tokens]
+            inner = [e for e in inner if e is not None and e.label in ("PERSON", "ORG") and e.start >= start]
+            if inner and head.lower_ not in ("campaign", "spokesman", "spokeswoman", "aide", "aides"):
+                ent = inner[-1]
+            else:
+                for child in head.rights:
+                    if child.dep_ == "appos":
+                        e = self.entity_at(child.idx, child.idx + len(child))
+                        if e is not None and e.label == "PERSON":
+                            ent = e
+                        break
+        if ent is not None and ent.label not in ("NORP", "GPE") or ent is not None and ent.start <= hstart < ent.end:
+            is_person = ent.label == "PERSON"
+            return Speaker(ent.canonical, start, end, ent.canonical.split()[-1].lower(), is_person)
+        # 3. a description
+        head_word = head.lemma_.lower() if head.pos_ == "NOUN" else head.lower_
+        is_person = head.lower_ in _PERSON_WORDS or head.lemma_.lower() in _PERSON_WORDS
+        first = tokens[0].lower_
+        if first in ("the", "this", "that") and head.pos_ == "NOUN":
+            # 3a. "the official" -> an earlier speaker with the same head word
+            for prev in reversed(self.history):
+                if prev.head == head_word and prev.name.lower() != "the " + head_word:
+                    return Speaker(prev.name, start, end, prev.head, prev.is_person)
+            # 3b. "the department" -> "U.S. State Department"
+            i = bisect_right(self._ent_starts, start) - 1
+            while i >= 0 and self.entities[i].start >= start - 3000:
+                e = self.entities[i]
+                if e.label in ("ORG", "FAC") and e.canonical.split()[-1].lower() == head.lower_:
+                    return Speaker(e.canonical, start, end, head_word, False)
+                i -= 1
+        text = " ".join(self.doc.text[start:end].split())
+        if first == "the" and (head.pos_ == "PROPN" or all(t.is_title or t.is_punct or t.lower_ == "the" for t in tokens)):
+            text = text[4:]
+        if text[:2] in ("A ", "An"):
+            text = text[0].lower() + text[1:]  # "a senior Iraqi security official"
+        if not any(ch.isalpha() for ch in text):
+            return None
+        return Speaker(text, start, end, head_word, is_person)

@@ -1,0 +1,283 @@
+"""Plain text scraped together with its page: headline, body, and what is not the article.
+
+A scraped article keeps the page's furniture as lines of text: the masthead,
+photo and video captions, links to other stories dropped between paragraphs,
+share buttons, the outlet's tagline and the comment form. :func:`clean_text`
+finds the headline and removes those lines by their *shape* (credit
+parentheses, comment-form and share-button vocabulary, headline-like short
+paragraphs, position in the page), never by matching known sentences, and
+reports every removed line with its reason so that a caller can audit it.
+
+Two rules hold above all others: a paragraph holding a quotation is never
+removed as an inline link, and a paragraph is only dropped when a rule
+names why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["CleanText", "clean_text", "split_paragraphs", "strip_dateline"]
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """The result of :func:`clean_text`.
+
+    ``removed`` holds ``(line, reason)`` pairs in page order; ``outlet`` is the
+    outlet the text names itself: a leading dateline tag such as ``(RFE/RL) —``
+    or the brand part of a glued masthead.
+    """
+
+    title: str | None
+    paragraphs: tuple[str, ...]
+    removed: tuple[tuple[str, str], ...] = ()
+    outlet: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+# --- shapes -----------------------------------------------------------------
+
+_QUOTE_CHARS = "\"“”«»„‘’"  # ’ alone is usually an apostrophe; see _has_quote
+_QUOTE = re.compile(r"[\"“”«»„]|‘[^’]{3,}’")
+_WORD = re.compile(r"[^\W\d_][\w’'.-]*", re.UNICODE)
+
+# A brand glued to its tagline by a scraper that dropped the markup between
+# them ("The Daily NewsAll the news"): two or more lower-case letters directly
+# followed by a capitalised word.
+_GLUED = re.compile(r"[a-z]{2,}[A-Z][a-z]{2,}")
+
+# Credit at the end of a caption: "(Jane Doe/Agency)", "(Photo: Agency)",
+# "(Video: Jane Doe/Outlet)", "(AP Photo/Jane Doe)". The slash between a
+# person and an organisation, or a media-type label, is what credits share.
+_CREDIT_TAIL = re.compile(
+    r"\((?:(?:photo|video|image|picture|graphic|illustration|credit|courtesy|file)s?\b[^()]{0,80}"
+    r"|[^()]{2,60}/[^()]{2,60})\)\s*$",
+    re.IGNORECASE,
+)
+_CREDIT_LINE = re.compile(
+    r"^(?:photo|video|image|picture|graphic|illustration|credit|courtesy)s?\s*(?:credit)?\s*[:|]",
+    re.IGNORECASE,
+)
+
+# Comment forms and comment sections (WordPress, Disqus, most CMSs).
+_COMMENT_FORM = re.compile(
+    r"\b(?:leave a (?:reply|comment)|post a comment|add a comment|write a comment"
+    r"|your email address will not be published|required fields are marked"
+    r"|comments? (?:are|is) closed|log ?in to (?:post a )?comment|notify me of (?:new|follow-up)"
+    r"|join the (?:discussion|conversation)|\d+\s+comments?$|^comments?$|^responses?$)",
+    re.IGNORECASE,
+)
+
+# Share, follow and subscribe buttons and their labels.
+_SHARE = re.compile(
+    r"\b(?:share (?:this|on|via|the)|share$|^share\b|subscribe|sign up for|newsletter|follow us"
+    r"|click here|read more|related (?:stories|articles|coverage|content)|^related\b"
+    r"|advertisement|sponsored|email this|print this|tweet this|copy link)",
+    re.IGNORECASE,
+)
+_RIGHTS = re.compile(r"(?:©|\bcopyright\b|\ball rights reserved\b)", re.IGNORECASE)
+
+# "(RFE/RL) — ", "WASHINGTON (Reuters) - ", "BEIRUT, Sept 28 (AP) — ", "LONDON — ".
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’\- ]{1,40}(?:,\s*[A-Z][A-Za-z.]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*)?"
+    r"(?:\((?P<tag>[^()]{2,40})\)\s*)?[—–-]{1,2}\s+"
+)
+
+# Speech and attribution verbs: a paragraph that reports speech is body text.
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|say|told|tells|according to|added|adds|stated|announced|wrote|writes"
+    r"|asked|argued|claimed|noted|warned|insisted|explained)\b",
+    re.IGNORECASE,
+)
+# Words that tie a paragraph to the one before it; a link to another story
+# stands alone and never opens with them.
+_CONTINUATION = {
+    "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "this",
+    "that", "these", "those", "but", "and", "or", "so", "yet", "also", "however",
+    "meanwhile", "still", "then", "there", "here", "such", "both", "neither",
+}
+# English past-tense forms: news paragraphs narrate in the past, headlines
+# (and so links to other stories) in the present.
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|said|told|made|went|came|took|gave|left|met|held|saw|fell|rose"
+    r"|won|lost|began|became|found|kept|led|sent|spent|built|brought|thought|[a-z]{3,}ed)\b",
+    re.IGNORECASE,
+)
+_ENGLISH_HINTS = re.compile(r"\b(?:the|and|of|to|in|is|are|was|for|with)\b", re.IGNORECASE)
+
+
+def _words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def _has_quote(line: str) -> bool:
+    return bool(_QUOTE.search(line))
+
+
+def _is_sentence_end(line: str) -> bool:
+    return line.rstrip(_QUOTE_CHARS + ")] ").endswith((".", "!", "?", "…"))
+
+
+def _headline_like(line: str) -> bool:
+    """Short, and not a finished prose sentence: how headlines and page labels look."""
+    n = len(_words(line))
+    return 0 < n <= 30 and not line.rstrip().endswith((".", ":", ";"))
+
+
+def _brand_like(line: str) -> bool:
+    """A masthead: an outlet name, maybe glued to its slogan by the scraper."""
+    if _GLUED.search(line) and not _is_sentence_end(line):
+        return True
+    words = _words(line)
+    return 0 < len(words) <= 4 and all(w[0].isupper() for w in words if len(w) > 3)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Non-empty lines, whitespace-normalised: scraped text keeps one paragraph a line."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def strip_dateline(paragraph: str) -> tuple[str, str | None]:
+    """Remove a leading dateline/outlet tag; return the rest and the tag's outlet, if any."""
+    match = _DATELINE.match(paragraph)
+    if match is None or not (match["place"] or match["tag"]):
+        return paragraph, None
+    rest = paragraph[match.end() :]
+    if len(_words(rest)) < 5:  # "A — B" inside a short line is no dateline
+        return paragraph, None
+    return rest, (match["tag"] or "").strip() or None
+
+
+def _caption(line: str) -> bool:
+    if _CREDIT_LINE.match(line) and len(_words(line)) <= 25:
+        return True
+    return bool(_CREDIT_TAIL.search(line)) and len(_words(line)) <= 80
+
+
+def _page_furniture(line: str) -> str | None:
+    """The reason a line is page furniture wherever it stands, or None."""
+    n = len(_words(line))
+    if _COMMENT_FORM.search(line) and n <= 25:
+        return "comment form"
+    if _caption(line):
+        return "photo or video caption with credit"
+    if n <= 12 and not _has_quote(line) and _SHARE.search(line):
+        return "share or subscribe line"
+    if n <= 25 and _RIGHTS.search(line) and not _has_quote(line):
+        return "copyright line"
+    return None
+
+
+def _inline_link(paragraphs: list[str], i: int, english: bool) -> bool:
+    """A headline-like paragraph dropped between body paragraphs: a link to another story.
+
+    Calibrated on the seed articles and hand-made pages: such links are 4-20
+    words, carry no quotation or attribution, do not open with a word that
+    refers back, are written in the present tense, and sit between paragraphs
+    at least twice their length.
+    """
+    if not english or i == 0 or i >= len(paragraphs) - 1:
+        return False
+    line = paragraphs[i]
+    words = _words(line)
+    if not 4 <= len(words) <= 20 or _has_quote(line) or _ATTRIBUTION.search(line):
+        return False
+    if words[0].lower().strip(".’'") in _CONTINUATION or _PAST.search(line) or any(c.isdigit() for c in line):
+        return False
+    before, after = len(_words(paragraphs[i - 1])), len(_words(paragraphs[i + 1]))
+    return before >= 2 * len(words) and after >= 2 * len(words)
+
+
+def _is_tagline(line: str, outlets: list[str]) -> bool:
+    """The outlet describing itself: opens with the outlet's name, quotes nobody."""
+    if _has_quote(line) or len(_words(line)) > 40:
+        return False
+    head = line[:60].lower()
+    return any(o and head.startswith(o.lower()) for o in outlets)
+
+
+def clean_text(
+    text: str, title: str | None = None, outlet: str | None = None, *, find_headline: bool = True
+) -> CleanText:
+    """Headline, body paragraphs and removed lines of a scraped plain-text article.
+
+    ``title`` and ``outlet``, when the source gave them, help recognise the
+    headline line and the outlet's masthead and tagline. ``find_headline=False``
+    skips step 2, for text that an HTML extractor already separated from its title.
+
+    1. Split into paragraphs (one non-empty line each).
+    2. Leading lines: mastheads (brand-like lines before another headline-like
+       line) are removed; the first other line is the headline when it looks
+       like one (or equals the given title).
+    3. Page furniture anywhere: comment forms (and everything after a comment
+       form in the second half), captions with credits, share lines, copyright.
+    4. Strip a dateline/outlet tag from the first body paragraph.
+    5. Trailing outlet taglines (open with the outlet's name).
+    6. Inline links to other stories (headline-like paragraphs inside the body).
+    """
+    paragraphs = split_paragraphs(text)
+    removed: list[tuple[str, str]] = []
+    outlets = [o for o in (outlet,) if o]
+
+    # 2. Mastheads and headline.
+    found_title: str | None = None
+    masthead_outlet: str | None = None
+    while find_headline and paragraphs:
+        first = paragraphs[0]
+        if title and first.casefold() == " ".join(title.split()).casefold():
+            found_title = paragraphs.pop(0)
+            break
+        nxt = paragraphs[1] if len(paragraphs) > 1 else ""
+        named = any(o.casefold() in first.casefold() for o in outlets) and len(_words(first)) <= 8
+        if (named or _brand_like(first)) and _headline_like(nxt) and not _is_sentence_end(first):
+            removed.append((first, "masthead"))
+            glued = _GLUED.search(first)
+            if glued and masthead_outlet is None:  # "The Daily NewsAll the news" -> "The Daily News"
+                cut = glued.start() + next(k for k, c in enumerate(glued.group()) if c.isupper())
+                masthead_outlet = first[:cut].strip()
+            paragraphs.pop(0)
+            continue
+        if title is None and _headline_like(first):
+            found_title = paragraphs.pop(0)
+        break
+
+    # 3. Page furniture; a comment form in the second half ends the article.
+    body: list[str] = []
+    for i, line in enumerate(paragraphs):
+        reason = _page_furniture(line)
+        if reason == "comment form" and i >= len(paragraphs) // 2:
+            removed.extend((rest, "comment section") if j else (rest, reason) for j, rest in enumerate(paragraphs[i:]))
+            break
+        if reason:
+            removed.append((line, reason))
+        else:
+            body.append(line)
+
+    # 4. Dateline tag on the first body paragraph.
+    outlet_tag = None
+    if body:
+        rest, outlet_tag = strip_dateline(body[0])
+        if rest != body[0]:
+            removed.append((body[0][: len(body[0]) - len(rest)].strip(), "dateline tag"))
+            body[0] = rest
+    if outlet_tag:
+        outlets.append(outlet_tag)
+
+    # 5. Trailing taglines.
+    while len(body) > 1 and _is_tagline(body[-1], outlets):
+        removed.append((body.pop(), "outlet tagline"))
+
+    # 6. Inline links to other stories.
+    english = len(_ENGLISH_HINTS.findall(" ".join(body[:5]))) >= 5
+    keep = [not _inline_link(body, i, english) for i in range(len(body))]
+    removed.extend((line, "inline link to another story") for line, k in zip(body, keep) if not k)
+    body = [line for line, k in zip(body, keep) if k]
+
+    order = {line: n for n, line in enumerate(split_paragraphs(text))}
+    removed.sort(key=lambda item: order.get(item[0], -1))
+    return CleanText(found_title, tuple(body), tuple(removed), outlet_tag or masthead_outlet)

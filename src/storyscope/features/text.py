@@ -1,0 +1,124 @@
+"""Cheap lexical analysis for clustering: tokens, content words, names, numbers.
+
+No model, no parser: regular expressions and a stop list, so that it runs at
+thousands of articles per second. The deep NLP stage (``enrich``) does the
+careful version of the same jobs later, for the brief.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words (with inner apostrophes, hyphens and dots as in "U.S."), or numbers (with
+# inner separators as in "6.1", "1,200", "9/11").
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?|\d+(?:[.,:/\-]\d+)*")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*\s+|\n\s*\n")
+
+# Function words plus words that every news report uses whatever the event
+# ("said", "reported", weekdays). Kept short on purpose: the online IDF of the
+# clusterer down-weights the rest of the common vocabulary.
+STOP_WORDS = frozenset(
+    """
+a about above after again against ago all almost also although always am among an and another any
+are around as at away back be became because become been before being below between both but by
+can cannot could did do does doing done down during each either else even ever every few first
+for from further get gets got had has have having he her here hers herself him himself his how
+however i if in into is it its itself just last later least less like made make many may me might
+more most much must my myself near never new next no nor not now of off often on once one only or
+other others our ours out over own per perhaps put rather said same say saying says see seen she
+should since so some still such than that the their theirs them themselves then there these they
+this those though three through thus to told too toward two under until up upon us very via was we
+were what when where whether which while who whom whose why will with within without would yet you
+your yours year years week weeks day days time times today yesterday tomorrow tonight mr mrs ms dr
+monday tuesday wednesday thursday friday saturday sunday january february march april june july
+august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+according report reported reports reporting news told tell tells statement am pm est gmt
+people just well way going go goes went come came take took think know want n't 's 're 've 'll 'd
+s t d ll m re ve
+""".split()
+)
+
+# Capitalised words that are not names of anything specific.
+_NOT_NAMES = STOP_WORDS | frozenset(
+    "i mr mrs ms dr st the a an it he she we they but and or if in on at as by for to of "
+    "update updated breaking video photo photos read more share click".split()
+)
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into rough sentences (good enough to find sentence-initial words)."""
+    return [s for s in _SENTENCE_END.split(text) if s and not s.isspace()]
+
+
+def tokens(text: str) -> list[str]:
+    """Word and number tokens in their original case."""
+    return _TOKEN.findall(text)
+
+
+def normalise(token: str) -> str:
+    """Lower-case, strip dots and possessives, fold a plural 's' (a crude stem)."""
+    word = token.lower().replace("’", "'").rstrip(".")
+    if word.endswith("'s"):
+        word = word[:-2]
+    word = word.replace(".", "")
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word
+
+
+def is_number(token: str) -> bool:
+    return token[:1].isdigit()
+
+
+def number_key(token: str) -> str:
+    """'1,200' -> '1200'; '6.1' stays; '9/11' stays."""
+    return token.replace(",", "")
+
+
+def content_words(toks: list[str]) -> list[str]:
+    """Normalised non-stop words of at least two letters, and numbers."""
+    out = []
+    for tok in toks:
+        if is_number(tok):
+            out.append("#" + number_key(tok))
+            continue
+        word = normalise(tok)
+        if len(word) > 1 and word not in STOP_WORDS:
+            out.append(word)
+    return out
+
+
+def names(text: str) -> list[str]:
+    """Runs of capitalised words, e.g. "Mark Teixeira", "Los Angeles Angels".
+
+    A capitalised word that starts a sentence counts only when the document
+    never uses it in lower case ("Police said" is not a name, "Obama said" is).
+    Returned lower-cased, joined by spaces, in order of appearance.
+    """
+    lower_seen = {t for t in tokens(text) if t[:1].islower()}
+    found: list[str] = []
+    for sent in sentences(text):
+        run: list[str] = []
+        for i, tok in enumerate(tokens(sent)):
+            capital = tok[:1].isupper() and not tok.isupper() or (tok.isupper() and 1 < len(tok) <= 5)
+            word = normalise(tok)
+            ok = capital and word not in _NOT_NAMES and len(word) > 1
+            if ok and i == 0 and tok.lower() in lower_seen:
+                ok = False
+            if ok:
+                run.append(word)
+            else:
+                if run:
+                    found.append(" ".join(run))
+                run = []
+        if run:
+            found.append(" ".join(run))
+    return found
+
+
+def shingles(toks: list[str], size: int = 4) -> set[str]:
+    """Word n-grams over lower-cased tokens (stop words kept: copies keep them too)."""
+    words = [t.lower() for t in toks]
+    if len(words) < size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}

@@ -1,0 +1,78 @@
+"""JSONL files -> RawDoc: one article per line, read line by line (never the whole file).
+
+A line holds ``id``, ``text`` or ``html``, and optionally ``title``, ``url``,
+``outlet``, ``published``, ``author``. A bad line is one rejected item; the
+lines around it still load.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import RawDoc
+from .meta import clean_meta
+
+
+def _raw_from_record(record: object, default_id: str, source: str) -> RawDoc:
+    if not isinstance(record, dict):
+        raise InputError("line is not a JSON object")
+    text, html = record.get("text"), record.get("html")
+    if not isinstance(text, str | None) or not isinstance(html, str | None):
+        raise InputError("'text' and 'html' must be strings")
+    if not (text and text.strip()) and not (html and html.strip()):
+        raise InputError("no 'text' or 'html' (or it is empty)")
+    raw_id = record.get("id", default_id)
+    if not isinstance(raw_id, str | int) or str(raw_id).strip() == "":
+        raise InputError("'id' must be a non-empty string")
+    return RawDoc(
+        id=str(raw_id).strip(),
+        source=source,
+        text=text if text and text.strip() else None,
+        html=None if text and text.strip() else html,
+        **clean_meta(record),
+    )
+
+
+def iter_jsonl(path: Path, gz: bool, max_bytes: int) -> Iterator:
+    """RawDoc or Rejected for each non-blank line of a JSONL file."""
+    from .files import Rejected, article_id_for  # files imports this module
+
+    stem = article_id_for(path)
+    try:
+        f = gzip.open(path, "rb") if gz else open(path, "rb")
+    except OSError as exc:
+        yield Rejected(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    with f:
+        lineno = 0
+        while True:
+            lineno += 1
+            item = f"{path}:{lineno}"
+            try:
+                line = f.readline(max_bytes + 1)
+            except (OSError, EOFError, zlib.error) as exc:
+                yield Rejected(item, f"cannot read: {exc}")
+                return
+            if not line:
+                return
+            if len(line) > max_bytes and not line.endswith(b"\n"):
+                yield Rejected(item, f"line too large: over {max_bytes // 1_000_000} MB (max_bytes setting)")
+                while line and not line.endswith(b"\n"):  # skip the rest of the huge line
+                    line = f.readline(1 << 20)
+                continue
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line.decode("utf-8"))
+                yield _raw_from_record(record, f"{stem}-{lineno}", item)
+            except UnicodeDecodeError:
+                yield Rejected(item, "not valid UTF-8 (JSONL must be UTF-8)")
+            except json.JSONDecodeError as exc:
+                yield Rejected(item, f"malformed JSON: {exc.msg} at column {exc.colno}")
+            except InputError as exc:
+                yield Rejected(item, str(exc))

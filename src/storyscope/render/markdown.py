@@ -1,0 +1,32 @@
+"""The brief as Markdown, for a terminal or a wiki."""
+
+from __future__ import annotations
+
+from ..model import Brief
+from .sections import cite, sections, source_labels
+
+
+def _md(text: str) -> str:
+    # Article text is untrusted: keep it from opening Markdown/HTML constructs.
+    return text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+
+
+def render_markdown(brief: Brief) -> str:
+    d = brief.data
+    story = d["story"]
+    labels = source_labels(brief)
+    span = " to ".join(dict.fromkeys(x for x in (story["first_published"], story["last_published"]) if x))
+    out = [f"# {_md(story['title'])}", ""]
+    out.append(f"Story `{story['id']}`" + (f", {span}" if span else "")
+               + f", {len(d['sources'])} articles, {d.get('independent_sources', len(d['sources']))} independent sources.")
+    out += ["", "## Sources", ""]
+    for s in d["sources"]:
+        meta = ", ".join(x for x in (s["outlet"], s["published"], s["url"]) if x)
+        out.append(f"- {labels[s['article_id']]} {_md(s['title'] or s['article_id'])}" + (f" ({_md(meta)})" if meta else "")
+                   + f" `{s['article_id']}`")
+    for heading, lines in sections(brief):
+        if not lines:
+            continue
+        out += ["", f"## {heading}", ""]
+        out += [f"- {_md(text)} {cite(ids, labels)}".rstrip() for text, ids in lines]
+    return "\n".join(out) + "\n"

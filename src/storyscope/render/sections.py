@@ -1,0 +1,50 @@
+"""What every renderer shows, in one place, so Markdown and HTML carry the same content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import Brief
+
+
+def source_labels(brief: Brief) -> dict[str, str]:
+    """article id -> short label used to cite it: "[1]", "[2]" ... in source order."""
+    return {s["article_id"]: f"[{i}]" for i, s in enumerate(brief.data.get("sources", []), start=1)}
+
+
+def cite(ids: list[str], labels: dict[str, str]) -> str:
+    return "".join(labels.get(a, f"[{a}]") for a in ids)
+
+
+def sections(brief: Brief) -> Iterator[tuple[str, list[tuple[str, list[str]]]]]:
+    """(heading, [(line text, article ids)]) for each non-empty section, in reading order."""
+    d = brief.data
+    yield "Summary", [(s["text"], s["article_ids"]) for s in d.get("summary", [])]
+    facts = d.get("facts", [])
+    for status, heading in (("corroborated", "What the sources agree on"),
+                            ("disputed", "Disputed"),
+                            ("single-source", "Reported by one source only")):
+        yield heading, [(f["text"], f["article_ids"]) for f in facts if f["status"] == status]
+    yield "Who said what", [
+        (f"{q['speaker'] or 'unattributed'}: \u201c{q['text']}\u201d", q["article_ids"]) for q in d.get("quotes", [])
+    ]
+    disagreements = []
+    for item in d.get("disagreements", []):
+        positions = " vs ".join(f"{p['speaker'] or 'unattributed'}: \u201c{p['text']}\u201d" for p in item["positions"])
+        ids = sorted({a for p in item["positions"] for a in p["article_ids"]})
+        disagreements.append((f"{item['topic']}: {positions}", ids))
+    yield "Where sources disagree", disagreements
+    yield "Timeline", [(f"{t['date']}: {t['text']}", t["article_ids"]) for t in d.get("timeline", [])]
+    yield "Who is who", [
+        (e["name"] + (f" (also: {', '.join(e['aliases'])})" if e["aliases"] else "") + f", {e['type']}",
+         e["article_ids"])
+        for e in d.get("entities", [])
+    ]
+    coverage = []
+    for c in d.get("coverage", []):
+        parts = [f"{len(c['unique_facts'])} facts only here", f"leaves out {len(c['omitted_facts'])}"]
+        if c["voices"]:
+            parts.append("quotes " + ", ".join(c["voices"]))
+        coverage.append((f"{c['outlet'] or 'unknown outlet'}: " + "; ".join(parts), c["article_ids"]))
+    yield "Coverage by outlet", coverage
+    yield "Notes", [(n, []) for n in d.get("notes", [])]

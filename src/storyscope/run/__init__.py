@@ -1,0 +1,1 @@
+"""Runners: the stages wired to the store (local, in-process)."""

@@ -1,0 +1,84 @@
+"""Ingest runner: inputs -> extract -> features -> story assignment -> store.
+
+Steps for each input item, streamed one at a time:
+1. read it (ingest/): a rejected read is reported and the run goes on;
+2. extract the article (extract/): no usable text is reported and the run goes on;
+3. skip it when the store already holds it (same id, URL or content hash);
+4. compute its fast features and assign it to a story on arrival (cluster/);
+5. store article, features and assignment in one transaction, so a crash loses at
+   most the item in flight and a re-run neither loses nor duplicates anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .. import features as feats
+from ..cluster import StreamClusterer
+from ..config import Config
+from ..errors import ExtractionError, InputError
+from ..extract import extract
+from ..ingest import Rejected, iter_inputs
+from ..model import ItemStatus, RawDoc
+from ..store import Store
+
+
+def restored_clusterer(store: Store, config: Config) -> StreamClusterer:
+    """A clusterer holding every stored assignment, rebuilt without re-scoring."""
+    clusterer = StreamClusterer(window_days=config.story_window_days)
+    for article_id, blob, published, story_id, _ in store.iter_features():
+        if blob is not None and story_id is not None:
+            clusterer.restore(article_id, story_id, feats.Features.from_bytes(blob), published)
+    return clusterer
+
+
+def ingest_raw(
+    store: Store, items: Iterable[RawDoc | Rejected], config: Config
+) -> Iterator[ItemStatus]:
+    """Store each item and yield its status; never stops on a bad item."""
+    clusterer = restored_clusterer(store, config)
+    for item in items:
+        # 1. rejected while reading
+        if isinstance(item, Rejected):
+            yield ItemStatus(item.item, "rejected", item.reason)
+            continue
+        # 2. extract
+        try:
+            article = extract(item)
+        except (ExtractionError, InputError) as exc:
+            yield ItemStatus(item.source, "rejected", str(exc), item.id)
+            continue
+        # 3. already stored?
+        existing = store.find_duplicate(article)
+        if existing is not None:
+            why = "already stored" if existing == article.id else f"same article as {existing!r}"
+            yield ItemStatus(item.source, "duplicate", why, existing)
+            continue
+        # 4. features and story
+        features = feats.compute(article)
+        assignment = clusterer.add(article.id, features, article.published)
+        # 5. one transaction per article
+        with store.transaction() as db:
+            store.add_article(db, article, features.to_bytes())
+            store.assign(db, article.id, assignment.story_id, assignment.score,
+                         assignment.syndicated_of, assignment.reason)
+        yield ItemStatus(item.source, "stored", assignment.reason, article.id)
+
+
+def ingest_paths(store: Store, paths: Iterable[str | Path], config: Config) -> Iterator[ItemStatus]:
+    """Ingest files and folders (see ingest/files.py for what is read)."""
+    return ingest_raw(store, iter_inputs(paths, config.max_bytes), config)
+
+
+def recluster(store: Store, config: Config) -> int:
+    """Rebuild every story from scratch from the stored features; returns the article count."""
+    clusterer = StreamClusterer(window_days=config.story_window_days)
+    rows = [(a, b, p) for a, b, p, _, _ in store.iter_features() if b is not None]
+    with store.transaction() as db:
+        store.clear_assignments(db)
+        for article_id, blob, published in rows:
+            assignment = clusterer.add(article_id, feats.Features.from_bytes(blob), published)
+            store.assign(db, article_id, assignment.story_id, assignment.score,
+                         assignment.syndicated_of, assignment.reason)
+    return len(rows)

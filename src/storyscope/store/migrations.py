@@ -1,0 +1,43 @@
+"""Schema migrations, in order. Each runs once, in its own transaction; never edit a shipped one."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def _v1_initial(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            text TEXT NOT NULL,
+            title TEXT, published TEXT, author TEXT, outlet TEXT, url TEXT, language TEXT,
+            source TEXT,
+            content_hash TEXT NOT NULL,
+            features BLOB,
+            ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        )"""
+    )
+    db.execute("CREATE INDEX articles_hash ON articles (content_hash)")
+    db.execute("CREATE INDEX articles_url ON articles (url)")
+    db.execute(
+        """CREATE TABLE assignments (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            story_id TEXT NOT NULL,
+            score REAL NOT NULL,
+            syndicated_of TEXT,
+            reason TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX assignments_story ON assignments (story_id)")
+    db.execute(
+        """CREATE TABLE enrichments (
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (article_id, version)
+        )"""
+    )
+
+
+MIGRATIONS = [_v1_initial]

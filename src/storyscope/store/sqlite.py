@@ -1,0 +1,200 @@
+"""The embedded store: one SQLite file, WAL mode, one write path.
+
+Every stage reads records from here and writes records here inside a
+transaction, so a crash mid-run loses at most the item in flight and a re-run
+skips what is done. All SQL is parameterised: article text never becomes SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+
+from ..errors import NotFound, StoreError
+from ..model import Article, DateMention, Enrichment, EntityMention, Quote, Sentence
+from .migrations import MIGRATIONS
+
+_ARTICLE_COLUMNS = (
+    "id", "text", "title", "published", "author", "outlet", "url", "language", "source", "content_hash",
+)
+
+
+class Store:
+    """A storyscope store in one SQLite file."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:  # not a database, locked, read-only dir ...
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The single write path: everything inside commits together or not at all."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = self._db.execute("SELECT max(version) FROM schema_version").fetchone()
+        current = row[0] or 0
+        for version, migration in enumerate(MIGRATIONS, start=1):
+            if version <= current:
+                continue
+            with self.transaction() as db:
+                migration(db)
+                db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+    # -- articles ----------------------------------------------------------------------------
+    def find_duplicate(self, article: Article) -> str | None:
+        """The id of a stored article that is this one (same id, same URL or same content)."""
+        row = self._db.execute(
+            "SELECT id FROM articles WHERE id = ? OR content_hash = ? OR (url IS NOT NULL AND url = ?)",
+            (article.id, article.content_hash, article.url),
+        ).fetchone()
+        return row[0] if row else None
+
+    def add_article(self, db: sqlite3.Connection, article: Article, features: bytes | None) -> None:
+        """Insert an article (inside a transaction opened by the caller)."""
+        values = [getattr(article, c) for c in _ARTICLE_COLUMNS]
+        db.execute(
+            f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, features) "
+            f"VALUES ({', '.join('?' * (len(_ARTICLE_COLUMNS) + 1))})",
+            (*values, features),
+        )
+
+    def has_article(self, article_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def get_article(self, article_id: str) -> Article:
+        row = self._db.execute(
+            f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no article {article_id!r} in {self.path}")
+        return Article(**dict(zip(_ARTICLE_COLUMNS, row)))
+
+    def iter_articles(self) -> Iterator[Article]:
+        """Every stored article, in ingest order, streamed."""
+        cursor = self._db.execute(f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles ORDER BY seq")
+        for row in cursor:
+            yield Article(**dict(zip(_ARTICLE_COLUMNS, row)))
+
+    def count_articles(self) -> int:
+        return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def iter_features(self) -> Iterator[tuple[str, bytes | None, str | None, str | None, str | None]]:
+        """(article_id, features, published, story_id, syndicated_of) in ingest order."""
+        yield from self._db.execute(
+            "SELECT a.id, a.features, a.published, s.story_id, s.syndicated_of "
+            "FROM articles a LEFT JOIN assignments s ON s.article_id = a.id ORDER BY a.seq"
+        )
+
+    # -- stories -----------------------------------------------------------------------------
+    def assign(
+        self, db: sqlite3.Connection, article_id: str, story_id: str, score: float,
+        syndicated_of: str | None, reason: str,
+    ) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO assignments (article_id, story_id, score, syndicated_of, reason) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (article_id, story_id, score, syndicated_of, reason),
+        )
+
+    def clear_assignments(self, db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM assignments")
+
+    def story_rows(self) -> Iterator[tuple[str, list[str]]]:
+        """(story_id, article ids in ingest order) for every story, oldest story first."""
+        rows = self._db.execute(
+            "SELECT s.story_id, s.article_id FROM assignments s JOIN articles a ON a.id = s.article_id "
+            "ORDER BY s.story_id, a.seq"
+        )
+        current, ids = None, []
+        for story_id, article_id in rows:
+            if story_id != current:
+                if current is not None:
+                    yield current, ids
+                current, ids = story_id, []
+            ids.append(article_id)
+        if current is not None:
+            yield current, ids
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        ids = [r[0] for r in self._db.execute(
+            "SELECT s.article_id FROM assignments s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.story_id = ? ORDER BY a.seq", (story_id,))]
+        if not ids:
+            raise NotFound(f"no story {story_id!r} in {self.path} (run `storyscope stories` to list them)")
+        return ids
+
+    def syndication(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """article id -> the article it copies, for the given ids that are syndicated copies."""
+        ids = list(article_ids)
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update(self._db.execute(
+                f"SELECT article_id, syndicated_of FROM assignments WHERE syndicated_of IS NOT NULL "
+                f"AND article_id IN ({', '.join('?' * len(chunk))})", chunk))
+        return out
+
+    # -- enrichment --------------------------------------------------------------------------
+    def get_enrichment(self, article_id: str, version: int) -> Enrichment | None:
+        row = self._db.execute(
+            "SELECT data FROM enrichments WHERE article_id = ? AND version = ?", (article_id, version)
+        ).fetchone()
+        return _enrichment_from_json(article_id, row[0]) if row else None
+
+    def missing_enrichments(self, version: int) -> list[str]:
+        return [r[0] for r in self._db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id AND e.version = ? "
+            "WHERE e.article_id IS NULL ORDER BY a.seq", (version,))]
+
+    def put_enrichment(self, enrichment: Enrichment, version: int) -> None:
+        data = json.dumps({
+            "sentences": [asdict(s) for s in enrichment.sentences],
+            "entities": [asdict(e) for e in enrichment.entities],
+            "quotes": [asdict(q) for q in enrichment.quotes],
+            "dates": [asdict(d) for d in enrichment.dates],
+        })
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO enrichments (article_id, version, data) VALUES (?, ?, ?)",
+                (enrichment.article_id, version, data),
+            )
+
+
+def _enrichment_from_json(article_id: str, data: str) -> Enrichment:
+    d = json.loads(data)
+    return Enrichment(
+        article_id=article_id,
+        sentences=tuple(Sentence(**s) for s in d["sentences"]),
+        entities=tuple(EntityMention(**e) for e in d["entities"]),
+        quotes=tuple(Quote(**q) for q in d["quotes"]),
+        dates=tuple(DateMention(**x) for x in d["dates"]),
+    )

@@ -1,0 +1,108 @@
+"""The CLI contract: commands, formats, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from storyscope.cli import main
+
+from conftest import SEED_RFERL, SEED_WAPO
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, samples):
+    path = tmp_path_factory.mktemp("cli") / "cli.db"
+    assert main(["ingest", "--db", str(path), str(samples)]) == 0
+    return str(path)
+
+
+def test_stories_json_contract(capsys, db):
+    code, out, _ = run(capsys, "stories", "--db", db, "--format", "json")
+    assert code == 0
+    stories = json.loads(out)
+    assert len(stories) == 3
+    for s in stories:
+        assert {"id", "title", "article_ids", "outlets", "first_published", "last_published"} <= set(s)
+    seed = next(s for s in stories if SEED_WAPO in s["article_ids"])
+    assert sorted(seed["article_ids"]) == [SEED_RFERL, SEED_WAPO]
+    assert set(seed["outlets"]) == {"RFE/RL", "The Washington Post"}
+    code, out, _ = run(capsys, "stories", "--db", db)
+    assert code == 0 and seed["id"] in out
+
+
+def test_brief_in_three_formats(capsys, db, brief_schema):
+    _, out, _ = run(capsys, "stories", "--db", db, "--format", "json")
+    story_id = next(s["id"] for s in json.loads(out) if SEED_WAPO in s["article_ids"])
+    code, out, _ = run(capsys, "brief", story_id, "--db", db, "--format", "json")
+    assert code == 0
+    jsonschema.validate(json.loads(out), brief_schema)
+    code, md, _ = run(capsys, "brief", story_id, "--db", db)
+    assert code == 0 and md.startswith("# ")
+    code, html, _ = run(capsys, "brief", story_id, "--db", db, "--format", "html")
+    assert code == 0 and html.startswith("<!doctype html>")
+
+
+def test_articles_jsonl_contract(capsys, db):
+    code, out, _ = run(capsys, "articles", "--db", db, "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 6
+    wapo = next(r for r in rows if r["id"] == SEED_WAPO)
+    assert set(wapo) == {"id", "title", "published", "author", "outlet", "url", "language", "text"}
+    assert wapo["published"] == "2018-09-28" and wapo["language"] == "en"
+    assert "Democracy Dies in Darkness" not in wapo["text"]
+    assert "reinforce our message to Iran" in wapo["text"]
+
+
+def test_bad_input_reports_each_item_and_the_run_goes_on(capsys, tmp_path, samples):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "blob.txt").write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "lines.jsonl").write_text(
+        '{"id": "ok", "text": "Flooding closed the main highway north of the city on Monday, officials said, '
+        'and crews expect to reopen two lanes by Wednesday evening after clearing debris."}\n{not json}\n')
+    db = str(tmp_path / "bad.db")
+    code, _, err = run(capsys, "ingest", "--db", db, str(tmp_path / "nope.txt"), str(tmp_path / "empty.txt"),
+                       str(tmp_path / "blob.txt"), str(tmp_path / "lines.jsonl"), str(samples / f"{SEED_WAPO}.txt"))
+    assert code == 1
+    assert "rejected" in err and "nope.txt: no such file or folder" in err
+    assert "empty.txt: empty file" in err
+    assert "blob.txt: binary content" in err
+    assert "lines.jsonl:2: malformed JSON" in err
+    assert "Traceback" not in err
+    code, out, _ = run(capsys, "articles", "--db", db, "--format", "jsonl")
+    assert {json.loads(line)["id"] for line in out.splitlines()} == {"ok", SEED_WAPO}
+
+
+def test_user_errors_are_one_line_with_exit_1_and_usage_errors_exit_2(capsys, db, tmp_path):
+    code, _, err = run(capsys, "brief", "no-such-story", "--db", db)
+    assert code == 1 and err.startswith("storyscope: error: no story") and err.count("\n") == 1
+    notdb = tmp_path / "text.db"
+    notdb.write_text("hello " * 1000)
+    code, _, err = run(capsys, "stories", "--db", str(notdb))
+    assert code == 1 and "cannot open store" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["brief"])
+    assert exc.value.code == 2
+
+
+def test_db_from_environment(capsys, db, monkeypatch):
+    monkeypatch.setenv("STORYSCOPE_DB", db)
+    code, out, _ = run(capsys, "stories", "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 3
+
+
+def test_extract_command(capsys, samples):
+    code, out, _ = run(capsys, "extract", str(samples / f"{SEED_RFERL}.txt"))
+    art = json.loads(out)
+    assert code == 0
+    assert art["title"] == "US Closes Consulate In Iraq, Citing \u2018Threats\u2019 From Iran"
+    assert art["published"] == "2018-09-29"
+    assert "Leave a Reply" not in art["text"] and "Pompeo" in art["text"]
