@@ -67,7 +67,8 @@ def test_bad_input_reports_each_item_and_the_run_goes_on(capsys, tmp_path, sampl
     (tmp_path / "blob.txt").write_bytes(bytes(range(256)) * 20)
     (tmp_path / "lines.jsonl").write_text(
         '{"id": "ok", "text": "Flooding closed the main highway north of the city on Monday, officials said, '
-        'and crews expect to reopen two lanes by Wednesday evening after clearing debris."}\n{not json}\n')
+        'and crews expect to reopen two lanes by Wednesday evening after clearing debris. The storm dropped '
+        'more than six inches of rain in twelve hours, the weather service said."}\n{not json}\n')
     db = str(tmp_path / "bad.db")
     code, _, err = run(capsys, "ingest", "--db", db, str(tmp_path / "nope.txt"), str(tmp_path / "empty.txt"),
                        str(tmp_path / "blob.txt"), str(tmp_path / "lines.jsonl"), str(samples / f"{SEED_WAPO}.txt"))
@@ -106,3 +107,41 @@ def test_extract_command(capsys, samples):
     assert art["title"] == "US Closes Consulate In Iraq, Citing \u2018Threats\u2019 From Iran"
     assert art["published"] == "2018-09-29"
     assert "Leave a Reply" not in art["text"] and "Pompeo" in art["text"]
+
+
+def test_ingest_url_refuses_loopback_unless_allowed(capsys, tmp_path, samples):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = (samples / f"{SEED_WAPO}.txt").read_text().split("\n\n")
+    page = ("<html><head><title>U.S. orders evacuation of diplomats from Basra</title>"
+            '<meta property="og:site_name" content="The Washington Post"></head><body><article>'
+            + "".join(f"<p>{p}</p>" for p in body[3:]) + "</article></body></html>").encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(200 if self.path == "/basra" else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    db = str(tmp_path / "web.db")
+    try:
+        code, _, err = run(capsys, "ingest", "--db", db, "--url", f"{base}/basra")
+        assert code == 1 and "rejected" in err and "127.0.0.1" in err
+        code, _, err = run(capsys, "ingest", "--db", db, "--allow-private", "--url", f"{base}/basra",
+                           "--url", f"{base}/gone")
+        assert code == 1 and "HTTP 404" in err
+        code, out, _ = run(capsys, "articles", "--db", db, "--format", "jsonl")
+        rows = [json.loads(line) for line in out.splitlines()]
+        assert len(rows) == 1 and rows[0]["outlet"] == "The Washington Post"
+        assert "reinforce our message to Iran" in rows[0]["text"]
+    finally:
+        server.shutdown()

@@ -73,11 +73,38 @@ def _report(statuses: Iterable[ItemStatus], label: str) -> int:
     return EXIT_ERROR if rejected else EXIT_OK
 
 
-def cmd_ingest(args, config: Config) -> int:
-    from .run.ingest import ingest_paths
+def _ingest_items(args, config: Config) -> Iterator:
+    """Every input item the ingest arguments name: paths, then feeds, then URLs."""
+    from .ingest import Rejected, iter_inputs
 
+    yield from iter_inputs(args.paths, config.max_bytes)
+    if not (args.feed or args.url or args.urls):
+        return
+    from .ingest.feeds import iter_feed
+    from .ingest.http import Fetcher, iter_urls, read_url_file
+
+    fetcher = Fetcher(max_bytes=config.max_bytes, timeout=config.fetch_timeout,
+                      delay=config.fetch_delay, allow_private=args.allow_private)
+    for feed in args.feed:
+        yield from iter_feed(feed, fetcher, max_bytes=config.max_bytes)
+    yield from iter_urls(args.url, fetcher)
+    for url_file in args.urls:
+        try:
+            urls = read_url_file(url_file)
+        except StoryscopeError as exc:
+            yield Rejected(url_file, str(exc))
+            continue
+        yield from iter_urls(urls, fetcher)
+
+
+def cmd_ingest(args, config: Config) -> int:
+    from .run.ingest import ingest_raw
+
+    if not (args.paths or args.feed or args.url or args.urls):
+        print("storyscope ingest: nothing to ingest: give PATHs, --feed, --url or --urls", file=sys.stderr)
+        return EXIT_USAGE
     with _store(config) as store:
-        return _report(ingest_paths(store, args.paths, config), "ingest")
+        return _report(ingest_raw(store, _ingest_items(args, config), config), "ingest")
 
 
 def _story_json(story, independent: int) -> dict:
@@ -283,8 +310,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = add("ingest", cmd_ingest, "store articles from files and folders (.txt, .html, .htm, .jsonl, optionally .gz) and assign each to a story")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = add("ingest", cmd_ingest, "store articles from files and folders (.txt, .html, .htm, .jsonl, .warc, "
+                                  "optionally .gz), feeds and URLs, and assign each to a story")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--feed", action="append", default=[], metavar="URL_OR_FILE",
+                   help="an RSS or Atom feed; each item's link is fetched (repeatable)")
+    p.add_argument("--url", action="append", default=[], metavar="URL", help="a page to fetch (repeatable)")
+    p.add_argument("--urls", action="append", default=[], metavar="FILE",
+                   help="a file of URLs, one per line (# comments allowed)")
+    p.add_argument("--allow-private", action="store_true",
+                   help="allow fetching private, loopback and link-local addresses (refused by default)")
     p = add("stories", cmd_stories, "list the stories in the store")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p = add("brief", cmd_brief, "print the cross-source brief of one story")

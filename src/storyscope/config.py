@@ -24,6 +24,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_bytes", 20_000_000, "largest input item (file, JSONL line) accepted, in bytes; larger ones are rejected"),
     Setting("enrich_batch", 16, "articles per spaCy batch in the enrich stage"),
     Setting("story_window_days", 7, "a story not updated for this many days (by publication date) takes no new articles"),
+    Setting("fetch_timeout", 20.0, "seconds allowed for one HTTP request (connect, headers and body together)"),
+    Setting("fetch_delay", 1.0, "seconds between two requests to the same host (politeness)"),
 )
 
 
@@ -33,12 +35,16 @@ class Config:
     max_bytes: int = 20_000_000
     enrich_batch: int = 16
     story_window_days: int = 7
+    fetch_timeout: float = 20.0
+    fetch_delay: float = 1.0
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1_000:
             raise SettingError(f"max_bytes must be at least 1000, got {self.max_bytes}")
         if self.enrich_batch < 1:
             raise SettingError(f"enrich_batch must be at least 1, got {self.enrich_batch}")
+        if self.fetch_timeout <= 0 or self.fetch_delay < 0:
+            raise SettingError("fetch_timeout must be positive and fetch_delay not negative")
         if self.story_window_days < 1:
             raise SettingError(f"story_window_days must be at least 1 day, got {self.story_window_days}")
 

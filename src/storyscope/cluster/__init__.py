@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .settings import SETTINGS, ClusterSettings, ClusterSettingsError
 from .stream import Assignment, StreamClusterer
-from .vectors import TermStats, cosine
+from .vectors import TermStats, cosine, same_event_score
 
 __all__ = [
     "SETTINGS",
@@ -14,4 +14,5 @@ __all__ = [
     "StreamClusterer",
     "TermStats",
     "cosine",
+    "same_event_score",
 ]

@@ -57,9 +57,11 @@ class StreamClusterer:
        story of its original and records ``syndicated_of``;
     2. TF-IDF vector under the stream's document frequencies so far;
     3. candidate stories from an inverted index on the article's heaviest terms
-       (specific words, names, numbers), skipping terms common to many stories,
-       and skipping stories outside the time window when both sides have dates;
-    4. score = cosine between the article and each candidate's centroid;
+       (specific words, names, numbers; for a term in many stories only the
+       ``max_postings`` newest), best ``max_candidates`` by summed term weight,
+       skipping stories outside the time window when both sides have dates;
+    4. score = square root of the cosine between the article and each
+       candidate's centroid (the scale of ``same_event_score``);
     5. join the best story if the score reaches ``threshold``, else a new story;
     6. update the story centroid, the index and the statistics.
 
@@ -196,9 +198,10 @@ class StreamClusterer:
         votes: dict[str, float] = {}
         for tid, w in probes:
             posting = self._postings.get(tid)
-            if not posting or len(posting) > s.max_postings:
+            if not posting:
                 continue
-            for sid in posting:
+            # newest stories last: a common term only looks at the most recent ones
+            for sid in posting[-s.max_postings :]:
                 votes[sid] = votes.get(sid, 0.0) + w
         if not votes:
             return None, 0.0
@@ -222,7 +225,8 @@ class StreamClusterer:
             return 0.0
         get = story.centroid.get
         num = sum(v * get(t, 0.0) for t, v in vec.items())
-        return num / math.sqrt(story.norm_sq)
+        # square root of the centroid cosine: the scale of vectors.same_event_score
+        return math.sqrt(max(num, 0.0) / math.sqrt(story.norm_sq))
 
     def _join(self, story: _Story, article_id: str, vec: dict[int, float], features: Features, day: int | None) -> None:
         # 6. centroid, norm, postings, dates, names

@@ -6,6 +6,18 @@ import math
 
 from ..features import Features
 
+# Term weight = tf * idf ** IDF_POWER. Above 1 the rare, specific terms (names,
+# numbers, places) count more against the topic vocabulary two events of the same
+# kind share ("earthquake", "magnitude"). See SETTINGS in settings.py for how the
+# constants were chosen.
+IDF_POWER = 1.0
+# Smoothing for the start of a stream: IDF is computed as if PRIOR_DOCS more
+# articles had been seen that contain none of the terms. Without it the second
+# article of a new stream sees every shared word as "in all documents" and two
+# reports of one event score near zero; after a few hundred articles it no
+# longer matters (ECB+ B-cubed F1 changed by < 0.01 between 0 and 50).
+PRIOR_DOCS = 20
+
 
 class TermStats:
     """Document frequencies of hashed terms over the articles seen so far.
@@ -29,14 +41,15 @@ class TermStats:
         self.n_docs += 1
 
     def idf(self, tid: int) -> float:
-        return math.log((self.n_docs + 1) / (self.df.get(tid, 0) + 0.5))
+        return math.log((self.n_docs + PRIOR_DOCS + 1) / (self.df.get(tid, 0) + 0.5)) ** IDF_POWER
 
     def vector(self, features: Features) -> dict[int, float]:
         """Unit-length TF-IDF vector of an article under the current statistics."""
-        n1 = self.n_docs + 1
+        n1 = self.n_docs + PRIOR_DOCS + 1
         df = self.df
+        p = IDF_POWER
         vec = {
-            tid: w * math.log(n1 / (df.get(tid, 0) + 0.5))
+            tid: w * math.log(n1 / (df.get(tid, 0) + 0.5)) ** p
             for tid, w in zip(features.term_ids, features.term_weights)
         }
         norm = math.sqrt(sum(v * v for v in vec.values()))
@@ -48,6 +61,18 @@ class TermStats:
 def dot(small: dict[int, float], big: dict[int, float]) -> float:
     get = big.get
     return sum(v * get(t, 0.0) for t, v in small.items())
+
+
+def same_event_score(a: dict[int, float], b: dict[int, float]) -> float:
+    """Pairwise same-event score in [0, 1]: the square root of the TF-IDF cosine.
+
+    Cosines of sparse news vectors crowd near 0 for unrelated pairs; the square
+    root spreads them so that the score is closer to linear in human judgements
+    (SemEval-2022 English pairs: Pearson r -0.74 raw, -0.82 square root; the root
+    was picked among raw / square / cube root / log on that file). Monotone, so
+    it changes no ranking; the clusterer uses the same scale for its threshold.
+    """
+    return math.sqrt(max(cosine(a, b), 0.0))
 
 
 def cosine(a: dict[int, float], b: dict[int, float]) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model import Article, Brief, Enrichment, Story
 from .disputes import find_disagreements
@@ -24,7 +25,7 @@ _WS_RE = re.compile(r"\s+")
 def _is_english(article: Article) -> bool:
     if article.language:
         return article.language.lower().startswith("en")
-    toks = words(article.text)
+    toks = words(article.text[:3000])  # the opening is enough to tell the language
     if len(toks) < 20:
         return True
     return sum(t in STOPWORDS for t in toks) / len(toks) >= ENGLISH_STOPWORD_SHARE
@@ -107,18 +108,41 @@ def build_brief(
     entities, alias_of = merge_entities([enrich[a.id] for a in compared])
 
     # 4. units and vectors
+    #    a copy's sentence found verbatim in its original is not aligned again: it joins
+    #    the original's fact afterwards (fifty copies of a wire story cost one article)
     units: list[Unit] = []
+    shadows: list[Unit] = []
     by_article: dict[str, list[Unit]] = {}
-    for a in compared:
-        us = make_units(a, enrich[a.id], roots[a.id], alias_of, len(units))
-        by_article[a.id] = us
-        units.extend(us)
+    originals: dict[tuple[str, str], Unit] = {}
+    text_of = {a.id: a.text for a in compared}
+    for a in sorted(compared, key=lambda a: a.id != roots[a.id]):
+        root = roots[a.id]
+        if a.id != root and a.text == text_of[root]:
+            # a verbatim copy: its units are its original's
+            by_article[a.id] = [replace(u, article_id=a.id) for u in by_article[root]]
+            shadows.extend(by_article[a.id])
+            continue
+        us = make_units(a, enrich[a.id], root, alias_of, len(units))
+        by_article[a.id] = []
+        for u in us:
+            twin = originals.get((u.root, u.text)) if a.id != u.root else None
+            if twin is not None:
+                u = replace(u, index=twin.index)
+                shadows.append(u)
+            else:
+                u = replace(u, index=len(units))
+                units.append(u)
+                if a.id == u.root:
+                    originals[(u.root, u.text)] = u
+            by_article[a.id].append(u)
     vec = Vectorizer([u.tokens for u in units])
     sim = vec.similarity() if units else None
 
     # 5. facts
-    facts = align(units, vec) if units else []
+    facts = align(units, sim) if units else []
     fact_of = {u.index: i for i, f in enumerate(facts) for u in f.units}
+    for u in shadows:
+        facts[fact_of[u.index]].units.append(u)
 
     # 6. quotes
     refs = [
@@ -183,7 +207,7 @@ def build_brief(
         "entities": entities,
         "timeline": timeline,
         "disagreements": disagreements,
-        "coverage": coverage(compared, ordered, voices),
+        "coverage": coverage(compared, ordered, voices, n_independent),
         "notes": notes,
     }
     return Brief(data=data)

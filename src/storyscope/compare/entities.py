@@ -23,6 +23,19 @@ def _fallback_groups(rows: list[tuple[str, str, str]]) -> list[dict]:
         skel = _skeleton(name)
         key = (label, skel if len(skel) >= 4 else name.lower())
         by_key[key].append((name, label, aid))
+    # a lone surname ("Pompeo") joins the one full name it ends ("Mike Pompeo") across articles
+    full: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for label, key in by_key:
+        if label == "PERSON":
+            for name, _, _ in by_key[(label, key)]:
+                if " " in name:
+                    full[name.split()[-1].lower()].add((label, key))
+    for label, key in list(by_key):
+        names = {n for n, _, _ in by_key[(label, key)]}
+        if label == "PERSON" and all(" " not in n for n in names):
+            targets = full.get(next(iter(names)).lower(), set())
+            if len(targets) == 1 and (target := next(iter(targets))) != (label, key):
+                by_key[target].extend(by_key.pop((label, key)))
     groups = []
     for (label, _), members in by_key.items():
         counts = Counter(n for n, _, _ in members)

@@ -29,9 +29,11 @@ def summarize(facts: list[tuple[Fact, str]], lead_first: bool = True) -> list[di
 
 
 def coverage(
-    articles: list[Article], facts: list[tuple[Fact, str]], voices: dict[str, list[str]]
+    articles: list[Article], facts: list[tuple[Fact, str]], voices: dict[str, list[str]], independent: int
 ) -> list[dict]:
-    """Per outlet: the facts only it reports, the corroborated facts it leaves out, who it quotes."""
+    """Per outlet: the facts only it reports, the facts others agree on that it leaves out
+    (with two sources: anything the other reports), and who it quotes."""
+    shared_by = 2 if independent >= 3 else 1
     outlets: dict[str, list[Article]] = {}
     for a in articles:
         outlets.setdefault(a.outlet or f"article {a.id}", []).append(a)
@@ -39,7 +41,7 @@ def coverage(
     for name, arts in outlets.items():
         ids = {a.id for a in arts}
         unique = [t for f, t in facts if set(f.article_ids) <= ids and f.status != "corroborated"]
-        omitted = [t for f, t in facts if len(f.roots) >= 2 and not ids & set(f.article_ids)]
+        omitted = [t for f, t in facts if len(f.roots) >= shared_by and not ids & set(f.article_ids)]
         seen: list[str] = []
         for a in arts:
             for v in voices.get(a.id, []):

@@ -50,9 +50,6 @@ def build_timeline(dated: list[DatedUnit], sim: np.ndarray, fact_of: dict[int, i
         for d in by_value[value]:
             home = None
             for c in clusters:
-                if any(x.unit.index == d.unit.index for x in c):
-                    home = c
-                    break
                 if d.unit.article_id in {x.unit.article_id for x in c}:
                     continue
                 if any(
@@ -64,7 +61,7 @@ def build_timeline(dated: list[DatedUnit], sim: np.ndarray, fact_of: dict[int, i
                     break
             if home is None:
                 clusters.append([d])
-            elif all(x.unit.index != d.unit.index for x in home):
+            else:
                 home.append(d)
         for c in clusters:
             first = min(c, key=lambda x: (x.unit.article_id, x.unit.position))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..model import Article, Enrichment, Sentence
-from .text import content_stems, numbers, words
+from .text import DENIAL_RE, content_stems, numbers, words
 
 # A sentence longer than this many words is split at a clause boundary when both parts
 # keep at least MIN_PART_WORDS words: one unit should carry one claim, and the seed's
@@ -14,7 +15,11 @@ from .text import content_stems, numbers, words
 LONG_SENTENCE_WORDS = 40
 MIN_PART_WORDS = 8
 MIN_UNIT_WORDS = 4
-_CLAUSE_RE = re.compile(r";\s+|,\s+(?=(?:but|while|although|though|whereas)\b)|\.\s+(?=[\u201c\"A-Z])")
+# a sentence end the sentencizer missed (a lowercase word before the stop, so that
+# "U.S. Secretary" stays whole) always splits; a long sentence also splits at a
+# semicolon or at a comma before a contrast
+_SENT_END_RE = re.compile(r"(?<=[a-z]{2}[.!?])\s+(?=[\u201c\"A-Z])|(?<=[a-z][.!?][\u201d\"])\s+(?=[\u201c\"A-Z])")
+_CLAUSE_RE = re.compile(r";\s+|,\s+(?=(?:but|while|although|though|whereas)\b)")
 _SENT_FALLBACK_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\u201d\"']?|\n|$)")
 
 
@@ -34,12 +39,29 @@ class Unit:
     entities: frozenset[str]
     numbers: tuple[tuple[float, str], ...]
     speaker: str | None
+    denial: bool = False  # carries a denial cue ("not aware", "denied", "no evidence")
+
+
+_PARA_RE = re.compile(r"[^\n]+")
 
 
 def sentences_of(article: Article, enrichment: Enrichment) -> list[Sentence]:
-    """The enrichment's sentences, or a punctuation split when the record has none."""
+    """The enrichment's sentences as exact slices of the article text, cut at line breaks
+    (a parser's sentence may run across a paragraph break); a punctuation split when the
+    record has none."""
     if enrichment.sentences:
-        return list(enrichment.sentences)
+        out = []
+        for sent in enrichment.sentences:
+            raw = article.text[sent.start:sent.end]
+            if not raw.strip() or " ".join(raw.split())[:20] != " ".join(sent.text.split())[:20]:
+                out.append(sent)  # offsets that do not fit the text: keep the record's own text
+                continue
+            for m in _PARA_RE.finditer(raw):
+                if m.group(0).strip():
+                    lead = len(m.group(0)) - len(m.group(0).lstrip())
+                    text = m.group(0).strip()
+                    out.append(Sentence(sent.start + m.start() + lead, sent.start + m.start() + lead + len(text), text))
+        return out
     out = []
     for m in _SENT_FALLBACK_RE.finditer(article.text):
         text = m.group(0).strip()
@@ -49,15 +71,12 @@ def sentences_of(article: Article, enrichment: Enrichment) -> list[Sentence]:
     return out
 
 
-def _clauses(sent: Sentence) -> list[tuple[int, int]]:
-    text = sent.text
-    if len(words(text)) <= LONG_SENTENCE_WORDS:
-        return [(0, len(text))]
-    parts, last = [], 0
-    for m in _CLAUSE_RE.finditer(text):
-        parts.append((last, m.start() + (1 if text[m.start()] == "." else 0)))
+def _split(text: str, lo: int, hi: int, pattern: re.Pattern) -> list[tuple[int, int]]:
+    parts, last = [], lo
+    for m in pattern.finditer(text, lo, hi):
+        parts.append((last, m.start()))
         last = m.end()
-    parts.append((last, len(text)))
+    parts.append((last, hi))
     merged: list[tuple[int, int]] = []
     for s, e in parts:
         if merged and (len(words(text[merged[-1][0]:merged[-1][1]])) < MIN_PART_WORDS
@@ -66,6 +85,17 @@ def _clauses(sent: Sentence) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
+
+
+def _clauses(sent: Sentence) -> list[tuple[int, int]]:
+    text = sent.text
+    out = []
+    for s, e in _split(text, 0, len(text), _SENT_END_RE):
+        if len(words(text[s:e])) > LONG_SENTENCE_WORDS:
+            out.extend(_split(text, s, e, _CLAUSE_RE))
+        else:
+            out.append((s, e))
+    return out
 
 
 def make_units(
@@ -78,18 +108,19 @@ def make_units(
     """Split one article into units; ``alias_of`` maps canonical names to entity groups."""
     units: list[Unit] = []
     quotes = sorted(enrichment.quotes, key=lambda q: q.start)
+    mentions = sorted(enrichment.entities, key=lambda m: m.start)
+    starts = [m.start for m in mentions]
     for sent in sentences_of(article, enrichment):
         base = sent.start
         for s, e in _clauses(sent):
-            text = sent.text[s:e].strip()
+            text = sent.text[s:e].strip().lstrip("\u2014\u2013-:;,. ")
             if len(words(text)) < MIN_UNIT_WORDS:
                 continue
             lo = base + sent.text.index(text, s)
             hi = lo + len(text)
             ents = frozenset(
                 alias_of.get(m.canonical, m.canonical)
-                for m in enrichment.entities
-                if m.start < sent.end and m.end > sent.start and lo <= m.start < hi + 1
+                for m in mentions[bisect_left(starts, lo): bisect_left(starts, hi)]
             )
             speaker = None
             for q in quotes:
@@ -98,7 +129,7 @@ def make_units(
                     break
             nums = tuple(numbers(text))
             tokens = tuple(content_stems(text)) + tuple("ent:" + x for x in sorted(ents)) + tuple(
-                f"num:{v:g}:{k}" for v, k in nums
+                f"num:{v:g}" for v, _ in nums
             )
             units.append(
                 Unit(
@@ -114,6 +145,7 @@ def make_units(
                     entities=ents,
                     numbers=nums,
                     speaker=speaker,
+                    denial=bool(DENIAL_RE.search(text)),
                 )
             )
     return units

@@ -2,36 +2,48 @@
 
 ``find_dates(text, published, doc=None)`` returns ``DateMention`` records whose
 ``value`` follows TimeML (TIMEX3 ``value``): ``2018-09-28``, ``2018-09``, ``2018-W39``,
-``2018-W38-WE``, ``2018-Q3``, ``2018-SU``, ``2018``, ``201`` (a decade), ``PAST_REF``,
-``PRESENT_REF``, ``FUTURE_REF``.
+``2018-W38-WE``, ``2018-Q3``, ``2018-H2``, ``2018-SU``, ``2018``, ``201`` (a decade),
+``19`` (a century), ``PAST_REF``, ``PRESENT_REF``, ``FUTURE_REF``.
 
 Steps:
-1. candidates: every rule of ``_RULES`` (regular expressions over the text; names of
-   months, weekdays, units, reference words) proposes spans; with a spaCy ``doc`` of the
-   same text, its DATE entities that no rule covers are offered to the rules again, with
-   their own extent;
-2. overlaps: the longest candidate wins, then the leftmost;
-3. values: each candidate is resolved against the publication date (the anchor). Without
-   an anchor only absolute expressions ("1998-01-08", "January 1998", "the 1990s") and
-   the ``*_REF`` words get values; relative ones are dropped.
+1. candidates: the rules of ``_RULES`` (regular expressions for month and weekday names,
+   numeric dates, "this/last/next <unit>", "<n> <units> ago", quarters, seasons, spelled
+   years, reference words), each run only near its trigger words; with a spaCy ``doc``,
+   its DATE entities that no rule covers are offered to the rules again and kept with
+   the entity's extent when exactly one rule inside gives a value;
+2. overlaps: the longest valued candidate wins, then the leftmost;
+3. values: resolved against the publication date (the anchor) by the rule; anaphoric
+   ones ("a year earlier", "the quarter", "the 1988 period") against the quarter the
+   text named last (earnings news), else the anchor. Without an anchor only absolute
+   expressions ("1998-01-08", "January 1998", "the 1990s") and the ``*_REF`` words get
+   values; relative ones are dropped.
 
-Conventions (news; calibrated on TempEval-3 TimeBank, see ``benchmarks/dates.py``):
+Conventions (news; calibrated on TempEval-3 TimeBank with ``benchmarks/dates.py``):
 - a bare weekday ("Friday") is the most recent such day on or before publication;
   "last Friday" is strictly before, "next Friday" strictly after, and a bare weekday in a
-  clause with a future marker ("will", "is to", "scheduled") looks forward;
+  clause with a future marker ("will", "is to", "scheduled to") looks forward;
 - part of day is dropped: "Tuesday night" -> ``2018-09-25`` (TimeML would write
-  ``2018-09-25TNI``); the brief's timeline works in days;
-- a month without a year ("in November", "since July", "Sept. 7") takes the year that
-  puts it nearest to publication (within six months); "last"/"since" look back, "next"
-  forward;
-- modifiers ("early", "late", "mid-", "earlier this", "late on") stay in the extent and
-  do not change the value (TimeML puts them in ``mod``);
-- durations ("two weeks", "the past several weeks") are not returned.
+  ``2018-09-25TNI``), because the brief's timeline works in days; "last night" is the
+  day before publication;
+- a month (and day) without a year ("in November", "since July", "Sept. 7") is in the
+  publication year, unless "last"/"since" or "next"/"until"/a future marker say which
+  side to take, or it lies within four months of publication across a year end
+  ("December" read on 5 January is last December); see ``_year_for``;
+- "N units ago" counts from publication at the unit's granularity ("two weeks ago" ->
+  ``2018-W37``); "a week later"/"before" count from an event, not from publication, and
+  are left out; vague counts ("several years ago") are ``PAST_REF``;
+- a preposition is not part of the extent ("in November" -> "November"); modifiers are
+  ("late on September 28", "earlier this month") and do not change the value (TimeML puts
+  them in ``mod``);
+- durations ("two weeks", "the past several weeks") are not returned;
+- numeric dates are month first ("01/08/1998" -> 1998-01-08) unless the first number
+  cannot be a month.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -55,7 +67,6 @@ _NUMBERS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
 }
-_VAGUE_NUMBERS = ("several", "a few", "few", "many", "some", "a couple of", "a number of")
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
              "fourth": 4, "4th": 4}
 _SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
@@ -225,7 +236,7 @@ def _slash(m, anchor, text):
 
 
 @_rule(rf"\b(?:{_WD},?\s+)?(?:(?:the\s+)?{_MOD}(?:on\s+)?)?(?P<mon>{_MON})\s+(?P<d>{_DAY})"
-       rf"(?:,?\s+(?P<y>{_YEAR}))?\b(?!\s*(?:%|percent|[0-9]))")
+       rf"(?:,?\s+(?P<y>{_YEAR}))?\b(?!\s*(?:%|percent)|[0-9.,][0-9])")
 def _month_day(m, anchor, text):
     month, day = _month_no(m["mon"]), int(re.match(r"[0-9]+", m["d"]).group())
     if m["y"]:
@@ -247,14 +258,16 @@ def _month_year(m, anchor, text):
     return f"{int(m['y']):04d}-{_month_no(m['mon']):02d}"
 
 
-_BARE_MONTH = (rf"(?:(?P<pre>(?i:last|next|this|since|until|till|in|by|from|through|during|"
-               rf"before|after|early|late|mid|of|on|last\s+month,|and))(?:\s+|-)(?:early\s+|late\s+|"
-               rf"mid-)?)?(?P<mon>{_MON_FULL}|May)\b(?!\s+[0-9])")
+# A preposition before a bare month decides its year ("since July", "until March") but
+# is not part of the extent (TimeML); "last", "next", "early", "mid-" are (group x).
+_BARE_MONTH = (rf"(?:(?P<prep>(?i:since|until|till|in|by|from|through|during|before|after|"
+               rf"of|on|and))\s+)?(?P<x>(?:(?P<pre>(?i:last|next|this|early|late|mid))(?:\s+|-))?"
+               rf"(?:(?i:early|late|mid)(?:\s+|-))?(?P<mon>{_MON_FULL}|May)\b)(?!\s+[0-9])")
 
 
-@_rule(r"\b" + _BARE_MONTH)
+@_rule(r"\b(?:the\s+(?:middle|end|beginning|start)\s+of\s+)?" + _BARE_MONTH)
 def _bare_month(m, anchor, text):
-    pre = (m["pre"] or "").lower()
+    pre = (m["pre"] or m["prep"] or "").lower()
     if m["mon"] == "May" and not pre:
         return None
     if anchor is None:
@@ -324,7 +337,7 @@ def _this_tod(m, anchor, text):
 
 
 @_rule(rf"\b(?:(?P<mod>earlier|later|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)"
-       rf"(?:\s+|-))?(?P<rel>this|last|next|the\s+past|the\s+coming|the\s+previous|the\s+current|"
+       rf"(?:\s+|-))?(?P<rel>this\s+past|this|last|next|the\s+past|the\s+coming|the\s+previous|the\s+current|"
        rf"the\s+same|the\s+next|the\s+following|the\s+prior)\s+(?P<unit>week(?:end)?|month|year|"
        rf"quarter|decade|century|spring|summer|fall|autumn|winter)\b", re.I)
 def _this_unit(m, anchor, text):
@@ -376,7 +389,10 @@ def _shift(anchor: date, unit: str, n: int) -> str | None:
 @_rule(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\s+(?P<dir>ago|earlier|before|later|from\s+now|hence)\b",
        re.I)
 def _ago(m, anchor, text):
-    direction = 1 if m["dir"].lower() in ("later", "from now", "hence") else -1
+    if m["dir"].lower() in ("later", "before"):
+        # "a week later" counts from an event named in the text, not from publication
+        return None
+    direction = 1 if m["dir"].lower() in ("from now", "hence") else -1
     n = _num(m["n"])
     if n is None:  # "several years ago"
         return "FUTURE_REF" if direction > 0 else "PAST_REF"
@@ -385,6 +401,9 @@ def _ago(m, anchor, text):
     unit = m["unit"].lower().rstrip("s")
     if unit == "centurie":
         unit = "century"
+    if unit == "year" and n == 1 and direction < 0:
+        # "a year earlier" in a report on a quarter is that quarter a year before
+        return f"@Q-4|{anchor.year - 1:04d}"
     if unit == "day":
         return (anchor + timedelta(days=direction * n)).isoformat()
     return _shift(anchor, unit, direction * n)
@@ -402,7 +421,10 @@ def _quarter_rule(m, anchor, text):
         if anchor is None:
             return None
         y = anchor.year
-        # an ordinal quarter that has not begun yet, in a past-tense clause, is last year's
+        # a quarter well past (not the one just reported on), in a clause about the
+        # future, is next year's: "expected to close in the first quarter" read in November
+        if q <= _quarter(anchor) - 2 and _tense(text, m.start(), m.end()) > 0:
+            y += 1
         return f"{y:04d}-Q{q}"
     if anchor is None:
         return None
@@ -440,8 +462,9 @@ def _bare_quarter(m, anchor, text):
     prev = _before_word(text, m.start())
     if prev in ("a", "per", "each", "every", "one"):
         return None
+    # "the quarter": the one last named, else the last completed one (earnings reports)
     k = anchor.year * 4 + _quarter(anchor) - 2
-    return f"{k // 4:04d}-Q{k % 4 + 1}"
+    return f"@Q+0|{k // 4:04d}-Q{k % 4 + 1}"
 
 
 def _before_word(text: str, pos: int) -> str:
@@ -453,14 +476,21 @@ def _before_word(text: str, pos: int) -> str:
 def _year_ago_adj(m, anchor, text):
     if anchor is None:
         return None
-    # "year-earlier" qualifies a period: in earnings news the last completed quarter
-    k = anchor.year * 4 + _quarter(anchor) - 2 - 4
-    return f"{k // 4:04d}-Q{k % 4 + 1}"
+    # "year-earlier" qualifies a period: the quarter last reported on, a year before
+    return f"@Q-4|{anchor.year - 1:04d}"
 
 
-@_rule(r"\b(?:the\s+)?(?:year-(?:earlier|ago)|prior-year|year-before)\s+(?:period|quarter)\b", re.I)
+@_rule(r"\b(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?(?:(?:year-(?:earlier|ago)|prior-year|"
+       r"year-before)\s+(?:period|quarter)|(?:period|quarter)\s+(?:a\s+year\s+(?:ago|earlier)|"
+       r"last\s+year)|last\s+year's\s+(?:period|quarter))\b", re.I)
 def _year_ago_period(m, anchor, text):
     return _year_ago_adj(m, anchor, text)
+
+
+@_rule(rf"\b(?:the\s+)?(?:fiscal\s+)?(?P<y>{_YEAR})\s+(?:period|quarter)\b", re.I)
+def _year_period(m, anchor, text):
+    # "the 1988 period": the quarter last reported on, in that year
+    return f"@Y{m['y']}|{m['y']}"
 
 
 @_rule(r"\b(?:(?P<rel>this|last|next|early|late)\s+)(?P<s>spring|summer|fall|autumn|winter)"
@@ -492,7 +522,7 @@ _REFS = {
                    r"the\s+present|current",
     "PAST_REF": r"recently|lately|the\s+past|recent\s+(?:years|months|weeks|days|times)|"
                 r"past\s+years|once\s+upon\s+a\s+time",
-    "FUTURE_REF": r"the\s+(?:near\s+|distant\s+)?future|someday|the\s+coming\s+(?:years|months|"
+    "FUTURE_REF": r"the\s+(?:near\s+|distant\s+)?future|someday|(?:the\s+)?coming\s+(?:years|months|"
                   r"weeks|days)|the\s+years\s+ahead|the\s+near\s+term|a\s+later\s+date|"
                   r"future\s+(?:years|quarters)",
 }
@@ -520,10 +550,12 @@ def _half(m, anchor, text):
     return f"{anchor.year + {'last': -1, 'next': 1}.get(m['rel'].lower(), 0):04d}-{h}"
 
 
-@_rule(r"\b(?:(?:for|in|during|through|throughout|of)\s+)(?P<x>the\s+(?:(?:full|fiscal|current|"
+@_rule(r"\b(?:(?:for|in|during|through|throughout|of)\s+)?(?P<x>the\s+(?:(?:full|fiscal|current|"
        r"calendar|whole|entire)\s+)*year|(?:the\s+end\s+of\s+|around\s+)?(?:the\s+)?year[-\s]end|"
        r"year's\s+end|the\s+end\s+of\s+the\s+year)\b", re.I)
 def _the_year(m, anchor, text):
+    if not m.group().lower().startswith(("for", "in", "dur", "thr", "of")) and "end" not in m["x"]:
+        return None  # "the year" needs a preposition: "the year he was born" is no date
     # "for the year", "the fiscal year", "year-end": the year being reported, i.e. the
     # publication year, in news; the preposition is not part of the extent (see _select)
     return f"{anchor.year:04d}" if anchor else None
@@ -602,6 +634,8 @@ def _ref(m, anchor, text):
             return None
         if _before_word(text, m.start()) in ("electric", "electrical", "ocean", "strong"):
             return None
+    if word == "the past" and re.match(rf"\s+(?:{_NUM}\s+)?{_UNIT}\b", text[m.end():m.end() + 30], re.I):
+        return None  # "the past several weeks" is a duration
     if word == "now" and re.match(r"\s*that\b", text[m.end():m.end() + 10]):
         return None
     return next(k for k, v in m.groupdict().items() if v)
@@ -625,32 +659,63 @@ def _holiday(m, anchor, text):
 
 
 def _parse_published(published: str | None) -> date | None:
-    if published is None or published == "":
+    """The anchor date: ISO ("2018-09-28", "2018-09-28T14:05:00Z"), or any one full date
+    the absolute rules read ("Sept. 28, 2018", "09/28/2018"); None stays None."""
+    if published is None or not str(published).strip():
         return None
+    if not isinstance(published, str):
+        raise InputError(f"published must be a str or None, got {type(published).__name__}")
     try:
         return date.fromisoformat(published.strip()[:10])
-    except (ValueError, AttributeError) as exc:
-        raise InputError(
-            f"published must be an ISO date such as '2018-09-28' (or None), got {published!r}"
-        ) from exc
+    except ValueError:
+        pass
+    full = [c.value for c in _candidates(published, None)
+            if c.value and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", c.value)]
+    if len(set(full)) == 1:
+        return date.fromisoformat(full[0])
+    raise InputError(
+        f"published must be a date such as '2018-09-28' (or None), got {published!r}")
 
 
-# Every rule needs one of these words or a number, so the rules only run in windows around
-# them (merged); that keeps long texts fast (the rules' optional prefixes make a full scan
-# slow in Python's re: 0.3 MB/s for all rules against several MB/s with windows).
-_TRIGGER = re.compile(
-    r"[0-9]|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
-    r"day|week|month|year|quarter|decade|centur|spring|summer|fall|autumn|winter|now|current|"
-    r"recent|past|futur|present|lately|moment|term|later|ago|today|yesterday|tomorrow|tonight|"
-    r"night|morning|afternoon|evening|eighteen|nineteen|twenty|thousand|ties\b|christmas|"
-    r"halloween|valentine|independence|new year)")
-_WINDOW = 90  # characters each side of a trigger: longer than any rule's reach
+# Trigger words: each rule runs only in windows around a word it cannot match without
+# ("#4" stands for any number of four digits). Python's re has no fast scan for patterns that open with
+# optional prefixes: all rules over a whole text ran at about 0.3 MB/s; one plain word
+# scan plus per-rule windows is several times faster (see benchmarks/dates.py).
+_MONTH_WORDS = frozenset(_MONTHS)
+_UNIT_WORDS = frozenset({"week", "weekend", "month", "year", "quarter", "decade", "century",
+                         *_SEASONS})
+_TRIGGERS: dict[str, frozenset[str]] = {
+    "_iso": frozenset({"#4"}), "_slash": frozenset({"#1", "#2"}), "_year": frozenset({"#4"}),
+    "_decade": frozenset({"#2", "#4"}), "_century": frozenset({"#1", "#2"}),
+    "_month_day": _MONTH_WORDS, "_day_month": _MONTH_WORDS, "_month_year": _MONTH_WORDS,
+    "_bare_month": _MONTH_WORDS, "_month_rel_year": _MONTH_WORDS,
+    "_weekday": frozenset(_WEEKDAYS),
+    "_deictic_day": frozenset({"today", "yesterday", "tomorrow", "tonight", "night"}),
+    "_this_tod": frozenset({"morning", "afternoon", "evening"}),
+    "_this_unit": _UNIT_WORDS, "_season": frozenset(_SEASONS), "_weekend": frozenset({"weekend"}),
+    "_ago": frozenset({"ago", "earlier", "before", "later", "now", "hence"}),
+    "_quarter_rule": frozenset({"quarter"}), "_year_quarter": frozenset({"quarter"}),
+    "_rel_year_quarter": frozenset({"quarter"}), "_bare_quarter": frozenset({"quarter"}),
+    "_year_ago_adj": frozenset({"year"}), "_year_ago_period": frozenset({"year"}),
+    "_year_period": frozenset({"period", "quarter"}),
+    "_half": frozenset({"half"}), "_the_year": frozenset({"year", "end"}),
+    "_end_month": frozenset({"month"}),
+    "_spelled": frozenset({"eighteen", "nineteen", "twenty", "thousand"}),
+    "_decade_word": frozenset({"twenties", "thirties", "forties", "fifties", "sixties",
+                               "seventies", "eighties", "nineties"}),
+    "_ref": frozenset({"now", "current", "currently", "present", "presently", "nowadays", "days",
+                       "moment", "recently", "lately", "past", "recent", "future", "someday",
+                       "coming", "ahead", "term", "later", "years", "once"}),
+    "_holiday": frozenset({"christmas", "new", "independence", "halloween", "valentine"}),
+}
+_WORD = re.compile(r"[A-Za-z]+|[0-9]+")
+_WINDOW = 50  # characters each side of a trigger word: longer than any expression
 
 
-def _windows(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+def _windows(hits: list[int], lo: int, hi: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for m in _TRIGGER.finditer(text, lo, hi):
-        s, e = max(lo, m.start() - _WINDOW), min(hi, m.end() + _WINDOW)
+    for pos in hits:
+        s, e = max(lo, pos - _WINDOW), min(hi, pos + _WINDOW)
         if spans and s <= spans[-1][1]:
             spans[-1] = (spans[-1][0], e)
         else:
@@ -660,22 +725,28 @@ def _windows(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 def _candidates(text: str, anchor: date | None, lo: int = 0, hi: int | None = None) -> list[_Cand]:
     hi = len(text) if hi is None else hi
-    seen: set[tuple[int, int, int]] = set()
+    # where each trigger word occurs (start offsets, in order)
+    where: dict[str, list[int]] = {}
+    for m in _WORD.finditer(text, lo, hi):
+        w = m.group()
+        key = f"#{min(len(w), 5)}" if w[0].isdigit() else w.lower()
+        where.setdefault(key, []).append(m.start())
     out = []
-    for ws, we in _windows(text, lo, hi):
-        # extend the window to whitespace so that no word is cut in two
-        while ws > lo and not text[ws - 1].isspace():
-            ws -= 1
-        while we < hi and not text[we].isspace():
-            we += 1
-        for i, (pattern, resolve) in enumerate(_RULES):
+    for i, (pattern, resolve) in enumerate(_RULES):
+        hits = sorted(p for w in _TRIGGERS[resolve.__name__] for p in where.get(w, ()))
+        seen: set[tuple[int, int]] = set()
+        for ws, we in _windows(hits, lo, hi):
+            # widen the window to whitespace so that no word is cut in two
+            while ws > lo and not text[ws - 1].isspace():
+                ws -= 1
+            while we < hi and not text[we].isspace():
+                we += 1
             for m in pattern.finditer(text, ws, we):
                 # a rule may match context that is not part of the extent: group "x" is
                 x = "x" if "x" in pattern.groupindex and m["x"] is not None else 0
-                key = (m.start(x), m.end(x), i)
-                if key in seen:
+                if (m.start(x), m.end(x)) in seen:
                     continue
-                seen.add(key)
+                seen.add((m.start(x), m.end(x)))
                 out.append(_Cand(m.start(x), m.end(x), resolve(m, anchor, text), i))
     return out
 
@@ -687,12 +758,15 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
     valued one, so only valued candidates compete.
     """
     kept: list[_Cand] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # kept spans never overlap, so they sort the same by start and end
+    ends: list[int] = []
     for c in sorted((c for c in cands if c.value), key=lambda c: (-(c.end - c.start), c.start, c.rule)):
-        if any(c.start < e and s < c.end for s, e in taken):
+        i = bisect_left(starts, c.start)
+        if (i < len(starts) and starts[i] < c.end) or (i > 0 and ends[i - 1] > c.start):
             continue
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
         kept.append(c)
-        taken.append((c.start, c.end))
     return sorted(kept, key=lambda c: c.start)
 
 
@@ -712,7 +786,9 @@ def find_dates(text: str, published: str | None, doc=None) -> tuple[DateMention,
     cands = _candidates(text, anchor)
     # 1b. spaCy DATE entities that no rule reached: run the rules inside the entity and
     # keep the entity's extent when exactly one rule span inside it carries a value
-    if doc is not None and doc.text == text:
+    if doc is not None and doc.text != text:
+        raise ValueError("doc must be the spaCy Doc of this same text (doc.text != text)")
+    if doc is not None:
         covered = [(c.start, c.end) for c in cands if c.value]
         for ent in doc.ents:
             if ent.label_ != "DATE":
@@ -723,8 +799,30 @@ def find_dates(text: str, published: str | None, doc=None) -> tuple[DateMention,
             inner = [c for c in _candidates(text, anchor, s, e) if c.value]
             if len(inner) == 1:
                 cands.append(_Cand(s, e, inner[0].value, len(_RULES)))
-    # 2. overlaps, 3. values (resolved in 1)
-    return tuple(
-        DateMention(text=text[c.start:c.end], value=c.value, start=c.start, end=c.end)
-        for c in _select(cands)
-    )
+    # 2. overlaps; 3. values were resolved in 1, except the anaphoric ones ("a year
+    # earlier", "the quarter"), resolved here against the quarter last named in the text
+    out = []
+    last_quarter: str | None = None
+    for c in _select(cands):
+        value = c.value
+        if value.startswith("@"):
+            value = _anaphor(value, last_quarter)  # an anaphor is no new reference
+        elif _QUARTER.fullmatch(value):
+            last_quarter = value
+        out.append(DateMention(text=text[c.start:c.end], value=value, start=c.start, end=c.end))
+    return tuple(out)
+
+
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
+
+
+def _anaphor(value: str, last_quarter: str | None) -> str:
+    """Resolve "@Q-4|fallback" (shift the last named quarter) or "@Y1988|fallback"."""
+    how, fallback = value[1:].split("|")
+    if last_quarter is None:
+        return fallback
+    year, q = map(int, _QUARTER.fullmatch(last_quarter).groups())
+    if how.startswith("Y"):
+        return f"{how[1:]}-Q{q}"
+    k = year * 4 + q - 1 + int(how[1:])
+    return f"{k // 4:04d}-Q{k % 4 + 1}"

@@ -1,59 +1,188 @@
 """Named entities of one article, each mention mapped to one canonical name.
 
+``find_entities(doc)`` takes a spaCy ``Doc`` and returns ``EntityMention`` records whose
+``text``/``start``/``end`` are the trimmed mention as it stands in the text and whose
+``canonical`` is the article-level name that later stages group and count.
+
 Steps:
-1. take spaCy's PERSON / ORG / GPE / LOC / NORP / FAC / EVENT spans, stripped of a
-   leading article ("the U.S. Embassy" -> "U.S. Embassy") and of titles ("Secretary of
-   State Mike Pompeo" is already split by the NER; "President Trump" -> "Trump");
-2. within the article, a shorter PERSON mention whose tokens are the tail of a longer
-   one ("Pompeo" of "Mike Pompeo") takes the longer name as its canonical form.
+1. spans: spaCy's PERSON / ORG / GPE / LOC / NORP / FAC / EVENT / WORK_OF_ART / LAW
+   entities, trimmed of a leading article or title ("the U.S. Embassy" -> "U.S. Embassy",
+   "President Trump" -> "Trump") and of a trailing possessive or punctuation ("U.S." keeps
+   its period). Dropped: mentions without letters, the "State" of "Secretary of State",
+   and mentions on scraped page chrome (a line with a glued word such as
+   "PostDemocracy", i.e. a masthead run into its slogan);
+2. labels: the small model labels the same name differently in one article ("Pompeo"
+   PERSON and ORG); every mention of a name takes the name's majority label, and a name
+   that is a PERSON's full name or surname is a PERSON;
+3. canonical names: a person's surname or shorter tail ("Pompeo", "Trump") takes the full
+   name it ends ("Mike Pompeo", "Donald Trump"), the nearest preceding one when several
+   share it; an acronym ("IRGC", "U.S.", "UN") takes its expansion when the article
+   defines it ("Islamic Revolutionary Guard Corps (IRGC)") or names exactly one entity
+   whose initials it spells ("United States").
 """
 
 from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
 
 from ..model import EntityMention
 
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "LAW"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
+# Titles that the small model sometimes puts inside a PERSON span ("President Donald Trump").
+_TITLES = frozenset({
+    "president", "vice", "secretary", "sen.", "senator", "rep.", "representative", "gov.",
+    "governor", "mr.", "mrs.", "ms.", "dr.", "prof.", "professor", "prime", "minister", "king",
+    "queen", "prince", "princess", "gen.", "general", "col.", "colonel", "lt.", "lieutenant",
+    "adm.", "admiral", "capt.", "captain", "sgt.", "ayatollah", "sheikh", "pope", "judge",
+    "justice", "chancellor", "speaker", "mayor", "ambassador", "commander", "chairman",
+    "chief", "director", "sir", "lord", "lady", "rev.", "cardinal", "sultan", "emir",
+    "crown", "former", "supreme", "leader", "mr", "mrs", "ms", "dr",
+})
+# "Secretary of State", "Minister of Defence": the department word is no entity by itself
+_OFFICE_BEFORE = frozenset({"secretary", "secretaries", "minister", "ministers"})
+_ABBREV = re.compile(r"^(?:[A-Za-z]\.)+$")  # U.S. / U.N. / U.K.
+_GLUED = re.compile(r"[a-z]{2,}[A-Z][a-z]")  # "PostDemocracy": scraped chrome
+_ACRONYM = re.compile(r"^[A-Z](?:\.?[A-Z&])+\.?$")
+_MINOR = frozenset({"of", "the", "and", "for", "de", "du", "la", "al", "&", "on", "in"})
+_PAREN_DEF = re.compile(r"\(\s*([A-Z](?:\.?[A-Z&]){1,7}\.?)\s*\)")
 
 
-def _clean(text: str) -> str:
-    words = text.replace("\n", " ").split()
-    while words and words[0].lower() in _LEADING_DROP:
-        words = words[1:]
-    # possessive: "Iran's" -> "Iran"
-    if words and (words[-1].endswith("'s") or words[-1].endswith("\u2019s")):
-        words[-1] = words[-1][:-2]
-    return " ".join(words).strip(" ,.;:")
+def _norm_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _trim(ent) -> tuple[int, int] | None:
+    """Token range of the entity without leading articles/titles and trailing punctuation."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and doc[start].lower_ in _LEADING_DROP:
+        start += 1
+    if ent.label_ == "PERSON":
+        # keep at least one token: "Pope" alone may be the name
+        while end - start > 1 and doc[start].lower_ in _TITLES:
+            start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "\u2019s", "'")):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _chrome_lines(text: str) -> list[tuple[int, int]]:
+    """Character ranges of lines that are scraped chrome (masthead run into its slogan)."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if _GLUED.search(line) and len(line) < 120:
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", name) if w]
+    return "".join(w[0].upper() for w in words if w.lower() not in _MINOR and w[0].isalpha())
+
+
+def acronym_key(name: str) -> str | None:
+    """"U.S." -> "US", "IRGC" -> "IRGC"; None when the name is no acronym."""
+    compact = name.replace(" ", "")
+    if _ACRONYM.match(compact) or _ABBREV.match(compact):
+        key = compact.replace(".", "").upper()
+        return key if 2 <= len(key) <= 8 else None
+    return None
 
 
 def find_entities(doc) -> tuple[EntityMention, ...]:
     """Return the entity mentions of a spaCy ``Doc`` with article-level canonical names."""
-    raw: list[tuple[str, str, int, int]] = []
+    text = doc.text
+    chrome = _chrome_lines(text)
+    # 1. spans
+    raw: list[list] = []  # [name, label, start_char, end_char]
     for ent in doc.ents:
         if ent.label_ not in KEPT_LABELS:
             continue
-        name = _clean(ent.text)
-        if not name or not any(ch.isalpha() for ch in name):
+        rng = _trim(ent)
+        if rng is None:
             continue
-        raw.append((name, ent.label_, ent.start_char, ent.end_char))
+        span = doc[rng[0]:rng[1]]
+        s, e = span.start_char, span.end_char
+        name = _norm_space(span.text)
+        if not any(ch.isalpha() for ch in name):
+            continue
+        if any(cs <= s and e <= ce for cs, ce in chrome):
+            continue
+        if (len(span) == 1 and span.start >= 2 and doc[span.start - 1].lower_ == "of"
+                and doc[span.start - 2].lower_ in _OFFICE_BEFORE):
+            continue
+        raw.append([name, ent.label_, s, e])
 
-    # 2. longest full name for each surname within the article
-    full_names: dict[str, str] = {}
+    # 2. one label per name: the majority; a PERSON's name or surname is a PERSON
+    person_tails: set[str] = set()
     for name, label, _, _ in raw:
+        if label == "PERSON":
+            parts = name.split()
+            person_tails.update(" ".join(parts[i:]) for i in range(len(parts)))
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for name, label, _, _ in raw:
+        votes[name][label] += 1
+    for item in raw:
+        name, label = item[0], item[1]
+        if name in person_tails and (votes[name]["PERSON"] or label == "ORG"):
+            # "Pompeo said" tagged ORG while "Mike Pompeo" is a PERSON; a GPE that is also
+            # a surname ("Jordan") keeps its majority label
+            item[1] = "PERSON"
+        else:
+            item[1] = max(votes[name].items(), key=lambda kv: (kv[1], kv[0] == label))[0]
+
+    # 3a. person tails -> full names (nearest preceding full name when several share a tail)
+    fulls: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for name, label, start, _ in raw:
         if label != "PERSON":
             continue
         parts = name.split()
         for i in range(1, len(parts)):
-            tail = " ".join(parts[i:])
-            if len(name) > len(full_names.get(tail, "")):
-                full_names[tail] = name
-    return tuple(
-        EntityMention(
-            text=name,
-            label=label,
-            start=start,
-            end=end,
-            canonical=full_names.get(name, name) if label == "PERSON" else name,
-        )
-        for name, label, start, end in raw
-    )
+            fulls[" ".join(parts[i:])].append((start, name))
+
+    def person_canonical(name: str, start: int) -> str:
+        cands = fulls.get(name)
+        if not cands:
+            return name
+        longest = {n for _, n in cands if not any(n != m and m.endswith(" " + n) for _, m in cands)}
+        if len(longest) == 1:
+            return next(iter(longest))
+        before = [(s, n) for s, n in cands if s < start and n in longest]
+        if before:
+            return max(before)[1]
+        return Counter(n for _, n in cands if n in longest).most_common(1)[0][0]
+
+    # 3b. acronyms: defined in parentheses, or spelled by the initials of one name
+    defined: dict[str, str] = {}
+    for m in _PAREN_DEF.finditer(text):
+        key = m.group(1).replace(".", "")
+        words = re.findall(r"[A-Za-z][\w'\u2019\-]*", text[max(0, m.start() - 120):m.start()])
+        # walk back over the words before "(" until their initials spell the acronym
+        for k in range(1, min(len(words), 12) + 1):
+            cand = " ".join(words[-k:])
+            if _initials(cand) == key and cand.split()[0].lower() not in _MINOR:
+                defined[key] = cand
+                break
+    by_initials: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for name, label, _, _ in raw:
+        if " " in name and label != "PERSON":
+            by_initials[_initials(name)].add((name, label))
+
+    out = []
+    for name, label, start, end in raw:
+        canonical = name
+        if label == "PERSON":
+            canonical = person_canonical(name, start)
+        else:
+            key = acronym_key(name)
+            if key and key in defined:
+                canonical = defined[key]
+            elif key and len(by_initials.get(key, ())) == 1:
+                canonical = next(iter(by_initials[key]))[0]
+        out.append(EntityMention(text=text[start:end], label=label, start=start, end=end,
+                                 canonical=canonical))
+    return tuple(out)

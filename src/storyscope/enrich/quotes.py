@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from spacy.symbols import VERB
 
 from ..model import EntityMention, Quote
 from .speakers import CUE_LEMMAS, INDIRECT_LEMMAS, SpeakerResolver, subject_of
@@ -43,6 +45,7 @@ _RIGHT_PUNCT = ".,;:!?)]}—–-…"
 _STRIP = " \t\r\n\u00a0"
 _BLANK_LINE = re.compile(r"\n[ \t\r\u00a0]*\n")
 _MAX_GAP = 160  # chars between two pieces of one quote: an attribution, not a new sentence pair
+_WINDOW = 80  # tokens either side of a quote searched for its cue: bounded work per quote
 _SHORT_SENT = 14  # tokens: "he said, adding that ..." after a quote belongs to the quote
 
 
@@ -53,6 +56,8 @@ class _Piece:
     open_pos: int
     close_pos: int | None  # None: unclosed at the end of its paragraph
     para: int
+    cue: object = None  # spaCy tokens
+    subject: object = None
 
 
 @dataclass
@@ -62,9 +67,6 @@ class _Unit:
     subject: object = None
     kind: str = "direct"
     speaker: object = None
-    first_tok: int = 0
-    last_tok: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def start(self) -> int:
@@ -80,7 +82,14 @@ class _Unit:
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """Paragraph spans: blank-line separated when the text has blank lines, else lines."""
-    sep = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
+    # Hard-wrapped text (short lines, blank lines between paragraphs) keeps its
+    # blank-line paragraphs; otherwise every line is a paragraph, as extracted news text
+    # and PolNeAR have it (one paragraph a line, sometimes blank lines between).
+    sep = re.compile(r"\n")
+    if _BLANK_LINE.search(text):
+        lines = [ln for ln in text[:200_000].split("\n") if ln.strip()]
+        if lines and sum(len(ln) for ln in lines) / len(lines) < 90 and len(lines) > 2 * len(_BLANK_LINE.findall(text[:200_000])):
+            sep = _BLANK_LINE
     spans, pos = [], 0
     for m in sep.finditer(text):
         spans.append((pos, m.start()))
@@ -112,8 +121,8 @@ def _scan_paragraph(text: str, ps: int, pe: int, para: int) -> list[_Piece]:
         right = not prev.isspace() and (nxt.isspace() or nxt in _RIGHT_PUNCT or nxt in _CLOSE_ONLY or nxt in "\"")
         fam = _family(mark)
         if not stack:
-            if mark in _CLOSE_ONLY and right and not left:
-                continue  # a stray closing mark
+            if right and not left:
+                continue  # a stray closing mark ("... a pillow." ending a paragraph)
             stack.append((fam, i))
             continue
         if fam == stack[0][0] and len(stack) == 1:
@@ -129,7 +138,13 @@ def _scan_paragraph(text: str, ps: int, pe: int, para: int) -> list[_Piece]:
                 pieces.append(_Piece(s, e, stack[0][1], i, para))
             stack = []
             continue
-        if fam != stack[-1][0] and (left or mark in _OPEN_ONLY) and not (right and mark in _CLOSE_ONLY):
+        if fam != stack[-1][0] and len(stack) == 1 and right and not left:
+            # closed with the other family's mark (“... FBI," Chaffetz said)
+            s, e = _trimmed(text, stack[0][1] + 1, i)
+            if e > s:
+                pieces.append(_Piece(s, e, stack[0][1], i, para))
+            stack = []
+        elif fam != stack[-1][0] and (left or mark in _OPEN_ONLY) and not (right and mark in _CLOSE_ONLY):
             stack.append((fam, i))  # a nested quote of the other family
         elif fam == stack[-1][0] and len(stack) > 1:
             stack.pop()
@@ -154,21 +169,6 @@ def _scan(text: str) -> tuple[list[_Piece], list[tuple[int, int]]]:
     return pieces, paras
 
 
-def _chain_paragraphs(text, pieces, paras) -> list[_Unit]:
-    """One unit per quote; a quote left open at a paragraph end continues into the next
-    paragraph's opening quote."""
-    units: list[_Unit] = []
-    for piece in pieces:
-        if units:
-            last = units[-1].pieces[-1]
-            para_start = _trimmed(text, *paras[piece.para])[0]
-            if last.close_pos is None and piece.para == last.para + 1 and piece.open_pos == para_start:
-                units[-1].pieces.append(piece)
-                continue
-        units.append(_Unit([piece]))
-    return units
-
-
 # -- 2. cues ----------------------------------------------------------------------------
 
 
@@ -178,7 +178,12 @@ class _Tokens:
 
     def __init__(self, doc):
         self.doc = doc
-        self.starts = [t.idx for t in doc]
+        # token attributes read as arrays: building a Token object per token costs more
+        # than everything else this module does
+        arr = doc.to_array(["IDX", "POS", "LEMMA"]) if len(doc) else None
+        self.starts = arr[:, 0].tolist() if arr is not None else []
+        self.pos = arr[:, 1].tolist() if arr is not None else []
+        self.lemma = arr[:, 2].tolist() if arr is not None else []
         self.parsed = doc.has_annotation("DEP")
         self.sent_starts: list[int] = []
         if self.parsed or doc.has_annotation("SENT_START"):
@@ -208,24 +213,22 @@ def _is_cue(tok) -> bool:
         return tok.nbor(1).lower_ == "to" if tok.i + 1 < len(tok.doc) else False
     if tok.pos_ != "VERB" or tok.lemma_.lower() not in CUE_LEMMAS:
         return False
-    if tok.lemma_.lower() in ("continue", "read", "post", "order", "point", "call"):
-        # "continues to “cross”", "ordered the evacuation": a cue only without a verb
-        # or a plain object of its own ("Caddell continued:", "called ... “astonishing”")
-        return not any(c.dep_ in ("xcomp", "ccomp") for c in tok.children) or tok.lemma_ == "call"
+    if tok.lemma_.lower() in ("continue", "read", "post", "order", "point"):
+        # "continues to “cross”", "ordered the evacuation of ...": not speech; "he
+        # continued.", "Caddell continued:", "the statement read" are
+        return not any(c.dep_ in ("xcomp", "dobj") and not c.is_quote for c in tok.children)
     return True
 
 
-def _find_cue(unit: _Unit, toks: _Tokens, text: str, paras):
-    """(cue, subject) tokens for a quote unit, either may be None."""
+def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
+    """(cue, subject) tokens for one quoted piece, either may be None."""
     if not toks.parsed or not len(toks.doc):
         return None, None
     doc = toks.doc
-    first = unit.pieces[0]
     ti = toks.index(first.start)
     tj = max(ti, toks.index_before(first.end))
     if ti >= len(doc):
         return None, None
-    unit.first_tok, unit.last_tok = ti, tj
     lo, _ = toks.sentence(max(ti - 1, 0))
     _, hi = toks.sentence(min(tj + 1, len(doc) - 1))
     # a colon before the quote points back at its attribution ("Caddell continued:")
@@ -242,8 +245,20 @@ def _find_cue(unit: _Unit, toks: _Tokens, text: str, paras):
     plo = toks.index(paras[first.para][0])
     if colon and first.para > 0:
         plo = toks.index(paras[first.para - 1][0])
-    lo, hi = max(lo, plo), min(hi, toks.index(paras[unit.pieces[-1].para][1]))
+    lo, hi = max(lo, plo, ti - _WINDOW), min(hi, toks.index(paras[first.para][1]), tj + _WINDOW)
     cands = [t for t in doc[lo:hi] if not toks.inside[t.i] and _is_cue(t)]
+    if not cands and colon:
+        # "She then addressed the supporters again: “...”": a colon introduces speech
+        # whatever the verb before it
+        k = toks.index_before(first.open_pos)
+        while k >= lo and (doc[k].is_punct or doc[k].is_space):
+            k -= 1
+        if k >= lo:
+            root = doc[k].sent.root if toks.sent_starts else None
+            if root is not None and root.pos_ in ("VERB", "AUX") and not toks.inside[root.i]:
+                subj = subject_of(root)
+                if subj is not None and not toks.inside[subj.i] and lo <= subj.i < hi:
+                    return root, subj
     if not cands:
         return None, None
     # (a) the cue the quote hangs from in the parse
@@ -268,7 +283,53 @@ def _find_cue(unit: _Unit, toks: _Tokens, text: str, paras):
         subj = subject_of(cue)
         if subj is not None and not toks.inside[subj.i] and lo <= subj.i < hi:
             return cue, subj
+        subj = _surface_subject(cue, first, toks)
+        if subj is not None:
+            return cue, subj
     return ranked[0], None
+
+
+def _surface_subject(cue, piece: _Piece, toks: _Tokens):
+    """The speaker read off the word order when the parse has none: the noun phrase
+    between the closing mark and the cue (“...,” Ramos, 58, told AFP) or right after
+    the cue (“...,” said Rep. Jim Clyburn (D-S.C.), ...)."""
+    if piece.close_pos is None:
+        return None
+    doc = toks.doc
+    after = toks.index(piece.close_pos + 1)
+    if after <= cue.i <= after + 6:
+        span = doc[after : cue.i] if cue.i > after else doc[cue.i + 1 : min(len(doc), cue.i + 8)]
+    else:
+        return None
+    head = None
+    for t in span:
+        if toks.inside[t.i] or t.is_quote:
+            break
+        if t.is_punct and head is not None:
+            break
+        if t.pos_ in ("PROPN", "NOUN", "PRON"):
+            head = t
+    return head
+
+
+_DASH = re.compile(r"[ \t\u00a0]*[―—–-]{1,2}[ \t\u00a0]*")
+
+
+def _dash_byline(piece: _Piece, toks: _Tokens, text: str):
+    """The name after a dash that closes a quote (“...” ― Pamela Padilla), or None."""
+    if piece.close_pos is None or not toks.parsed:
+        return None
+    m = _DASH.match(text, piece.close_pos + 1)
+    if m is None or m.end() == piece.close_pos + 1:
+        return None
+    i = toks.index(m.end())
+    doc = toks.doc
+    if i >= len(doc) or doc[i].idx != m.end() or not (doc[i].ent_type_ in ("PERSON", "ORG") or doc[i].pos_ == "PROPN"):
+        return None
+    j = i
+    while j + 1 < len(doc) and (doc[j + 1].ent_iob_ == "I" or doc[j + 1].pos_ == "PROPN" and doc[j].pos_ == "PROPN"):
+        j += 1
+    return doc[j]
 
 
 # -- 4. kinds --------------------------------------------------------------------------
@@ -307,9 +368,11 @@ def _indirect(toks: _Tokens, units: list[_Unit], text: str) -> list[_Unit]:
         return []
     found = []
     doc = toks.doc
-    for tok in doc:
-        if toks.inside[tok.i] or tok.pos_ != "VERB" or tok.lemma_.lower() not in INDIRECT_LEMMAS:
+    wanted = {doc.vocab.strings[lemma] for lemma in INDIRECT_LEMMAS}
+    for i, (pos, lemma) in enumerate(zip(toks.pos, toks.lemma)):
+        if pos != VERB or lemma not in wanted or toks.inside[i]:
             continue
+        tok = doc[i]
         clause = next((c for c in tok.rights if c.dep_ == "ccomp"), None)
         if clause is None:
             continue
@@ -345,22 +408,26 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
     text = doc.text
     # 1. marks and multi-paragraph quotes
     pieces, paras = _scan(text)
-    units = _chain_paragraphs(text, pieces, paras)
     toks = _Tokens(doc)
     for piece in pieces:
         a, b = toks.index(piece.start), toks.index(piece.end)
         toks.inside[a:b] = b"\x01" * (b - a)
     # 2. cues
-    for unit in units:
-        unit.cue, unit.subject = _find_cue(unit, toks, text, paras)
-    # 3. pieces split around their attribution
+    for piece in pieces:
+        piece.cue, piece.subject = _find_cue(piece, toks, text, paras)
+        if piece.subject is None:
+            piece.subject = _dash_byline(piece, toks, text)
+    # 3. one unit per quote: pieces split around their attribution, or continued
+    #    in the next paragraph
     grouped: list[_Unit] = []
-    for unit in units:
+    for piece in pieces:
         prev = grouped[-1] if grouped else None
-        if prev is not None and prev.cue is not None and _continues(prev, unit, text):
-            prev.pieces.extend(unit.pieces)
+        if prev is not None and (_continues(prev, piece, text) or _next_paragraph(prev, piece, text, paras)):
+            prev.pieces.append(piece)
+            if prev.subject is None and piece.subject is not None:
+                prev.cue, prev.subject = piece.cue, piece.subject
             continue
-        grouped.append(unit)
+        grouped.append(_Unit([piece], cue=piece.cue, subject=piece.subject))
     # 4. kinds
     for unit in grouped:
         unit.kind = _kind(unit, text, toks, paras)
@@ -368,7 +435,7 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
     events = grouped + _indirect(toks, grouped, text)
     events.sort(key=lambda u: min(u.start, u.subject.idx if u.subject is not None else u.start))
     # 6. speakers, in document order
-    resolver = SpeakerResolver(doc, entities)
+    resolver = SpeakerResolver(doc, entities, toks.inside)
     quotes: list[Quote] = []
     last: _Unit | None = None
     for unit in events:
@@ -382,6 +449,8 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
                 unit.speaker = last.speaker
                 unit.cue = last.cue
         if unit.kind != "indirect":
+            if _not_speech(unit, text):
+                continue
             if unit.speaker is not None:
                 last = unit
             if unit.kind == "partial" and unit.speaker is None and unit.cue is None:
@@ -390,28 +459,58 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
     return tuple(quotes)
 
 
+_TITLE_SMALL = frozenset("a an and at by for from in of on or the to with vs".split())
+
+
+def _not_speech(unit: _Unit, text: str) -> bool:
+    """Quotation marks that hold no speech: markup left in the text (tweet_id="672..."),
+    and the titles of shows, books and films (told “Fareed Zakaria GPS”)."""
+    first = unit.pieces[0]
+    if first.open_pos > 0 and text[first.open_pos - 1] == "=":
+        return True
+    content = " ".join(text[p.start : p.end] for p in unit.pieces)
+    if not any(ch.isalpha() for ch in content):
+        return True
+    if unit.kind != "partial" or len(unit.pieces) > 1:
+        return False
+    words = [w.strip(",.;:!?’'()") for w in content.split()]
+    words = [w for w in words if any(ch.isalpha() for ch in w)]
+    if not words or len(words) > 6:
+        return False
+    return all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words) and words[0][0].isupper()
+
+
 def _fills_paragraph(text, paras, piece: _Piece) -> bool:
     ps, pe = _trimmed(text, *paras[piece.para])
     end = piece.close_pos + 1 if piece.close_pos is not None else piece.end
     return piece.open_pos == ps and len(text[end:pe].strip(_STRIP + ".,")) == 0
 
 
-def _continues(prev: _Unit, unit: _Unit, text: str) -> bool:
-    """True when ``unit`` is the second half of ``prev``, split by its attribution."""
-    a, b = prev.pieces[-1], unit.pieces[0]
-    if a.para != b.para or a.close_pos is None:
-        return False
-    if unit.cue is not None and unit.cue is not prev.cue:
-        return False
-    gap = text[a.close_pos + 1 : b.open_pos]
-    if len(gap) > _MAX_GAP:
-        return False
+def _continues(prev: _Unit, piece: _Piece, text: str) -> bool:
+    """True when ``piece`` is the second half of ``prev``, split by its attribution."""
+    a = prev.pieces[-1]
     cue = prev.cue
-    if not (a.close_pos < cue.idx < b.open_pos):
+    if cue is None or a.para != piece.para or a.close_pos is None:
         return False
-    body = gap.strip(_STRIP)
+    if piece.cue is not None and piece.cue.i != cue.i:
+        return False
+    gap = text[a.close_pos + 1 : piece.open_pos]
+    if len(gap) > _MAX_GAP or not (a.close_pos < cue.idx < piece.open_pos):
+        return False
     # only the attribution in between: no sentence ends before the gap does
+    body = gap.strip(_STRIP)
     return not re.search(r"[.!?;]\s", body[:-1])
+
+
+def _next_paragraph(prev: _Unit, piece: _Piece, text: str, paras) -> bool:
+    """True when ``piece`` continues a quote left open at the end of the paragraph before,
+    unless it brings an attribution of its own."""
+    a = prev.pieces[-1]
+    if a.close_pos is not None or piece.para != a.para + 1:
+        return False
+    if piece.open_pos != _trimmed(text, *paras[piece.para])[0]:
+        return False
+    return piece.subject is None
 
 
 def _to_quote(unit: _Unit, text: str) -> Quote:

@@ -48,6 +48,7 @@ INDIRECT_LEMMAS = frozenset(
     write""".split()
 )
 
+_LOOK_BACK = 100  # tokens searched for an antecedent: bounded work per pronoun
 _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "it", "them"})
@@ -86,9 +87,9 @@ def subject_of(cue):
                     if obj.dep_ == "pobj":
                         return obj
         return None
-    for child in cue.children:
-        if child.dep_ in _SUBJ_DEPS:
-            return child
+    subj = _own_subject(cue)
+    if subj is not None:
+        return subj
     for child in cue.children:  # passive with agent: "was told by X" is rare; "as quoted by"
         if child.dep_ == "agent":
             for obj in child.children:
@@ -96,15 +97,42 @@ def subject_of(cue):
                     return obj
     # "X accused ... and called ...", "X renewed its advisory, saying ..."
     verb = cue
-    for _ in range(3):
-        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+    participle = cue.tag_ == "VBG"
+    for _ in range(8):
+        if verb.head is verb:
+            break
+        if verb.dep_ in ("conj", "xcomp", "advcl"):
             verb = verb.head
-            for child in verb.children:
-                if child.dep_ in _SUBJ_DEPS:
-                    return child
+        elif participle and verb.dep_ in ("relcl", "acl", "dobj", "pobj", "prep", "ccomp") and verb.i > verb.head.i - 1:
+            # "defensive when forced to defend not paying an architect who said ...,
+            # saying “...”": the parser hung "saying" on the relative clause; the
+            # speaker is the subject of the main clause
+            verb = verb.head
+            continue
         else:
             break
+        subj = _own_subject(verb)
+        if subj is not None:
+            if participle and verb.dep_ in ("relcl", "acl"):
+                continue
+            return subj
     return None
+
+
+def _main_clause(verb) -> bool:
+    """A sentence's main verb (or one joined to it by "and"), not an embedded clause:
+    "Fowler said he expects Clinton to recover" makes Fowler, not Clinton, the subject."""
+    if verb.dep_ == "conj":
+        verb = verb.head
+    return verb.dep_ == "ROOT"
+
+
+def _own_subject(verb):
+    """The verb's subject; of two, the one that is a word ("―" can be parsed as one)."""
+    subjects = [c for c in verb.children if c.dep_ in _SUBJ_DEPS and any(ch.isalpha() for ch in c.text)]
+    if not subjects:
+        return None
+    return min(subjects, key=lambda c: abs(c.i - verb.i))
 
 
 def _np_tokens(head):
@@ -140,8 +168,12 @@ def _np_tokens(head):
 class SpeakerResolver:
     """Names speakers in document order, remembering who spoke for later pronouns."""
 
-    def __init__(self, doc, entities: tuple[EntityMention, ...]):
+    def __init__(self, doc, entities: tuple[EntityMention, ...], inside: bytearray | None = None):
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token: build it once
+        # 1 for tokens inside quotation marks: a name inside a quote is not a subject
+        # the narrator's pronouns can point back to
+        self.inside = inside if inside is not None else bytearray(len(doc))
         # a surname the NER tagged as ORG/GPE once ("Pompeo said") is still the person
         person_tails: dict[str, str] = {}
         for e in entities:
@@ -183,10 +215,10 @@ class SpeakerResolver:
     def _last_subject_person(self, tok):
         """The last PERSON entity that was a sentence subject in the three sentences before."""
         doc = self.doc
-        lo = max(0, tok.i - 120)
+        lo = max(0, tok.i - _LOOK_BACK)
         for j in range(tok.i - 1, lo - 1, -1):
             t = doc[j]
-            if t.dep_ in _SUBJ_DEPS and t.ent_type_ == "PERSON":
+            if t.dep_ in _SUBJ_DEPS and t.ent_type_ == "PERSON" and not self.inside[t.i] and _main_clause(t.head):
                 ent = self.entity_at(t.idx, t.idx + len(t))
                 if ent is not None and ent.label == "PERSON":
                     return Speaker(ent.canonical, t.idx, t.idx + len(t), ent.canonical.split()[-1].lower(), True)
@@ -209,17 +241,17 @@ class SpeakerResolver:
             if low in _PERSON_PRONOUNS:
                 # the person who is the subject earlier in the same sentence
                 # ("Rohani denounced ... what he called ...")
-                for t in tok.sent:
-                    if t.i >= tok.i:
-                        break
-                    if t.dep_ in _SUBJ_DEPS and t.ent_type_ == "PERSON":
+                for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
+                    if t.dep_ in _SUBJ_DEPS and t.ent_type_ == "PERSON" and not self.inside[t.i]:
                         ent = self.entity_at(t.idx, t.idx + len(t))
                         if ent is not None and ent.label == "PERSON":
                             return Speaker(ent.canonical, tstart, tend, ent.canonical.split()[-1].lower(), True)
-                for prev in reversed(self.history):
-                    if prev.is_person:
-                        return Speaker(prev.name, tstart, tend, prev.head, True)
+                # the last person who spoke, unless another person has been the subject
+                # of a sentence since ("Governor Lopez visited the site. “...,” she said.")
+                spoke = next((prev for prev in reversed(self.history) if prev.is_person), None)
                 found = self._last_subject_person(tok)
+                if spoke is not None and (found is None or spoke.start >= found.start):
+                    found = spoke
                 if found is None:
                     ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
                     if ent is not None:
@@ -230,10 +262,8 @@ class SpeakerResolver:
             if low in _GROUP_PRONOUNS:
                 # a group that is the subject earlier in the same sentence ("The
                 # protesters ... shouting denunciations of what they said ...")
-                for t in tok.sent:
-                    if t.i >= tok.i:
-                        break
-                    if t.dep_ in _SUBJ_DEPS and (t.tag_ in ("NNS", "NNPS") or t.ent_type_ in ("ORG", "NORP")):
+                for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
+                    if not self.inside[t.i] and t.dep_ in _SUBJ_DEPS and (t.tag_ in ("NNS", "NNPS") or t.ent_type_ in ("ORG", "NORP")):
                         if (low == "it") == (t.tag_ not in ("NNS", "NNPS")):
                             found = self._resolve_np(t)
                             if found is not None:
@@ -270,7 +300,8 @@ class SpeakerResolver:
             return Speaker(ent.canonical, start, end, ent.canonical.split()[-1].lower(), is_person)
         # 3. a description
         head_word = head.lemma_.lower() if head.pos_ == "NOUN" else head.lower_
-        is_person = head.lower_ in _PERSON_WORDS or head.lemma_.lower() in _PERSON_WORDS
+        # one person: "he"/"she" can point back to it; a plural ("analysts") is a group
+        is_person = (head.lower_ in _PERSON_WORDS or head.lemma_.lower() in _PERSON_WORDS) and head.tag_ not in ("NNS", "NNPS")
         first = tokens[0].lower_
         if first in ("the", "this", "that") and head.pos_ == "NOUN":
             # 3a. "the official" -> an earlier speaker with the same head word
@@ -284,7 +315,7 @@ class SpeakerResolver:
                 if e.label in ("ORG", "FAC") and e.canonical.split()[-1].lower() == head.lower_:
                     return Speaker(e.canonical, start, end, head_word, False)
                 i -= 1
-        text = " ".join(self.doc.text[start:end].split())
+        text = " ".join(self.text[start:end].split())
         if first == "the" and (head.pos_ == "PROPN" or all(t.is_title or t.is_punct or t.lower_ == "the" for t in tokens)):
             text = text[4:]
         if text[:2] in ("A ", "An"):

@@ -57,7 +57,7 @@ def extract(raw: RawDoc) -> Article:
     if raw.html is not None and raw.html.strip():
         # 2. HTML page.
         page = extract_html(raw.html, raw.url)
-        cleaned = clean_text(page.text, outlet=raw.outlet or page.outlet, find_headline=False)
+        cleaned = clean_text(page.text, title=page.title, outlet=raw.outlet or page.outlet, scraped=False)
         text_outlet = cleaned.outlet
         title, published, author = page.title, page.published, page.author
         outlet, url, language = page.outlet, page.url, page.language

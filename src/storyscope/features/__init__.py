@@ -27,11 +27,13 @@ TITLE_EXTRA = 2.0
 LEAD_EXTRA = 1.0
 LEAD_SENTENCES = 2
 # A multi-word name ("mark teixeira") is one extra feature on top of its words.
-NAME_WEIGHT = 1.0
+NAME_WEIGHT = 3.0
 # Extra count for each occurrence of a word inside a capitalised name, and of a number.
-SPECIFIC_EXTRA = 0.0
+SPECIFIC_EXTRA = 2.0
 # Weight of adjacent content-word pairs ("red sox", "eight-year offer") as their own terms.
 BIGRAM_WEIGHT = 0.0
+# Body words count less the later they come: 1 / (1 + position / DECAY_WORDS).
+DECAY_WORDS = 0
 MAX_TERMS = 400  # keeps vectors of very long articles bounded; most frequent kept
 MAX_NAMES = 40
 
@@ -52,35 +54,41 @@ def compute(article: Article) -> Features:
     """
     title = article.title or ""
     body = article.text or ""
-    # 1. tokens
+    # 1. tokens. Many feeds repeat the title as the first line: count it once, as title.
+    if title.strip() and body.lstrip().startswith(title.strip()):
+        body = body.lstrip()[len(title.strip()) :]
     body_tokens = text.tokens(body)
     title_tokens = text.tokens(title)
-    sents = text.sentences(body)
-    lead = " ".join(sents[:LEAD_SENTENCES])
-    # ECB+ and many feeds repeat the title as the first sentence: do not count it twice.
-    if title and body.lstrip().startswith(title.strip()[:60]):
-        title_tokens = []
+    lead = " ".join(text.sentences(body)[:LEAD_SENTENCES])
     # 2. content words with position weights
-    counts: Counter[str] = Counter(text.content_words(body_tokens))
+    counts: Counter[str] = Counter()
+    if DECAY_WORDS:
+        for i, term in enumerate(map(text.content_term, body_tokens)):
+            if term is not None:
+                counts[term] += DECAY_WORDS / (DECAY_WORDS + i)
+    else:
+        counts.update(text.content_words(body_tokens))
     for word in text.content_words(title_tokens):
         counts[word] += 1.0 + TITLE_EXTRA
     for word in text.content_words(text.tokens(lead)):
         counts[word] += LEAD_EXTRA
     # 3. names (multi-word only: single-word names are already content words)
-    name_counts: Counter[str] = Counter(text.names(body))
-    for name in text.names(title):
+    name_counts: Counter[str] = Counter(text.names_from_tokens(body_tokens))
+    # A Title Case Headline Capitalises Every Word: its runs are not names.
+    for name in () if text.is_title_case(title) else text.names_from_tokens(title_tokens):
         name_counts[name] += 1 + TITLE_EXTRA
     for name, n in name_counts.items():
         if " " in name:
             counts["@" + name] += NAME_WEIGHT * n
         if SPECIFIC_EXTRA:
             for word in name.split():
-                if word in counts:
-                    counts[word] += SPECIFIC_EXTRA * n
+                term = text.content_term(word)
+                if term in counts:
+                    counts[term] += SPECIFIC_EXTRA * n
+    numbers = [text.number_key(t) for t in body_tokens if t[:1].isdigit()]
     if SPECIFIC_EXTRA:
-        for tok in body_tokens:
-            if text.is_number(tok):
-                counts["#" + text.number_key(tok)] += SPECIFIC_EXTRA
+        for num in numbers:
+            counts["#" + num] += SPECIFIC_EXTRA
     if BIGRAM_WEIGHT:
         words = text.content_words(body_tokens)
         for a, b in zip(words, words[1:]):
@@ -95,13 +103,13 @@ def compute(article: Article) -> Features:
     weights = tuple(array("f", (merged[i] for i in ids)).tolist())  # float32, as stored
     # 5. near-duplicate fingerprint
     all_tokens = (title_tokens or []) + body_tokens
-    sig = minhash.signature(text.shingles(all_tokens, minhash.SHINGLE_SIZE))
-    numbers = [t for t, _ in Counter(text.number_key(t) for t in body_tokens if text.is_number(t)).most_common(10)]
-    top_names = [n for n, _ in name_counts.most_common(MAX_NAMES - len(numbers))]
+    sig = minhash.signature_of_words(all_tokens)
+    top_numbers = [n for n, _ in Counter(numbers).most_common(10)]
+    top_names = [n for n, _ in name_counts.most_common(MAX_NAMES - len(top_numbers))]
     return Features(
         term_ids=ids,
         term_weights=weights,
         minhash=sig,
-        names=tuple(top_names + numbers),
+        names=tuple(top_names + top_numbers),
         n_tokens=len(body_tokens) + len(title_tokens),
     )

@@ -34,6 +34,38 @@ def _coefficients(n: int) -> tuple[np.ndarray, np.ndarray]:
 _A, _B = _coefficients(NUM_PERM)
 
 
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5], dtype=np.uint64)
+
+
+def shingle_hashes(words: list[str], size: int = SHINGLE_SIZE) -> np.ndarray:
+    """Distinct 64-bit hashes of the word ``size``-grams of lower-cased ``words``.
+
+    Each word is hashed once (crc32) and the n-gram hash is a fixed linear mix of
+    its words' hashes, computed on whole arrays: no n-gram strings are built.
+    """
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.fromiter((zlib.crc32(w.lower().encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    k = min(size, len(words))
+    n = len(words) - k + 1
+    out = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            out += h[j : j + n] * _MIX[j]
+        out ^= out >> np.uint64(29)
+    return np.unique(out)
+
+
+def signature_of_words(words: list[str]) -> tuple[int, ...]:
+    """MinHash signature of the word 4-shingles of ``words``."""
+    hashes = shingle_hashes(words)
+    if hashes.size == 0:
+        return tuple(int(_EMPTY) for _ in range(NUM_PERM))
+    with np.errstate(over="ignore"):
+        mixed = (_A[:, None] * hashes[None, :] + _B[:, None]) >> np.uint64(32)
+    return tuple(mixed.min(axis=1).tolist())
+
+
 def signature(shingle_set: set[str] | list[str]) -> tuple[int, ...]:
     """``NUM_PERM`` 32-bit minima (multiply-shift hashing of crc32 shingle hashes)."""
     if not shingle_set:

@@ -8,6 +8,7 @@ careful version of the same jobs later, for the brief.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Words (with inner apostrophes, hyphens and dots as in "U.S."), or numbers (with
 # inner separators as in "6.1", "1,200", "9/11").
@@ -41,7 +42,11 @@ s t d ll m re ve
 # Capitalised words that are not names of anything specific.
 _NOT_NAMES = STOP_WORDS | frozenset(
     "i mr mrs ms dr st the a an it he she we they but and or if in on at as by for to of "
-    "update updated breaking video photo photos read more share click".split()
+    "update updated breaking video photo photos read more share click "
+    # role titles: capitalised before a name ("President Erdogan"), not a name themselves
+    "president minister prime secretary chancellor governor senator sen rep gen general spokesman "
+    "spokeswoman chief director king queen pope mayor judge commander officer sheriff coach "
+    "captain capt col lt sgt prof professor ceo chairman".split()
 )
 
 
@@ -55,6 +60,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+@lru_cache(maxsize=1 << 17)
 def normalise(token: str) -> str:
     """Lower-case, strip dots and possessives, fold a plural 's' (a crude stem)."""
     word = token.lower().replace("’", "'").rstrip(".")
@@ -75,45 +81,82 @@ def number_key(token: str) -> str:
     return token.replace(",", "")
 
 
+@lru_cache(maxsize=1 << 17)
+def content_term(token: str) -> str | None:
+    """The term a token counts as ("#1200" for a number), or None for a stop word."""
+    if token[:1].isdigit():
+        return "#" + number_key(token)
+    word = normalise(token)
+    if len(word) > 1 and word not in STOP_WORDS:
+        return word
+    return None
+
+
 def content_words(toks: list[str]) -> list[str]:
     """Normalised non-stop words of at least two letters, and numbers."""
-    out = []
-    for tok in toks:
-        if is_number(tok):
-            out.append("#" + number_key(tok))
-            continue
-        word = normalise(tok)
-        if len(word) > 1 and word not in STOP_WORDS:
-            out.append(word)
-    return out
+    return [t for t in map(content_term, toks) if t is not None]
+
+
+_ABBREVIATIONS = frozenset("mr. mrs. ms. dr. st. jr. sr. gen. gov. sen. rep. lt. col. sgt. capt. u.s. u.k. inc. co. corp. no. vs.".split())
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_word(token: str) -> str:
+    """Lower-case, no dots, no possessive; unlike ``normalise`` no plural folding."""
+    word = token.lower().replace("’", "'").rstrip(".")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.replace(".", "")
 
 
 def names(text: str) -> list[str]:
-    """Runs of capitalised words, e.g. "Mark Teixeira", "Los Angeles Angels".
+    """Runs of capitalised words, e.g. "Mark Teixeira", "Los Angeles Angels"."""
+    return names_from_tokens(tokens(text))
+
+
+def names_from_tokens(toks: list[str]) -> list[str]:
+    """Runs of capitalised words in a token list (see ``names``).
 
     A capitalised word that starts a sentence counts only when the document
     never uses it in lower case ("Police said" is not a name, "Obama said" is).
-    Returned lower-cased, joined by spaces, in order of appearance.
+    A sentence starts after a token with a final period (the tokeniser keeps it)
+    that is not a known abbreviation or an initial. Returned lower-cased, joined
+    by spaces, in order of appearance.
     """
-    lower_seen = {t for t in tokens(text) if t[:1].islower()}
+    lower_seen = {t for t in toks if t[:1].islower()}
     found: list[str] = []
-    for sent in sentences(text):
-        run: list[str] = []
-        for i, tok in enumerate(tokens(sent)):
-            capital = tok[:1].isupper() and not tok.isupper() or (tok.isupper() and 1 < len(tok) <= 5)
-            word = normalise(tok)
-            ok = capital and word not in _NOT_NAMES and len(word) > 1
-            if ok and i == 0 and tok.lower() in lower_seen:
+    run: list[str] = []
+    sentence_start = True
+    for tok in toks:
+        first = tok[:1]
+        capital = first.isupper() and (not tok.isupper() or 1 < len(tok) <= 5)
+        ok = False
+        if capital:
+            word = _name_word(tok)
+            ok = len(word) > 1 and word not in _NOT_NAMES
+            if ok and sentence_start and tok.lower().rstrip(".") in lower_seen:
                 ok = False
-            if ok:
-                run.append(word)
-            else:
-                if run:
-                    found.append(" ".join(run))
-                run = []
-        if run:
+        if ok:
+            run.append(word)
+        elif run:
             found.append(" ".join(run))
+            run = []
+        ends = tok.endswith(".") and len(tok) > 2 and tok.lower() not in _ABBREVIATIONS
+        if ends and run:
+            found.append(" ".join(run))
+            run = []
+        sentence_start = ends
+    if run:
+        found.append(" ".join(run))
     return found
+
+
+def is_title_case(line: str) -> bool:
+    """True for headlines in Title Case, where capitals say nothing about names."""
+    words = [t for t in tokens(line) if len(t) > 3 and not t[:1].isdigit()]
+    if len(words) < 3:
+        return False
+    return sum(1 for w in words if w[:1].isupper()) / len(words) > 0.7
 
 
 def shingles(toks: list[str], size: int = 4) -> set[str]:

@@ -3,7 +3,8 @@
 Steps for each path given:
 1. a missing path is one rejected item; a folder is walked in sorted order;
 2. by suffix: ``.txt``, ``.html``/``.htm`` (each optionally ``.gz``) is one item,
-   ``.jsonl`` (optionally ``.gz``) is one item per line (see jsonl.py);
+   ``.jsonl`` (optionally ``.gz``) is one item per line (see jsonl.py), ``.warc``
+   (optionally ``.gz``, e.g. Common Crawl CC-NEWS) one item per HTML response (warc.py);
    other files inside a folder are skipped (a README next to the articles), other
    files named explicitly are rejected;
 3. bytes are capped (``max_bytes``) and decoded (extract.encoding), so a huge,
@@ -30,6 +31,7 @@ from .meta import clean_meta
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
+WARC_SUFFIXES = (".warc",)
 SIDECAR_SUFFIX = ".meta.json"
 
 
@@ -49,7 +51,8 @@ def _kind(path: Path) -> tuple[str | None, bool]:
         name = name[:-3]
     if name.endswith(SIDECAR_SUFFIX):
         return None, gz
-    for kind, suffixes in (("text", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES)):
+    for kind, suffixes in (("text", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES),
+                           ("warc", WARC_SUFFIXES)):
         if name.endswith(suffixes):
             return kind, gz
     return None, gz
@@ -69,7 +72,7 @@ def _read_capped(path: Path, gz: bool, max_bytes: int) -> bytes:
         with opener(path, "rb") as f:
             data = f.read(max_bytes + 1)
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
-        raise InputError(f"cannot read: {exc.strerror or exc}") from exc
+        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
     if len(data) > max_bytes:
         raise InputError(f"file too large: over {max_bytes // 1_000_000} MB (max_bytes setting)")
     return data
@@ -124,10 +127,15 @@ def iter_inputs(paths: Iterable[str | Path], max_bytes: int) -> Iterator[RawDoc 
             kind, gz = _kind(file)
             if kind is None:
                 if explicit and not file.name.lower().endswith(SIDECAR_SUFFIX):
-                    yield Rejected(str(file), "unsupported file type (expected .txt, .html, .htm, .jsonl, optionally .gz)")
+                    yield Rejected(str(file), "unsupported file type (expected .txt, .html, .htm, .jsonl, .warc, optionally .gz)")
                 continue
             if kind == "jsonl":
                 yield from iter_jsonl(file, gz, max_bytes)
+                continue
+            if kind == "warc":
+                from .warc import iter_warc  # lazy: warcio is only needed for WARC input
+
+                yield from iter_warc(file, max_bytes=max_bytes)
                 continue
             try:
                 yield _read_file(file, kind, gz, max_bytes)

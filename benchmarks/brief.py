@@ -1,0 +1,234 @@
+"""Benchmark of the compare stage against the hand-labelled gold set in benchmarks/gold.
+
+Usage:
+    python benchmarks/brief.py --data ../shared/data [--sweep] [--no-speed]
+
+For each gold story: load its articles from the shared data (the seed files with their
+page furniture dropped; ECB+ articles de-tokenised), enrich them with the project's
+enrich stage, build the brief, and score three parts by precision and recall:
+
+* facts: pairs of sentences from two articles that the brief puts in one fact, against
+  the labelled same-fact pairs (pairs labelled only "related" count neither way);
+* quotes: pairs of quote wordings from two articles merged into one quote;
+* disagreements: a predicted disagreement is right when two of its positions match the
+  two labelled sides of a clash.
+
+``--sweep`` re-scores fact alignment over a range of thresholds (how ALIGN_THRESHOLD
+was chosen). The speed check times build_brief on a 50-article ECB+ story and on fifty
+copies of one seed article, after enrichment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from itertools import combinations
+from pathlib import Path
+
+from storyscope.compare import build_brief
+from storyscope.compare import facts as facts_module
+from storyscope.model import Article, Enrichment, Story
+
+GOLD = Path(__file__).parent / "gold"
+
+
+# -- loading -------------------------------------------------------------------------
+
+def detokenize(text: str) -> str:
+    """Undo ECB+'s PTB tokenisation ("did n't", "'' .", "$ 100") so quotes and words read normally."""
+    text = re.sub(r"\s*''", '"', text)
+    text = re.sub(r"``\s*", '"', text)
+    text = text.replace(" n't", "n't")
+    text = re.sub(r"\$ (?=\d)", "$", text)
+    return re.sub(r" ([,.:;?!])", r"\1", text)
+
+
+def load_story(gold: dict, data: Path, ecb: dict[str, dict]) -> list[Article]:
+    arts = []
+    for meta in gold["articles"]:
+        if gold["source"] == "seed":
+            raw = (data / meta["file"]).read_text(encoding="utf-8")
+            drop = gold.get("drop_lines_containing", [])
+            paras = [p.strip() for p in raw.split("\n") if p.strip() and not any(d in p for d in drop)]
+            arts.append(Article(id=meta["id"], text="\n\n".join(paras[1:]), title=paras[0],
+                                published=meta.get("published"), outlet=meta.get("outlet"), language="en"))
+        else:
+            doc = ecb[meta["id"]]
+            title = detokenize(doc["title"])
+            arts.append(Article(id=doc["id"], text=title + "\n\n" + detokenize(doc["text"]), title=title,
+                                published=doc.get("date"), outlet=f"ecb:{doc['id']}", language="en"))
+    return arts
+
+
+def enrich(articles: list[Article]) -> list[Enrichment]:
+    from storyscope.enrich.pipeline import enrich_articles
+
+    return list(enrich_articles(articles))
+
+
+def story_of(gold: dict, arts: list[Article]) -> Story:
+    dates = sorted(a.published for a in arts if a.published)
+    return Story(gold["story"], gold["title"], tuple(a.id for a in arts),
+                 tuple(a.outlet or "" for a in arts), dates[0] if dates else None, dates[-1] if dates else None)
+
+
+# -- scoring -------------------------------------------------------------------------
+
+def _hit(entry, aid: str, text: str) -> bool:
+    return entry[0] == aid and entry[1] in text
+
+
+def _pair_in(group, a, b) -> bool:
+    """Does the labelled group hold the predicted cross-article pair (a, b)?"""
+    return any(_hit(x, *a) and _hit(y, *b) for x in group for y in group if x is not y and x[0] != y[0])
+
+
+def score_pairs(pred_pairs, gold_groups, related_groups=()):
+    gold_pairs = [(x, y) for g in gold_groups for x, y in combinations(g, 2) if x[0] != y[0]]
+    tp = fp = 0
+    for a, b in pred_pairs:
+        if any(_pair_in(g, a, b) for g in gold_groups):
+            tp += 1
+        elif not any(_pair_in(g, a, b) for g in related_groups):
+            fp += 1
+    found = sum(
+        any((_hit(x, *a) and _hit(y, *b)) or (_hit(x, *b) and _hit(y, *a)) for a, b in pred_pairs)
+        for x, y in gold_pairs
+    )
+    return tp, tp + fp, found, len(gold_pairs)
+
+
+def fact_pairs(brief: dict):
+    out = []
+    for f in brief["facts"]:
+        sup = [(s["article_id"], s["sentence"]) for s in f.get("support", [])]
+        out += [(a, b) for a, b in combinations(sup, 2) if a[0] != b[0]]
+    return out
+
+
+def quote_pairs(brief: dict):
+    out = []
+    for q in brief["quotes"]:
+        texts = [(v["article_id"], v["text"]) for v in q["variants"]] if q.get("variants") else [
+            (aid, q["text"]) for aid in q["article_ids"]]
+        out += [(a, b) for a, b in combinations(texts, 2) if a[0] != b[0]]
+    return out
+
+
+def _side(pos: dict, side) -> bool:
+    return any(aid in pos["article_ids"] and snip in pos["text"] for aid, snip in side)
+
+
+def _clash(d: dict, g: dict) -> bool:
+    ps = d["positions"]
+    return any(_side(p, g["a"]) and _side(q, g["b"]) for p in ps for q in ps if p is not q)
+
+
+def score_disagreements(brief: dict, gold: dict):
+    golds, amb = gold["disagreements"], gold.get("ambiguous_disagreements", [])
+    tp = counted = 0
+    for d in brief["disagreements"]:
+        if any(_clash(d, g) for g in golds):
+            tp += 1
+            counted += 1
+        elif not any(_clash(d, g) for g in amb):
+            counted += 1
+    found = sum(any(_clash(d, g) for d in brief["disagreements"]) for g in golds)
+    return tp, counted, found, len(golds)
+
+
+def prf(tp, pred, found, gold):
+    p = tp / pred if pred else float("nan")
+    r = found / gold if gold else float("nan")
+    f = 2 * p * r / (p + r) if pred and gold and (p + r) else float("nan")
+    return p, r, f
+
+
+# -- main ----------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", required=True, type=Path, help="the shared data folder (holds seed/ and ecbplus/)")
+    ap.add_argument("--sweep", action="store_true", help="also sweep the fact alignment threshold")
+    ap.add_argument("--no-speed", action="store_true", help="skip the 50-article timing")
+    args = ap.parse_args(argv)
+
+    ecb = {}
+    with open(args.data / "ecbplus" / "ecbplus_docs.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            doc = json.loads(line)
+            ecb[doc["id"]] = doc
+    golds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))]
+    loaded = []
+    for g in golds:
+        arts = load_story(g, args.data, ecb)
+        loaded.append((g, story_of(g, arts), list(zip(arts, enrich(arts)))))
+
+    parts = ("facts", "quotes", "disagreements")
+    totals = {p: [0, 0, 0, 0] for p in parts}
+    print(f"{'story':<18}{'part':<15}{'P':>6}{'R':>6}{'F1':>6}   tp/pred  found/gold")
+    for g, story, items in loaded:
+        brief = build_brief(story, items).data
+        rows = {
+            "facts": score_pairs(fact_pairs(brief), g["facts"], g.get("related", [])),
+            "quotes": score_pairs(quote_pairs(brief), g["quotes"]),
+            "disagreements": score_disagreements(brief, g),
+        }
+        for part, row in rows.items():
+            totals[part] = [t + x for t, x in zip(totals[part], row)]
+            p, r, f = prf(*row)
+            print(f"{g['story']:<18}{part:<15}{p:6.2f}{r:6.2f}{f:6.2f}   {row[0]:>3}/{row[1]:<4} {row[2]:>3}/{row[3]}")
+    print("-" * 64)
+    for part in parts:
+        p, r, f = prf(*totals[part])
+        t = totals[part]
+        print(f"{'ALL':<18}{part:<15}{p:6.2f}{r:6.2f}{f:6.2f}   {t[0]:>3}/{t[1]:<4} {t[2]:>3}/{t[3]}")
+
+    if args.sweep:
+        print("\nfact alignment threshold sweep (all stories)")
+        print(f"{'threshold':>10}{'P':>6}{'R':>6}{'F1':>6}")
+        for k in range(4, 13):
+            facts_module.ALIGN_THRESHOLD = k * 0.05
+            tot = [0, 0, 0, 0]
+            for g, story, items in loaded:
+                row = score_pairs(fact_pairs(build_brief(story, items).data), g["facts"], g.get("related", []))
+                tot = [a + b for a, b in zip(tot, row)]
+            p, r, f = prf(*tot)
+            print(f"{k * 0.05:>10.2f}{p:6.2f}{r:6.2f}{f:6.2f}")
+
+    if not args.no_speed:
+        speed(ecb, loaded)
+    return 0
+
+
+def speed(ecb: dict[str, dict], loaded) -> None:
+    """Time build_brief alone (records already enriched) on two 50-article stories."""
+    topic = [d for d in ecb.values() if d["topic"] in ("12", "13", "14")][:50]
+    arts = [Article(id=d["id"], text=detokenize(d["title"]) + "\n\n" + detokenize(d["text"]),
+                    title=detokenize(d["title"]), outlet=f"ecb:{d['id']}", language="en") for d in topic]
+    items = list(zip(arts, enrich(arts)))
+    story = Story("speed", "speed", tuple(a.id for a in arts), (), None, None)
+    t = time.perf_counter()
+    brief = build_brief(story, items).data
+    dt = time.perf_counter() - t
+    n_units = sum(len(f.get("support", [])) for f in brief["facts"])
+    print(f"\nspeed: {len(arts)} distinct ECB+ articles ({n_units} units) -> build_brief {dt:.3f}s")
+
+    seed_art, seed_enr = next(items for g, _, items in loaded if g["source"] == "seed")[0]
+    copies = [(Article(id=f"copy{i}", text=seed_art.text, title=seed_art.title, language="en",
+                       outlet=f"mirror {i}"), Enrichment(f"copy{i}", seed_enr.sentences, seed_enr.entities,
+                                                         seed_enr.quotes, seed_enr.dates)) for i in range(49)]
+    items = [(seed_art, seed_enr)] + copies
+    story = Story("wire", "wire", tuple(a.id for a, _ in items), (), None, None)
+    t = time.perf_counter()
+    brief = build_brief(story, items, {a.id: seed_art.id for a, _ in copies}).data
+    dt = time.perf_counter() - t
+    print(f"speed: 1 wire story + 49 copies -> build_brief {dt:.3f}s, "
+          f"independent_sources={brief['independent_sources']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,298 @@
+"""Benchmark quote and speaker extraction on PolNeAR, next to textacy's direct_quotations.
+
+    python benchmarks/quotes.py --data /work/shared/data/polnear --split dev
+
+Gold: PolNeAR attributions (BRAT standoff: Source, Cue and Content spans linked by an
+``E`` line) whose content contains a quotation mark; the rest (paraphrase, beliefs)
+is not what a quote extractor is asked to find.
+
+Scores, each as precision / recall / F1:
+- content overlap: a found quote counts when its span shares a character with a gold
+  content; a gold attribution counts when some found quote overlaps it;
+- content exact: the same, but the texts must be equal once quotation marks, outer
+  punctuation and whitespace are dropped (a partial quote “increasing and specific”
+  inside a paraphrased clause is an overlap, not an exact match: PolNeAR's content is
+  the whole clause);
+- speaker: over gold attributions that have a Source, and found quotes that overlap one
+  of them; a found speaker matches when its head word (the last word: a surname, or the
+  noun of a description) occurs in the gold Source text, or the gold Source's last word
+  occurs in the found speaker ("Mike Pompeo" ~ "Pompeo", "the official" ~ "a senior
+  official"). A pronoun Source ("he", "she", "they", "who" ...) also accepts the
+  entity it refers to, taken without a coreference system as the nearest non-pronoun
+  gold Source before it (for "he"/"she" the nearest that names someone: a capitalised
+  name or a person noun), or for "who"/"which" the six words before the pronoun. The
+  literal pronoun is accepted too, so textacy, which does not resolve pronouns, is not
+  penalised for answering "he".
+
+storyscope is scored, like the gold, on its quotes that hold a quotation mark: direct and
+partial quotes, and indirect ones whose reported clause contains a partial quote (that
+clause is what PolNeAR marks as content); its other indirect quotes are counted, not scored. textacy gives up on a document with an
+odd number of quotation marks (ValueError); such a document counts as no quotes for it.
+Throughput counts the shared spaCy parse plus each method's own work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+QUOTE_CHARS = "\"“”„«»‟"
+PRONOUNS = frozenset("he she they it i we you who which that his her their its him them".split())
+_STOP = frozenset("the a an of mr mrs ms dr 's ’s".split())
+
+
+def load_gold(root: Path, split: str):
+    """[(name, text, [gold ...])]; gold = dict(content=[(a, b)], text, source, source_start)."""
+    text_dir, ann_dir = root / split / "text", root / split / "attributions"
+    anns: dict[str, Path] = {}
+    for ann in sorted(ann_dir.glob("*.ann")):
+        stem = ann.stem.rsplit("_", 1)[0]
+        anns.setdefault(stem, ann)  # one annotator per article
+    out = []
+    for txt in sorted(text_dir.glob("*.txt")):
+        ann = anns.get(txt.stem)
+        if ann is None:
+            continue
+        text = txt.read_text(encoding="utf-8")
+        spans: dict[str, list[tuple[int, int]]] = {}
+        golds = []
+        for line in ann.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if line.startswith("T") and len(parts) >= 2:
+                _, _, offs = parts[1].partition(" ")
+                spans[parts[0]] = [tuple(map(int, p.split())) for p in offs.split(";")]
+            elif line.startswith("E") and len(parts) >= 2:
+                roles = dict(r.split(":", 1) for r in parts[1].split() if ":" in r)
+                golds.append(roles)
+        items = []
+        for roles in golds:
+            content = spans.get(roles.get("Content", ""), [])
+            if not content:
+                continue
+            ctext = " ".join(text[a:b] for a, b in content)
+            if not any(ch in QUOTE_CHARS for ch in ctext):
+                continue
+            src = spans.get(roles.get("Source", ""))
+            items.append(
+                dict(
+                    content=content,
+                    text=ctext,
+                    source=" ".join(text[a:b] for a, b in src) if src else None,
+                    source_start=src[0][0] if src else None,
+                )
+            )
+        # referents for pronoun sources: nearest earlier non-pronoun source of any attribution
+        all_sources = sorted(
+            (spans[r["Source"]][0][0], " ".join(text[a:b] for a, b in spans[r["Source"]]))
+            for r in golds
+            if r.get("Source") in spans
+        )
+        for g in items:
+            g["accept"] = _accepted(g, all_sources, text)
+        out.append((txt.stem, text, items))
+    return out
+
+
+def _words(s: str) -> list[str]:
+    s = s.replace("’s", "").replace("'s", "")
+    return [w for w in re.findall(r"[\w.-]+", s.lower()) if w.strip(".-") and w not in _STOP]
+
+
+def _accepted(g, all_sources, text) -> list[str]:
+    src = g["source"]
+    if src is None:
+        return []
+    acc = [src]
+    if src.strip().lower() in PRONOUNS:
+        before = [s for pos, s in all_sources if pos < g["source_start"] and s.strip().lower() not in PRONOUNS]
+        if src.strip().lower() in _PERSONAL:
+            before = [s for s in before if _names_someone(s)]
+        if before:
+            acc.append(before[-1])
+        if src.strip().lower() in ("who", "which", "that"):
+            acc.append(" ".join(text[max(0, g["source_start"] - 80) : g["source_start"]].split()[-6:]))
+    return acc
+
+
+_PERSONAL = frozenset("he she his her him".split())
+_PERSON_NOUNS = frozenset(
+    "official spokesman spokeswoman aide adviser source nominee candidate president senator "
+    "governor mayor leader chairman director secretary lawyer attorney questioner voter".split()
+)
+
+
+def _names_someone(source: str) -> bool:
+    """Whether a source text can be what "he"/"she" refers to: a name or a person noun."""
+    words = source.split()
+    named = any(w[:1].isupper() for w in words[1:]) or (len(words) == 1 and words[0][:1].isupper())
+    return named or any(w.lower().strip(",.") in _PERSON_NOUNS for w in words)
+
+
+def speaker_matches(found: str | None, accepted: list[str]) -> bool:
+    if not found:
+        return False
+    fw = _words(found)
+    if not fw:
+        return False
+    for gold in accepted:
+        gw = _words(gold)
+        if gw and (fw[-1].strip(".") in [w.strip(".") for w in gw] or gw[-1].strip(".") in [w.strip(".") for w in fw]):
+            return True
+    return False
+
+
+def _norm(s: str) -> str:
+    s = "".join(ch for ch in s if ch not in QUOTE_CHARS)
+    return " ".join(s.split()).strip(" .,;:!?…—–-").lower()
+
+
+def score(system: list[list[tuple[int, int, str, str | None]]], gold_docs) -> dict[str, tuple[float, float, float]]:
+    """system: per doc, (start, end, text, speaker) per found quote."""
+    c = dict.fromkeys(["found", "found_ov", "found_ex", "gold", "gold_ov", "gold_ex", "sp_found", "sp_found_ok", "sp_gold", "sp_gold_ok"], 0)
+    for found, (_, _, golds) in zip(system, gold_docs):
+        c["found"] += len(found)
+        c["gold"] += len(golds)
+        c["sp_gold"] += sum(1 for g in golds if g["source"])
+        gold_ov = [False] * len(golds)
+        gold_ex = [False] * len(golds)
+        gold_sp = [False] * len(golds)
+        for start, end, qtext, speaker in found:
+            hits = [i for i, g in enumerate(golds) if any(a < end and start < b for a, b in g["content"])]
+            if hits:
+                c["found_ov"] += 1
+            ex = [i for i in hits if _norm(golds[i]["text"]) == _norm(qtext)]
+            if ex:
+                c["found_ex"] += 1
+            for i in hits:
+                gold_ov[i] = True
+            for i in ex:
+                gold_ex[i] = True
+            with_source = [i for i in hits if golds[i]["source"]]
+            if speaker and with_source:
+                c["sp_found"] += 1
+                ok = [i for i in with_source if speaker_matches(speaker, golds[i]["accept"])]
+                if ok:
+                    c["sp_found_ok"] += 1
+                for i in ok:
+                    gold_sp[i] = True
+            elif speaker and not hits:
+                c["sp_found"] += 1  # a speaker for something that is not a gold quote
+        c["gold_ov"] += sum(gold_ov)
+        c["gold_ex"] += sum(gold_ex)
+        c["sp_gold_ok"] += sum(gold_sp)
+
+    def prf(tp_p, n_p, tp_r, n_r):
+        p = tp_p / n_p if n_p else 0.0
+        r = tp_r / n_r if n_r else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    return {
+        "overlap": prf(c["found_ov"], c["found"], c["gold_ov"], c["gold"]),
+        "exact": prf(c["found_ex"], c["found"], c["gold_ex"], c["gold"]),
+        "speaker": prf(c["sp_found_ok"], c["sp_found"], c["sp_gold_ok"], c["sp_gold"]),
+        "found": c["found"],
+        "gold": c["gold"],
+    }
+
+
+def run_storyscope(doc):
+    from storyscope.enrich.entities import find_entities
+    from storyscope.enrich.quotes import find_quotes
+
+    quotes = find_quotes(doc, find_entities(doc))
+    # the gold's own restriction applied to the output: quotes with quotation marks, i.e.
+    # direct and partial ones, and reported clauses that hold a partial quote
+    scored = [
+        (q.start, q.end, q.text, q.speaker)
+        for q in quotes
+        if q.kind != "indirect" or any(ch in QUOTE_CHARS for ch in doc.text[q.start : q.end])
+    ]
+    return scored, len(quotes) - len(scored)
+
+
+def run_textacy(doc):
+    from textacy.extract.triples import direct_quotations
+
+    out = []
+    try:
+        for triple in direct_quotations(doc):
+            content = triple.content
+            inner = content[1:-1] if len(content) > 2 else content
+            speaker = " ".join(t.text for t in triple.speaker)
+            out.append((inner.start_char, inner.end_char, inner.text, speaker))
+    except ValueError:  # odd number of quotation marks: textacy bails out on the document
+        return [], 1
+    return out, 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, required=True, help="PolNeAR root (holds train/ dev/)")
+    ap.add_argument("--split", default="dev")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    ap.add_argument("--cache", type=Path, help="keep the parsed docs in this DocBin file between runs")
+    ap.add_argument("--show-errors", type=int, default=0, help="print N missed/wrong gold quotes")
+    args = ap.parse_args(argv)
+
+    from storyscope.enrich.nlp import load_nlp
+
+    gold_docs = load_gold(args.data, args.split)
+    if args.limit:
+        gold_docs = gold_docs[: args.limit]
+    nlp = load_nlp()
+    t0 = time.perf_counter()
+    cached = bool(args.cache and args.cache.exists())
+    if cached:
+        from spacy.tokens import DocBin
+
+        docs = list(DocBin().from_disk(args.cache).get_docs(nlp.vocab))
+    else:
+        docs = [nlp(text) for _, text, _ in gold_docs]
+        if args.cache:
+            from spacy.tokens import DocBin
+
+            DocBin(docs=docs, store_user_data=True).to_disk(args.cache)
+    t_parse = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    ours = [run_storyscope(d) for d in docs]
+    t_ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    theirs = [run_textacy(d) for d in docs]
+    t_theirs = time.perf_counter() - t0
+
+    n = len(docs)
+    rows = [
+        ("storyscope", score([o for o, _ in ours], gold_docs), t_ours),
+        ("textacy 0.13.0", score([o for o, _ in theirs], gold_docs), t_theirs),
+    ]
+    print(f"PolNeAR {args.split}: {n} articles, {rows[0][1]['gold']} gold attributions with quotation marks")
+    print(f"spaCy parse: {t_parse:.1f}s ({n / t_parse:.1f} articles/s{', from cache' if cached else ''})")
+    head = f"{'method':<16}{'found':>6}  {'overlap P/R/F1':<20}{'exact P/R/F1':<20}{'speaker P/R/F1':<20}{'art/s':>8}{'art/s+parse':>13}"
+    print(head)
+    print("-" * len(head))
+    for name, s, t in rows:
+        cells = ["/".join(f"{v:.2f}" for v in s[k]) for k in ("overlap", "exact", "speaker")]
+        print(f"{name:<16}{s['found']:>6}  {cells[0]:<20}{cells[1]:<20}{cells[2]:<20}{n / t:>8.1f}{n / (t + t_parse):>13.1f}")
+    print(f"storyscope indirect quotes without quotation marks (not scored): {sum(k for _, k in ours)}")
+    print(f"textacy documents given up (odd quotation marks): {sum(k for _, k in theirs)}")
+
+    if args.show_errors:
+        shown = 0
+        for (name, text, golds), (found, _) in zip(gold_docs, ours):
+            for g in golds:
+                hits = [f for f in found if any(a < f[1] and f[0] < b for a, b in g["content"])]
+                ok = any(speaker_matches(f[3], g["accept"]) for f in hits)
+                if g["source"] and not ok and shown < args.show_errors:
+                    shown += 1
+                    print(f"\n[{name}] gold source={g['source']!r} accept={g['accept'][1:]}\n  content={g['text'][:120]!r}")
+                    for f in hits:
+                        print(f"  found speaker={f[3]!r} text={f[2][:80]!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

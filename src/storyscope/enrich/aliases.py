@@ -1,0 +1,230 @@
+"""One entity, many spellings: group the canonical names of a story's articles.
+
+``group_aliases(rows)`` takes ``(canonical_name, label, article_id)`` rows (one per
+mention, from ``find_entities`` over the articles of one story) and returns
+``AliasGroup`` records: outlets spell "Hassan Rohani" and "Hassan Rouhani", write "U.S.",
+"US" or "United States", and one names "Pompeo" where another names "Mike Pompeo".
+
+The rule (two names join one group when one of these holds):
+1. same type and the same normal form: case, accents, periods, apostrophes, a leading
+   "the" and an Arabic article ("al-") ignored ("U.S." = "US", "al-Halbousi" =
+   "Halbousi");
+2. same type, same number of words, and every word pair *transliteration-equal*: after
+   folding common romanisation variants (q/k, kh/k, ph/f, doubled letters, ou/u, ee/i)
+   the two words have the same consonant skeleton, the same first letter and a string
+   similarity of at least 0.7 ("Rohani" / "Rouhani", "Qasem" / "Qassem", "Mohamed" /
+   "Muhammad"). Edit distance alone is never enough: "Iran" / "Iraq" differ in a
+   consonant, so they never merge; nor do "Mike Pompeo" and "Mike Pence" (a shared first
+   name with different surnames);
+3. an acronym ("IRGC", "US", "UN") and the one multi-word name of the same type family
+   whose initials it spells ("Islamic Revolutionary Guard Corps"), when exactly one does;
+4. a one-word PERSON name and the one full-name person group whose surname is
+   transliteration-equal to it ("Rouhani" -> "Hassan Rohani"); with two candidates
+   ("Bill Clinton", "Hillary Clinton") the surname stays on its own.
+"Same type" is the spaCy label, except that the small model's confusions GPE/LOC and
+ORG/FAC count as one family ("United Nations" FAC, "UN" ORG); the group's type is its
+majority label.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .entities import acronym_key
+
+__all__ = ["AliasGroup", "group_aliases"]
+
+
+@dataclass(frozen=True)
+class AliasGroup:
+    """One entity of a story under all the names the articles give it."""
+
+    name: str  # the most frequent full form (a full name over a surname, a name over an acronym)
+    type: str  # the majority spaCy label
+    aliases: tuple[str, ...]  # the other spellings, sorted
+    article_ids: tuple[str, ...]  # sorted, unique
+    mentions: int
+
+
+_FAMILY = {"GPE": "GPE", "LOC": "GPE", "ORG": "ORG", "FAC": "ORG"}
+_ARABIC_ARTICLE = re.compile(r"^(?:al|el|al|ul|as|ash|ad|an|ar|at|az)[-\u2010\u2011']", re.I)
+_MINOR = frozenset({"of", "the", "and", "for", "de", "du", "la", "on", "in", "&"})
+# romanisation variants folded before comparing words (Arabic, Persian, Russian names)
+_FOLDS = [("kh", "k"), ("q", "k"), ("ck", "k"), ("ph", "f"), ("ou", "u"), ("oo", "u"),
+          ("ee", "i"), ("dh", "d"), ("gh", "g"), ("w", "u"), ("y", "i")]
+_SIMILARITY = 0.7  # Rohani/Rouhani 0.92, Mohamed/Muhammad 0.71, Mike/Mika 0.75 (accepted)
+
+
+def _family(label: str) -> str:
+    return _FAMILY.get(label, label)
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _words(name: str) -> list[str]:
+    """Lowercased words without accents, periods, apostrophes, "the" or an Arabic article."""
+    text = _ascii(name).replace("\u2019", "'").lower()
+    words = [w for w in re.split(r"[\s]+", text) if w]
+    if words and words[0] == "the" and len(words) > 1:
+        words = words[1:]
+    out = []
+    for w in words:
+        w = _ARABIC_ARTICLE.sub("", w)
+        w = re.sub(r"[.'\-]", "", w)
+        if w:
+            out.append(w)
+    return out
+
+
+def _fold(word: str) -> str:
+    for a, b in _FOLDS:
+        word = word.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _skeleton(word: str) -> str:
+    return re.sub(r"[aeiou]", "", word)
+
+
+def translit_equal(a: str, b: str, plural: bool = False) -> bool:
+    """Two words that are spellings of one name in different romanisations.
+
+    With ``plural`` (names of organisations and places) a final "s" is ignored:
+    "Guards Corps" / "Guard Corps".
+    """
+    if a == b:
+        return True
+    if plural and len(a) > 3 and len(b) > 3 and a.rstrip("s") == b.rstrip("s"):
+        return True
+    fa, fb = _fold(a), _fold(b)
+    if fa == fb:
+        return True
+    ska, skb = _skeleton(fa), _skeleton(fb)
+    if ska != skb or len(ska) < 2 or fa[0] != fb[0]:
+        return False
+    return difflib.SequenceMatcher(None, fa, fb).ratio() >= _SIMILARITY
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", _ascii(name)) if w]
+    return "".join(w[0].upper() for w in words if w.lower() not in _MINOR and w[0].isalpha())
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+
+def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
+    """Group (canonical_name, label, article_id) rows of one story into ``AliasGroup``s.
+
+    Steps: 1. count mentions and articles per (name, label); 2. join names by the rules of
+    the module docstring (normal form, transliteration, acronym, surname); 3. name each
+    group by its most frequent full form. Groups come out by how many articles name them,
+    then by mentions, then by name.
+    """
+    # 1. nodes
+    mentions: Counter[tuple[str, str]] = Counter()
+    articles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in names:
+        if not isinstance(row, (tuple, list)) or len(row) != 3:
+            raise TypeError(
+                f"group_aliases expects (canonical_name, label, article_id) tuples, got {row!r}")
+        name, label, article_id = row
+        name = " ".join(str(name).split())
+        if not name:
+            continue
+        mentions[(name, str(label))] += 1
+        articles[(name, str(label))].add(str(article_id))
+    nodes = sorted(mentions)
+    if not nodes:
+        return []
+    words = [_words(n) for n, _ in nodes]
+    fams = [_family(lab) for _, lab in nodes]
+    uf = _Union(len(nodes))
+
+    # 2a. normal form; 2b. transliteration, word by word
+    by_len: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, w in enumerate(words):
+        by_len[(fams[i], len(w))].append(i)
+    for idx in by_len.values():
+        for x, i in enumerate(idx):
+            for j in idx[x + 1:]:
+                plural = fams[i] != "PERSON"
+                if words[i] == words[j] or all(
+                        translit_equal(a, b, plural) for a, b in zip(words[i], words[j])):
+                    uf.join(i, j)
+
+    # 2c. acronyms -> the one multi-word name of the family whose initials they spell
+    spelled: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for i, (name, _) in enumerate(nodes):
+        if len(words[i]) > 1 and fams[i] != "PERSON":
+            spelled[(fams[i], _initials(name))].add(uf.find(i))
+    for i, (name, _) in enumerate(nodes):
+        key = acronym_key(name)
+        if key and len(words[i]) == 1:
+            targets = spelled.get((fams[i], key), set())
+            if len(targets) == 1:
+                uf.join(i, next(iter(targets)))
+
+    # 2d. a lone surname -> the one full-name person group it ends
+    full_groups: dict[int, list[str]] = defaultdict(list)  # root -> surnames
+    for i in range(len(nodes)):
+        if fams[i] == "PERSON" and len(words[i]) > 1:
+            full_groups[uf.find(i)].append(words[i][-1])
+    for i in range(len(nodes)):
+        if fams[i] != "PERSON" or len(words[i]) != 1:
+            continue
+        targets = {root for root, surnames in full_groups.items()
+                   if any(translit_equal(words[i][0], s) for s in surnames)}
+        if len(targets) == 1:
+            uf.join(i, next(iter(targets)))
+
+    # 3. groups
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(nodes)):
+        members[uf.find(i)].append(i)
+    groups = []
+    for idx in members.values():
+        spellings: Counter[str] = Counter()
+        labels: Counter[str] = Counter()
+        ids: set[str] = set()
+        for i in idx:
+            name, label = nodes[i]
+            spellings[name] += mentions[nodes[i]]
+            labels[label] += mentions[nodes[i]]
+            ids |= articles[nodes[i]]
+        label = max(labels, key=lambda lab: (labels[lab], lab))
+
+        def full_form(n: str) -> tuple:
+            is_full = acronym_key(n) is None and (label != "PERSON" or " " in n)
+            return (is_full, spellings[n], len(n), n)
+
+        name = max(spellings, key=full_form)
+        groups.append(AliasGroup(
+            name=name,
+            type=label,
+            aliases=tuple(sorted(n for n in spellings if n != name)),
+            article_ids=tuple(sorted(ids)),
+            mentions=sum(spellings.values()),
+        ))
+    groups.sort(key=lambda g: (-len(g.article_ids), -g.mentions, g.name))
+    return groups

@@ -1,0 +1,273 @@
+"""The compare stage on the real seed pair (spaCy-enriched) and on small hand-made stories."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from importlib import resources
+
+import jsonschema
+import pytest
+
+from storyscope.compare import build_brief
+from storyscope.compare.quotes import containment
+from storyscope.compare.text import numbers, stem
+from storyscope.model import Article, DateMention, Enrichment, Quote, Sentence, Story
+
+from compare_helpers import RFERL, WAPO, dated, seed_items
+
+SCHEMA = json.loads((resources.files("storyscope") / "schema" / "brief.schema.json").read_text())
+
+
+def _article(aid: str, text: str, **kw) -> tuple[Article, Enrichment]:
+    sents = tuple(Sentence(m.start(1), m.end(1), m.group(1)) for m in re.finditer(r"\s*([^.!?]+[.!?])", text))
+    return Article(id=aid, text=text, **kw), Enrichment(aid, sentences=sents)
+
+
+def _story(items) -> Story:
+    ids = tuple(a.id for a, _ in items)
+    return Story("s", "test story", ids, tuple(a.outlet or "" for a, _ in items), None, None)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    story, items = seed_items()
+    items = list(items)
+    # dates come from enrich/dates.py; hand-made ones stand in if that module found none
+    if not any(e.dates for _, e in items):
+        (a0, e0), (a1, e1) = items
+        items = [(a0, dated(e0, a0, "late on September 28", "2018-09-28")),
+                 (a1, dated(e1, a1, "on Friday", "2018-09-28"))]
+    return story, items, build_brief(story, items).data
+
+
+def test_seed_brief_is_valid(seed):
+    _, _, brief = seed
+    jsonschema.validate(brief, SCHEMA)
+    assert brief["independent_sources"] == 2
+    assert [s["article_id"] for s in brief["sources"]] == [RFERL, WAPO]
+    assert 3 <= len(brief["summary"]) <= 6
+
+
+def test_every_item_points_at_real_sources(seed):
+    _, items, brief = seed
+    texts = {a.id: a.text for a, _ in items}
+    for fact in brief["facts"]:
+        assert {s["article_id"] for s in fact["support"]} == set(fact["article_ids"])
+        for s in fact["support"]:
+            assert s["sentence"] in texts[s["article_id"]]
+        assert fact["text"] in " ".join(s["sentence"] for s in fact["support"])
+    for q in brief["quotes"]:
+        for v in q.get("variants", []):
+            assert v["article_id"] in q["article_ids"]
+    for item in brief["summary"]:
+        assert any(item["text"] == f["text"] for f in brief["facts"])
+
+
+def test_shared_pompeo_quote_once_with_both_ids(seed):
+    _, _, brief = seed
+    hits = [q for q in brief["quotes"] if "reinforce our message to Iran" in q["text"]]
+    assert len(hits) == 1
+    assert hits[0]["speaker"] == "Mike Pompeo"
+    assert hits[0]["article_ids"] == [RFERL, WAPO]
+
+
+def test_partial_quote_increasing_and_specific_matches_across_outlets(seed):
+    _, _, brief = seed
+    hits = [q for q in brief["quotes"]
+            if any("increasing and specific" in v["text"] for v in q.get("variants", [])) or
+            "increasing and specific" in q["text"]]
+    assert len(hits) == 1
+    assert set(hits[0]["article_ids"]) == {RFERL, WAPO}
+    by_article = {v["article_id"] for v in hits[0]["variants"] if "increasing and specific" in v["text"]}
+    assert by_article == {RFERL, WAPO}
+
+
+def test_rohani_and_rouhani_are_one_entity(seed):
+    _, _, brief = seed
+    groups = [e for e in brief["entities"] if {"Hassan Rohani", "Hassan Rouhani"} & {e["name"], *e["aliases"]}]
+    assert len(groups) == 1
+    assert {"Hassan Rohani", "Hassan Rouhani"} <= {groups[0]["name"], *groups[0]["aliases"]}
+    assert groups[0]["article_ids"] == [RFERL, WAPO]
+
+
+def test_threat_claim_and_iraqi_denial_disagree(seed):
+    _, _, brief = seed
+    clash = [d for d in brief["disagreements"]
+             if any("increasing and specific" in p["text"] for p in d["positions"])
+             and any("We are not aware of any intention" in p["text"] for p in d["positions"])]
+    assert clash
+    speakers = {p["speaker"] for p in clash[0]["positions"]}
+    assert "Mike Pompeo" in speakers
+    assert any(s and "official" in s.lower() for s in speakers)
+
+
+def test_timeline_has_september_28_from_both_outlets(seed):
+    _, _, brief = seed
+    ids = set()
+    for t in brief["timeline"]:
+        if t["date"] == "2018-09-28":
+            ids |= set(t["article_ids"])
+    assert ids == {RFERL, WAPO}
+    dates = [t["date"] for t in brief["timeline"]]
+    assert dates == sorted(dates)
+
+
+def test_shared_facts_are_corroborated(seed):
+    _, _, brief = seed
+    fact = next(f for f in brief["facts"] if "We look to all international parties" in f["text"])
+    assert fact["status"] in ("corroborated", "disputed")
+    assert fact["article_ids"] == [RFERL, WAPO]
+    assert brief["facts"][0]["status"] == "corroborated"
+    assert any(f["status"] == "single-source" for f in brief["facts"])
+
+
+def test_coverage_lists_each_outlet(seed):
+    _, _, brief = seed
+    cov = {c["outlet"]: c for c in brief["coverage"]}
+    assert set(cov) == {"RFE/RL", "The Washington Post"}
+    assert "Mike Pompeo" in cov["RFE/RL"]["voices"]
+    assert cov["RFE/RL"]["unique_facts"] and cov["The Washington Post"]["unique_facts"]
+
+
+def test_one_article_story_says_so(seed):
+    _, items, _ = seed
+    one = [items[0]]
+    brief = build_brief(_story(one), one).data
+    jsonschema.validate(brief, SCHEMA)
+    assert brief["independent_sources"] == 1
+    assert all(f["status"] != "corroborated" for f in brief["facts"])
+    assert any("only one article" in n for n in brief["notes"])
+
+
+def test_fifty_copies_of_one_wire_story_count_once_and_fast(seed):
+    _, items, _ = seed
+    art, enr = items[1]
+    copies = [(Article(id=f"c{i}", text=art.text, title=art.title, outlet=f"mirror {i}"),
+               Enrichment(f"c{i}", enr.sentences, enr.entities, enr.quotes, enr.dates)) for i in range(49)]
+    all_items = [items[1], *copies]
+    start = time.perf_counter()
+    brief = build_brief(_story(all_items), all_items, {a.id: art.id for a, _ in copies}).data
+    assert time.perf_counter() - start < 2.0
+    jsonschema.validate(brief, SCHEMA)
+    assert brief["independent_sources"] == 1
+    assert all(f["status"] != "corroborated" for f in brief["facts"])
+    assert any("copy" in n for n in brief["notes"])
+    quote = next(q for q in brief["quotes"] if "reinforce our message" in q["text"])
+    assert len(quote["article_ids"]) == 50
+
+
+def test_fifty_distinct_articles_build_in_under_two_seconds(seed):
+    _, items, _ = seed
+    many = []
+    for i in range(50):
+        art, enr = items[i % 2]
+        # a distinct closing sentence keeps them from being taken as copies of each other
+        extra = f" Reporter number {i} filed this version."
+        text = art.text + extra
+        sents = enr.sentences + (Sentence(len(art.text) + 1, len(text), extra.strip()),)
+        many.append((Article(id=f"a{i}", text=text, outlet=f"outlet {i}"),
+                     Enrichment(f"a{i}", sents, enr.entities, enr.quotes, enr.dates)))
+    start = time.perf_counter()
+    brief = build_brief(_story(many), many).data
+    elapsed = time.perf_counter() - start
+    assert elapsed < 2.0, elapsed
+    assert brief["independent_sources"] == 50
+
+
+def test_other_language_article_is_listed_not_compared():
+    en = _article("en", "The mayor opened the new bridge on Monday. Thousands of people walked across it.",
+                  outlet="A")
+    de = _article("de", "Der Bürgermeister hat am Montag die neue Brücke eröffnet. Tausende Menschen "
+                        "gingen über die Brücke, und die Stadt feierte bis in die Nacht mit Musik und Tanz "
+                        "auf dem Platz vor dem Rathaus, wo auch die Kinder der Schule sangen.", outlet="B")
+    items = [en, de]
+    brief = build_brief(_story(items), items).data
+    jsonschema.validate(brief, SCHEMA)
+    assert {s["article_id"] for s in brief["sources"]} == {"en", "de"}
+    assert all("de" not in f["article_ids"] for f in brief["facts"])
+    assert any("another language" in n for n in brief["notes"])
+    tagged = [en, (Article(id="fr", text="Le maire a ouvert le pont.", language="fr"), Enrichment("fr"))]
+    assert any("(fr)" in n for n in build_brief(_story(tagged), tagged).data["notes"])
+
+
+def test_no_quotes_no_dates_no_crash():
+    a = _article("a", "Floods closed the main road into the valley. Rescue teams reached the village.", outlet="A")
+    b = _article("b", "Rescue teams reached the flooded village after the main road into the valley closed.",
+                 outlet="B")
+    brief = build_brief(_story([a, b]), [a, b]).data
+    jsonschema.validate(brief, SCHEMA)
+    assert brief["quotes"] == [] and brief["timeline"] == []
+    assert any("no quotes" in n for n in brief["notes"])
+    assert any("no dated mentions" in n for n in brief["notes"])
+
+
+def test_empty_story_lists_nothing_and_says_so():
+    brief = build_brief(Story("e", "empty", (), (), None, None), []).data
+    jsonschema.validate(brief, SCHEMA)
+    assert brief["facts"] == [] and brief["independent_sources"] == 0
+    assert brief["notes"]
+
+
+def test_differing_death_tolls_are_a_disagreement():
+    a = _article("a", "Police said 23 people were killed in the blast at the market. The market was closed.",
+                 outlet="A")
+    b = _article("b", "At least 31 people were killed in the market blast, officials said. Shops were shut.",
+                 outlet="B")
+    brief = build_brief(_story([a, b]), [a, b]).data
+    jsonschema.validate(brief, SCHEMA)
+    toll = [d for d in brief["disagreements"] if d.get("kind") == "number"]
+    assert len(toll) == 1
+    assert {tuple(p["article_ids"]) for p in toll[0]["positions"]} == {("a",), ("b",)}
+    assert any(f["status"] == "disputed" for f in brief["facts"])
+
+
+def test_denial_against_claim_of_another_speaker():
+    ta = "The ministry said the plant leaked radioactive water into the river."
+    tb = "The plant operator denied that any radioactive water leaked into the river."
+    a, ea = _article("a", ta, outlet="A")
+    b, eb = _article("b", tb, outlet="B")
+    ea = Enrichment("a", ea.sentences, quotes=(Quote("ministry", ta[29:-1], "indirect", 29, len(ta) - 1),))
+    eb = Enrichment("b", eb.sentences, quotes=(Quote("plant operator", tb[34:-1], "indirect", 34, len(tb) - 1),))
+    items = [(a, ea), (b, eb)]
+    brief = build_brief(_story(items), items).data
+    jsonschema.validate(brief, SCHEMA)
+    assert len(brief["disagreements"]) == 1
+    assert {p["speaker"] for p in brief["disagreements"][0]["positions"]} == {"ministry", "plant operator"}
+
+
+def test_timeline_merges_same_date_across_outlets_and_orders_by_date():
+    ta = "The dam broke on Tuesday after heavy rain. Repairs start in May."
+    tb = "Heavy rain broke the dam on March 3."
+    a, ea = _article("a", ta, outlet="A")
+    b, eb = _article("b", tb, outlet="B")
+    ea = Enrichment("a", ea.sentences, dates=(DateMention("Tuesday", "2020-03-03", 18, 25),
+                                              DateMention("in May", "2020-05", ta.index("in May"), len(ta) - 1),
+                                              DateMention("recently", "PAST_REF", 0, 3)))
+    eb = Enrichment("b", eb.sentences, dates=(DateMention("March 3", "2020-03-03", tb.index("March"), len(tb) - 1),))
+    items = [(a, ea), (b, eb)]
+    brief = build_brief(_story(items), items).data
+    assert [(t["date"], t["article_ids"]) for t in brief["timeline"]] == [
+        ("2020-03-03", ["a", "b"]), ("2020-05", ["a"])]
+
+
+def test_quote_containment_tolerates_fragments_and_changed_words():
+    full = "The fire has progressed rapidly through the store which is almost totally destroyed."
+    assert containment("The fire progressed rapidly through the store which is almost totally destroyed.",
+                       full) >= 0.8
+    assert containment("increasing and specific",
+                       "Given the increasing and specific threats and incitement to attack") == 1.0
+    assert containment("We have no idea what caused it", full) < 0.3
+
+
+def test_numbers_are_keyed_by_what_they_count():
+    assert (23.0, stem("pirates")) in numbers("The navy captured 23 pirates.")
+    assert (1.6e8, "$") in numbers("worth at least $160 million")
+    assert numbers("in 2015 the deal") == []
+
+
+def test_mismatched_records_are_refused():
+    a, _ = _article("a", "One sentence here.")
+    with pytest.raises(ValueError, match="pair each Article"):
+        build_brief(_story([(a, Enrichment("b"))]), [(a, Enrichment("b"))])

@@ -1,0 +1,192 @@
+"""Quotes and speakers on the two real seed articles and on small edge cases."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from storyscope.enrich.entities import find_entities
+from storyscope.enrich.nlp import load_nlp
+from storyscope.enrich.quotes import find_quotes
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def quotes_of(nlp, text):
+    doc = nlp(text)
+    return find_quotes(doc, find_entities(doc))
+
+
+def the_quote(quotes, beginning):
+    found = [q for q in quotes if q.text.startswith(beginning)]
+    assert found, f"no quote starts with {beginning!r}: {[q.text[:40] for q in quotes]}"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def wapo(nlp):
+    return quotes_of(nlp, (DATA / "004_30c83ec27df2ac6c.txt").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def rferl(nlp):
+    return quotes_of(nlp, (DATA / "000_a660c4176bf93f53.txt").read_text(encoding="utf-8"))
+
+
+# -- the Washington Post article (004) ----------------------------------------------
+
+
+def test_wapo_pompeo_he_said(wapo):
+    q = the_quote(wapo, "We look to all international parties interested in peace")
+    assert (q.speaker, q.kind, q.cue) == ("Mike Pompeo", "direct", "said")
+    assert q.text.endswith("the unacceptability of their behavior,")
+
+
+def test_wapo_given_the_increasing_threats(wapo):
+    q = the_quote(wapo, "Given the increasing and specific threats")
+    assert q.speaker == "Mike Pompeo" and q.kind == "direct"
+
+
+def test_wapo_anonymous_official_resolved_from_earlier_sentence(wapo):
+    q = the_quote(wapo, "We are not aware of any intention by Iran")
+    assert q.speaker == "a senior Iraqi security official"
+    # the second sentence after "the official said." belongs to the same quote
+    assert "This is another unfortunate move" in q.text
+    assert q.speaker_start is not None and q.speaker_end is not None
+
+
+def test_wapo_offsets_point_at_the_content(wapo, nlp):
+    text = (DATA / "004_30c83ec27df2ac6c.txt").read_text(encoding="utf-8")
+    for q in wapo:
+        if q.kind != "indirect" and "  " not in q.text:
+            assert text[q.start : q.end].startswith(q.text[:20])
+        if q.speaker_start is not None:
+            assert 0 <= q.speaker_start < q.speaker_end <= len(text)
+
+
+def test_wapo_caption_is_not_a_quote(wapo):
+    # "With insults like “Nazi-disposition” and “brutal,” ..." has no speaker or cue
+    assert not [q for q in wapo if q.text.startswith("Nazi-disposition")]
+
+
+# -- the RFE/RL article (000) -----------------------------------------------------------
+
+
+def test_rferl_multi_sentence_pompeo_quotes(rferl):
+    for beginning in (
+        "Threats to our personnel and facilities in Iraq",
+        "I have advised the government of Iran",
+        "We look to all international parties",
+    ):
+        q = the_quote(rferl, beginning)
+        assert q.speaker == "Mike Pompeo" and q.kind == "direct", beginning
+
+
+def test_rferl_paragraph_that_is_only_a_quote_continues_the_speaker(rferl):
+    q = the_quote(rferl, "I have made clear that Iran should understand")
+    assert q.speaker == "Mike Pompeo"
+
+
+def test_rferl_partial_quote(rferl):
+    q = the_quote(rferl, "increasing and specific")
+    assert (q.speaker, q.kind, q.cue) == ("Mike Pompeo", "partial", "said")
+    assert q.text == "increasing and specific"
+
+
+def test_rferl_organisation_speaks(rferl):
+    q = the_quote(rferl, "astonishing, provocative, and irresponsible")
+    assert (q.speaker, q.cue, q.kind) == ("Iranian Foreign Ministry", "called", "partial")
+
+
+def test_rferl_indirect_speech(rferl):
+    indirect = [q for q in rferl if q.kind == "indirect"]
+    q = the_quote(indirect, "he would hold Iran directly responsible")
+    assert q.speaker == "Mike Pompeo" and q.cue == "said"
+    q = the_quote(indirect, "Washington is working with Iraqi forces")
+    assert q.speaker == "Mike Pompeo"  # "He said that ..." resolved
+
+
+def test_rferl_boilerplate_does_not_crash_or_quote(rferl):
+    assert not [q for q in rferl if "Leave a Reply" in q.text]
+
+
+# -- edge cases ---------------------------------------------------------------------------
+
+
+def test_straight_quotes_split_around_attribution_are_one_quote(nlp):
+    text = (
+        'Senator Jane Smith spoke on Monday.\n\n'
+        '"We will not back down," Smith said, "and we will win this fight."'
+    )
+    [q] = [q for q in quotes_of(nlp, text) if q.kind != "indirect"]
+    assert q.speaker == "Jane Smith"
+    assert q.text == "We will not back down, and we will win this fight."
+    assert text[q.start : q.start + 5] == "We wi" and text[q.end - 5 : q.end] == "ight."
+
+
+def test_multi_paragraph_quote(nlp):
+    text = (
+        "Mayor Bill Jones opened the meeting.\n\n"
+        "“The budget is tight this year,” Jones said. “We have cut what we could.\n\n"
+        "“Nobody wanted this, but the numbers do not lie.”\n\n"
+        "The council voted later."
+    )
+    qs = [q for q in quotes_of(nlp, text) if q.kind != "indirect"]
+    assert len(qs) == 1
+    assert qs[0].speaker == "Bill Jones"
+    assert qs[0].text.endswith("the numbers do not lie.")
+
+
+def test_pronoun_and_description_resolve_to_last_matching_speaker(nlp):
+    text = (
+        "A senior police official, who was not authorized to speak, said the bridge was closed.\n\n"
+        "“It will stay closed until Monday,” the official said.\n\n"
+        "Governor Maria Lopez visited the site.\n\n"
+        "“We are doing everything we can,” she said."
+    )
+    qs = quotes_of(nlp, text)
+    assert the_quote(qs, "It will stay closed").speaker == "a senior police official"
+    assert the_quote(qs, "We are doing everything").speaker == "Maria Lopez"
+    indirect = the_quote(qs, "the bridge was closed")
+    assert indirect.kind == "indirect" and indirect.speaker == "a senior police official"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n  ",
+        "“",
+        "”",
+        '"',
+        "He said “this never closes.\n\nAnd neither does “this",
+        "A line with ” a stray mark and “ another ” and ” more.",
+        "no sentence at all just words and “marks",
+        "Президент сказал: «Мы не отступим». 他说：“我们不会退缩。” قال “لن نتراجع”",
+        "„Wir bleiben“, sagte er. «Nous restons», a-t-il dit.",
+        "\u200b“\u00a0”\u200b",
+    ],
+)
+def test_no_crash_on_odd_text(nlp, text):
+    for q in quotes_of(nlp, text):
+        assert 0 <= q.start <= q.end <= len(text)
+
+
+def test_unparsed_five_megabyte_text(nlp):
+    # A 5 MB text through the tokenizer only: no parse, no sentences. Quotes are still
+    # paired (no speakers without a parse) and the run stays linear.
+    para = "“This is a quote,” he said. Then some narrative text follows here without marks.\n\n"
+    text = para * (5_000_000 // len(para))
+    doc = nlp.tokenizer(text)  # make_doc refuses texts over nlp.max_length
+    t0 = time.perf_counter()
+    qs = find_quotes(doc, ())
+    assert time.perf_counter() - t0 < 60
+    assert len(qs) == text.count("“")
+    assert all(q.speaker is None for q in qs[:10])
