@@ -190,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.sweep:
         print("\nfact alignment threshold sweep (all stories)")
         print(f"{'threshold':>10}{'P':>6}{'R':>6}{'F1':>6}")
+        chosen = facts_module.ALIGN_THRESHOLD
         for k in range(4, 13):
             facts_module.ALIGN_THRESHOLD = k * 0.05
             tot = [0, 0, 0, 0]
@@ -198,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                 tot = [a + b for a, b in zip(tot, row)]
             p, r, f = prf(*tot)
             print(f"{k * 0.05:>10.2f}{p:6.2f}{r:6.2f}{f:6.2f}")
+        facts_module.ALIGN_THRESHOLD = chosen
 
     if not args.no_speed:
         speed(ecb, loaded)
@@ -215,7 +217,9 @@ def speed(ecb: dict[str, dict], loaded) -> None:
     brief = build_brief(story, items).data
     dt = time.perf_counter() - t
     n_units = sum(len(f.get("support", [])) for f in brief["facts"])
-    print(f"\nspeed: {len(arts)} distinct ECB+ articles ({n_units} units) -> build_brief {dt:.3f}s")
+    print(f"\nspeed: {len(arts)} distinct ECB+ articles ({n_units} units) -> build_brief {dt:.3f}s "
+          f"({len(brief['facts'])} facts, {len(brief['quotes'])} quotes, "
+          f"{len(brief['disagreements'])} disagreements)")
 
     seed_art, seed_enr = next(items for g, _, items in loaded if g["source"] == "seed")[0]
     copies = [(Article(id=f"copy{i}", text=seed_art.text, title=seed_art.title, language="en",

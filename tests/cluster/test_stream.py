@@ -147,3 +147,17 @@ def test_unknown_setting_and_wrong_settings_type():
     with pytest.raises(ClusterSettingsError, match="ClusterSettings"):
         StreamClusterer({"threshold": 0.3})
     assert StreamClusterer(ClusterSettings(threshold=0.4)).settings.threshold == 0.4
+
+
+def test_wrong_inputs_raise_named_errors():
+    from storyscope.errors import InputError
+
+    clusterer = StreamClusterer()
+    with pytest.raises(InputError, match="compute"):
+        clusterer.add("a", {"terms": []}, None)
+    with pytest.raises(InputError, match="article_id"):
+        clusterer.add("", compute(TURKEY_A), None)
+    with pytest.raises(InputError, match="story_id"):
+        clusterer.restore("a", "", compute(TURKEY_A), None)
+    # an unreadable date is ignored, not fatal
+    assert clusterer.add("b", compute(TURKEY_A), "next Tuesday").is_new

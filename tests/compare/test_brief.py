@@ -271,3 +271,19 @@ def test_mismatched_records_are_refused():
     a, _ = _article("a", "One sentence here.")
     with pytest.raises(ValueError, match="pair each Article"):
         build_brief(_story([(a, Enrichment("b"))]), [(a, Enrichment("b"))])
+
+
+def test_a_copy_with_an_extra_line_counts_once(seed):
+    _, items, _ = seed
+    art, enr = items[1]
+    extra = "\n\nThis story was distributed by a wire service."
+    copy = (Article(id="copy", text=art.text + extra, outlet="Mirror"),
+            Enrichment("copy", enr.sentences + (Sentence(len(art.text) + 2, len(art.text + extra), extra.strip()),),
+                       enr.entities, enr.quotes, enr.dates))
+    pair = [items[1], copy]
+    brief = build_brief(_story(pair), pair, {"copy": art.id}).data
+    jsonschema.validate(brief, SCHEMA)
+    assert brief["independent_sources"] == 1
+    assert all(f["status"] != "corroborated" for f in brief["facts"])
+    shared = next(f for f in brief["facts"] if "We look to all international parties" in f["text"])
+    assert shared["article_ids"] == sorted([art.id, "copy"])

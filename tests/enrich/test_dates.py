@@ -219,3 +219,10 @@ def test_spacy_doc_is_optional_and_consistent():
 def test_non_string_text_is_a_type_error():
     with pytest.raises(TypeError):
         find_dates(None, WAPO)  # type: ignore[arg-type]
+
+
+def test_a_year_earlier_follows_the_quarter_last_named():
+    text = "Third-quarter profit rose to $5 million from $4 million a year earlier."
+    assert values(text, "1989-10-26") == {"Third-quarter": "1989-Q3", "a year earlier": "1988-Q3"}
+    # with no quarter named, a year before publication
+    assert values("Sales doubled from a year earlier.", "1989-10-26") == {"a year earlier": "1988"}

@@ -190,3 +190,29 @@ def test_unparsed_five_megabyte_text(nlp):
     assert time.perf_counter() - t0 < 60
     assert len(qs) == text.count("“")
     assert all(q.speaker is None for q in qs[:10])
+
+
+def test_quote_closed_with_the_other_family_of_mark(nlp):
+    text = "“Immunity deals should not be a requirement for cooperating with the FBI,\" Chairman Jason Chaffetz said."
+    [q] = [q for q in quotes_of(nlp, text) if q.kind != "indirect"]
+    assert q.text == "Immunity deals should not be a requirement for cooperating with the FBI,"
+    assert q.speaker == "Jason Chaffetz"
+
+
+def test_colon_and_dash_attributions(nlp):
+    text = (
+        "Senator Ann Brown took the microphone and addressed the crowd: “We will win this.”\n\n"
+        "“The most unqualified candidate ever.” ― Carla Sanchez\n"
+    )
+    qs = quotes_of(nlp, text)
+    assert the_quote(qs, "We will win this").speaker == "Ann Brown"
+    assert the_quote(qs, "The most unqualified candidate").speaker == "Carla Sanchez"
+
+
+def test_markup_and_titles_are_not_quotes(nlp):
+    text = (
+        '<blockquote class="twitter-tweet" data-id="672152791717158917">\n\n'
+        "Smith told CNN’s “State of the Union” that the plan was dead."
+    )
+    qs = [q for q in quotes_of(nlp, text) if q.kind != "indirect"]
+    assert qs == []

@@ -149,6 +149,12 @@ def test_binary_served_as_html_is_refused_at_decoding():
         decode_bytes(payload, declared="utf-8")
 
 
+def test_binary_decoded_leniently_upstream_is_refused():
+    garbage = (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40).decode("utf-8", errors="replace")
+    with pytest.raises(ExtractionError, match="binary"):
+        extract(RawDoc(id="b", source="x", html=garbage))
+
+
 def test_huge_page_gives_a_result_in_reasonable_time():
     filler = "<div class='related'><a href='/x'>Another story about something else entirely</a></div>\n" * 40_000
     page = article_page().replace("<main>", filler + "<main>")

@@ -6,6 +6,7 @@ import datetime as _dt
 import math
 from dataclasses import dataclass
 
+from ..errors import InputError
 from ..features import Features
 from .settings import ClusterSettings, ClusterSettingsError
 from .syndication import NearDuplicateIndex
@@ -36,6 +37,16 @@ class _Story:
         self.first_day: int | None = None
         self.last_day: int | None = None
         self.names: set[str] = set()
+
+
+def _check(article_id: object, features: object) -> None:
+    if not isinstance(article_id, str) or not article_id:
+        raise InputError(f"article_id must be a non-empty string, got {article_id!r}")
+    if not isinstance(features, Features):
+        raise InputError(
+            f"features of {article_id!r} must be a storyscope.features.Features, got {type(features).__name__}: "
+            "use storyscope.features.compute(article), or Features.from_bytes(blob) for stored ones"
+        )
 
 
 def _day(published: str | None) -> int | None:
@@ -105,6 +116,7 @@ class StreamClusterer:
 
     def add(self, article_id: str, features: Features, published: str | None = None) -> Assignment:
         """Assign one article (see the class docstring for the steps)."""
+        _check(article_id, features)
         if article_id in self._article_story:
             sid = self._article_story[article_id]
             return Assignment(sid, 1.0, False, None, "article already assigned; nothing changed")
@@ -162,8 +174,9 @@ class StreamClusterer:
         Call in the original arrival order for identical statistics; any order
         gives a working index.
         """
-        if not story_id:
-            raise ClusterSettingsError(f"restore({article_id!r}): story_id must be a non-empty string")
+        _check(article_id, features)
+        if not isinstance(story_id, str) or not story_id:
+            raise InputError(f"restore({article_id!r}): story_id must be a non-empty string, got {story_id!r}")
         if article_id in self._article_story:
             return
         self.stats.add(features)

@@ -106,6 +106,13 @@ def build_brief(
 
     # 3. entities
     entities, alias_of = merge_entities([enrich[a.id] for a in compared])
+    #    speakers that are no named entity ("a senior Iraqi security official") meet
+    #    across sentence-initial capitals
+    by_lower = {name.lower(): group for name, group in alias_of.items()}
+    for a in compared:
+        for q in enrich[a.id].quotes:
+            if q.speaker and q.speaker not in alias_of:
+                alias_of[q.speaker] = by_lower.setdefault(q.speaker.lower(), q.speaker)
 
     # 4. units and vectors
     #    a copy's sentence found verbatim in its original is not aligned again: it joins
@@ -153,7 +160,7 @@ def build_brief(
     quotes = match_quotes(refs)
 
     # 7. disagreements
-    disagreements = find_disagreements(units, vec, sim, facts, fact_of) if units else []
+    disagreements = find_disagreements(units, vec, facts, fact_of) if units else []
 
     # 8. timeline
     dated = dated_units(by_article, {a.id: enrich[a.id].dates for a in compared})

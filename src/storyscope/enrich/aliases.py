@@ -12,10 +12,13 @@ The rule (two names join one group when one of these holds):
 2. same type, same number of words, and every word pair *transliteration-equal*: after
    folding common romanisation variants (q/k, kh/k, ph/f, doubled letters, ou/u, ee/i)
    the two words have the same consonant skeleton, the same first letter and a string
-   similarity of at least 0.7 ("Rohani" / "Rouhani", "Qasem" / "Qassem", "Mohamed" /
-   "Muhammad"). Edit distance alone is never enough: "Iran" / "Iraq" differ in a
-   consonant, so they never merge; nor do "Mike Pompeo" and "Mike Pence" (a shared first
-   name with different surnames);
+   similarity of at least 0.7 (0.85 for a two-consonant skeleton): "Rohani" / "Rouhani",
+   "Qasem" / "Qassem", "Mohamed" / "Muhammad". Edit distance alone is never enough:
+   "Iran" / "Iraq" differ in a consonant, so they never merge; nor do "Mike Pompeo" and
+   "Mike Pence" (a shared first name with different surnames). A one-word place or
+   organisation shorter than seven letters is an English word more often than a
+   transliteration ("Angels" / "Angeles"): it merges only with itself or its plural;
+   acronyms are compared by their letters only ("U.S." = "US", but not the word "Us");
 3. an acronym ("IRGC", "US", "UN") and the one multi-word name of the same type family
    whose initials it spells ("Islamic Revolutionary Guard Corps"), when exactly one does;
 4. a one-word PERSON name and the one full-name person group whose surname is
@@ -44,7 +47,9 @@ __all__ = ["AliasGroup", "group_aliases"]
 class AliasGroup:
     """One entity of a story under all the names the articles give it."""
 
-    name: str  # the most frequent full form (a full name over a surname, a name over an acronym)
+    # the most frequent full form: a full name over a surname, a name over an acronym, a
+    # capitalised spelling over a lowercase one; ties go to the longer spelling
+    name: str
     type: str  # the majority spaCy label
     aliases: tuple[str, ...]  # the other spellings, sorted
     article_ids: tuple[str, ...]  # sorted, unique
@@ -58,6 +63,11 @@ _MINOR = frozenset({"of", "the", "and", "for", "de", "du", "la", "on", "in", "&"
 _FOLDS = [("kh", "k"), ("q", "k"), ("ck", "k"), ("ph", "f"), ("ou", "u"), ("oo", "u"),
           ("ee", "i"), ("dh", "d"), ("gh", "g"), ("w", "u"), ("y", "i")]
 _SIMILARITY = 0.7  # Rohani/Rouhani 0.92, Mohamed/Muhammad 0.71, Mike/Mika 0.75 (accepted)
+_SHORT_SIMILARITY = 0.85
+# One-word places and organisations are mostly English words, not transliterations:
+# "Angels" / "Angeles" share a skeleton. They need this many letters to be compared by
+# skeleton ("Turkmenistan" / "Turkeminstan" are; "Tehran" / "Teheran" are not).
+_MIN_LONE_WORD = 7
 
 
 def _family(label: str) -> str:
@@ -109,7 +119,9 @@ def translit_equal(a: str, b: str, plural: bool = False) -> bool:
     ska, skb = _skeleton(fa), _skeleton(fb)
     if ska != skb or len(ska) < 2 or fa[0] != fb[0]:
         return False
-    return difflib.SequenceMatcher(None, fa, fb).ratio() >= _SIMILARITY
+    # a two-consonant skeleton says little ("Dar" / "Dairy"): ask for more similarity
+    need = _SIMILARITY if len(ska) > 2 else _SHORT_SIMILARITY
+    return difflib.SequenceMatcher(None, fa, fb).ratio() >= need
 
 
 def _initials(name: str) -> str:
@@ -157,7 +169,8 @@ def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
     nodes = sorted(mentions)
     if not nodes:
         return []
-    words = [_words(n) for n, _ in nodes]
+    # an acronym is keyed by its letters, so "U.S." = "US" but not the word "Us"
+    words = [[f"#{key}"] if (key := acronym_key(n)) else _words(n) for n, _ in nodes]
     fams = [_family(lab) for _, lab in nodes]
     uf = _Union(len(nodes))
 
@@ -169,8 +182,16 @@ def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
         for x, i in enumerate(idx):
             for j in idx[x + 1:]:
                 plural = fams[i] != "PERSON"
-                if words[i] == words[j] or all(
-                        translit_equal(a, b, plural) for a, b in zip(words[i], words[j])):
+                if words[i] == words[j]:
+                    uf.join(i, j)
+                    continue
+                if words[i][0].startswith("#") or words[j][0].startswith("#"):
+                    continue
+                if plural and len(words[i]) == 1 and min(len(words[i][0]), len(words[j][0])) < _MIN_LONE_WORD:
+                    if words[i][0].rstrip("s") == words[j][0].rstrip("s"):  # "Indian" / "Indians"
+                        uf.join(i, j)
+                    continue
+                if all(translit_equal(a, b, plural) for a, b in zip(words[i], words[j])):
                     uf.join(i, j)
 
     # 2c. acronyms -> the one multi-word name of the family whose initials they spell
@@ -216,7 +237,7 @@ def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
 
         def full_form(n: str) -> tuple:
             is_full = acronym_key(n) is None and (label != "PERSON" or " " in n)
-            return (is_full, spellings[n], len(n), n)
+            return (is_full, n[:1].isupper(), spellings[n], len(n), n)
 
         name = max(spellings, key=full_form)
         groups.append(AliasGroup(

@@ -188,6 +188,9 @@ def _tense(text: str, start: int, end: int) -> int:
     """+1 when the clause around the expression speaks of the future, else 0."""
     before = _clause_before(text, start)
     after = text[end:end + 40].split(". ")[0]
+    # "had been scheduled to expire Friday" is a plan in the past
+    before = re.sub(r"\b(?:had|was|were)\s+(?:been\s+)?(?:scheduled|planned|expected|due|set)\b", "",
+                    before, flags=re.I)
     if _FUTURE.search(before) or re.match(r"\s*(?:,\s*)?(?:will|'ll)\b", after):
         return 1
     return 0
@@ -634,7 +637,8 @@ def _ref(m, anchor, text):
             return None
         if _before_word(text, m.start()) in ("electric", "electrical", "ocean", "strong"):
             return None
-    if word == "the past" and re.match(rf"\s+(?:{_NUM}\s+)?{_UNIT}\b", text[m.end():m.end() + 30], re.I):
+    if word == "the past" and re.match(rf"\s+(?:{_NUM}\s+)?(?:{_UNIT}|quarters|summers|winters|"
+                                       rf"springs|autumns|falls|seasons)\b", text[m.end():m.end() + 30], re.I):
         return None  # "the past several weeks" is a duration
     if word == "now" and re.match(r"\s*that\b", text[m.end():m.end() + 10]):
         return None

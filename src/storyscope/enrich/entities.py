@@ -9,8 +9,8 @@ Steps:
    entities, trimmed of a leading article or title ("the U.S. Embassy" -> "U.S. Embassy",
    "President Trump" -> "Trump") and of a trailing possessive or punctuation ("U.S." keeps
    its period). Dropped: mentions without letters, the "State" of "Secretary of State",
-   and mentions on scraped page chrome (a line with a glued word such as
-   "PostDemocracy", i.e. a masthead run into its slogan);
+   and mentions on scraped page chrome (one of the first three lines, with a glued word
+   such as "PostDemocracy": a masthead run into its slogan);
 2. labels: the small model labels the same name differently in one article ("Pompeo"
    PERSON and ORG); every mention of a name takes the name's majority label, and a name
    that is a PERSON's full name or surname is a PERSON;
@@ -43,7 +43,7 @@ _TITLES = frozenset({
 # "Secretary of State", "Minister of Defence": the department word is no entity by itself
 _OFFICE_BEFORE = frozenset({"secretary", "secretaries", "minister", "ministers"})
 _ABBREV = re.compile(r"^(?:[A-Za-z]\.)+$")  # U.S. / U.N. / U.K.
-_GLUED = re.compile(r"[a-z]{2,}[A-Z][a-z]")  # "PostDemocracy": scraped chrome
+_GLUED = re.compile(r"[a-z]{3,}[A-Z][a-z]{2,}")  # "PostDemocracy": scraped chrome
 _ACRONYM = re.compile(r"^[A-Z](?:\.?[A-Z&])+\.?$")
 _MINOR = frozenset({"of", "the", "and", "for", "de", "du", "la", "al", "&", "on", "in"})
 _PAREN_DEF = re.compile(r"\(\s*([A-Z](?:\.?[A-Z&]){1,7}\.?)\s*\)")
@@ -69,12 +69,19 @@ def _trim(ent) -> tuple[int, int] | None:
 
 
 def _chrome_lines(text: str) -> list[tuple[int, int]]:
-    """Character ranges of lines that are scraped chrome (masthead run into its slogan)."""
+    """Character ranges of scraped chrome: among the first three non-empty lines, a short
+    one with a glued word ("The Washington PostDemocracy Dies in Darkness", a masthead run
+    into its slogan). Only the top of the text, so that "YouTube" in a body line is safe."""
     out = []
     pos = 0
+    seen = 0
     for line in text.split("\n"):
-        if _GLUED.search(line) and len(line) < 120:
-            out.append((pos, pos + len(line)))
+        if line.strip():
+            seen += 1
+            if seen > 3:
+                break
+            if len(line) < 120 and _GLUED.search(line):
+                out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
 

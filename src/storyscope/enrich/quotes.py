@@ -336,6 +336,8 @@ def _dash_byline(piece: _Piece, toks: _Tokens, text: str):
 
 
 def _kind(unit: _Unit, text: str, toks: _Tokens, paras) -> str:
+    """``direct`` for a quote that is a sentence of the speaker's, ``partial`` for words
+    quoted inside the writer's sentence."""
     if len(unit.pieces) > 1:
         return "direct"
     first = unit.pieces[0]
@@ -346,7 +348,7 @@ def _kind(unit: _Unit, text: str, toks: _Tokens, paras) -> str:
     para_start = _trimmed(text, *paras[first.para])[0]
     if first.open_pos == para_start or not before or before[-1] in ",:.!?;—–-":
         return "direct"
-    if unit.cue is not None and unit.cue.idx + len(unit.cue) >= len(before) + max(0, first.open_pos - 40) - 2:
+    if unit.cue is not None and first.open_pos - 3 <= unit.cue.idx + len(unit.cue) <= first.open_pos:
         return "direct"  # said “We ...
     words = before.split()
     if words and words[-1].lower().strip(",") in ("said", "says", "added", "wrote", "told", "asked", "tweeted"):
@@ -435,7 +437,7 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
     events = grouped + _indirect(toks, grouped, text)
     events.sort(key=lambda u: min(u.start, u.subject.idx if u.subject is not None else u.start))
     # 6. speakers, in document order
-    resolver = SpeakerResolver(doc, entities, toks.inside)
+    resolver = SpeakerResolver(doc, entities, toks.inside, text)
     quotes: list[Quote] = []
     last: _Unit | None = None
     for unit in events:

@@ -48,6 +48,12 @@ INDIRECT_LEMMAS = frozenset(
     write""".split()
 )
 
+_TITLE_GENDER = {
+    "mr.": "m", "mr": "m", "sir": "m", "spokesman": "m", "congressman": "m", "chairman": "m",
+    "ms.": "f", "ms": "f", "mrs.": "f", "mrs": "f", "miss": "f", "spokeswoman": "f",
+    "congresswoman": "f", "chairwoman": "f", "madam": "f",
+}
+_PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _LOOK_BACK = 100  # tokens searched for an antecedent: bounded work per pronoun
 _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -168,9 +174,11 @@ def _np_tokens(head):
 class SpeakerResolver:
     """Names speakers in document order, remembering who spoke for later pronouns."""
 
-    def __init__(self, doc, entities: tuple[EntityMention, ...], inside: bytearray | None = None):
+    def __init__(
+        self, doc, entities: tuple[EntityMention, ...], inside: bytearray | None = None, text: str | None = None
+    ):
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token: build it once
+        self.text = doc.text if text is None else text  # Doc.text joins every token: once
         # 1 for tokens inside quotation marks: a name inside a quote is not a subject
         # the narrator's pronouns can point back to
         self.inside = inside if inside is not None else bytearray(len(doc))
@@ -188,6 +196,15 @@ class SpeakerResolver:
             for e in entities
         ]
         self.entities = sorted(fixed, key=lambda e: e.start)
+        # what "he" and "she" may point at: from titles ("Mr. Obama", "Ms. Palmieri"),
+        # then from the pronouns already resolved to a name
+        self.gender: dict[str, str] = {}
+        for e in self.entities:
+            if e.label == "PERSON":
+                words = self.text[max(0, e.start - 16) : e.start].split()
+                g = _TITLE_GENDER.get(words[-1].lower()) if words else None
+                if g is not None:
+                    self.gender.setdefault(e.canonical, g)
         self._ent_starts = [e.start for e in self.entities]
         self.history: list[Speaker] = []
 
@@ -212,17 +229,25 @@ class SpeakerResolver:
             i -= 1
         return None
 
-    def _last_subject_person(self, tok):
-        """The last PERSON entity that was a sentence subject in the three sentences before."""
+    def _fits(self, name: str, gender: str | None) -> bool:
+        return gender is None or self.gender.get(name, gender) == gender
+
+    def _last_subject_person(self, tok, gender: str | None = None):
+        """The last PERSON entity that was the subject of a sentence shortly before."""
         doc = self.doc
         lo = max(0, tok.i - _LOOK_BACK)
+        best = None
         for j in range(tok.i - 1, lo - 1, -1):
             t = doc[j]
             if t.dep_ in _SUBJ_DEPS and t.ent_type_ == "PERSON" and not self.inside[t.i] and _main_clause(t.head):
                 ent = self.entity_at(t.idx, t.idx + len(t))
-                if ent is not None and ent.label == "PERSON":
-                    return Speaker(ent.canonical, t.idx, t.idx + len(t), ent.canonical.split()[-1].lower(), True)
-        return None
+                if ent is not None and ent.label == "PERSON" and self._fits(ent.canonical, gender):
+                    # keep looking to the sentence's start: its first subject is the one
+                    # the sentence is about ("Anderson agreed with McLenny and seemed ...")
+                    best = Speaker(ent.canonical, t.idx, t.idx + len(t), ent.canonical.split()[-1].lower(), True)
+            if best is not None and t.is_sent_start:
+                break
+        return best
 
     # -- resolution -----------------------------------------------------------------
     def resolve(self, tok) -> Speaker | None:
@@ -239,24 +264,31 @@ class SpeakerResolver:
             return self._resolve_np(tok.head.head)
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS:
             if low in _PERSON_PRONOUNS:
+                gender = _PRONOUN_GENDER[low]
+                found = None
                 # the person who is the subject earlier in the same sentence
                 # ("Rohani denounced ... what he called ...")
                 for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
                     if t.dep_ in _SUBJ_DEPS and t.ent_type_ == "PERSON" and not self.inside[t.i]:
                         ent = self.entity_at(t.idx, t.idx + len(t))
-                        if ent is not None and ent.label == "PERSON":
-                            return Speaker(ent.canonical, tstart, tend, ent.canonical.split()[-1].lower(), True)
-                # the last person who spoke, unless another person has been the subject
-                # of a sentence since ("Governor Lopez visited the site. “...,” she said.")
-                spoke = next((prev for prev in reversed(self.history) if prev.is_person), None)
-                found = self._last_subject_person(tok)
-                if spoke is not None and (found is None or spoke.start >= found.start):
-                    found = spoke
+                        if ent is not None and ent.label == "PERSON" and self._fits(ent.canonical, gender):
+                            found = Speaker(ent.canonical, t.idx, t.idx + len(t), ent.canonical.split()[-1].lower(), True)
+                            break
+                if found is None:
+                    # the last person who spoke, unless another person has been the subject
+                    # of a sentence since ("Governor Lopez visited the site. “...,” she said.")
+                    spoke = next(
+                        (p for p in reversed(self.history) if p.is_person and self._fits(p.name, gender)), None
+                    )
+                    found = self._last_subject_person(tok, gender)
+                    if spoke is not None and (found is None or spoke.start >= found.start):
+                        found = spoke
                 if found is None:
                     ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
-                    if ent is not None:
+                    if ent is not None and self._fits(ent.canonical, gender):
                         found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
                 if found is not None:
+                    self.gender.setdefault(found.name, gender)
                     return Speaker(found.name, tstart, tend, found.head, True)
                 return None
             if low in _GROUP_PRONOUNS:
