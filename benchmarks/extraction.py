@@ -71,8 +71,11 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def fold(text: str | None) -> str:
-    return norm(text or "").casefold()
+def fold(value: str | list[str] | None) -> str:
+    """Case- and space-folded value; several gold authors are joined as trafilatura joins them."""
+    if isinstance(value, list):
+        value = "; ".join(value)
+    return norm(value or "").casefold()
 
 
 def run_storyscope(data: bytes, url: str) -> Output:

@@ -216,3 +216,13 @@ def test_markup_and_titles_are_not_quotes(nlp):
     )
     qs = [q for q in quotes_of(nlp, text) if q.kind != "indirect"]
     assert qs == []
+
+
+def test_she_skips_a_more_recent_man(nlp):
+    # titles give the gender: "she" passes over Mr. Obama, the later sentence subject
+    text = (
+        "Ms. Jennifer Palmieri spoke after Mr. Obama arrived.\n\n"
+        "Mr. Obama greeted the crowd and thanked the volunteers.\n\n"
+        "“This is a great day for the party,” she said."
+    )
+    assert the_quote(quotes_of(nlp, text), "This is a great day").speaker == "Jennifer Palmieri"

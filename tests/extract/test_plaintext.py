@@ -184,7 +184,7 @@ def test_share_lines_and_copyright():
     )
     result = clean_text(text)
     assert result.paragraphs == tuple(BODY)
-    assert set(reasons(result).values()) == {"share or subscribe line", "copyright line"}
+    assert set(reasons(result).values()) == {"share or subscribe line", "copyright or licence line"}
 
 
 def test_inline_link_between_long_paragraphs_is_removed_but_short_body_is_kept():
@@ -232,3 +232,50 @@ def test_dash_inside_a_sentence_is_not_a_dateline():
 def test_empty_and_whitespace_text():
     assert clean_text("").paragraphs == ()
     assert clean_text(" \n\n \t\n").title is None
+
+
+def test_news_sentences_about_newsletters_or_sign_ups_are_kept():
+    body_like = [
+        "The agency's weekly newsletter, which reaches 40,000 farmers, first reported the outbreak.",
+        "Mehr-Generationen-Häuser gibt es inzwischen in fast jeder größeren Stadt des Landes.",
+        "Watchdogs said the company had failed to subscribe to the industry's code of conduct in 2019.",
+    ]
+    result = clean_text(page("Council approves bigger transport budget", BODY[0], *body_like, *BODY[1:]))
+    for line in body_like:
+        assert line in result.paragraphs
+
+
+def test_see_also_labels_in_several_languages():
+    links = [
+        "Read more: Why cities are betting on free buses",
+        "Lesen Sie auch: Stadtrat streitet über Radwege",
+        "VEA TAMBIÉN: El metro amplía su horario nocturno",
+        "À lire aussi » Les tramways reviennent en ville",
+    ]
+    result = clean_text(page("Council approves bigger transport budget", BODY[0], *links, *BODY[1:]))
+    assert result.paragraphs == tuple(BODY)
+    assert set(reasons(result).values()) == {"link to another story"}
+
+
+def test_related_stories_block_at_the_end_is_cut_but_not_when_the_article_goes_on():
+    block = ["Related stories", "Mayor faces vote of no confidence", "Bus drivers plan strike in June"]
+    result = clean_text(page("Council approves bigger transport budget", *BODY, *block))
+    assert result.paragraphs == tuple(BODY)
+    assert set(reasons(result).values()) == {"related stories block"}
+    # a label followed by a long paragraph is not a block of links: nothing after it is cut
+    result = clean_text(page("Council approves bigger transport budget", *BODY[:2], "Related stories", *BODY[2:]))
+    assert result.paragraphs[-2:] == tuple(BODY[2:])
+
+
+def test_category_and_licence_lines():
+    text = page("Council approves bigger transport budget", "Category: Local news", *BODY,
+                "Text licensed under Creative Commons CC BY 4.0")
+    result = clean_text(text)
+    assert result.paragraphs == tuple(BODY)
+
+
+def test_given_title_close_to_the_first_line_takes_it_out_of_the_body():
+    result = clean_text(page("Council approves a bigger transport budget", *BODY),
+                        title="Council approves bigger transport budget for 2025")
+    assert result.title == "Council approves a bigger transport budget"
+    assert result.paragraphs == tuple(BODY)

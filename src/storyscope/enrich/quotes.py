@@ -3,15 +3,21 @@
 ``find_quotes(doc, entities)`` steps:
 1. split the text into paragraphs and pair quotation marks inside each paragraph
    (straight and curly, misdirected marks decided by the characters around them, a
-   nested quote of the other family kept inside its outer quote); a quote still open at
-   the end of a paragraph runs to that end, and is continued by the next paragraph when
-   that paragraph starts with an opening mark (the newspaper convention for a quote that
-   spans paragraphs);
-2. for each quote find its cue: a reporting verb outside any quote in the sentences
-   around it, preferring the verb the quote hangs from in the parse ("said the threats
-   were “increasing and specific”"), then the nearest one;
-3. group a quote with the next one in the same paragraph when only its attribution
-   stands between them (“...,” he said, “...”  /  “...,” said Caddell. “...”);
+   nested quote of the other family kept inside its outer quote, a quote opened with
+   one family and closed with the other accepted); a quote still open at the end of a
+   paragraph runs to that end;
+2. for each quoted piece find its cue: a reporting verb outside any quote in the
+   sentences around it (kept inside the piece's paragraph, or the one before when that
+   ends with a colon), preferring the verb the quote hangs from in the parse ("said the
+   threats were “increasing and specific”"), then the nearest one; its subject is the
+   speaker, read off the word order when the parse has none (“...,” Ramos, 58, told
+   AFP); a colon after any verb ("addressed the crowd: “...”") and a dash after the
+   quote (“...” ― Carla Sanchez) attribute too;
+3. one unit per quote: a piece joins the one before it in the same paragraph when only
+   that one's attribution stands between them (“...,” he said, “...” / “...,” said
+   Caddell. “...”), and a piece that opens a paragraph continues a quote left open at
+   the end of the paragraph before (the newspaper convention for a quote that spans
+   paragraphs) unless it brings an attribution of its own;
 4. classify: ``direct`` when the quote opens a sentence (or follows "said," or a colon)
    with a capital letter, ``partial`` when it is a fragment inside the writer's sentence;
 5. find indirect speech: a reporting verb with a that-clause outside any quote
@@ -19,12 +25,19 @@
 6. name the speakers in document order (``speakers.SpeakerResolver``), so that "he said"
    and "the official said" resolve to the last matching speaker; a quote with no cue
    that fills its paragraph, or follows an attributed quote in the same paragraph,
-   continues the previous quote's speaker.
+   continues the previous quote's speaker; drop what holds no speech (markup attribute
+   values, titles of shows and books, scare quotes nobody is credited with).
 
 A quote made of several pieces (split around its attribution, or spread over
 paragraphs) is one ``Quote``: ``start``/``end`` cover all of it and ``text`` is the
 pieces joined by a space, so ``text`` is not ``doc.text[start:end]`` for those.
-"""
+``speaker_start``/``speaker_end`` are the mention that names the speaker ("he",
+"Secretary of State Mike Pompeo"); a quote that continues an earlier speaker points at
+that quote's mention.
+
+Without a parse (a tokenizer-only ``Doc``) direct quotes are still found, with no cue or
+speaker (partial ones, credited to nobody, are dropped). Cost is linear in the text:
+every search is bounded to a window of tokens around a quote or pronoun."""
 
 from __future__ import annotations
 
@@ -267,7 +280,7 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
     for k in range(ti, tj + 1):
         t = doc[k]
         for _ in range(12):
-            if t.head is t or t.i in seen:
+            if t.head.i == t.i or t.i in seen:
                 break
             seen.add(t.i)
             t = t.head
@@ -365,7 +378,7 @@ def _kind(unit: _Unit, text: str, toks: _Tokens, paras) -> str:
 # -- 5. indirect speech ----------------------------------------------------------------
 
 
-def _indirect(toks: _Tokens, units: list[_Unit], text: str) -> list[_Unit]:
+def _indirect(toks: _Tokens, text: str) -> list[_Unit]:
     if not toks.parsed:
         return []
     found = []
@@ -434,7 +447,7 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
     for unit in grouped:
         unit.kind = _kind(unit, text, toks, paras)
     # 5. indirect speech
-    events = grouped + _indirect(toks, grouped, text)
+    events = grouped + _indirect(toks, text)
     events.sort(key=lambda u: min(u.start, u.subject.idx if u.subject is not None else u.start))
     # 6. speakers, in document order
     resolver = SpeakerResolver(doc, entities, toks.inside, text)

@@ -105,11 +105,11 @@ def subject_of(cue):
     verb = cue
     participle = cue.tag_ == "VBG"
     for _ in range(8):
-        if verb.head is verb:
+        if verb.head.i == verb.i:
             break
         if verb.dep_ in ("conj", "xcomp", "advcl"):
             verb = verb.head
-        elif participle and verb.dep_ in ("relcl", "acl", "dobj", "pobj", "prep", "ccomp") and verb.i > verb.head.i - 1:
+        elif participle and verb.dep_ in ("relcl", "acl", "dobj", "pobj", "prep", "ccomp") and verb.i > verb.head.i:
             # "defensive when forced to defend not paying an architect who said ...,
             # saying “...”": the parser hung "saying" on the relative clause; the
             # speaker is the subject of the main clause
@@ -327,7 +327,9 @@ class SpeakerResolver:
                         if e is not None and e.label == "PERSON":
                             ent = e
                         break
-        if ent is not None and ent.label not in ("NORP", "GPE") or ent is not None and ent.start <= hstart < ent.end:
+        # a nationality or place inside a description ("a senior Iraqi security official")
+        # does not name the speaker; one that is the head ("Iran said") does
+        if ent is not None and (ent.label not in ("NORP", "GPE") or ent.start <= hstart < ent.end):
             is_person = ent.label == "PERSON"
             return Speaker(ent.canonical, start, end, ent.canonical.split()[-1].lower(), is_person)
         # 3. a description
@@ -350,7 +352,7 @@ class SpeakerResolver:
         text = " ".join(self.text[start:end].split())
         if first == "the" and (head.pos_ == "PROPN" or all(t.is_title or t.is_punct or t.lower_ == "the" for t in tokens)):
             text = text[4:]
-        if text[:2] in ("A ", "An"):
+        if text.split(" ", 1)[0] in ("A", "An", "The"):
             text = text[0].lower() + text[1:]  # "a senior Iraqi security official"
         if not any(ch.isalpha() for ch in text):
             return None

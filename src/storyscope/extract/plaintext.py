@@ -77,7 +77,9 @@ _COMMENT_FORM = re.compile(
     re.IGNORECASE,
 )
 
-# Share, follow and subscribe buttons and their labels.
+# Share, follow and subscribe buttons and their labels. Past eight words the
+# line must also address the reader ("your", "our", "Sie"...), as calls to
+# action do and news sentences about a newsletter or a sign-up do not.
 _SHARE = re.compile(
     r"\b(?:share (?:this|on|via|the)|share$|^share\b|subscribe|sign up for|newsletter|follow us"
     r"|click here|read more|related (?:stories|articles|coverage|content)|^related\b"
@@ -89,16 +91,35 @@ _SHARE = re.compile(
 # languages storyscope meets most (en, de, fr, es, it, pt, nl, pl). These are
 # the generic labels of news-site templates, not phrases of any one site.
 _SEE_ALSO_LABEL = re.compile(
-    r"^(?:read (?:more|also|next)|see also|also read|more on this|watch|related|recommended"
+    r"^(?:read (?:more|also|next)|see also|also read|more on this|watch"
+    r"|(?:related|recommended|more|latest|top) (?:stories|articles|posts|content|coverage|news|reading)|related|recommended"
     r"|(?:lesen sie )?(?:auch|mehr|hier)(?: lesen)?|lesen sie(?: auch| mehr| hier)?|mehr zum thema|siehe auch|schon gelesen"
     r"|weitere artikel|das könnte sie (?:auch )?interessieren"
     r"|(?:à )?lire (?:aussi|également)|voir aussi|(?:lea|leer|vea|ver|mire|mira)(?: (?:también|más|además))?"
     r"|le puede interesar|puedes ver|te puede interesar|noticias relacionadas|notas relacionadas"
     r"|leggi anche|vedi anche|leia (?:também|mais)|veja também|lees ook|czytaj (?:też|także|więcej)"
-    r"|dowiedz się więcej|zobacz (?:też|także))(?:\s*[:›»>|-]|\W*$)",
+    r"|dowiedz się więcej|zobacz (?:też|także))(?:\s*[:›»>|]|\s+[-–—]\s|\W*$)",
     re.IGNORECASE,
 )
-_RIGHTS = re.compile(r"(?:©|\bcopyright\b|\ball rights reserved\b)", re.IGNORECASE)
+_READER = re.compile(
+    r"\b(?:you|your|our|us|unser\w*|dein\w*|euch|notre|nos|votre|vous|nuestr\w*|te|tu|nasz\w*|wasz\w*)\b",
+    re.IGNORECASE,
+)
+_RIGHTS = re.compile(
+    r"(?:©|\bcopyright\b|\ball rights reserved\b|\bCC[- ]BY\b|creative commons|licen[cs]ed under"
+    r"|unter (?:der )?lizenz|bajo licencia|sous licence)",
+    re.IGNORECASE,
+)
+# Taxonomy lines of the CMS: "Category: News", "Tags: ...", "Filed under: ...".
+_TAXONOMY = re.compile(
+    r"^(?:categor(?:y|ies)|kategorien?|rubrik|tags?|schlagw(?:ö|oe)rter|stichw(?:ö|oe)rter|themen|temas"
+    r"|topics|filed under|posted in|etiquetas|mots-clés)\s*:",
+    re.IGNORECASE,
+)
+# A "Related stories" block closing a page is a handful of links; past this
+# many lines after such a label the text is content again (a reference page's
+# "See also" section, for one). Checked on trafilatura's evaluation pages.
+_MAX_RELATED_BLOCK = 12
 
 # "(RFE/RL) — ", "WASHINGTON (Reuters) - ", "BEIRUT, Sept 28 (AP) — ", "LONDON — ".
 _DATELINE = re.compile(
@@ -146,6 +167,21 @@ def _headline_like(line: str) -> bool:
     return 0 < n <= 30 and not line.rstrip().endswith((".", ":", ";"))
 
 
+def _same_headline(line: str, title: str) -> bool:
+    """``line`` is ``title`` give or take spacing, case, punctuation or an edited word.
+
+    Feeds and sidecar files often carry a slightly different headline (a
+    corrected typo, a shortened form) from the one scraped with the text;
+    60 % word overlap recognises those without matching a body sentence
+    that merely shares a few names with the title.
+    """
+    a = {w.casefold() for w in _words(line)}
+    b = {w.casefold() for w in _words(title)}
+    if not a or not b:
+        return False
+    return a == b or (_headline_like(line) and len(a & b) / len(a | b) >= 0.6)
+
+
 def _brand_like(line: str) -> bool:
     """A masthead: an outlet name, maybe glued to its slogan by the scraper."""
     if _GLUED.search(line) and not _is_sentence_end(line):
@@ -179,6 +215,19 @@ def _caption(line: str) -> bool:
     return (n <= 80 and bool(_CREDIT_TAIL.search(line))) or (n <= 40 and bool(_CREDIT_SLASH.search(line)))
 
 
+def _related_block(lines: list[str]) -> bool:
+    """A label standing alone ("Related stories", "Lesen Sie auch:") over a short list of links."""
+    label = _SEE_ALSO_LABEL.match(lines[0])
+    if not label:
+        return False
+    rest = len(_words(lines[0][label.end() :]))
+    if not (rest <= 2 or (rest <= 4 and lines[0].rstrip().endswith((":", "?", "…", "...")))):
+        return False  # "Read more: <a headline>" is one link, not a block's label
+    links = lines[1:]
+    # links are headline-sized; a long paragraph below means the article goes on
+    return len(links) <= _MAX_RELATED_BLOCK and all(len(_words(link)) <= 25 for link in links)
+
+
 def _page_furniture(line: str) -> str | None:
     """The reason a line is page furniture wherever it stands, or None."""
     n = len(_words(line))
@@ -186,14 +235,17 @@ def _page_furniture(line: str) -> str | None:
         return "comment form"
     if _caption(line):
         return "photo or video caption with credit"
-    if n <= 30 and not _has_quote(line) and _SEE_ALSO_LABEL.match(line):
+    label = _SEE_ALSO_LABEL.match(line)
+    if label and n <= 30 and not _has_quote(line[label.end() :]):  # "»" may be the label's arrow
         return "link to another story"
     if n <= 4 and _SIGNATURE.match(line):
         return "agency signature"
-    if n <= 20 and not _has_quote(line) and _SHARE.search(line):
+    if n <= 20 and not _has_quote(line) and _SHARE.search(line) and (n <= 8 or _READER.search(line)):
         return "share or subscribe line"
-    if n <= 25 and _RIGHTS.search(line) and not _has_quote(line):
-        return "copyright line"
+    if n <= 30 and _RIGHTS.search(line) and not _has_quote(line):
+        return "copyright or licence line"
+    if n <= 25 and _TAXONOMY.match(line):
+        return "category or tag line"
     return None
 
 
@@ -263,7 +315,7 @@ def clean_text(
     masthead_outlet: str | None = None
     while paragraphs:
         first = paragraphs[0]
-        if title and first.casefold() == " ".join(title.split()).casefold():
+        if title and _same_headline(first, title):
             found_title = paragraphs.pop(0)
             break
         if not scraped:
@@ -288,6 +340,9 @@ def clean_text(
         reason = _page_furniture(line)
         if reason == "comment form" and i >= len(paragraphs) // 2:
             removed.extend((rest, "comment section") if j else (rest, reason) for j, rest in enumerate(paragraphs[i:]))
+            break
+        if i >= len(paragraphs) // 2 and _related_block(paragraphs[i:]):
+            removed.extend((rest, "related stories block") for rest in paragraphs[i:])
             break
         if reason:
             removed.append((line, reason))

@@ -1,9 +1,12 @@
-"""MinHash signatures of word shingles, stable across processes and machines.
+"""MinHash signatures of word 4-shingles, stable across processes and machines.
 
 Written on numpy rather than with ``datasketch.MinHash`` because the signature
 is persisted by the store: the shingle hash must not depend on Python's salted
-``hash()``, and building a ``datasketch.MinHash`` per article (it regenerates its
-permutations each time) was the slowest step when measured. The result is the
+``hash()``, and a ``datasketch.MinHash`` per article (it regenerates its
+permutations each time) ran at about 1,300 docs/s on this machine class
+(shared/DEPENDENCIES.md), too close to the budget of the whole fast path. The
+n-gram hashes here are computed on arrays, without building n-gram strings. The
+result is the
 same kind of object: ``NUM_PERM`` minima of universal hashes, whose agreement
 rate estimates the Jaccard similarity of the shingle sets.
 """
@@ -64,19 +67,6 @@ def signature_of_words(words: list[str]) -> tuple[int, ...]:
     with np.errstate(over="ignore"):
         mixed = (_A[:, None] * hashes[None, :] + _B[:, None]) >> np.uint64(32)
     return tuple(mixed.min(axis=1).tolist())
-
-
-def signature(shingle_set: set[str] | list[str]) -> tuple[int, ...]:
-    """``NUM_PERM`` 32-bit minima (multiply-shift hashing of crc32 shingle hashes)."""
-    if not shingle_set:
-        return tuple(int(_EMPTY) for _ in range(NUM_PERM))
-    hashes = np.fromiter(
-        (zlib.crc32(s.encode("utf-8")) for s in shingle_set), dtype=np.uint64, count=len(shingle_set)
-    )
-    # (a*h + b) mod 2^64, keep the high 32 bits: a 2-universal multiply-shift family.
-    with np.errstate(over="ignore"):
-        mixed = (_A[:, None] * hashes[None, :] + _B[:, None]) >> np.uint64(32)
-    return tuple(int(v) for v in mixed.min(axis=1))
 
 
 def jaccard(sig_a: tuple[int, ...], sig_b: tuple[int, ...]) -> float:

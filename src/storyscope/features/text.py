@@ -72,10 +72,6 @@ def normalise(token: str) -> str:
     return word
 
 
-def is_number(token: str) -> bool:
-    return token[:1].isdigit()
-
-
 def number_key(token: str) -> str:
     """'1,200' -> '1200'; '6.1' stays; '9/11' stays."""
     return token.replace(",", "")
@@ -157,11 +153,3 @@ def is_title_case(line: str) -> bool:
     if len(words) < 3:
         return False
     return sum(1 for w in words if w[:1].isupper()) / len(words) > 0.7
-
-
-def shingles(toks: list[str], size: int = 4) -> set[str]:
-    """Word n-grams over lower-cased tokens (stop words kept: copies keep them too)."""
-    words = [t.lower() for t in toks]
-    if len(words) < size:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}

@@ -27,9 +27,10 @@ from ..store import Store
 def restored_clusterer(store: Store, config: Config) -> StreamClusterer:
     """A clusterer holding every stored assignment, rebuilt without re-scoring."""
     clusterer = StreamClusterer(window_days=config.story_window_days)
-    for article_id, blob, published, story_id, _ in store.iter_features():
+    for article_id, blob, published, story_id, syndicated_of in store.iter_features():
         if blob is not None and story_id is not None:
-            clusterer.restore(article_id, story_id, feats.Features.from_bytes(blob), published)
+            clusterer.restore(article_id, story_id, feats.Features.from_bytes(blob), published,
+                              syndicated_of=syndicated_of)
     return clusterer
 
 
