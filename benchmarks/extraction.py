@@ -54,7 +54,7 @@ class Score:
         dps = self.docs / self.seconds if self.seconds else 0.0
         acc = {k: (hit / n if n else 0.0) for k, (hit, n) in self.meta.items()}
         return (
-            f"| {name:<24} | {p:.3f} | {r:.3f} | {f1:.3f} | {dps:6.1f} | "
+            f"| {name:<25} | {p:.4f} | {r:.4f} | {f1:.4f} | {dps:6.1f} | "
             f"{acc['date']:.3f} | {acc['title']:.3f} | {acc['author']:.3f} | {self.errors} |"
         )
 
@@ -62,7 +62,7 @@ class Score:
 WARMUP_PAGES = 20
 
 HEADER = (
-    "| extractor                | precision | recall | F1 | docs/s | date acc | title acc | author acc | no text |\n"
+    "| extractor                 | precision | recall | F1 | docs/s | date acc | title acc | author acc | no text |\n"
     "|---|---|---|---|---|---|---|---|---|"
 )
 

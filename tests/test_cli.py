@@ -145,3 +145,14 @@ def test_ingest_url_refuses_loopback_unless_allowed(capsys, tmp_path, samples):
         assert "reinforce our message to Iran" in rows[0]["text"]
     finally:
         server.shutdown()
+
+
+def test_recluster_rebuilds_the_same_stories(capsys, tmp_path, samples):
+    db = str(tmp_path / "re.db")
+    assert main(["ingest", "--db", db, str(samples)]) == 0
+    _, before, _ = run(capsys, "stories", "--db", db, "--format", "json")
+    code, _, err = run(capsys, "cluster", "--db", db, "--recluster")
+    assert code == 0 and "reclustered 6 articles" in err
+    _, after, _ = run(capsys, "stories", "--db", db, "--format", "json")
+    groups = lambda out: sorted(sorted(s["article_ids"]) for s in json.loads(out))  # noqa: E731
+    assert groups(before) == groups(after)

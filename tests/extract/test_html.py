@@ -167,3 +167,22 @@ def test_huge_page_gives_a_result_in_reasonable_time():
     assert time.perf_counter() - start < 60
     if result is not None:
         assert "Another story about something else" not in result.text[:200]
+
+
+def test_lead_outside_the_article_container_is_recovered():
+    lead = ("Thousands of residents returned to the valley on Monday to find their homes "
+            "covered in mud, two days after the worst flood in forty years.")
+    page = article_page().replace(
+        "<main><article>",
+        f'<div class="page-intro"><p class="teaser">{lead}</p></div><main><article>',
+    ).replace("<head>", f'<head><meta name="description" content="{lead[:90]}…">')
+    result = extract_html(page)
+    assert result.text.startswith(lead)
+    assert PARAGRAPHS[0] in result.text
+
+
+def test_description_not_shown_on_the_page_adds_nothing():
+    page = article_page().replace(
+        "<head>", '<head><meta name="description" content="Read the latest news, sport and weather from the valley every day.">'
+    )
+    assert "Read the latest news" not in extract_html(page).text

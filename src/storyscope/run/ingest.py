@@ -75,11 +75,14 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], config: Config) -> I
 def recluster(store: Store, config: Config) -> int:
     """Rebuild every story from scratch from the stored features; returns the article count."""
     clusterer = StreamClusterer(window_days=config.story_window_days)
-    rows = [(a, b, p) for a, b, p, _, _ in store.iter_features() if b is not None]
+    n = 0
     with store.transaction() as db:
         store.clear_assignments(db)
-        for article_id, blob, published in rows:
+        for article_id, blob, published in store.iter_article_features():
+            if blob is None:
+                continue
+            n += 1
             assignment = clusterer.add(article_id, feats.Features.from_bytes(blob), published)
             store.assign(db, article_id, assignment.story_id, assignment.score,
                          assignment.syndicated_of, assignment.reason)
-    return len(rows)
+    return n

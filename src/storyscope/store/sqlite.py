@@ -114,6 +114,10 @@ class Store:
             "FROM articles a LEFT JOIN assignments s ON s.article_id = a.id ORDER BY a.seq"
         )
 
+    def iter_article_features(self) -> Iterator[tuple[str, bytes | None, str | None]]:
+        """(article_id, features, published) in ingest order, streamed (no join on assignments)."""
+        yield from self._db.execute("SELECT id, features, published FROM articles ORDER BY seq")
+
     # -- stories -----------------------------------------------------------------------------
     def assign(
         self, db: sqlite3.Connection, article_id: str, story_id: str, score: float,
