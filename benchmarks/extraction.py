@@ -47,22 +47,25 @@ class Score:
     errors: int = 0
     meta: dict = field(default_factory=lambda: {k: [0, 0] for k in ("date", "title", "author")})
 
+    def f1(self) -> float:
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
+
     def row(self, name: str) -> str:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        f1 = 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
+        f1 = self.f1()
         dps = self.docs / self.seconds if self.seconds else 0.0
-        acc = {k: (hit / n if n else 0.0) for k, (hit, n) in self.meta.items()}
+        acc = {k: (f"{hit / n:.3f}" if n else "n/a") for k, (hit, n) in self.meta.items()}
         return (
             f"| {name:<25} | {p:.4f} | {r:.4f} | {f1:.4f} | {dps:6.1f} | "
-            f"{acc['date']:.3f} | {acc['title']:.3f} | {acc['author']:.3f} | {self.errors} |"
+            f"{acc['date']} | {acc['title']} | {acc['author']} | {self.errors} |"
         )
 
 
 WARMUP_PAGES = 20
 
 HEADER = (
-    "| extractor                 | precision | recall | F1 | docs/s | date acc | title acc | author acc | no text |\n"
+    "| extractor                 | precision | recall | F1 | docs/s | date acc | title acc | author acc | refused |\n"
     "|---|---|---|---|---|---|---|---|---|"
 )
 
@@ -152,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, type=Path, help="folder holding evaldata.json and eval/, cache/")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N pages")
+    parser.add_argument(
+        "--min-f1", type=float, default=None,
+        help="quality gate: exit with status 1 when storyscope's F1 falls below this floor (0.94 on the full set)",
+    )
     args = parser.parse_args(argv)
     if not (args.data / "evaldata.json").is_file():
         parser.error(f"{args.data} holds no evaldata.json: pass the trafilatura evaluation folder")
@@ -166,8 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(pages)} pages from {args.data}\n")
     print(HEADER)
     runners = {"storyscope": run_storyscope, "trafilatura 2.3.1 default": run_trafilatura}
-    for name, result in score(runners, pages).items():
+    results = score(runners, pages)
+    for name, result in results.items():
         print(result.row(name))
+    f1 = results["storyscope"].f1()
+    if args.min_f1 is not None and f1 < args.min_f1:
+        print(f"\nFAIL: storyscope F1 {f1:.4f} is below the floor {args.min_f1}", file=sys.stderr)
+        return 1
     return 0
 
 

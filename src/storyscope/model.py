@@ -49,6 +49,9 @@ class Article:
     language: str | None = None
     source: str | None = None
     content_hash: str = ""
+    # Photo and video captions, credits removed: not body text (no fact or quote comes
+    # from them), but who appears in them is named in the article.
+    captions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ class Enrichment:
     entities: tuple[EntityMention, ...] = ()
     quotes: tuple[Quote, ...] = ()
     dates: tuple[DateMention, ...] = ()
+    # entities named in the captions; offsets index "\n\n".join(Article.captions)
+    caption_entities: tuple[EntityMention, ...] = ()
 
 
 @dataclass(frozen=True)

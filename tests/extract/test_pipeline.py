@@ -40,6 +40,12 @@ def test_wapo_seed_title_outlet_and_clean_body():
     assert article.text.endswith("regarding the unacceptability of their behavior,” he said.")
     for junk in ("Democracy Dies in Darkness", "Essam al-Sudani/Reuters", "Joyce Lee", "Both are failing."):
         assert junk not in article.text
+    # captions are kept apart, without their credits
+    assert article.captions == (
+        "An Iraqi protester gestures in front of the burning Iranian Consulate in Basra on Sept. 7.",
+        "With insults like “Nazi-disposition” and “brutal,” President Trump and Iran’s President Hassan "
+        "Rouhani traded criticisms at the 2018 U.N. General Assembly.",
+    )
 
 
 def test_rawdoc_metadata_wins_over_extracted():

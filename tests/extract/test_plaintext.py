@@ -161,6 +161,14 @@ def test_captions_with_credits_are_removed(caption):
     assert result.paragraphs == tuple(BODY)
 
 
+def test_strip_credit():
+    from storyscope.extract.plaintext import strip_credit
+
+    assert strip_credit("Commuters wait at a stop. (John Smith/Associated Press)") == "Commuters wait at a stop."
+    assert strip_credit("The mayor speaks. (Photo: City Hall)") == "The mayor speaks."
+    assert strip_credit("Photo: Getty Images") == ""
+
+
 def test_parenthesis_without_credit_shape_is_kept():
     para = "The plan was backed by two parties (the Greens and the Liberals) in the final vote on Tuesday."
     result = clean_text(page("Council approves bigger transport budget", BODY[0], para, *BODY[1:]))
@@ -279,3 +287,9 @@ def test_given_title_close_to_the_first_line_takes_it_out_of_the_body():
                         title="Council approves bigger transport budget for 2025")
     assert result.title == "Council approves a bigger transport budget"
     assert result.paragraphs == tuple(BODY)
+
+
+def test_closing_news_sentence_naming_the_outlet_is_not_a_tagline():
+    last = "Daily Courier contacted the regional government, which did not respond before publication."
+    result = clean_text(page("Council approves bigger transport budget", *BODY, last), outlet="Daily Courier")
+    assert result.paragraphs[-1] == last

@@ -6,7 +6,8 @@ Steps:
 2. run the shared spaCy pipeline over the chunks in batches (models load once);
 3. per chunk: sentences, entities with canonical names, quotes with speakers, dates
    normalised against the article's publication date;
-4. shift chunk offsets back into the article's text.
+4. shift chunk offsets back into the article's text;
+5. entities of the photo/video captions, kept apart (no fact or quote comes from a caption).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .nlp import load_nlp
 from .quotes import find_quotes
 
 # Bump when any enrich step changes, so that stored results are recomputed.
-ENRICH_VERSION = 1
+ENRICH_VERSION = 2
 # Characters per spaCy doc. A news article is 2-20k characters; past 100k the parser's
 # memory grows to hundreds of MB, so longer texts are cut at paragraph breaks.
 CHUNK_CHARS = 100_000
@@ -75,15 +76,23 @@ def enrich_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterat
     """Enrichment of each article, in order, streamed; the spaCy model loads once."""
     nlp = load_nlp()
 
-    def pieces() -> Iterator[tuple[str, tuple[Article, int, bool]]]:
+    def pieces() -> Iterator[tuple[str, tuple[Article, int | None, bool]]]:
+        # (text, (article, offset or None for the captions, last piece of the article))
         for article in articles:
             parts = chunks(article.text)
+            captions = "\n\n".join(article.captions)
             for i, (offset, piece) in enumerate(parts):
-                yield piece, (article, offset, i == len(parts) - 1)
+                yield piece, (article, offset, i == len(parts) - 1 and not captions)
+            if captions:
+                yield captions, (article, None, True)
 
     acc: list[tuple] = []
+    caption_entities: tuple = ()
     for doc, (article, offset, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
-        acc.append(_enrich_doc(doc, article.published, offset))
+        if offset is None:
+            caption_entities = find_entities(doc)
+        else:
+            acc.append(_enrich_doc(doc, article.published, offset))
         if last:
             yield Enrichment(
                 article_id=article.id,
@@ -91,5 +100,6 @@ def enrich_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterat
                 entities=tuple(x for part in acc for x in part[1]),
                 quotes=tuple(x for part in acc for x in part[2]),
                 dates=tuple(x for part in acc for x in part[3]),
+                caption_entities=caption_entities,
             )
-            acc = []
+            acc, caption_entities = [], ()

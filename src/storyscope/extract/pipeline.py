@@ -51,7 +51,8 @@ def extract(raw: RawDoc) -> Article:
     4. Refuse items without usable text (ExtractionError with the reason).
     5. Merge metadata: what the RawDoc states wins over what was extracted;
        the date is normalised to ``YYYY-MM-DD``.
-    6. Detect the language and hash the normalised text.
+    6. Detect the language and hash the normalised text; keep the removed
+       photo and video captions (credits cut off) apart as ``captions``.
     """
     # 1. Input.
     if raw.html is not None and raw.html.strip():
@@ -96,5 +97,6 @@ def extract(raw: RawDoc) -> Article:
         language=language,
         source=raw.source,
         content_hash=content_hash(text),
+        captions=cleaned.captions,
     )
 

@@ -18,7 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CleanText", "clean_text", "split_paragraphs", "strip_dateline"]
+__all__ = ["CAPTION", "CleanText", "clean_text", "split_paragraphs", "strip_credit", "strip_dateline"]
+
+# The reason given for removed captions; Article.captions collects them.
+CAPTION = "photo or video caption with credit"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,12 @@ class CleanText:
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def captions(self) -> tuple[str, ...]:
+        """The removed photo and video captions, their credits cut off (credit-only lines dropped)."""
+        texts = (strip_credit(line) for line, why in self.removed if why == CAPTION)
+        return tuple(text for text in texts if text)
 
 
 # --- shapes -----------------------------------------------------------------
@@ -84,7 +93,8 @@ _SHARE = re.compile(
     r"\b(?:share (?:this|on|via|the)|share$|^share\b|subscribe|sign up for|newsletter|follow us"
     r"|click here|read more|related (?:stories|articles|coverage|content)|^related\b"
     r"|advertisement|sponsored|email this|print this|tweet this|copy link|sign up|follow (?:us|\w+) on"
-    r"|abonnieren|abonnez|suscr[ií]b|zapraszamy)",
+    r"|abonnieren|abonnez|suscr[ií]b|zapraszamy|teilen sie (?:dies|diesen|den)"
+    r"|^(?:teilen|teile|partager|partagez|compartir|comparte|condividi|udostępnij|delen|deel)\b)",
     re.IGNORECASE,
 )
 # "Read also: <headline>": a label inviting the reader to another story, in the
@@ -206,6 +216,13 @@ def strip_dateline(paragraph: str) -> tuple[str, str | None]:
     return rest, (match["tag"] or "").strip() or None
 
 
+def strip_credit(line: str) -> str:
+    """A caption without its credit: "A protester gestures. (Jane Doe/Agency)" -> "A protester gestures."."""
+    if _CREDIT_LINE.match(line):
+        return ""  # "Photo: Agency" is all credit
+    return _CREDIT_SLASH.sub("", _CREDIT_TAIL.sub("", line)).strip()
+
+
 def _caption(line: str) -> bool:
     if _CREDIT_LINE.match(line) and len(_words(line)) <= 25:
         return True
@@ -234,7 +251,7 @@ def _page_furniture(line: str) -> str | None:
     if _COMMENT_FORM.search(line) and n <= 25:
         return "comment form"
     if _caption(line):
-        return "photo or video caption with credit"
+        return CAPTION
     label = _SEE_ALSO_LABEL.match(line)
     if label and n <= 30 and not _has_quote(line[label.end() :]):  # "»" may be the label's arrow
         return "link to another story"
@@ -279,11 +296,17 @@ def _inline_link(paragraphs: list[str], i: int, english: bool) -> bool:
 
 
 def _is_tagline(line: str, outlets: list[str]) -> bool:
-    """The outlet describing itself: opens with the outlet's name, quotes nobody."""
-    if _has_quote(line) or len(_words(line)) > 40:
+    """The outlet describing itself: opens with the outlet's name, quotes nobody, and speaks
+    in the present ("X journalists report..."), unlike a closing news sentence that names
+    the outlet ("X contacted the ministry, which did not reply")."""
+    if _has_quote(line) or len(_words(line)) > 40 or _ATTRIBUTION.search(line):
         return False
     head = line[:60].lower()
-    return any(o and head.startswith(o.lower()) for o in outlets)
+    for name in outlets:
+        if name and head.startswith(name.lower()):
+            # the verb: one of the two words after the name ("X journalists report", "X is")
+            return not _PAST.search(" ".join(_words(line[len(name) :])[:2]))
+    return False
 
 
 def clean_text(
@@ -293,8 +316,10 @@ def clean_text(
 
     ``title`` and ``outlet``, when the source gave them, help recognise the
     headline line and the outlet's masthead and tagline. ``scraped=False``
-    skips steps 2 and 6, for text that an HTML extractor already separated from
-    its title and links (there, short paragraphs are mostly subheadings).
+    skips steps 2 (but for a first line repeating ``title``), 4, 5 and 6, for text
+    that an HTML extractor already separated from its title and links (there,
+    short paragraphs are mostly subheadings, and a dateline is kept as the
+    page shows it).
 
     1. Split into paragraphs (one non-empty line each).
     2. Leading lines: mastheads (brand-like lines before another headline-like
@@ -351,7 +376,7 @@ def clean_text(
 
     # 4. Dateline tag on the first body paragraph.
     outlet_tag = None
-    if body:
+    if body and scraped:
         rest, outlet_tag = strip_dateline(body[0])
         if rest != body[0]:
             removed.append((body[0][: len(body[0]) - len(rest)].strip(), "dateline tag"))
@@ -360,7 +385,7 @@ def clean_text(
         outlets.append(outlet_tag)
 
     # 5. Trailing taglines.
-    while len(body) > 1 and _is_tagline(body[-1], outlets):
+    while scraped and len(body) > 1 and _is_tagline(body[-1], outlets):
         removed.append((body.pop(), "outlet tagline"))
 
     # 6. Inline links to other stories.

@@ -40,4 +40,9 @@ def _v1_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [_v1_initial]
+def _v2_captions(db: sqlite3.Connection) -> None:
+    # photo/video captions, kept apart from the body text (JSON list of strings)
+    db.execute("ALTER TABLE articles ADD COLUMN captions TEXT NOT NULL DEFAULT '[]'")
+
+
+MIGRATIONS = [_v1_initial, _v2_captions]

@@ -19,8 +19,14 @@ from ..model import Article, DateMention, Enrichment, EntityMention, Quote, Sent
 from .migrations import MIGRATIONS
 
 _ARTICLE_COLUMNS = (
-    "id", "text", "title", "published", "author", "outlet", "url", "language", "source", "content_hash",
+    "id", "text", "title", "published", "author", "outlet", "url", "language", "source", "content_hash", "captions",
 )
+
+
+def _article_from_row(row) -> Article:
+    values = dict(zip(_ARTICLE_COLUMNS, row))
+    values["captions"] = tuple(json.loads(values["captions"]))
+    return Article(**values)
 
 
 class Store:
@@ -80,7 +86,7 @@ class Store:
 
     def add_article(self, db: sqlite3.Connection, article: Article, features: bytes | None) -> None:
         """Insert an article (inside a transaction opened by the caller)."""
-        values = [getattr(article, c) for c in _ARTICLE_COLUMNS]
+        values = [getattr(article, c) for c in _ARTICLE_COLUMNS[:-1]] + [json.dumps(list(article.captions))]
         db.execute(
             f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, features) "
             f"VALUES ({', '.join('?' * (len(_ARTICLE_COLUMNS) + 1))})",
@@ -96,13 +102,13 @@ class Store:
         ).fetchone()
         if row is None:
             raise NotFound(f"no article {article_id!r} in {self.path}")
-        return Article(**dict(zip(_ARTICLE_COLUMNS, row)))
+        return _article_from_row(row)
 
     def iter_articles(self) -> Iterator[Article]:
         """Every stored article, in ingest order, streamed."""
         cursor = self._db.execute(f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles ORDER BY seq")
         for row in cursor:
-            yield Article(**dict(zip(_ARTICLE_COLUMNS, row)))
+            yield _article_from_row(row)
 
     def count_articles(self) -> int:
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -185,6 +191,7 @@ class Store:
             "entities": [asdict(e) for e in enrichment.entities],
             "quotes": [asdict(q) for q in enrichment.quotes],
             "dates": [asdict(d) for d in enrichment.dates],
+            "caption_entities": [asdict(e) for e in enrichment.caption_entities],
         })
         with self.transaction() as db:
             db.execute(
@@ -201,4 +208,5 @@ def _enrichment_from_json(article_id: str, data: str) -> Enrichment:
         entities=tuple(EntityMention(**e) for e in d["entities"]),
         quotes=tuple(Quote(**q) for q in d["quotes"]),
         dates=tuple(DateMention(**x) for x in d["dates"]),
+        caption_entities=tuple(EntityMention(**e) for e in d.get("caption_entities", ())),
     )
