@@ -156,3 +156,41 @@ def test_recluster_rebuilds_the_same_stories(capsys, tmp_path, samples):
     _, after, _ = run(capsys, "stories", "--db", db, "--format", "json")
     groups = lambda out: sorted(sorted(s["article_ids"]) for s in json.loads(out))  # noqa: E731
     assert groups(before) == groups(after)
+
+
+def test_quotes_and_dates_of_one_file(capsys, samples):
+    code, out, _ = run(capsys, "quotes", str(samples / f"{SEED_WAPO}.txt"))
+    quotes = json.loads(out)
+    assert code == 0
+    shared = [q for q in quotes if q["text"].startswith("We look to all international parties")]
+    assert len(shared) == 1 and shared[0]["speaker"] == "Mike Pompeo" and shared[0]["kind"] == "direct"
+    code, out, _ = run(capsys, "dates", str(samples / f"{SEED_WAPO}.txt"))
+    values = {d["text"]: d["value"] for d in json.loads(out)}
+    assert code == 0  # published comes from the sample's sidecar: 2018-09-28
+    assert values["Friday"] == "2018-09-28" and values["November"] == "2018-11"
+
+
+def test_quotes_and_dates_batch_offsets_index_the_record_text(capsys, tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    records = [
+        {"id": "r1", "published": "2018-09-29",
+         "text": "U.S. Secretary of State Mike Pompeo said in the announcement late on September 28 that "
+                 "he would hold Iran directly responsible. \u201cWe look to all international parties to "
+                 "reinforce our message,\u201d he said."},
+        {"id": "r2", "published": "2018-09-28", "text": "No quotes here, only a meeting on Tuesday."},
+    ]
+    batch.write_text("\n".join(json.dumps(r) for r in records) + "\n{broken\n")
+    code, out, err = run(capsys, "quotes", str(batch))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and "line 3" in err  # the broken line is reported, the others answered
+    assert [x["id"] for x in lines] == ["r1", "r2"] and lines[1]["quotes"] == []
+    kinds = {q["kind"]: q for q in lines[0]["quotes"]}
+    assert {q["speaker"] for q in kinds.values()} == {"Mike Pompeo"}
+    assert records[0]["text"][kinds["direct"]["start"]:kinds["direct"]["end"]].startswith("We look to all")
+    assert "hold Iran directly responsible" in kinds["indirect"]["text"]
+    code, out, _ = run(capsys, "dates", str(batch))
+    lines = [json.loads(line) for line in out.splitlines()]
+    d1 = {d["value"] for d in lines[0]["dates"]}
+    assert "2018-09-28" in d1
+    d2 = lines[1]["dates"][0]
+    assert d2["value"] == "2018-09-25" and records[1]["text"][d2["start"]:d2["end"]] == "Tuesday"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .settings import SETTINGS, ClusterSettings, ClusterSettingsError
-from .stream import Assignment, StreamClusterer
+from .stream import Assignment, StoryLink, StreamClusterer
 from .vectors import TermStats, cosine, same_event_score
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Assignment",
     "ClusterSettings",
     "ClusterSettingsError",
+    "StoryLink",
     "StreamClusterer",
     "TermStats",
     "cosine",

@@ -33,7 +33,13 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
         0.6,
         "estimated Jaccard of word 4-shingles at or above which an article is a copy of an earlier one",
     ),
-    ("window_days", 14, "with dates on both sides, stories quiet for longer than this are not candidates"),
+    ("window_days", 14, "with dates on both sides, stories quiet for longer than this are closed: not candidates to join"),
+    (
+        "related_threshold",
+        0.3,
+        "a new story is linked (not merged) to its best candidate when that one is closed or scored below "
+        "threshold, if the score reaches this and they share a specific name or number",
+    ),
     ("probe_terms", 24, "how many of the article's heaviest terms are looked up in the inverted index"),
     ("max_candidates", 40, "how many candidate stories are scored exactly"),
     ("max_postings", 1000, "for a term found in more stories than this, only the newest ones are candidates"),
@@ -47,6 +53,7 @@ class ClusterSettings:
     threshold: float = DEFAULTS["threshold"]  # type: ignore[assignment]
     syndication_threshold: float = DEFAULTS["syndication_threshold"]  # type: ignore[assignment]
     window_days: int = DEFAULTS["window_days"]  # type: ignore[assignment]
+    related_threshold: float = DEFAULTS["related_threshold"]  # type: ignore[assignment]
     probe_terms: int = DEFAULTS["probe_terms"]  # type: ignore[assignment]
     max_candidates: int = DEFAULTS["max_candidates"]  # type: ignore[assignment]
     max_postings: int = DEFAULTS["max_postings"]  # type: ignore[assignment]
@@ -58,6 +65,11 @@ class ClusterSettings:
             raise ClusterSettingsError(
                 f"threshold must be between 0 and 1 (a cosine-based score), got {self.threshold!r}; "
                 f"the default is {DEFAULTS['threshold']}"
+            )
+        if not 0.0 < self.related_threshold < 1.0:
+            raise ClusterSettingsError(
+                f"related_threshold must be between 0 and 1 (the scale of threshold), "
+                f"got {self.related_threshold!r}; the default is {DEFAULTS['related_threshold']}"
             )
         if not 0.0 < self.syndication_threshold <= 1.0:
             raise ClusterSettingsError(

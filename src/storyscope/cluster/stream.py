@@ -13,6 +13,7 @@ from .syndication import NearDuplicateIndex
 from .vectors import TermStats
 
 _MAX_STORY_NAMES = 200
+_MAX_LINKS = 3  # a new story links to at most this many earlier ones, best first
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,20 @@ class Assignment:
     is_new: bool
     syndicated_of: str | None  # the earlier article this one is a near-identical copy of
     reason: str
+    # earlier stories a new story is linked to, not merged with: closed ones (outside
+    # the time window: a follow-up weeks later) or open ones that scored between
+    # related_threshold and threshold; best first; empty unless is_new
+    related_story_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    """A new story's link to an earlier story it was related to but did not join."""
+
+    story_id: str  # the new story
+    related_id: str  # the earlier one
+    score: float
+    reason: str  # "closed": it scored as the same event but was outside the window; "related": below threshold
 
 
 class _Story:
@@ -73,7 +88,10 @@ class StreamClusterer:
        skipping stories outside the time window when both sides have dates;
     4. score = square root of the cosine between the article and each
        candidate's centroid (the scale of ``same_event_score``);
-    5. join the best story if the score reaches ``threshold``, else a new story;
+    5. join the best open story if the score reaches ``threshold``, else start a
+       new story, linked (``related_story_ids``, ``links``) to the best candidates
+       that are closed (outside the time window) or scored below ``threshold``,
+       when they score at least ``related_threshold`` and share a name or number;
     6. update the story centroid, the index and the statistics.
 
     Story ids are ``"s"`` + six digits in order of creation, stable across
@@ -100,6 +118,7 @@ class StreamClusterer:
         self._article_story: dict[str, str] = {}
         self._syndicated_root: dict[str, str] = {}
         self._dups = NearDuplicateIndex(threshold=base.syndication_threshold)
+        self._links: dict[str, tuple[StoryLink, ...]] = {}
         self._next = 1
 
     # -- public API ---------------------------------------------------------
@@ -113,6 +132,10 @@ class StreamClusterer:
 
     def story_sizes(self) -> dict[str, int]:
         return {sid: s.size for sid, s in self._stories.items()}
+
+    def links(self, story_id: str) -> tuple[StoryLink, ...]:
+        """The links recorded when ``story_id`` was started in this session (best first)."""
+        return self._links.get(story_id, ())
 
     def add(self, article_id: str, features: Features, published: str | None = None) -> Assignment:
         """Assign one article (see the class docstring for the steps)."""
@@ -141,7 +164,7 @@ class StreamClusterer:
             self._join(story, article_id, vec, features, day)
             return Assignment(story.id, 0.0, True, None, "no content words: new story of its own")
         # 2-4. candidates and scores
-        best, best_score = self._best_story(vec, day)
+        best, best_score, scored = self._best_story(vec, day)
         # 5. decide
         if best is not None and best_score >= self.settings.threshold:
             shared = [n for n in features.names if n in best.names][:5]
@@ -153,13 +176,20 @@ class StreamClusterer:
                 + (f"; shared: {', '.join(shared)}" if shared else ""),
             )
         story = self._new_story()
+        links = self._related(story.id, features, scored)
         self._join(story, article_id, vec, features, day)
         self._dups.insert(article_id, features.minhash)
         if best is None:
-            why = "no candidate story shares its specific terms"
+            why = "no open candidate story shares its specific terms"
         else:
-            why = f"best candidate {best.id} scored {best_score:.3f} < {self.settings.threshold}"
-        return Assignment(story.id, round(max(best_score, 0.0), 4), True, None, f"new story: {why}")
+            why = f"best open candidate {best.id} scored {best_score:.3f} < {self.settings.threshold}"
+        if links:
+            self._links[story.id] = links
+            why += "; related to " + ", ".join(f"{k.related_id} ({k.reason}, {k.score:.3f})" for k in links)
+        return Assignment(
+            story.id, round(max(best_score, 0.0), 4), True, None, f"new story: {why}",
+            related_story_ids=tuple(k.related_id for k in links),
+        )
 
     def restore(
         self,
@@ -204,7 +234,33 @@ class StreamClusterer:
         self._stories[sid] = story
         return story
 
-    def _best_story(self, vec: dict[int, float], day: int | None) -> tuple[_Story | None, float]:
+    def _related(
+        self, new_id: str, features: Features, scored: list[tuple[float, _Story, bool]]
+    ) -> tuple[StoryLink, ...]:
+        """Links from a new story to the candidates it did not join (step 5).
+
+        A shared name or number is required on top of the score: two events of one
+        kind (two earthquakes, two signings) share the topic vocabulary and can
+        score in the related range, but a follow-up names the same people, places
+        or figures.
+        """
+        s = self.settings
+        names = set(features.names)
+        out: list[StoryLink] = []
+        for score, story, closed in sorted(scored, key=lambda x: x[0], reverse=True):
+            if score < s.related_threshold or len(out) >= _MAX_LINKS:
+                break
+            if not closed and score >= s.threshold:
+                continue  # not reached: an open story at threshold is joined
+            if not names & story.names:
+                continue
+            out.append(StoryLink(new_id, story.id, round(score, 4), "closed" if closed else "related"))
+        return tuple(out)
+
+    def _best_story(
+        self, vec: dict[int, float], day: int | None
+    ) -> tuple[_Story | None, float, list[tuple[float, _Story, bool]]]:
+        """The best open candidate and its score, plus (score, story, closed) for every candidate."""
         s = self.settings
         # 3. candidates: stories sharing the article's heaviest terms
         probes = sorted(vec.items(), key=lambda kv: kv[1], reverse=True)[: s.probe_terms]
@@ -217,21 +273,23 @@ class StreamClusterer:
             for sid in posting[-s.max_postings :]:
                 votes[sid] = votes.get(sid, 0.0) + w
         if not votes:
-            return None, 0.0
+            return None, 0.0, []
         ranked = sorted(votes, key=votes.__getitem__, reverse=True)[: s.max_candidates]
         # 4. exact scores
         best: _Story | None = None
         best_score = -1.0
+        scored: list[tuple[float, _Story, bool]] = []
         for sid in ranked:
             story = self._stories[sid]
+            closed = False
             if day is not None and story.last_day is not None:
                 gap = max(story.first_day - day, day - story.last_day, 0)  # type: ignore[operator]
-                if gap > s.window_days:
-                    continue
+                closed = gap > s.window_days  # closed to new articles; still a candidate for a link
             score = self._score(vec, story)
-            if score > best_score:
+            scored.append((score, story, closed))
+            if not closed and score > best_score:
                 best, best_score = story, score
-        return best, best_score
+        return best, best_score, scored
 
     def _score(self, vec: dict[int, float], story: _Story) -> float:
         if story.norm_sq <= 0.0:
