@@ -47,6 +47,8 @@ def test_enrichment_round_trips(tmp_path):
         store.put_enrichment(e, 1)
         assert store.get_enrichment("a", 1) == e
         assert store.missing_enrichments(1) == [] and store.missing_enrichments(2) == ["a"]
+        assert store.missing_enrichments(2, ["a", "unknown"]) == ["a"]
+        assert store.missing_enrichments(1, ["a"]) == []
 
 
 def test_named_errors(tmp_path):

@@ -107,11 +107,12 @@ def cmd_ingest(args, config: Config) -> int:
         return _report(ingest_raw(store, _ingest_items(args, config), config), "ingest")
 
 
-def _story_json(story, independent: int) -> dict:
+def _story_json(story, independent: int, related: list[str] | None = None) -> dict:
     return {
         "id": story.id, "title": story.title, "article_ids": list(story.article_ids),
         "outlets": list(story.outlets), "first_published": story.first_published,
         "last_published": story.last_published, "independent_sources": independent,
+        "related_story_ids": list(related or ()),
     }
 
 
@@ -119,14 +120,15 @@ def cmd_stories(args, config: Config) -> int:
     from .run.stories import iter_stories
 
     with _store(config) as store:
-        stories = [_story_json(s, n) for s, n in iter_stories(store)]
+        stories = [_story_json(s, n, store.related_stories(s.id)) for s, n in iter_stories(store)]
     if args.format == "json":
         print(json.dumps(stories, indent=2, ensure_ascii=False))
         return EXIT_OK
-    print(f"{'story':10} {'articles':>8} {'sources':>7}  {'first':10}  title")
+    print(f"{'story':10} {'articles':>8} {'sources':>7}  {'first':10}  {'related':15}  title")
     for s in stories:
+        related = ",".join(s["related_story_ids"]) or "-"
         print(f"{s['id']:10} {len(s['article_ids']):>8} {s['independent_sources']:>7}  "
-              f"{s['first_published'] or '-':10}  {s['title'][:90]}")
+              f"{s['first_published'] or '-':10}  {related:15}  {s['title'][:90]}")
     return EXIT_OK
 
 

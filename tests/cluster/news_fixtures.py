@@ -128,3 +128,22 @@ SULAWESI = Article(
         "with the search and rescue effort."
     ),
 )
+
+# A follow-up on the Turkey-Syria earthquake a month later (written for these
+# tests from public facts: AFAD's death toll above 45,000 in early March 2023,
+# about 6,000 dead in Syria, the promise to rebuild within a year, arrests of
+# building contractors): the same event, but its story has been quiet for weeks.
+TURKEY_MONTH_LATER = Article(
+    id="quake-turkey-month-later",
+    title="A month after the Turkey-Syria earthquake, survivors wait for homes",
+    published="2023-03-06",
+    text=(
+        "A month after the magnitude 7.8 earthquake of February 6 devastated southern Turkey and northern "
+        "Syria, hundreds of thousands of survivors in Kahramanmaras, Hatay and Gaziantep are still living in "
+        "tents and shipping containers. Turkey's disaster agency AFAD said the death toll in Turkey had risen "
+        "above 45,000, while more than 6,000 people died in Syria, most of them in Aleppo and Idlib. "
+        "President Tayyip Erdogan has promised to rebuild the destroyed homes within a year, and prosecutors "
+        "have detained scores of building contractors over apartment blocks that collapsed in Malatya, "
+        "Adiyaman and Hatay."
+    ),
+)

@@ -14,6 +14,7 @@ from news_fixtures import (  # noqa: E402
     TEIXEIRA,
     TURKEY_A,
     TURKEY_B,
+    TURKEY_MONTH_LATER,
     SULAWESI,
 )
 
@@ -161,3 +162,39 @@ def test_wrong_inputs_raise_named_errors():
         clusterer.restore("a", "", compute(TURKEY_A), None)
     # an unreadable date is ignored, not fatal
     assert clusterer.add("b", compute(TURKEY_A), "next Tuesday").is_new
+
+
+def test_follow_up_weeks_later_is_linked_not_merged():
+    clusterer, got = run(STREAM + [TURKEY_MONTH_LATER])
+    later, turkey = got["quake-turkey-month-later"], got["quake-turkey-a"].story_id
+    # the Turkey story was last updated a month earlier: closed to new articles
+    assert later.is_new and later.story_id != turkey
+    assert later.related_story_ids == (turkey,)
+    (link,) = clusterer.links(later.story_id)
+    assert (link.story_id, link.related_id, link.reason) == (later.story_id, turkey, "closed")
+    assert link.score >= ClusterSettings().related_threshold
+    assert turkey in later.reason and "closed" in later.reason
+
+
+@pytest.mark.parametrize("dates", [True, False])
+def test_unrelated_stories_are_not_linked(dates):
+    # two earthquakes of the same magnitude years apart share topic words, not names
+    _, got = run(STREAM, dates=dates)
+    assert all(g.related_story_ids == () for g in got.values())
+
+
+def test_open_story_scoring_below_threshold_is_linked_as_related():
+    clusterer = StreamClusterer(threshold=0.99)  # never joins
+    _, got = run([TURKEY_A, NEPAL_A, TURKEY_B], clusterer, dates=False)
+    assert got["quake-turkey-b"].related_story_ids == (got["quake-turkey-a"].story_id,)
+    assert clusterer.links(got["quake-turkey-b"].story_id)[0].reason == "related"
+    assert got["quake-nepal-a"].related_story_ids == ()
+    # joined articles and syndicated copies carry no links
+    _, got = run(STREAM)
+    assert got["quake-turkey-b"].related_story_ids == () and got["quake-nepal-a-copy"].related_story_ids == ()
+
+
+@pytest.mark.parametrize("value", [0, 1.0, -0.2])
+def test_related_threshold_is_checked(value):
+    with pytest.raises(ClusterSettingsError, match="related_threshold"):
+        StreamClusterer(related_threshold=value)

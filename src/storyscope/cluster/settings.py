@@ -38,7 +38,7 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
         "related_threshold",
         0.3,
         "a new story is linked (not merged) to its best candidate when that one is closed or scored below "
-        "threshold, if the score reaches this and they share a specific name or number",
+        "threshold, if the score reaches this and they share at least three names",
     ),
     ("probe_terms", 24, "how many of the article's heaviest terms are looked up in the inverted index"),
     ("max_candidates", 40, "how many candidate stories are scored exactly"),

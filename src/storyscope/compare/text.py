@@ -50,12 +50,17 @@ _NOT_QUANTITY = frozenset({"gmt", "am", "pm", "percent", "p.m", "a.m", "years", 
 _FILLERS = frozenset({"more", "than", "about", "some", "nearly", "almost", "of", "the"})
 
 
-# Cues of a denial or a rejection of a claim (the seed's "not aware", "did not appear").
+# Cues of a denial or a rejection of a claim (the seed's "not aware", "did not appear"):
+# denial verbs in every form, "no evidence"-style absences, and a party's claims named in
+# order to be rejected ("called the U.S. allegations ... irresponsible").
 DENIAL_RE = re.compile(
-    r"\b(?:not aware|no evidence|no indication|no sign|no credible|no idea|did not appear|"
-    r"does not appear|do not appear|not appear|deni(?:ed|es)|deny(?:ing)?|reject(?:ed|s)?|"
-    r"dismiss(?:ed|es)?|refut(?:ed|es)|disput(?:ed|es)|not true|untrue|false|baseless|"
-    r"unfounded|not going to be|contrary to)\b",
+    r"\b(?:not aware|no evidence|no indication|no sign|no credible|no idea|no basis|no proof|"
+    r"no truth|did not appear|does not appear|do not appear|not appear|deni(?:ed|es)|"
+    r"deny(?:ing)?|reject(?:ed|s|ing)?|dismiss(?:ed|es|ing)?|refut(?:e|ed|es|ing)|"
+    r"rebut(?:s|ted|ting)?|disput(?:e|ed|es|ing)|not true|untrue|false|baseless|groundless|"
+    r"unfounded|fabricated|not going to be|contrary to|"
+    r"call(?:ed|s|ing)?\s+(?:the\s+|these\s+|those\s+|such\s+)?(?:(?!(?:for|on|to|upon)\b)[\w.\-\u2019']+\s+){0,3}?"
+    r"(?:allegations?|accusations?|claims?|charges?))\b",
     re.IGNORECASE,
 )
 

@@ -12,10 +12,7 @@ from ..store import Store
 
 def enrich_missing(store: Store, config: Config, article_ids: Iterable[str] | None = None) -> Iterator[str]:
     """Enrich the given (default: all) articles not yet enriched; yields each id as it is stored."""
-    wanted = store.missing_enrichments(ENRICH_VERSION)
-    if article_ids is not None:
-        keep = set(article_ids)
-        wanted = [a for a in wanted if a in keep]
+    wanted = store.missing_enrichments(ENRICH_VERSION, article_ids)
     articles = (store.get_article(a) for a in wanted)
     for enrichment in enrich_articles(articles, batch_size=config.enrich_batch):
         store.put_enrichment(enrichment, ENRICH_VERSION)

@@ -5,7 +5,8 @@ Steps for each input item, streamed one at a time:
 2. extract the article (extract/): no usable text is reported and the run goes on;
 3. skip it when the store already holds it (same id, URL or content hash);
 4. compute its fast features and assign it to a story on arrival (cluster/);
-5. store article, features and assignment in one transaction, so a crash loses at
+5. store article, features, assignment and a new story's links to related
+   earlier stories in one transaction, so a crash loses at
    most the item in flight and a re-run neither loses nor duplicates anything.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .. import features as feats
-from ..cluster import StreamClusterer
+from ..cluster import Assignment, StreamClusterer
 from ..config import Config
 from ..errors import ExtractionError, InputError
 from ..extract import extract
@@ -59,11 +60,12 @@ def ingest_raw(
         # 4. features and story
         features = feats.compute(article)
         assignment = clusterer.add(article.id, features, article.published)
-        # 5. one transaction per article
+        # 5. one transaction per article (with the links of a new story)
         with store.transaction() as db:
             store.add_article(db, article, features.to_bytes())
             store.assign(db, article.id, assignment.story_id, assignment.score,
                          assignment.syndicated_of, assignment.reason)
+            _store_links(store, db, clusterer, assignment)
         yield ItemStatus(item.source, "stored", assignment.reason, article.id)
 
 
@@ -85,4 +87,11 @@ def recluster(store: Store, config: Config) -> int:
             assignment = clusterer.add(article_id, feats.Features.from_bytes(blob), published)
             store.assign(db, article_id, assignment.story_id, assignment.score,
                          assignment.syndicated_of, assignment.reason)
+            _store_links(store, db, clusterer, assignment)
     return n
+
+
+def _store_links(store: Store, db, clusterer: StreamClusterer, assignment: Assignment) -> None:
+    if assignment.is_new and assignment.related_story_ids:
+        for link in clusterer.links(assignment.story_id):
+            store.add_story_link(db, link.story_id, link.related_id, link.score, link.reason)

@@ -45,4 +45,20 @@ def _v2_captions(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN captions TEXT NOT NULL DEFAULT '[]'")
 
 
-MIGRATIONS = [_v1_initial, _v2_captions]
+def _v3_story_links(db: sqlite3.Connection) -> None:
+    # a new story's links to earlier stories it is related to but was not merged
+    # with (reason "closed": outside the time window; "related": below the join
+    # threshold); written with the assignment that started the story
+    db.execute(
+        """CREATE TABLE story_links (
+            story_id TEXT NOT NULL,
+            related_id TEXT NOT NULL,
+            score REAL NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (story_id, related_id)
+        )"""
+    )
+    db.execute("CREATE INDEX story_links_related ON story_links (related_id)")
+
+
+MIGRATIONS = [_v1_initial, _v2_captions, _v3_story_links]

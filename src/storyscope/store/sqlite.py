@@ -136,7 +136,31 @@ class Store:
         )
 
     def clear_assignments(self, db: sqlite3.Connection) -> None:
+        """Forget every assignment and the story links made with them (before a recluster)."""
         db.execute("DELETE FROM assignments")
+        db.execute("DELETE FROM story_links")
+
+    def add_story_link(
+        self, db: sqlite3.Connection, story_id: str, related_id: str, score: float, reason: str
+    ) -> None:
+        """Record that ``story_id`` is related to the earlier ``related_id`` (linked, not merged)."""
+        db.execute(
+            "INSERT OR REPLACE INTO story_links (story_id, related_id, score, reason) VALUES (?, ?, ?, ?)",
+            (story_id, related_id, score, reason),
+        )
+
+    def related_stories(self, story_id: str) -> list[str]:
+        """Ids of the stories linked to ``story_id``, in both directions, best score first."""
+        rows = self._db.execute(
+            "SELECT related_id, score FROM story_links WHERE story_id = ? "
+            "UNION ALL SELECT story_id, score FROM story_links WHERE related_id = ?",
+            (story_id, story_id),
+        ).fetchall()
+        out: list[str] = []
+        for other, _ in sorted(rows, key=lambda r: (-r[1], r[0])):
+            if other not in out:
+                out.append(other)
+        return out
 
     def story_rows(self) -> Iterator[tuple[str, list[str]]]:
         """(story_id, article ids in ingest order) for every story, oldest story first."""
@@ -180,10 +204,19 @@ class Store:
         ).fetchone()
         return _enrichment_from_json(article_id, row[0]) if row else None
 
-    def missing_enrichments(self, version: int) -> list[str]:
-        return [r[0] for r in self._db.execute(
-            "SELECT a.id FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id AND e.version = ? "
-            "WHERE e.article_id IS NULL ORDER BY a.seq", (version,))]
+    def missing_enrichments(self, version: int, article_ids: Iterable[str] | None = None) -> list[str]:
+        """Ids (of all articles, or of the given ones) with no enrichment of this version, in ingest order."""
+        query = ("SELECT a.seq, a.id FROM articles a "
+                 "LEFT JOIN enrichments e ON e.article_id = a.id AND e.version = ? WHERE e.article_id IS NULL")
+        if article_ids is None:
+            missing = self._db.execute(query, (version,)).fetchall()
+        else:
+            ids, missing = list(article_ids), []
+            for i in range(0, len(ids), 500):  # SQLite caps the number of parameters
+                chunk = ids[i:i + 500]
+                missing += self._db.execute(
+                    f"{query} AND a.id IN ({', '.join('?' * len(chunk))})", (version, *chunk)).fetchall()
+        return [article_id for _, article_id in sorted(missing)]
 
     def put_enrichment(self, enrichment: Enrichment, version: int) -> None:
         data = json.dumps({
