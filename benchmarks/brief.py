@@ -43,7 +43,8 @@ def detokenize(text: str) -> str:
     text = re.sub(r"``\s*", '"', text)
     text = text.replace(" n't", "n't")
     text = re.sub(r"\$ (?=\d)", "$", text)
-    return re.sub(r" ([,.:;?!])", r"\1", text)
+    text = re.sub(r"\b(\d{1,3}), (?=\d{3}\b)", r"\1,", text)  # "1, 000" -> "1,000"
+    return re.sub(r" ([,.:;?!])(?!\d)", r"\1", text)  # " .308" is a figure, not a full stop
 
 
 def load_story(gold: dict, data: Path, ecb: dict[str, dict]) -> list[Article]:

@@ -194,3 +194,31 @@ def test_quotes_and_dates_batch_offsets_index_the_record_text(capsys, tmp_path):
     assert "2018-09-28" in d1
     d2 = lines[1]["dates"][0]
     assert d2["value"] == "2018-09-25" and records[1]["text"][d2["start"]:d2["end"]] == "Tuesday"
+
+
+def test_stories_link_a_follow_up_weeks_later_in_both_directions(capsys, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "cluster"))
+    from news_fixtures import BASRA_RFERL, BASRA_WAPO, TURKEY_A, TURKEY_B, TURKEY_MONTH_LATER
+
+    batch = tmp_path / "quakes.jsonl"
+    batch.write_text("\n".join(
+        json.dumps({"id": a.id, "title": a.title, "published": a.published, "text": a.text})
+        for a in (TURKEY_A, BASRA_RFERL, TURKEY_B, BASRA_WAPO, TURKEY_MONTH_LATER)) + "\n")
+    db = str(tmp_path / "links.db")
+    assert main(["ingest", "--db", db, str(batch)]) == 0
+    capsys.readouterr()
+    for step in ("first", "after recluster"):
+        _, out, _ = run(capsys, "stories", "--db", db, "--format", "json")
+        by_article = {a: s for s in json.loads(out) for a in s["article_ids"]}
+        quake, later, basra = (by_article[i] for i in ("quake-turkey-a", "quake-turkey-month-later", "basra-wapo"))
+        assert quake["id"] != later["id"], step  # closed: linked, not merged
+        assert sorted(quake["article_ids"]) == ["quake-turkey-a", "quake-turkey-b"], step
+        assert later["related_story_ids"] == [quake["id"]] and quake["related_story_ids"] == [later["id"]], step
+        assert basra["related_story_ids"] == [] and basra["independent_sources"] == 2, step
+        assert main(["cluster", "--db", db, "--recluster"]) == 0
+        capsys.readouterr()
+    _, out, _ = run(capsys, "stories", "--db", db)
+    assert "related" in out.splitlines()[0]

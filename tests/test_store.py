@@ -61,3 +61,15 @@ def test_named_errors(tmp_path):
             store.story_article_ids("nope")
         with pytest.raises(NotFound, match="no article"):
             store.get_article("nope")
+
+
+def test_story_links_read_both_ways_and_go_with_a_recluster(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        with store.transaction() as db:
+            store.add_story_link(db, "s3", "s1", 0.7, "closed")
+            store.add_story_link(db, "s3", "s2", 0.4, "related")
+        assert store.related_stories("s3") == ["s1", "s2"]  # best score first
+        assert store.related_stories("s1") == ["s3"] and store.related_stories("s9") == []
+        with store.transaction() as db:
+            store.clear_assignments(db)
+        assert store.related_stories("s3") == []

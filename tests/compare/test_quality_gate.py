@@ -1,7 +1,8 @@
 """Quality gate: the seed brief scored against its hand labels (benchmarks/gold/seed_basra.json).
 
 Floors sit a little under today's scores (facts P 1.00 R 0.62, quotes 1.00/1.00,
-disagreements 1.00/0.50); the whole gold set runs in benchmarks/brief.py.
+disagreements 1.00/1.00 since the Iranian Foreign Ministry's rejection of the U.S.
+allegations is found); the whole gold set runs in benchmarks/brief.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from storyscope.compare import build_brief
 from compare_helpers import seed_items
 
 ROOT = Path(__file__).resolve().parents[2]
-FLOORS = {"facts": (0.8, 0.5), "quotes": (0.9, 0.9), "disagreements": (0.9, 0.5)}
+FLOORS = {"facts": (0.8, 0.5), "quotes": (0.9, 0.9), "disagreements": (0.9, 0.9)}
 
 
 def _bench():

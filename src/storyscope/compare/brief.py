@@ -9,7 +9,7 @@ from ..model import Article, Brief, Enrichment, Story
 from .disputes import find_disagreements
 from .entities import merge_entities
 from .facts import align, order_facts, representative
-from .quotes import QuoteRef, match_quotes
+from .quotes import QuoteRef, match_quotes, recover_quotes
 from .summary import coverage, summarize
 from .text import STOPWORDS, Vectorizer, words
 from .timeline import build_timeline, dated_units
@@ -157,7 +157,9 @@ def build_brief(
         for a in compared
         for q in enrich[a.id].quotes
     ]
-    quotes = match_quotes(refs)
+    #    quoted words the enrich stage did not attribute still meet their twins elsewhere
+    recovered = recover_quotes({a.id: (roots[a.id], a.text) for a in compared}, refs)
+    quotes = match_quotes(refs + recovered)
 
     # 7. disagreements
     disagreements = find_disagreements(units, vec, facts, fact_of) if units else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .facts import Fact
-from .text import DENIAL_RE, WORD_RE, Vectorizer, content_stems, stem
+from .text import DENIAL_RE, WORD_RE, Vectorizer, content_stems, quantities, stem
 from .units import Unit
 
 # Weighted share of a denial's topic words (IDF over the story, focus words boosted) that
@@ -19,6 +19,18 @@ from .units import Unit
 TOPIC_OVERLAP = 0.25
 MIN_UNIT_OVERLAP = 0.12
 MAX_ASSERTIONS = 3
+# A denial that names the claimant ("the Iranian Foreign Ministry called the U.S.
+# allegations ...") targets that party's claims even when it words them differently
+# ("fomenting violence" against "threats"): a claim whose speaker the denial names gets
+# this much on top of its word overlap, i.e. it passes TOPIC_OVERLAP on one shared word.
+PARTY_BONUS = 0.25
+# The voices standing against a denial: every asserting speaker whose claims score at
+# least this share of the best speaker's (summed over that speaker's claims). On the seed
+# the Iraqi official's denial meets Pompeo's two claims (0.62 together) and RFE/RL's
+# one-line paraphrase of the U.S. announcement (0.37, a share of 0.60): the paraphrase
+# repeats Pompeo's claim rather than adding a voice. Set just above that one measured
+# share (the ECB+ stories have one asserting voice each); a thin, seed-only calibration.
+SPEAKER_SHARE = 0.65
 # Two units quoting different figures for the same counted thing clash only if they are
 # otherwise about the same thing: IDF-weighted Dice overlap of their words, figures left
 # out. "23 / 31 people were killed in the market blast" scores about 0.6; the gold set's
@@ -31,7 +43,9 @@ FOCUS_WORDS = 6
 TOPIC_WORDS = 4
 FOCUS_BOOST = 3.0
 _CUE_STEMS = {"aware", "evidenc", "indication", "sign", "credibl", "idea", "appear", "deni", "deny",
-              "reject", "dismiss", "refut", "disput", "true", "untrue", "fals", "baseless", "unfound"}
+              "reject", "dismiss", "refut", "disput", "true", "untrue", "fals", "baseless", "unfound",
+              "basi", "proof", "truth", "rebut", "groundl", "fabrica", "call", "allegat", "accusat",
+              "claim", "charg"}
 
 
 def is_denial(text: str) -> bool:
@@ -100,6 +114,133 @@ def _position(u: Unit, fact_of: dict[int, int], facts: list[Fact], value: float 
     return {"speaker": u.speaker, "text": u.sentence, "article_ids": sorted(ids)}
 
 
+# A figure in parentheses right after another is a conversion ("10 kilometres (6.2
+# miles)", "$US1 million ($1.52 million)"): it restates the figure before it, so it
+# never clashes on its own.
+_CONVERSION_RE = re.compile(
+    r"(?P<keep>\d[\d,.]*\s?(?:[A-Za-z%]+\s?){0,2})\(\s*(?:about|approximately|around|roughly|some|nearly|almost|~)?\s*"
+    r"(?:US|A|C|NZ)?[$\u00a3\u20ac]?\s?\d[^()]*\)",
+    re.IGNORECASE,
+)
+# Rounding: a figure agrees with a more precise one that rounds to it ("6 miles" and
+# "6.2 miles", "1,200" and "1,234") when they differ by at most this share. Small whole
+# counts never round (23 and 20 people are a clash); only a decimal, or a figure with at
+# least two trailing zeros, stands for a rounded value. 5% is the usual reporting
+# rounding of a conversion; not tuned on the gold set (it has no such pair).
+ROUNDING = 0.05
+
+
+# A hedge before a figure makes it a bound: "at least 50 injured" and "more than 200
+# injured" agree, "at least 31 killed" and "23 killed" clash.
+_LOWER_RE = re.compile(r"\b(?:at least|more than|over|above|in excess of|upwards of|no fewer than|no less than)\s*$",
+                       re.IGNORECASE)
+_UPPER_RE = re.compile(r"\b(?:at most|up to|fewer than|less than|under|below|no more than)\s*$", re.IGNORECASE)
+
+
+# What a counted thing did or suffered ("24 people dead and 249 people injured"): two
+# figures of the same noun with different roles count different things. The role is the
+# participle right before the figure, hedges skipped ("killing at least four people"),
+# else the first within ROLE_AFTER words after its noun ("were killed"); casualty words
+# share one role each, so "killed" meets "dead" and "injuring" meets "hurt".
+ROLE_AFTER = 4
+_ROLE_WORDS = {"dead": "kill", "died": "kill", "killed": "kill", "killing": "kill", "death": "kill",
+               "deaths": "kill", "hurt": "injur", "wounded": "injur", "wounding": "injur",
+               "injured": "injur", "injuring": "injur", "missing": "missing"}
+_NOT_ROLE = frozenset({"reported", "reportedly", "estimated", "confirmed", "believed", "said", "based",
+                       "aged", "need", "united", "red", "recorded", "counted", "including", "leaving",
+                       "according", "during", "following", "using", "bring", "nothing", "something"})
+
+
+def _role(word: str) -> str | None:
+    w = word.lower()
+    if w in _ROLE_WORDS:
+        return _ROLE_WORDS[w]
+    if w in _NOT_ROLE or len(w) < 5:
+        return None
+    return stem(w) if w.endswith(("ed", "ing")) else None
+
+
+_HEDGE_WORDS = frozenset({"at", "least", "more", "than", "about", "over", "nearly", "some", "almost",
+                          "around", "roughly", "up", "to", "an", "estimated", "a", "the", "of"})
+
+
+def _role_of(text: str, at: int) -> str | None:
+    """Casualty words first, then the participle governing the figure: the word right
+    before it, hedges skipped ("arrested at least 23 pirates"), else one after its noun."""
+    before = [w for w in WORD_RE.findall(text[max(0, at - 40):at]) if w.lower() not in _HEDGE_WORDS][-1:]
+    after = WORD_RE.findall(text[at:at + 80])[2:2 + ROLE_AFTER]  # past the figure and its noun
+    for words_ in (before, after):
+        for w in words_:
+            if w.lower() in _ROLE_WORDS:
+                return _ROLE_WORDS[w.lower()]
+    for words_ in (before, after):
+        for w in words_:
+            if _role(w):
+                return _role(w)
+    return None
+
+
+def figures_of(u: Unit) -> list[tuple[float, str, str]]:
+    """The unit's figures as (value, key, bound), bound "=", ">=" or "<=" (a hedged
+    figure); conversions in parentheses are left out, and the key carries the figure's
+    role when it has one ("people/kill")."""
+    text = _CONVERSION_RE.sub(lambda m: m.group("keep"), u.text)
+    out = []
+    for value, key, at in quantities(text):
+        if text[at:at + 5].lower() in ("dozen", "hundr"):
+            continue  # "a dozen countries", "a hundred homes": a round word, not a count
+        before = text[max(0, at - 20):at]
+        bound = ">=" if _LOWER_RE.search(before) else "<=" if _UPPER_RE.search(before) else "="
+        role = _role_of(text, at) if key[0].isalpha() else None
+        out.append((value, f"{key}/{role}" if role else key, bound))
+    return out
+
+
+def _agree(a: tuple[float, str], b: tuple[float, str]) -> bool:
+    """Can two (value, bound) figures describe one quantity?"""
+    (va, ba), (vb, bb) = a, b
+    if same_figure(va, vb) or ba == bb != "=":
+        return True  # two lower (or two upper) bounds never exclude each other
+    lo = max([v for v, bd in (a, b) if bd == ">="], default=float("-inf"))
+    hi = min([v for v, bd in (a, b) if bd == "<="], default=float("inf"))
+    exact = [v for v, bd in (a, b) if bd == "="]
+    if len(exact) == 2:
+        return False
+    if exact:
+        return all(lo <= v <= hi for v in exact)
+    return lo <= hi
+
+
+def _rounded(value: float, digits: int) -> float:
+    return round(value, digits) if digits >= 0 else round(value / 10 ** -digits) * 10 ** -digits
+
+
+def same_figure(a: float, b: float) -> bool:
+    """Equal, or the coarser one is the finer one rounded (see ROUNDING)."""
+    if a == b:
+        return True
+    if abs(a - b) > ROUNDING * max(abs(a), abs(b)):
+        return False
+    for coarse, fine in ((a, b), (b, a)):
+        text = f"{coarse:.6f}".rstrip("0").rstrip(".")
+        if "." in text:
+            digits = len(text.split(".")[1])
+        else:
+            digits = -(len(text) - len(text.rstrip("0")))
+            if digits > -2 and fine == int(fine):
+                continue  # a small whole count is exact, not rounded
+        if _rounded(fine, digits) == coarse:
+            return True
+    return False
+
+
+def _merge(positions: list[dict]) -> dict:
+    """One speaker's sentences as one position (in article order, each sentence once)."""
+    texts = list(dict.fromkeys(p["text"] for p in positions))
+    ids = sorted({a for p in positions for a in p["article_ids"]})
+    return {"speaker": positions[0]["speaker"], "text": " \u2026 ".join(texts), "article_ids": ids}
+
+
 def find_disagreements(
     units: list[Unit],
     vec: Vectorizer,
@@ -108,10 +249,15 @@ def find_disagreements(
 ) -> list[dict]:
     """Return disagreements and mark the facts they touch as disputed.
 
-    Steps: 1. denials: a unit with a denial cue opposes the attributed claims of other
-    speakers that repeat enough of its topic words; consecutive denials of one speaker
-    form one position; 2. numbers: units of different independent sources counting the
-    same thing with different figures, when the units are otherwise alike.
+    Steps: 1. denials: a unit with a denial or rejection cue ("not aware", "denied",
+    "called the U.S. allegations ...") opposes the claims of other speakers that repeat
+    enough of its topic words (claims of a party the denial names count more; an
+    outlet's unattributed narration counts when it comes from another outlet);
+    consecutive denials of one speaker form one position, and each asserting voice is one
+    position; 2. numbers: units of different independent sources counting the same thing
+    with figures that cannot agree (conversions in parentheses, rounding and "at least"
+    bounds allowed for), when the units are otherwise alike. Only the facts of a clash
+    found here are marked disputed.
     """
     out: list[dict] = []
     # 1. denial blocks: consecutive denial units of one article and one speaker
@@ -140,32 +286,47 @@ def find_disagreements(
             continue
         speaker = block[0].speaker
         block_facts = {fact_of.get(u.index) for u in block}
+        block_roots = {u.root for u in block}
+        named = set().union(*(u.entities for u in block)) - {speaker}
         # score every claim of another speaker; a fact's score sums its units, so the
         # claim that several outlets carry outranks a one-off sentence naming the same places
         by_fact: dict[int, list[tuple[float, Unit, set[str]]]] = {}
         for a in units:
             if a.denial or fact_of.get(a.index) in block_facts:
                 continue
-            if a.speaker is None or a.speaker == speaker:
+            if a.speaker == speaker and speaker is not None:
                 continue  # an assertion is somebody's claim, and not the denier's own
+            if a.speaker is None and a.root in block_roots:
+                continue  # an outlet's own narration around the denial is no opposing claim
             shared = topic & topics[a.index]
+            if not shared:
+                continue
             score = sum(weight[t] for t in shared) / total
+            if a.speaker is not None and a.speaker in named:
+                score += PARTY_BONUS  # "X rejected Y's allegations": Y's claims are the target
             if score >= MIN_UNIT_OVERLAP:
                 by_fact.setdefault(fact_of[a.index], []).append((score, a, shared))
         ranked = sorted(
             ((sum(x[0] for x in rows), max(rows, key=lambda x: x[0])) for rows in by_fact.values()),
             key=lambda x: -x[0],
         )
-        chosen = [(a, shared) for total_score, (_, a, shared) in ranked if total_score >= TOPIC_OVERLAP]
-        chosen = chosen[:MAX_ASSERTIONS]
+        chosen = [(s_, a, shared) for s_, (_, a, shared) in ranked if s_ >= TOPIC_OVERLAP][:MAX_ASSERTIONS]
         if not chosen:
             continue
-        positions = [_position(a, fact_of, facts) for a, _ in chosen]
-        positions += [_position(u, fact_of, facts) for u in block]
-        shared_all = set().union(*(s for _, s in chosen))
+        # one position per speaker: the claims of one voice are one side, and only the
+        # voices whose claims score near the best one's stand against the denial
+        by_speaker: dict[str | None, list[tuple[float, Unit]]] = {}
+        for s_, a, _ in chosen:
+            by_speaker.setdefault(a.speaker, []).append((s_, a))
+        best = max(sum(x for x, _ in rows) for rows in by_speaker.values())
+        keep = [sp for sp, rows in by_speaker.items() if sum(x for x, _ in rows) >= SPEAKER_SHARE * best]
+        chosen = [(s_, a, shared) for s_, a, shared in chosen if a.speaker in keep]
+        positions = [_merge([_position(a, fact_of, facts) for _, a in sorted(by_speaker[sp], key=lambda x: (x[1].article_id, x[1].position))]) for sp in keep]
+        positions.append(_merge([_position(u, fact_of, facts) for u in block]))
+        shared_all = set().union(*(s for _, _, s in chosen))
         top = sorted(shared_all, key=lambda t: (-weight[t], t))[:TOPIC_WORDS]
         out.append({"topic": _surface(top, [u.text for u in block]), "kind": "denial", "positions": positions})
-        for a, _ in chosen:
+        for _, a, _ in chosen:
             facts[fact_of[a.index]].status = "disputed"
         for u in block:
             facts[fact_of[u.index]].status = "disputed"
@@ -174,9 +335,10 @@ def find_disagreements(
     # 2. different figures for the same counted thing: units linked by a clash form one
     #    disagreement whose positions are the distinct figures (a toll that five outlets
     #    give three ways is one disagreement with three positions, not ten pairs)
+    figures = {u.index: figures_of(u) for u in units if u.numbers}
     by_key: dict[str, list[tuple[float, Unit]]] = {}
     for u in units:
-        for value, key in u.numbers:
+        for value, key, _ in figures.get(u.index, ()):
             by_key.setdefault(key, []).append((value, u))
     for key, rows in by_key.items():
         parent = list(range(len(rows)))
@@ -191,11 +353,13 @@ def find_disagreements(
         for i, (va, ua) in enumerate(rows):
             for j in range(i + 1, len(rows)):
                 vb, ub = rows[j]
-                if va == vb or ua.root == ub.root:
+                if same_figure(va, vb) or ua.root == ub.root:
                     continue
                 # "at least $160 million and possibly $180 million" does not contradict
-                # "$160 million": the figures clash only when the two sets do not meet
-                if {v for v, k in ua.numbers if k == key} & {v for v, k in ub.numbers if k == key}:
+                # "$160 million": the figures clash only when no two of them can agree
+                fa = [(v, bd) for v, k, bd in figures[ua.index] if k == key]
+                fb = [(v, bd) for v, k, bd in figures[ub.index] if k == key]
+                if any(_agree(x, y) for x in fa for y in fb):
                     continue
                 if fact_of[ua.index] != fact_of[ub.index] and _context(ua, ub, vec) < NUMBER_CONTEXT:
                     continue
@@ -208,12 +372,18 @@ def find_disagreements(
             by_value: dict[float, list[Unit]] = {}
             for i in members:
                 by_value.setdefault(rows[i][0], []).append(rows[i][1])
-            positions = []
+            positions: list[dict] = []
+            placed: dict[int, dict] = {}  # a unit giving two figures of the key is one position
             for value, us in sorted(by_value.items()):
-                pos = _position(us[0], fact_of, facts, value)
+                pos = placed.get(us[0].index) or _position(us[0], fact_of, facts, value)
                 pos["article_ids"] = sorted(set(pos["article_ids"]).union(u.article_id for u in us))
-                positions.append(pos)
-            topic = f"how many: {_surface([key], [rows[members[0]][1].text])}" if key[0].isalpha() else f"how much ({key})"
+                if us[0].index not in placed:
+                    placed[us[0].index] = pos
+                    positions.append(pos)
+            if len(positions) < 2:
+                continue
+            noun, _, role = key.partition("/")
+            topic = f"how many: {_surface([noun], [rows[members[0]][1].text])}" if noun[0].isalpha() else f"how much ({noun})"
             out.append({"topic": topic, "kind": "number", "positions": positions})
             for i in members:
                 facts[fact_of[rows[i][1].index]].status = "disputed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -48,6 +49,37 @@ def _containment(pa: tuple[list[str], set], pb: tuple[list[str], set]) -> float:
     if len(ta) <= 3:
         return len(set(ta) & set(tb)) / len(set(ta)) if ga & gb else 0.0
     return len(ga & gb) / max(len(ga), 1)
+
+
+_QUOTED_RE = re.compile(r"[\u201c\"]([^\u201c\u201d\"\n]{3,400})[\u201d\"]")
+
+
+def recover_quotes(texts: dict[str, tuple[str, str]], refs: list[QuoteRef]) -> list[QuoteRef]:
+    """Quoted words the enrich stage left out ("potentially suspicious" in quotation marks
+    with no speaker it could attribute) that repeat a quote another outlet carries.
+
+    ``texts`` maps an article id to (root, text). Steps: 1. every span between quotation
+    marks that overlaps none of the article's own quotes; 2. kept, as a partial quote of
+    unknown speaker, only when it matches a quote of another article at the same bar as
+    ``match_quotes`` (so a recovered span never adds a quote nobody else has).
+    """
+    known = [r for r in refs if r.quote.kind in ("direct", "partial") and r.quote.text.strip()]
+    grams = [_grams(r.quote.text) for r in known]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for r in refs:
+        spans.setdefault(r.article_id, []).append((r.quote.start, r.quote.end))
+    out = []
+    for aid, (root, text) in texts.items():
+        for m in _QUOTED_RE.finditer(text):
+            lo, hi = m.start(1), m.end(1)
+            if any(s < hi and lo < e for s, e in spans.get(aid, ())):
+                continue
+            g = _grams(m.group(1))
+            if len(g[0]) < MIN_WORDS:
+                continue
+            if any(r.article_id != aid and _containment(g, gr) >= CONTAINMENT for r, gr in zip(known, grams)):
+                out.append(QuoteRef(aid, root, Quote(None, m.group(1).strip(), "partial", lo, hi), None))
+    return out
 
 
 def match_quotes(refs: list[QuoteRef]) -> list[dict]:

@@ -46,6 +46,8 @@ _SPELLED_RE = re.compile(
     r"(?:\s+(?P<noun2>[A-Za-z][A-Za-z\-]+))?",
     re.IGNORECASE,
 )
+# a designation right before a figure makes it part of a name ("AK-47", "AK 47", "F-16")
+_MODEL_RE = re.compile(r"\b(?:[A-Z]{2,3}(?:\s?-\s?|\s)|[A-Z]-)$")
 _NOT_QUANTITY = frozenset({"gmt", "am", "pm", "percent", "p.m", "a.m", "years", "year", "days"})
 _FILLERS = frozenset({"more", "than", "about", "some", "nearly", "almost", "of", "the"})
 
@@ -109,8 +111,15 @@ def numbers(text: str) -> list[tuple[float, str]]:
     The key is the counted noun's stem, or the currency for money. Bare years and
     clock times are dropped: they are dates, not quantities.
     """
-    found: list[tuple[float, str]] = []
+    return [(value, key) for value, key, _ in quantities(text)]
+
+
+def quantities(text: str) -> list[tuple[float, str, int]]:
+    """``numbers`` with where each figure starts in ``text``."""
+    found: list[tuple[float, str, int]] = []
     for m in _NUM_RE.finditer(text):
+        if not m.group("cur") and _MODEL_RE.search(text, max(0, m.start("num") - 6), m.start("num")):
+            continue  # "AK-47 rifles", "F-16 jets": a model name, not 47 rifles
         raw = m.group("num").replace(",", "")
         try:
             value = float(raw)
@@ -120,8 +129,9 @@ def numbers(text: str) -> list[tuple[float, str]]:
         if scale:
             value *= SCALES[scale.lower()]
         cur = m.group("cur")
+        at = m.start("cur") if cur else m.start("num")
         if cur:
-            found.append((value, "\u20ac" if cur == "e" else cur))  # ECB+ writes euros as "e75m"
+            found.append((value, "\u20ac" if cur == "e" else cur, at))  # ECB+ writes euros as "e75m"
             continue
         noun = (m.group("noun") or "").lower()
         if noun in _FILLERS:
@@ -130,13 +140,13 @@ def numbers(text: str) -> list[tuple[float, str]]:
             continue
         if 1900 <= value <= 2100 and not scale:
             continue
-        found.append((value, stem(noun)))
+        found.append((value, stem(noun), at))
     for m in _SPELLED_RE.finditer(text):
         noun = m.group("noun").lower()
         if noun in _FILLERS:
             noun = (m.group("noun2") or "").lower()
         if noun and noun not in STOPWORDS and noun not in _NOT_QUANTITY:
-            found.append((float(SMALL_NUMBERS[m.group("num").lower()]), stem(noun)))
+            found.append((float(SMALL_NUMBERS[m.group("num").lower()]), stem(noun), m.start()))
     return found
 
 
@@ -186,3 +196,4 @@ class Vectorizer:
     def weight(self, token: str) -> float:
         col = self.vocab.get(token)
         return float(self.idf[col]) if col is not None else 0.0
+

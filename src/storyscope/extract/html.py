@@ -166,8 +166,11 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
     structured = meta.structured_metadata(html)
     # htmldate (inside trafilatura) already reads JSON-LD and meta tags and is
     # right more often when the two disagree (14 vs 6 of 20 such pages in
-    # trafilatura's evaluation set), so structured data is only the fallback.
-    published = meta.iso_date(doc.date) or structured.published
+    # trafilatura's evaluation set), so structured data is only the fallback,
+    # and corrects htmldate's pick only where that pick is demonstrably not the
+    # publication day (a draft or URL date before the stated release, local
+    # midnight written in UTC): see meta.refine_published.
+    published = meta.refine_published(meta.iso_date(doc.date) or structured.published, structured)
     return HtmlResult(
         text=text,
         title=structured.title or doc.title,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ..model import Brief
-from .sections import cite, sections, source_labels
+from .sections import cite, sections, source_labels, story_line
 
 _CSS = """
 body{font:16px/1.5 Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}
@@ -26,8 +26,7 @@ def render_html(brief: Brief) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(story['title'])}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(story['title'])}</h1>",
-        f'<p class="meta">Story <code>{e(story["id"])}</code>, {len(d["sources"])} articles, '
-        f'{d.get("independent_sources", len(d["sources"]))} independent sources.</p>',
+        f'<p class="meta">{e(story_line(brief))}</p>',
         "<h2>Sources</h2><ol>",
     ]
     for s in d["sources"]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Brief
-from .sections import cite, sections, source_labels
+from .sections import cite, sections, source_labels, story_line
 
 
 def _md(text: str) -> str:
@@ -15,10 +15,7 @@ def render_markdown(brief: Brief) -> str:
     d = brief.data
     story = d["story"]
     labels = source_labels(brief)
-    span = " to ".join(dict.fromkeys(x for x in (story["first_published"], story["last_published"]) if x))
-    out = [f"# {_md(story['title'])}", ""]
-    out.append(f"Story `{story['id']}`" + (f", {span}" if span else "")
-               + f", {len(d['sources'])} articles, {d.get('independent_sources', len(d['sources']))} independent sources.")
+    out = [f"# {_md(story['title'])}", "", _md(story_line(brief))]
     out += ["", "## Sources", ""]
     for s in d["sources"]:
         meta = ", ".join(x for x in (s["outlet"], s["published"], s["url"]) if x)

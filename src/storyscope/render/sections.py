@@ -16,6 +16,16 @@ def cite(ids: list[str], labels: dict[str, str]) -> str:
     return "".join(labels.get(a, f"[{a}]") for a in ids)
 
 
+def story_line(brief: Brief) -> str:
+    """One line under the title: id, date span, counts."""
+    d = brief.data
+    story = d["story"]
+    span = " to ".join(dict.fromkeys(x for x in (story["first_published"], story["last_published"]) if x))
+    n = len(d["sources"])
+    return (f"Story {story['id']}" + (f", {span}" if span else "")
+            + f", {n} articles, {d.get('independent_sources', n)} independent sources.")
+
+
 def sections(brief: Brief) -> Iterator[tuple[str, list[tuple[str, list[str]]]]]:
     """(heading, [(line text, article ids)]) for each non-empty section, in reading order."""
     d = brief.data
