@@ -222,3 +222,34 @@ def test_stories_link_a_follow_up_weeks_later_in_both_directions(capsys, tmp_pat
         capsys.readouterr()
     _, out, _ = run(capsys, "stories", "--db", db)
     assert "related" in out.splitlines()[0]
+
+
+def test_a_split_moves_stored_articles_and_links_the_halves(capsys, tmp_path, monkeypatch):
+    import functools
+    import sys
+    from pathlib import Path
+
+    import storyscope.run.ingest as ingest_module
+    from storyscope.cluster import StreamClusterer
+
+    sys.path.insert(0, str(Path(__file__).parent / "cluster"))
+    from test_stream import MERGED_EARLY
+
+    # a low threshold merges two earthquakes until the split check separates them
+    monkeypatch.setattr(ingest_module, "StreamClusterer", functools.partial(StreamClusterer, threshold=0.2))
+    batch = tmp_path / "quakes.jsonl"
+    batch.write_text("\n".join(json.dumps({"id": a.id, "title": a.title, "text": a.text}) for a in MERGED_EARLY))
+    db = str(tmp_path / "split.db")
+    for step in ("ingest", "recluster"):
+        if step == "ingest":
+            assert main(["ingest", "--db", db, str(batch)]) == 0
+        else:
+            assert main(["cluster", "--db", db, "--recluster"]) == 0
+        capsys.readouterr()
+        _, out, _ = run(capsys, "stories", "--db", db, "--format", "json")
+        by_article = {a: s for s in json.loads(out) for a in s["article_ids"]}
+        turkey, nepal = by_article["quake-turkey-b"], by_article["quake-nepal-b"]
+        assert turkey["id"] != nepal["id"], step
+        assert {"quake-turkey-a", "quake-turkey-month-later"} <= set(turkey["article_ids"]), step
+        assert {"quake-nepal-a", "quake-nepal-c"} <= set(nepal["article_ids"]), step
+        assert turkey["related_story_ids"] == [nepal["id"]] and nepal["related_story_ids"] == [turkey["id"]], step

@@ -147,3 +147,19 @@ TURKEY_MONTH_LATER = Article(
         "Adiyaman and Hatay."
     ),
 )
+
+# A third report on the 2015 Nepal earthquake (written for these tests from public
+# facts: the toll passed 4,000 on 27 April, aid flights into Kathmandu's airport,
+# climbers lifted off Everest by helicopter).
+NEPAL_C = Article(
+    id="quake-nepal-c",
+    title="Nepal quake toll passes 4,000 as aid flights arrive",
+    published="2015-04-27",
+    text=(
+        "The death toll from Saturday's magnitude 7.8 earthquake in Nepal rose above 4,000 on Monday, "
+        "officials said, as aid flights from India, China and Pakistan landed at Kathmandu's Tribhuvan "
+        "airport. Thousands of families spent a third night in tents and open fields in the Kathmandu "
+        "valley, afraid of aftershocks. Helicopters lifted climbers stranded above Everest base camp, "
+        "where the avalanche set off by the quake killed at least 18 people."
+    ),
+)

@@ -11,6 +11,7 @@ from news_fixtures import (  # noqa: E402
     NEPAL_A,
     NEPAL_A_COPY,
     NEPAL_B,
+    NEPAL_C,
     TEIXEIRA,
     TURKEY_A,
     TURKEY_B,
@@ -198,3 +199,38 @@ def test_open_story_scoring_below_threshold_is_linked_as_related():
 def test_related_threshold_is_checked(value):
     with pytest.raises(ClusterSettingsError, match="related_threshold"):
         StreamClusterer(related_threshold=value)
+
+
+# Two earthquakes forced into one story by a low threshold, as a single pass can do
+# when an early article of one event joins the other's story.
+MERGED_EARLY = [TURKEY_A, NEPAL_A, TURKEY_B, NEPAL_B, SULAWESI, TURKEY_MONTH_LATER, NEPAL_A_COPY, NEPAL_C]
+
+
+def test_split_check_separates_two_events_merged_early():
+    clusterer, got = run(MERGED_EARLY, StreamClusterer(threshold=0.2), dates=False)
+    assert len({g.story_id for g in got.values()}) == 1  # everything joined the first story
+    final = {i: clusterer.story_of(i) for i in got}
+    turkey = {final[i] for i in ("quake-turkey-a", "quake-turkey-b", "quake-turkey-month-later")}
+    nepal = {final[i] for i in ("quake-nepal-a", "quake-nepal-b", "quake-nepal-a-copy", "quake-nepal-c")}
+    assert len(turkey) == 1 and len(nepal) == 1 and turkey != nepal
+    # the eighth article triggered the check; applying its moves to the earlier
+    # assignments gives the clusterer's stories, as the store does
+    last = got["quake-nepal-c"]
+    assert last.moved and "split" in last.reason
+    stored = {i: g.story_id for i, g in got.items()}
+    stored.update(dict(last.moved))
+    assert stored == final
+    (new_story,) = {sid for _, sid in last.moved}
+    (link,) = clusterer.links(new_story)
+    assert link.reason == "split" and link.score < ClusterSettings().split_threshold
+
+
+def test_split_check_leaves_one_event_alone():
+    clusterer, got = run(MERGED_EARLY, StreamClusterer(threshold=0.2, split_threshold=0.2), dates=False)
+    assert len({clusterer.story_of(i) for i in got}) == 1
+    assert all(g.moved == () for g in got.values())
+
+
+def test_split_threshold_is_checked():
+    with pytest.raises(ClusterSettingsError, match="split_threshold"):
+        StreamClusterer(split_threshold=0)

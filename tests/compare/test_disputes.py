@@ -122,3 +122,23 @@ def test_quoted_words_nobody_else_has_are_not_added():
     a = _item("a", 'The fire was called "a total loss" by the owner.')
     b = _item("b", "The store burned down on Friday night.")
     assert _brief([a, b])["quotes"] == []
+
+
+def test_figures_with_different_roles_count_different_things():
+    a = _item("a", "In the province 24 people were killed by the quake, officials said on Tuesday.")
+    b = _item("b", "In the province 249 people were injured by the quake, officials said on Tuesday.")
+    assert not [d for d in _brief([a, b])["disagreements"] if d["kind"] == "number"]
+    c = _item("c", "In the province 31 people were killed by the quake, officials said on Tuesday.")
+    clash = [d for d in _brief([a, c])["disagreements"] if d["kind"] == "number"]
+    assert len(clash) == 1 and clash[0]["topic"] == "how many: people"
+
+
+def test_a_whole_against_a_breakdown_of_other_kinds():
+    a = _item("a", "The navy has captured 23 Somali pirates in the gulf.")
+    b = _item("b", "Commandos boarded the boat and detained 12 Somali and 11 Yemeni nationals.")
+    clash = _brief([a, b])["disagreements"]
+    assert len(clash) == 1 and clash[0]["kind"] == "number"
+    assert [p["article_ids"] for p in clash[0]["positions"]] == [["a"], ["b"]]
+    # "23 Somali and Yemeni pirates" names both kinds: no clash
+    c = _item("c", "The navy has captured 23 Somali and Yemeni pirates in the gulf.")
+    assert not _brief([c, b])["disagreements"]

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
+from pathlib import Path
 
 from storyscope.extract.html import extract_html
 from storyscope.extract.metadata import Structured, refine_published, structured_metadata
 
-from .test_html import PARAGRAPHS
+PARAGRAPHS = [
+    "Flood waters receded on Sunday across the river valley, leaving thousands of homes damaged "
+    "and roads blocked by mud and fallen trees, regional officials said.",
+    "Emergency crews evacuated more than 2,000 people from low-lying neighbourhoods on Saturday, "
+    "and the army sent boats and helicopters to reach villages cut off by the water.",
+    "The weather service warned that more rain was expected in the mountains later in the week, "
+    "which could push the river above its banks again before the clean-up is finished.",
+]
 
 
 def stated(published: str | None, modified: str | None = None) -> Structured:
@@ -80,3 +90,20 @@ def test_url_date_before_the_stated_release_on_a_whole_page():
     # the same page whose URL carries the stated day is untouched
     same = extract_html(html, "https://news.example/2020/02/19/ciencia/river-flood.html")
     assert same.published == "2020-02-19"
+
+
+def test_benchmark_reads_gold_dates_as_written():
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "extraction.py"
+    spec = importlib.util.spec_from_file_location("extraction_bench", path)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(bench)
+    finally:
+        del sys.modules[spec.name]
+    assert bench.gold_date("2020-01-19") == "2020-01-19"
+    assert bench.gold_date("2022-29-11") == "2022-11-29"  # the gold's own day-before-month entries
+    assert bench.gold_date("2022-11-1") == "2022-11-01"
+    assert bench.gold_date("2022-02-30") is None and bench.gold_date(None) is None
+    # an ambiguous value is read as written, never swapped
+    assert bench.gold_date("2023-05-06") == "2023-05-06"

@@ -33,6 +33,11 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
         0.6,
         "estimated Jaccard of word 4-shingles at or above which an article is a copy of an earlier one",
     ),
+    (
+        "split_threshold",
+        0.7,
+        "when a story reaches 8, 16, 32 or 64 articles it is split in two (2-means) if the halves score below this",
+    ),
     ("window_days", 14, "with dates on both sides, stories quiet for longer than this are closed: not candidates to join"),
     (
         "related_threshold",
@@ -52,6 +57,7 @@ DEFAULTS = {name: default for name, default, _ in SETTINGS}
 class ClusterSettings:
     threshold: float = DEFAULTS["threshold"]  # type: ignore[assignment]
     syndication_threshold: float = DEFAULTS["syndication_threshold"]  # type: ignore[assignment]
+    split_threshold: float = DEFAULTS["split_threshold"]  # type: ignore[assignment]
     window_days: int = DEFAULTS["window_days"]  # type: ignore[assignment]
     related_threshold: float = DEFAULTS["related_threshold"]  # type: ignore[assignment]
     probe_terms: int = DEFAULTS["probe_terms"]  # type: ignore[assignment]
@@ -65,6 +71,11 @@ class ClusterSettings:
             raise ClusterSettingsError(
                 f"threshold must be between 0 and 1 (a cosine-based score), got {self.threshold!r}; "
                 f"the default is {DEFAULTS['threshold']}"
+            )
+        if not 0.0 < self.split_threshold <= 1.0:
+            raise ClusterSettingsError(
+                f"split_threshold must be in (0, 1] (the scale of threshold; 1 splits whenever 2-means finds "
+                f"two halves of 3 or more), got {self.split_threshold!r}; the default is {DEFAULTS['split_threshold']}"
             )
         if not 0.0 < self.related_threshold < 1.0:
             raise ClusterSettingsError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from ..errors import InputError
@@ -19,6 +20,17 @@ _MAX_LINKS = 3  # a new story links to at most this many earlier ones, best firs
 # ("magnitude", "geological survey") and score 0.47, while a follow-up a month
 # later shares six or more with its story.
 _MIN_SHARED_NAMES = 3
+# Split check (step 7): a story is tested when it reaches one of these sizes; past
+# the last one its member vectors are dropped, so memory stays bounded. A part
+# smaller than _SPLIT_MIN_PART is never split off: one or two odd articles are
+# noise, not a second event. Calibrated with split_threshold, see settings.py.
+_SPLIT_AT = (8, 16, 32, 64)
+_SPLIT_MIN_PART = 3
+_SPLIT_ITERATIONS = 6
+_SPLIT_SEEDS = 3
+# Member vectors are kept for at most this many recently updated stories; an older
+# story is no longer split-checked (about 2 KB per article of such a story).
+_MAX_SPLITTABLE = 20_000
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,9 @@ class Assignment:
     # the time window: a follow-up weeks later) or open ones that scored between
     # related_threshold and threshold; best first; empty unless is_new
     related_story_ids: tuple[str, ...] = ()
+    # (earlier article id, its new story id) when this article's arrival split its
+    # story in two (step 7); the caller must move those stored assignments
+    moved: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,11 +58,13 @@ class StoryLink:
     story_id: str  # the new story
     related_id: str  # the earlier one
     score: float
-    reason: str  # "closed": it scored as the same event but was outside the window; "related": below threshold
+    # "closed": it scored as the same event but was outside the window; "related": below
+    # threshold; "split": split off from the related story by the split check
+    reason: str
 
 
 class _Story:
-    __slots__ = ("id", "centroid", "norm_sq", "size", "first_day", "last_day", "names")
+    __slots__ = ("id", "centroid", "norm_sq", "size", "first_day", "last_day", "names", "members")
 
     def __init__(self, story_id: str) -> None:
         self.id = story_id
@@ -57,6 +74,8 @@ class _Story:
         self.first_day: int | None = None
         self.last_day: int | None = None
         self.names: set[str] = set()
+        # (article id, vector, names, day) while the story may still be split; None after
+        self.members: list[tuple[str, dict[int, float], tuple[str, ...], int | None]] | None = []
 
 
 def _check(article_id: object, features: object) -> None:
@@ -97,7 +116,14 @@ class StreamClusterer:
        new story, linked (``related_story_ids``, ``links``) to the best candidates
        that are closed (outside the time window) or scored below ``threshold``,
        when they score at least ``related_threshold`` and share names;
-    6. update the story centroid, the index and the statistics.
+    6. update the story centroid, the index and the statistics;
+    7. split check: when a story reaches 8, 16, 32 or 64 articles, its members are
+       split in two by spherical 2-means; if the two halves' centroids score below
+       ``split_threshold`` and each half has 3 or more articles, the smaller half
+       becomes a new story linked to the old one (``Assignment.moved`` lists the
+       earlier articles that changed story). This undoes the main error of a
+       single pass: an early article of a second event of the same kind joining
+       the first event's story and pulling its centroid towards both.
 
     Story ids are ``"s"`` + six digits in order of creation, stable across
     ``restore``: a restored clusterer continues numbering after the largest id.
@@ -124,6 +150,7 @@ class StreamClusterer:
         self._syndicated_root: dict[str, str] = {}
         self._dups = NearDuplicateIndex(threshold=base.syndication_threshold)
         self._links: dict[str, tuple[StoryLink, ...]] = {}
+        self._splittable: OrderedDict[str, None] = OrderedDict()  # stories holding members, oldest first
         self._next = 1
 
     # -- public API ---------------------------------------------------------
@@ -160,9 +187,10 @@ class StreamClusterer:
             self._syndicated_root[article_id] = root
             self._join(story, article_id, vec, features, day)
             self._dups.insert(article_id, features.minhash)
+            final, moved, why = self._after_join(story, article_id)
             return Assignment(
-                story.id, round(jac, 4), False, root,
-                f"near-identical copy of {root} (shingle Jaccard ~{jac:.2f}) -> {story.id}",
+                final, round(jac, 4), False, root,
+                f"near-identical copy of {root} (shingle Jaccard ~{jac:.2f}) -> {story.id}{why}", moved=moved,
             )
         if not vec:
             story = self._new_story()
@@ -175,10 +203,12 @@ class StreamClusterer:
             shared = [n for n in features.names if n in best.names][:5]
             self._join(best, article_id, vec, features, day)
             self._dups.insert(article_id, features.minhash)
+            final, moved, why = self._after_join(best, article_id)
             return Assignment(
-                best.id, round(best_score, 4), False, None,
+                final, round(best_score, 4), False, None,
                 f"score {best_score:.3f} >= {self.settings.threshold} with {best.id}"
-                + (f"; shared: {', '.join(shared)}" if shared else ""),
+                + (f"; shared: {', '.join(shared)}" if shared else "") + why,
+                moved=moved,
             )
         story = self._new_story()
         links = self._related(story.id, features, scored)
@@ -227,6 +257,7 @@ class StreamClusterer:
         if syndicated_of:
             self._syndicated_root[article_id] = self._syndicated_root.get(syndicated_of, syndicated_of)
         self._join(story, article_id, vec, features, _day(published))
+        self._release(story)
         self._dups.insert(article_id, features.minhash)
 
     # -- internals ----------------------------------------------------------
@@ -240,6 +271,65 @@ class StreamClusterer:
         story = _Story(sid)
         self._stories[sid] = story
         return story
+
+    def _after_join(self, story: _Story, article_id: str) -> tuple[str, tuple[tuple[str, str], ...], str]:
+        """7. split check after a join: (the article's story now, moved articles, reason suffix)."""
+        new = self._maybe_split(story)
+        if new is None:
+            return story.id, (), ""
+        moved = tuple((m[0], new.id) for m in new.members or () if m[0] != article_id)
+        final = self._article_story[article_id]
+        link = self._links[new.id][0]
+        return final, moved, (
+            f"; then split: {new.size} articles of {story.id} that score {link.score:.3f} "
+            f"< {self.settings.split_threshold} against the rest moved to {new.id}"
+        )
+
+    def _maybe_split(self, story: _Story) -> _Story | None:
+        members = story.members
+        if members is None or story.size not in _SPLIT_AT or len(members) != story.size:
+            return None
+        vecs = [m[1] for m in members]
+        labels, halves = _two_means(vecs)
+        small = 0 if labels.count(0) <= labels.count(1) else 1
+        n_small = labels.count(small)
+        if n_small < _SPLIT_MIN_PART:
+            return self._release(story)
+        cos = _cosine(halves[0], halves[1])
+        score = math.sqrt(max(cos, 0.0))
+        if score >= self.settings.split_threshold:
+            return self._release(story)
+        keep = [m for m, lab in zip(members, labels) if lab != small]
+        moved = [m for m, lab in zip(members, labels) if lab == small]
+        # the kept story: rebuilt in place; its postings already list every term it keeps
+        self._rebuild(story, keep)
+        new = self._new_story()
+        for aid, vec, names, day in moved:
+            self._join_vec(new, aid, vec, names, day)
+        self._links[new.id] = (StoryLink(new.id, story.id, round(score, 4), "split"),)
+        self._release(story)
+        self._release(new)
+        return new
+
+    def _release(self, story: _Story) -> None:
+        """Past the last split check a story keeps no member vectors."""
+        if story.members is not None and story.size >= _SPLIT_AT[-1]:
+            story.members = None
+            self._splittable.pop(story.id, None)
+        return None
+
+    def _rebuild(self, story: _Story, members: list) -> None:
+        # dropped terms stay at 0.0: the story is still in their postings, and a
+        # later article with the term must not post it twice
+        story.centroid, story.norm_sq, story.size = dict.fromkeys(story.centroid, 0.0), 0.0, 0
+        story.first_day = story.last_day = None
+        story.names, story.members = set(), []
+        c = story.centroid
+        for aid, vec, names, day in members:
+            for tid, v in vec.items():
+                c[tid] = c.get(tid, 0.0) + v
+            self._note_member(story, aid, vec, names, day)
+        story.norm_sq = sum(v * v for v in c.values())
 
     def _related(
         self, new_id: str, features: Features, scored: list[tuple[float, _Story, bool]]
@@ -306,6 +396,11 @@ class StreamClusterer:
         return math.sqrt(max(num, 0.0) / math.sqrt(story.norm_sq))
 
     def _join(self, story: _Story, article_id: str, vec: dict[int, float], features: Features, day: int | None) -> None:
+        self._join_vec(story, article_id, vec, features.names[:20], day)
+
+    def _join_vec(
+        self, story: _Story, article_id: str, vec: dict[int, float], names: tuple[str, ...], day: int | None
+    ) -> None:
         # 6. centroid, norm, postings, dates, names
         c = story.centroid
         cross = 0.0
@@ -319,10 +414,75 @@ class StreamClusterer:
                 cross += old * v
                 c[tid] = old + v
         story.norm_sq += 2.0 * cross + sum(v * v for v in vec.values())
+        self._note_member(story, article_id, vec, names, day)
+
+    def _note_member(
+        self, story: _Story, article_id: str, vec: dict[int, float], names: tuple[str, ...], day: int | None
+    ) -> None:
         story.size += 1
         if day is not None:
             story.first_day = day if story.first_day is None else min(story.first_day, day)
             story.last_day = day if story.last_day is None else max(story.last_day, day)
         if len(story.names) < _MAX_STORY_NAMES:
-            story.names.update(features.names[:20])
+            story.names.update(names)
+        if story.members is not None:
+            story.members.append((article_id, vec, names, day))
+            lru = self._splittable
+            lru[story.id] = None
+            lru.move_to_end(story.id)
+            if len(lru) > _MAX_SPLITTABLE:
+                self._stories[lru.popitem(last=False)[0]].members = None
         self._article_story[article_id] = story.id
+
+
+def _cosine(a: dict[int, float], b: dict[int, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    get = b.get
+    num = sum(v * get(t, 0.0) for t, v in a.items())
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return num / (na * nb) if na and nb else 0.0
+
+
+def _two_means(vecs: list[dict[int, float]]) -> tuple[list[int], tuple[dict[int, float], dict[int, float]]]:
+    """Spherical 2-means of unit vectors: (label per vector, (sum of half 0, sum of half 1)).
+
+    Deterministic seeds, tried _SPLIT_SEEDS times: one of the members least like
+    the whole story, and the member least like that one; the run whose halves
+    are tightest (largest sum of the lengths of the half sums) wins.
+    """
+    total: dict[int, float] = {}
+    for v in vecs:
+        for t, x in v.items():
+            total[t] = total.get(t, 0.0) + x
+
+    def dot(a: dict[int, float], b: dict[int, float]) -> float:
+        get = b.get
+        return sum(x * get(t, 0.0) for t, x in a.items())
+
+    def length(h: dict[int, float]) -> float:
+        return math.sqrt(sum(x * x for x in h.values()))
+
+    best: tuple[float, list[int], tuple[dict[int, float], dict[int, float]]] | None = None
+    outliers = sorted(range(len(vecs)), key=lambda i: dot(vecs[i], total))[:_SPLIT_SEEDS]
+    for a in outliers:
+        b = min(range(len(vecs)), key=lambda i: dot(vecs[i], vecs[a]))
+        halves: tuple[dict[int, float], dict[int, float]] = (dict(vecs[a]), dict(vecs[b]))
+        labels: list[int] = []
+        for _ in range(_SPLIT_ITERATIONS):
+            n0, n1 = length(halves[0]) or 1.0, length(halves[1]) or 1.0
+            new = [0 if dot(v, halves[0]) / n0 >= dot(v, halves[1]) / n1 else 1 for v in vecs]
+            if new == labels:
+                break
+            labels = new
+            halves = ({}, {})
+            for v, lab in zip(vecs, labels):
+                h = halves[lab]
+                for t, x in v.items():
+                    h[t] = h.get(t, 0.0) + x
+        objective = length(halves[0]) + length(halves[1])
+        if best is None or objective > best[0] + 1e-9:
+            best = (objective, labels, halves)
+    assert best is not None
+    return best[1], best[2]

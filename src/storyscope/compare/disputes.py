@@ -19,8 +19,8 @@ from .units import Unit
 TOPIC_OVERLAP = 0.25
 MIN_UNIT_OVERLAP = 0.12
 MAX_ASSERTIONS = 3
-# A denial that names the claimant ("the Iranian Foreign Ministry called the U.S.
-# allegations ...") targets that party's claims even when it words them differently
+# A rejection that names the claimant's allegations ("the Iranian Foreign Ministry called
+# the U.S. allegations ...") targets that party's claims even when it words them differently
 # ("fomenting violence" against "threats"): a claim whose speaker the denial names gets
 # this much on top of its word overlap, i.e. it passes TOPIC_OVERLAP on one shared word.
 PARTY_BONUS = 0.25
@@ -234,6 +234,19 @@ def same_figure(a: float, b: float) -> bool:
     return False
 
 
+_ALLEGATION_RE = re.compile(
+    r"\bcall(?:ed|s|ing)?\s+(?:the\s+|these\s+|those\s+|such\s+)?"
+    r"(?P<what>[^\u201c\"]*?\b(?:allegations?|accusations?|claims?|charges?)\b[^\u201c\",;:.]*)",
+    re.IGNORECASE,
+)
+
+
+def _allegation(u: Unit) -> str | None:
+    """What a rejection names, as its topic: "U.S. allegations of fomenting violence in Basra"."""
+    m = _ALLEGATION_RE.search(u.text)
+    return " ".join(m.group("what").split()) if m else None
+
+
 def _merge(positions: list[dict]) -> dict:
     """One speaker's sentences as one position (in article order, each sentence once)."""
     texts = list(dict.fromkeys(p["text"] for p in positions))
@@ -256,8 +269,9 @@ def find_disagreements(
     consecutive denials of one speaker form one position, and each asserting voice is one
     position; 2. numbers: units of different independent sources counting the same thing
     with figures that cannot agree (conversions in parentheses, rounding and "at least"
-    bounds allowed for), when the units are otherwise alike. Only the facts of a clash
-    found here are marked disputed.
+    bounds allowed for), when the units are otherwise alike; 3. a whole against another
+    outlet's breakdown ("23 Somali pirates" / "12 Somali and 11 Yemeni"). Only the facts
+    of a clash found here are marked disputed.
     """
     out: list[dict] = []
     # 1. denial blocks: consecutive denial units of one article and one speaker
@@ -287,7 +301,9 @@ def find_disagreements(
         speaker = block[0].speaker
         block_facts = {fact_of.get(u.index) for u in block}
         block_roots = {u.root for u in block}
-        named = set().union(*(u.entities for u in block)) - {speaker}
+        # the party whose allegations the block rejects (not anyone a denial merely names:
+        # "she had no idea ..." about Tara Reid does not answer Reid's own words)
+        named = set().union(*(u.entities for u in block if _allegation(u))) - {speaker}
         # score every claim of another speaker; a fact's score sums its units, so the
         # claim that several outlets carry outranks a one-off sentence naming the same places
         by_fact: dict[int, list[tuple[float, Unit, set[str]]]] = {}
@@ -296,8 +312,10 @@ def find_disagreements(
                 continue
             if a.speaker == speaker and speaker is not None:
                 continue  # an assertion is somebody's claim, and not the denier's own
-            if a.speaker is None and a.root in block_roots:
-                continue  # an outlet's own narration around the denial is no opposing claim
+            if a.speaker is None and (speaker is None or a.root in block_roots):
+                # another outlet's narration can stand against a speaker's denial; the
+                # narration around the denial, or against an unattributed one, cannot
+                continue
             shared = topic & topics[a.index]
             if not shared:
                 continue
@@ -321,11 +339,16 @@ def find_disagreements(
         best = max(sum(x for x, _ in rows) for rows in by_speaker.values())
         keep = [sp for sp, rows in by_speaker.items() if sum(x for x, _ in rows) >= SPEAKER_SHARE * best]
         chosen = [(s_, a, shared) for s_, a, shared in chosen if a.speaker in keep]
-        positions = [_merge([_position(a, fact_of, facts) for _, a in sorted(by_speaker[sp], key=lambda x: (x[1].article_id, x[1].position))]) for sp in keep]
+        positions = [
+            _merge([_position(a, fact_of, facts)
+                    for _, a in sorted(by_speaker[sp], key=lambda x: (x[1].article_id, x[1].position))])
+            for sp in keep
+        ]
         positions.append(_merge([_position(u, fact_of, facts) for u in block]))
         shared_all = set().union(*(s for _, _, s in chosen))
         top = sorted(shared_all, key=lambda t: (-weight[t], t))[:TOPIC_WORDS]
-        out.append({"topic": _surface(top, [u.text for u in block]), "kind": "denial", "positions": positions})
+        label = next((t for t in map(_allegation, block) if t), None) or _surface(top, [u.text for u in block])
+        out.append({"topic": label, "kind": "denial", "positions": positions})
         for _, a, _ in chosen:
             facts[fact_of[a.index]].status = "disputed"
         for u in block:
@@ -357,8 +380,10 @@ def find_disagreements(
                     continue
                 # "at least $160 million and possibly $180 million" does not contradict
                 # "$160 million": the figures clash only when no two of them can agree
-                fa = [(v, bd) for v, k, bd in figures[ua.index] if k == key]
-                fb = [(v, bd) for v, k, bd in figures[ub.index] if k == key]
+                # (whatever role each figure got: "located 55 km" and "roughly 55 km" agree)
+                noun = key.partition("/")[0]
+                fa = [(v, bd) for v, k, bd in figures[ua.index] if k.partition("/")[0] == noun]
+                fb = [(v, bd) for v, k, bd in figures[ub.index] if k.partition("/")[0] == noun]
                 if any(_agree(x, y) for x in fa for y in fb):
                     continue
                 if fact_of[ua.index] != fact_of[ub.index] and _context(ua, ub, vec) < NUMBER_CONTEXT:
@@ -383,8 +408,60 @@ def find_disagreements(
             if len(positions) < 2:
                 continue
             noun, _, role = key.partition("/")
-            topic = f"how many: {_surface([noun], [rows[members[0]][1].text])}" if noun[0].isalpha() else f"how much ({noun})"
+            if noun[0].isalpha():
+                topic = f"how many: {_surface([noun], [rows[members[0]][1].text])}"
+            else:
+                topic = f"how much ({noun})"
             out.append({"topic": topic, "kind": "number", "positions": positions})
             for i in members:
                 facts[fact_of[rows[i][1].index]].status = "disputed"
+
+    # 3. a whole against its breakdown: one outlet's "23 Somali pirates" against another's
+    #    "12 Somali and 11 Yemeni": the two parts add up to the whole, one part is the
+    #    whole's kind and the other is not; every such pair for one whole is one entry
+    wholes: dict[tuple[float, str], tuple[list[Unit], list[Unit]]] = {}
+    breakdowns = [(u, m) for u in units for m in _BREAKDOWN_RE.finditer(u.text)]
+    if breakdowns:
+        for ua in units:
+            for total_, ka, bound in figures.get(ua.index, ()):
+                base = ka.partition("/")[0]
+                if bound != "=" or total_ < 3 or not _exclusive(ua.text, total_):
+                    continue
+                for ub, m in breakdowns:
+                    if ub.root == ua.root:
+                        continue
+                    n1, k1, n2, k2 = _parse_breakdown(m)
+                    if n1 + n2 != total_ or _kin(k1, k2) or not (_kin(k1, base) or _kin(k2, base)):
+                        continue
+                    sides = wholes.setdefault((total_, base[:5]), ([], []))  # see _kin
+                    for side, u in ((sides[0], ua), (sides[1], ub)):
+                        if all(fact_of[x.index] != fact_of[u.index] for x in side):
+                            side.append(u)
+    for (total_, _), (whole, parts) in wholes.items():
+        base = next(k.partition("/")[0] for v, k, _ in figures[whole[0].index] if v == total_)
+        out.append({
+            "topic": f"who the {total_:g} were: {_surface([base], [whole[0].text])}",
+            "kind": "number",
+            "positions": [_position(u, fact_of, facts) for u in whole + parts],
+        })
+        for u in whole + parts:
+            facts[fact_of[u.index]].status = "disputed"
     return out
+
+
+_BREAKDOWN_RE = re.compile(r"\b(\d+)\s+([A-Za-z][\w\-]*)\s+and\s+(\d+)\s+([A-Za-z][\w\-]*)")
+
+
+def _parse_breakdown(m: re.Match) -> tuple[float, str, float, str]:
+    return float(m.group(1)), stem(m.group(2)), float(m.group(3)), stem(m.group(4))
+
+
+def _exclusive(text: str, total: float) -> bool:
+    """"23 Somali pirates" names one kind; "23 Somali and Yemeni pirates" does not."""
+    m = re.search(rf"\b{total:g}\s+[A-Za-z][\w\-]*(\s+(?:and|or)\b|,)", text)
+    return m is None
+
+
+def _kin(a: str, b: str) -> bool:
+    """Stems of one word family ("somali", "somalia"): equal, or sharing five letters."""
+    return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])

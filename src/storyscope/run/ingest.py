@@ -5,8 +5,8 @@ Steps for each input item, streamed one at a time:
 2. extract the article (extract/): no usable text is reported and the run goes on;
 3. skip it when the store already holds it (same id, URL or content hash);
 4. compute its fast features and assign it to a story on arrival (cluster/);
-5. store article, features, assignment and a new story's links to related
-   earlier stories in one transaction, so a crash loses at
+5. store article, features, assignment, a new story's links to related earlier
+   stories and the articles a split check moved, in one transaction, so a crash loses at
    most the item in flight and a re-run neither loses nor duplicates anything.
 """
 
@@ -92,6 +92,12 @@ def recluster(store: Store, config: Config) -> int:
 
 
 def _store_links(store: Store, db, clusterer: StreamClusterer, assignment: Assignment) -> None:
-    if assignment.is_new and assignment.related_story_ids:
-        for link in clusterer.links(assignment.story_id):
+    """A new story's links, and the moves and link of a story split by this article."""
+    if assignment.moved:
+        store.move_articles(db, assignment.moved, "split check: " + assignment.reason.split("then split: ", 1)[-1])
+    new_stories = {sid for _, sid in assignment.moved}
+    if assignment.is_new or assignment.moved:
+        new_stories.add(assignment.story_id)
+    for sid in sorted(new_stories):
+        for link in clusterer.links(sid):
             store.add_story_link(db, link.story_id, link.related_id, link.score, link.reason)

@@ -140,6 +140,13 @@ class Store:
         db.execute("DELETE FROM assignments")
         db.execute("DELETE FROM story_links")
 
+    def move_articles(self, db: sqlite3.Connection, moves: Iterable[tuple[str, str]], reason: str) -> None:
+        """Put stored articles in another story: (article id, story id) pairs from a split."""
+        db.executemany(
+            "UPDATE assignments SET story_id = ?, reason = ? WHERE article_id = ?",
+            [(story_id, reason, article_id) for article_id, story_id in moves],
+        )
+
     def add_story_link(
         self, db: sqlite3.Connection, story_id: str, related_id: str, score: float, reason: str
     ) -> None:
