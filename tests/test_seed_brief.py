@@ -86,3 +86,13 @@ def test_markdown_and_html_carry_the_same_quote(seed_brief):
     md, html = render_markdown(brief), render_html(brief)
     assert "reinforce our message to Iran" in md and "reinforce our message to Iran" in html
     assert md.startswith("# ") and "<!doctype html>" in html
+
+
+def test_entities_carry_counts_and_the_sentences_that_mention_them(seed_brief):
+    bolton = next(e for e in seed_brief["entities"] if e["name"] == "John Bolton")
+    assert bolton["type"] == "PERSON" and bolton["article_ids"] == [SEED_WAPO]
+    assert bolton["mentions"] >= 1
+    assert any("hell to pay" in s["sentence"] for s in bolton["sentences"])
+    pompeo = next(e for e in seed_brief["entities"] if e["name"] == "Mike Pompeo")
+    assert pompeo["mentions"] >= 5 and 1 <= len(pompeo["sentences"]) <= 3
+    assert {s["article_id"] for s in pompeo["sentences"]} <= {SEED_RFERL, SEED_WAPO}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from ..enrich.aliases import group_aliases
 from ..model import Enrichment
 
@@ -25,8 +27,9 @@ def merge_entities(enrichments: list[Enrichment]) -> tuple[list[dict], dict[str,
     """Return the brief's entity list and a map from every canonical name to its group name.
 
     Steps: 1. one row (canonical, label, article id) per mention, captions included;
-    2. the enrich stage's ``group_aliases``; 3. order by
-    how many articles name the entity, then mentions.
+    2. the enrich stage's ``group_aliases``; 3. the first sentences that mention each
+    entity, so a reader can check it; 4. order by how many articles name the entity,
+    then mentions.
     """
     rows = [
         (m.canonical, m.label, e.article_id)
@@ -45,5 +48,27 @@ def merge_entities(enrichments: list[Enrichment]) -> tuple[list[dict], dict[str,
     # a canonical name the grouping did not return keeps itself
     for name, _, _ in rows:
         alias_of.setdefault(name, name)
+    _add_sentences(groups, enrichments, alias_of)
     groups.sort(key=lambda g: (-len(g["article_ids"]), -g["mentions"], g["name"]))
     return groups, alias_of
+
+
+# Sentences quoted per entity: enough to see who or what it is in context; the
+# mention count says how many more there are.
+MAX_SENTENCES = 3
+
+
+def _add_sentences(groups: list[dict], enrichments: list[Enrichment], alias_of: dict[str, str]) -> None:
+    by_name = {g["name"]: g for g in groups}
+    for g in groups:
+        g["sentences"] = []
+    for e in enrichments:
+        starts = [s.start for s in e.sentences]
+        for m in e.entities:  # captions are not sentences of the article
+            group = by_name.get(alias_of.get(m.canonical, ""))
+            i = bisect_right(starts, m.start) - 1
+            if group is None or i < 0 or len(group["sentences"]) >= MAX_SENTENCES:
+                continue
+            line = {"article_id": e.article_id, "sentence": e.sentences[i].text}
+            if line not in group["sentences"]:
+                group["sentences"].append(line)
