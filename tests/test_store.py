@@ -73,3 +73,16 @@ def test_story_links_read_both_ways_and_go_with_a_recluster(tmp_path):
         with store.transaction() as db:
             store.clear_assignments(db)
         assert store.related_stories("s3") == []
+
+
+def test_the_same_url_in_another_form_is_the_same_article(tmp_path):
+    from dataclasses import replace
+
+    first = replace(_article("a", "First version."), url="https://News.example.com/2018/09/basra?utm_source=mail#top")
+    with Store(tmp_path / "s.db") as store:
+        with store.transaction() as db:
+            store.add_article(db, first, None)
+        updated = replace(_article("b", "Updated version."), url="http://news.example.com:80/2018/09/basra")
+        assert store.find_duplicate(updated) == "a"
+        other = replace(_article("c", "Other."), url="https://news.example.com/2018/09/basra-2")
+        assert store.find_duplicate(other) is None
