@@ -40,7 +40,10 @@ def render_html(brief: Brief) -> str:
         if not lines:
             continue
         parts.append(f"<h2>{e(heading)}</h2><ul>")
-        parts += [f'<li>{e(text)} <span class="cite">{e(cite(ids, labels))}</span></li>' for text, ids in lines]
+        for text, ids, sub in lines:
+            inner = "".join(f'<li>{e(t)} <span class="cite">{e(cite(i, labels))}</span></li>' for t, i in sub)
+            parts.append(f'<li>{e(text)} <span class="cite">{e(cite(ids, labels))}</span>'
+                         + (f"<ul>{inner}</ul>" if inner else "") + "</li>")
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -25,5 +25,7 @@ def render_markdown(brief: Brief) -> str:
         if not lines:
             continue
         out += ["", f"## {heading}", ""]
-        out += [f"- {_md(text)} {cite(ids, labels)}".rstrip() for text, ids in lines]
+        for text, ids, sub in lines:
+            out.append(f"- {_md(text)} {cite(ids, labels)}".rstrip())
+            out += [f"  - {_md(t)} {cite(i, labels)}".rstrip() for t, i in sub]
     return "\n".join(out) + "\n"

@@ -26,28 +26,46 @@ def story_line(brief: Brief) -> str:
             + f", {n} articles, {d.get('independent_sources', n)} independent sources.")
 
 
-def sections(brief: Brief) -> Iterator[tuple[str, list[tuple[str, list[str]]]]]:
-    """(heading, [(line text, article ids)]) for each non-empty section, in reading order."""
+Line = tuple[str, list[str], list[tuple[str, list[str]]]]  # text, article ids, sub-lines
+
+
+def _support(fact: dict) -> list[tuple[str, list[str]]]:
+    """Each article's own sentence behind a fact, where it is worded otherwise."""
+    return [(s["sentence"], [s["article_id"]]) for s in fact.get("support", []) if s["sentence"] != fact["text"]]
+
+
+def _variants(quote: dict) -> list[tuple[str, list[str]]]:
+    """Each outlet's wording of a quote, where it differs (a misquote is news)."""
+    return [(f"\u201c{v['text']}\u201d", [v["article_id"]]) for v in quote.get("variants", []) if v["text"] != quote["text"]]
+
+
+def sections(brief: Brief) -> Iterator[tuple[str, list[Line]]]:
+    """(heading, [(text, article ids, sub-lines)]) for each section, in reading order.
+
+    Markdown and HTML both render exactly this, so they carry the same content; the
+    JSON holds it all plus each entity's context sentences.
+    """
     d = brief.data
-    yield "Summary", [(s["text"], s["article_ids"]) for s in d.get("summary", [])]
+    yield "Summary", [(s["text"], s["article_ids"], []) for s in d.get("summary", [])]
     facts = d.get("facts", [])
     for status, heading in (("corroborated", "What the sources agree on"),
                             ("disputed", "Disputed"),
                             ("single-source", "Reported by one source only")):
-        yield heading, [(f["text"], f["article_ids"]) for f in facts if f["status"] == status]
+        yield heading, [(f["text"], f["article_ids"], _support(f)) for f in facts if f["status"] == status]
     yield "Who said what", [
-        (f"{q['speaker'] or 'unattributed'}: \u201c{q['text']}\u201d", q["article_ids"]) for q in d.get("quotes", [])
+        (f"{q['speaker'] or 'unattributed'}: \u201c{q['text']}\u201d", q["article_ids"], _variants(q))
+        for q in d.get("quotes", [])
     ]
     disagreements = []
     for item in d.get("disagreements", []):
-        positions = " vs ".join(f"{p['speaker'] or 'unattributed'}: \u201c{p['text']}\u201d" for p in item["positions"])
         ids = sorted({a for p in item["positions"] for a in p["article_ids"]})
-        disagreements.append((f"{item['topic']}: {positions}", ids))
+        positions = [(f"{p['speaker'] or 'unattributed'}: {p['text']}", p["article_ids"]) for p in item["positions"]]
+        disagreements.append((item["topic"], ids, positions))
     yield "Where sources disagree", disagreements
-    yield "Timeline", [(f"{t['date']}: {t['text']}", t["article_ids"]) for t in d.get("timeline", [])]
+    yield "Timeline", [(f"{t['date']}: {t['text']}", t["article_ids"], []) for t in d.get("timeline", [])]
     yield "Who is who", [
         (e["name"] + (f" (also: {', '.join(e['aliases'])})" if e["aliases"] else "") + f", {e['type']}",
-         e["article_ids"])
+         e["article_ids"], [])
         for e in d.get("entities", [])
     ]
     coverage = []
@@ -55,6 +73,6 @@ def sections(brief: Brief) -> Iterator[tuple[str, list[tuple[str, list[str]]]]]:
         parts = [f"{len(c['unique_facts'])} facts only here", f"leaves out {len(c['omitted_facts'])}"]
         if c["voices"]:
             parts.append("quotes " + ", ".join(c["voices"]))
-        coverage.append((f"{c['outlet'] or 'unknown outlet'}: " + "; ".join(parts), c["article_ids"]))
+        coverage.append((f"{c['outlet'] or 'unknown outlet'}: " + "; ".join(parts), c["article_ids"], []))
     yield "Coverage by outlet", coverage
-    yield "Notes", [(n, []) for n in d.get("notes", [])]
+    yield "Notes", [(n, [], []) for n in d.get("notes", [])]
