@@ -28,7 +28,6 @@ _SPLIT_AT = (8, 16, 32, 64)
 _SPLIT_MIN_PART = 3
 _SPLIT_ITERATIONS = 6
 _SPLIT_SEEDS = 3
-_SPLIT_TERMS = 50  # heaviest terms per member used by 2-means
 # Member vectors are kept for at most this many recently updated stories; an older
 # story is no longer split-checked (about 2 KB per article of such a story).
 _MAX_SPLITTABLE = 20_000
@@ -290,13 +289,7 @@ class StreamClusterer:
         members = story.members
         if members is None or story.size not in _SPLIT_AT or len(members) != story.size:
             return None
-        # 2-means on each member's heaviest terms (speed); the decision on full vectors
-        labels, _ = _two_means([_head(m[1]) for m in members])
-        halves: tuple[dict[int, float], dict[int, float]] = ({}, {})
-        for m, lab in zip(members, labels):
-            h = halves[lab]
-            for t, x in m[1].items():
-                h[t] = h.get(t, 0.0) + x
+        labels, halves = _two_means([m[1] for m in members])
         small = 0 if labels.count(0) <= labels.count(1) else 1
         n_small = labels.count(small)
         if n_small < _SPLIT_MIN_PART:
@@ -449,12 +442,6 @@ def _cosine(a: dict[int, float], b: dict[int, float]) -> float:
     na = math.sqrt(sum(v * v for v in a.values()))
     nb = math.sqrt(sum(v * v for v in b.values()))
     return num / (na * nb) if na and nb else 0.0
-
-
-def _head(vec: dict[int, float]) -> dict[int, float]:
-    if len(vec) <= _SPLIT_TERMS:
-        return vec
-    return dict(sorted(vec.items(), key=lambda kv: kv[1], reverse=True)[:_SPLIT_TERMS])
 
 
 def _two_means(vecs: list[dict[int, float]]) -> tuple[list[int], tuple[dict[int, float], dict[int, float]]]:

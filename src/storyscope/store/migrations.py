@@ -61,4 +61,14 @@ def _v3_story_links(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX story_links_related ON story_links (related_id)")
 
 
-MIGRATIONS = [_v1_initial, _v2_captions, _v3_story_links]
+def _v4_url_key(db: sqlite3.Connection) -> None:
+    # the canonical URL (see ingest/urls.py) that identifies an article across inputs
+    from ..ingest.urls import url_key
+
+    db.execute("ALTER TABLE articles ADD COLUMN url_key TEXT")
+    db.execute("CREATE INDEX articles_url_key ON articles (url_key)")
+    rows = db.execute("SELECT seq, url FROM articles WHERE url IS NOT NULL").fetchall()
+    db.executemany("UPDATE articles SET url_key = ? WHERE seq = ?", [(url_key(u), seq) for seq, u in rows])
+
+
+MIGRATIONS = [_v1_initial, _v2_captions, _v3_story_links, _v4_url_key]

@@ -15,6 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..errors import NotFound, StoreError
+from ..ingest.urls import url_key
 from ..model import Article, DateMention, Enrichment, EntityMention, Quote, Sentence
 from .migrations import MIGRATIONS
 
@@ -77,10 +78,10 @@ class Store:
 
     # -- articles ----------------------------------------------------------------------------
     def find_duplicate(self, article: Article) -> str | None:
-        """The id of a stored article that is this one (same id, same URL or same content)."""
+        """The id of a stored article that is this one (same id, same canonical URL or same content)."""
         row = self._db.execute(
-            "SELECT id FROM articles WHERE id = ? OR content_hash = ? OR (url IS NOT NULL AND url = ?)",
-            (article.id, article.content_hash, article.url),
+            "SELECT id FROM articles WHERE id = ? OR content_hash = ? OR (url_key IS NOT NULL AND url_key = ?)",
+            (article.id, article.content_hash, url_key(article.url)),
         ).fetchone()
         return row[0] if row else None
 
@@ -88,9 +89,9 @@ class Store:
         """Insert an article (inside a transaction opened by the caller)."""
         values = [getattr(article, c) for c in _ARTICLE_COLUMNS[:-1]] + [json.dumps(list(article.captions))]
         db.execute(
-            f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, features) "
-            f"VALUES ({', '.join('?' * (len(_ARTICLE_COLUMNS) + 1))})",
-            (*values, features),
+            f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, features, url_key) "
+            f"VALUES ({', '.join('?' * (len(_ARTICLE_COLUMNS) + 2))})",
+            (*values, features, url_key(article.url)),
         )
 
     def has_article(self, article_id: str) -> bool:
