@@ -1,62 +1,170 @@
-"""Benchmark: does clustering speed hold as the stream grows?
+"""Benchmark: does clustering speed hold as the stream and the number of stories grow?
 
-    .venv/bin/python benchmarks/cluster_scale.py --data ../shared/data/ecbplus/ecbplus_docs.jsonl --copies 10
+    .venv/bin/python benchmarks/cluster_scale.py --data ../shared/data/ecbplus/ecbplus_docs.jsonl --n 10000,100000
 
-Makes a longer stream from a JSONL set (``id``, ``title``, ``text``): each article
-``--copies`` times, each time a random 60% of its sentences in random order (so
-most are not near-identical copies and go through the full candidate search).
-Prints features and clustering speed per block of the stream; a flat clustering
-speed means candidate search does not grow with the number of stories seen.
-Synthetic on purpose: it measures speed, not quality.
+Makes a synthetic stream of N articles from real text (a JSONL set with ``title``
+and ``text``). About N / ``--per-event`` distinct events: each event takes one
+real article as its template and substitutes its own names, places and numbers
+(every capitalised non-stop word maps to one drawn from the whole set's
+capitalised vocabulary, every number to a random one), so two events made from
+the same template share the topic words but not who, where or how many: the
+situation of two earthquakes or two signings. Each article of an event is a
+random 60% of the event's sentences in random order (mostly not near-identical
+copies, so they go through the full candidate search). Events start one after
+the other along the stream and their articles arrive over the next few hundred
+articles; each article carries a date (``--per-day`` articles a day), so the
+time window closes old stories as in a real feed.
+
+Per N it prints, for each tenth of the stream, the stories so far, the features
+speed and the assignment speed (timed separately) and the assignment time per
+article: flat across the tenths means candidate search does not grow with the
+number of stories. Then a summary row per N with the peak resident memory of the
+process (``ru_maxrss``; it includes the generator and the features of one block).
+Synthetic on purpose: it measures speed and memory, not quality.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
-import random
+import re
+import resource
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from storyscope.cluster import StreamClusterer  # noqa: E402
 from storyscope.features import compute  # noqa: E402
+from storyscope.features.text import STOP_WORDS  # noqa: E402
 from storyscope.model import Article  # noqa: E402
+
+_SUBST = re.compile(r"\b[A-Z][a-z]+\b|\b\d+(?:[.,]\d+)?\b")
+_CAP = re.compile(r"\b[A-Z][a-z]{2,}\b")
+
+
+class Generator:
+    """Articles of synthetic events built from real text (see the module docstring)."""
+
+    def __init__(self, base: list[dict], seed: int) -> None:
+        self.base = [(r.get("title") or "", r["text"]) for r in base if r.get("text")]
+        caps = set()
+        for title, text in self.base:
+            caps.update(w for w in _CAP.findall(title + " " + text) if w.lower() not in STOP_WORDS)
+        self.caps = sorted(caps)
+        self.seed = seed
+
+    def event_text(self, event: int) -> tuple[str, list[str]]:
+        rng = np.random.default_rng([self.seed, event])
+        title, text = self.base[event % len(self.base)]
+        mapping: dict[str, str] = {}
+
+        def sub(m: re.Match) -> str:
+            w = m.group(0)
+            if w[0].isdigit():
+                if w not in mapping:
+                    mapping[w] = str(int(rng.integers(2, 5000)))
+                return mapping[w]
+            if w.lower() in STOP_WORDS:
+                return w
+            if w not in mapping:
+                mapping[w] = self.caps[int(rng.integers(len(self.caps)))]
+            return mapping[w]
+
+        title = _SUBST.sub(sub, title)
+        sentences = _SUBST.sub(sub, text).split(". ")
+        return title, sentences
+
+    def article(self, event: int, k: int, day: int, cache: dict) -> Article:
+        got = cache.get(event)
+        if got is None:
+            got = cache[event] = self.event_text(event)
+        title, sents = got
+        rng = np.random.default_rng([self.seed, event, k + 1])
+        n = max(1, int(len(sents) * 0.6))
+        keep = [sents[i] for i in rng.permutation(len(sents))[:n]]
+        published = (dt.date(2020, 1, 1) + dt.timedelta(days=int(day))).isoformat()
+        return Article(id=f"e{event}#{k}", title=title, text=". ".join(keep), published=published)
+
+
+def plan(n: int, per_event: int, spread: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(event, index within event) of each of the n articles, in stream order."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.geometric(1.0 / per_event, size=n // per_event + n // 10 + 10)
+    sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), n)) + 1]
+    events = np.repeat(np.arange(len(sizes)), sizes)[:n]
+    ks = np.concatenate([np.arange(s) for s in sizes])[:n]
+    # event i starts at position i * per_event; its articles arrive over ~spread articles
+    pos = events * float(per_event) + rng.exponential(spread, size=n) * (ks > 0)
+    order = np.argsort(pos, kind="stable")
+    return events[order], ks[order]
+
+
+def run(gen: Generator, n: int, args) -> dict:
+    events, ks = plan(n, args.per_event, args.spread, args.seed)
+    clusterer = StreamClusterer()
+    tenth = max(1, n // 10)
+    cache: dict[int, tuple[str, list[str]]] = {}
+    t_feat = t_assign = 0.0
+    per_tenth = []
+    print(f"\nN = {n:,}: {len(set(events.tolist())):,} events")
+    print(f"{'articles':>10} {'stories':>8} {'features/s':>11} {'assign/s':>9} {'us/article':>11} {'copies':>7}")
+    for start in range(0, n, tenth):
+        stop = min(n, start + tenth)
+        f_time = a_time = 0.0
+        copies = 0
+        for b0 in range(start, stop, args.block):
+            b1 = min(stop, b0 + args.block)
+            arts = [gen.article(int(e), int(k), i // args.per_day, cache)
+                    for i, e, k in zip(range(b0, b1), events[b0:b1], ks[b0:b1])]
+            if len(cache) > 4 * args.spread:  # events older than the spread get no more articles
+                for old in [e for e in cache if e < int(events[b0]) - 2 * args.spread]:
+                    del cache[old]
+            t0 = time.perf_counter()
+            feats = [compute(a) for a in arts]
+            t1 = time.perf_counter()
+            add = clusterer.add
+            for a, f in zip(arts, feats):
+                if add(a.id, f, a.published).syndicated_of:
+                    copies += 1
+            t2 = time.perf_counter()
+            f_time += t1 - t0
+            a_time += t2 - t1
+        m = stop - start
+        t_feat += f_time
+        t_assign += a_time
+        per_tenth.append(a_time / m * 1e6)
+        print(f"{stop:>10,} {len(clusterer):>8,} {m / f_time:>11,.0f} {m / a_time:>9,.0f} {a_time / m * 1e6:>11,.0f} {copies:>7}")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "n": n, "stories": len(clusterer), "features": n / t_feat, "assign": n / t_assign,
+        "peak_mb": peak_mb, "tenths": per_tenth,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True, type=Path)
-    ap.add_argument("--copies", type=int, default=10)
+    ap.add_argument("--n", default="10000,100000", help="comma-separated stream lengths, one run each")
+    ap.add_argument("--per-event", type=int, default=10, help="mean articles per event (geometric)")
+    ap.add_argument("--spread", type=int, default=300, help="an event's articles arrive over about this many articles")
+    ap.add_argument("--per-day", type=int, default=5000, help="articles per day of the synthetic dates")
     ap.add_argument("--block", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
 
-    rng = random.Random(args.seed)
     base = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
-    stream = []
-    for k in range(args.copies):
-        for rec in base:
-            sents = rec["text"].split(". ")
-            keep = rng.sample(sents, max(1, int(len(sents) * 0.6)))
-            stream.append(Article(id=f"{rec['id']}#{k}", title=rec.get("title"), text=". ".join(keep)))
-    rng.shuffle(stream)
-    clusterer = StreamClusterer()
-    print(f"{len(stream)} articles from {len(base)} originals")
-    print(f"{'articles':>9} {'stories':>8} {'features/s':>11} {'cluster/s':>10} {'copies':>7}")
-    for start in range(0, len(stream), args.block):
-        block = stream[start : start + args.block]
-        t0 = time.perf_counter()
-        feats = [compute(a) for a in block]
-        t1 = time.perf_counter()
-        copies = sum(1 for a, f in zip(block, feats) if clusterer.add(a.id, f, None).syndicated_of)
-        t2 = time.perf_counter()
-        print(
-            f"{start + len(block):>9} {len(clusterer):>8} {len(block) / (t1 - t0):>11,.0f} "
-            f"{len(block) / (t2 - t1):>10,.0f} {copies:>7}"
-        )
+    gen = Generator(base, args.seed)
+    print(f"{len(gen.base)} template articles, {len(gen.caps):,} capitalised words to draw names from")
+    results = [run(gen, int(n), args) for n in args.n.split(",")]
+    print(f"\n{'N':>10} {'stories':>8} {'features/s':>11} {'assign/s':>9} {'peak MB':>8}  us/article per tenth")
+    for r in results:
+        tenths = " ".join(f"{t:,.0f}" for t in r["tenths"])
+        print(f"{r['n']:>10,} {r['stories']:>8,} {r['features']:>11,.0f} {r['assign']:>9,.0f} {r['peak_mb']:>8,.0f}  {tenths}")
     return 0
 
 
