@@ -201,38 +201,24 @@ def cmd_extract(args, config: Config) -> int:
     return EXIT_OK
 
 
-def _jsonl_records(path: str) -> Iterator[tuple[str, str, str | None, str | None]]:
-    """(id, text, published, error) for each line of a batch file."""
-    from .ingest.meta import normalise_published
-
-    with open(path, "rb") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line.decode("utf-8"))
-                text = rec["text"]
-                if not isinstance(text, str):
-                    raise TypeError("'text' must be a string")
-                published = normalise_published(rec["published"]) if rec.get("published") else None
-                yield str(rec.get("id", lineno)), text, published, None
-            except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError,
-                    StoryscopeError) as exc:
-                yield str(lineno), "", None, f"line {lineno}: {exc}"
-
-
 def _nlp_command(args, config: Config, key: str, analyse) -> int:
     """Shared body of `quotes` and `dates`: one file, or a JSONL batch with one output line each."""
     batch = args.file.endswith(".jsonl")
     fmt = args.format or ("jsonl" if batch else "json")
     if batch:
         status = EXIT_OK
-        for rid, text, published, error in _jsonl_records(args.file):
-            if error:
-                print(f"rejected {args.file}:{error}", file=sys.stderr)
+        from .ingest import Rejected, iter_inputs
+
+        # the ingest JSONL reader: same line checks and date parsing, one record at a time
+        for item in iter_inputs([args.file], config.max_bytes):
+            if isinstance(item, Rejected) or item.text is None:
+                path, _, line = (item.item if isinstance(item, Rejected) else item.source).rpartition(":")
+                reason = item.reason if isinstance(item, Rejected) else "no 'text' (offsets index it)"
+                print(f"rejected {path} line {line}: {reason}", file=sys.stderr)
                 status = EXIT_ERROR
                 continue
-            print(json.dumps({"id": rid, key: analyse(text, published or args.published)}, ensure_ascii=False))
+            found = analyse(item.text, item.published or args.published)
+            print(json.dumps({"id": item.id, key: found}, ensure_ascii=False))
         return status
     for article in _single_articles(args.file, config):
         found = analyse(article.text, args.published or article.published)

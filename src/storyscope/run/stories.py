@@ -18,7 +18,7 @@ def _story(story_id: str, articles: list[Article]) -> Story:
         if a.outlet and a.outlet not in outlets:
             outlets.append(a.outlet)
     # The earliest article's headline names the story: it broke the news.
-    first = min(articles, key=lambda a: (a.published or "9999", articles.index(a)))
+    first = min(enumerate(articles), key=lambda ia: (ia[1].published or "9999", ia[0]))[1]
     return Story(
         id=story_id,
         title=" ".join((first.title or first.text[:100]).split()),
