@@ -1,9 +1,11 @@
-"""The clusterer's fast paths give bit-for-bit the results of the plain loops they replace."""
+"""The clusterer's array and numpy paths give the results of the plain loops they replace."""
 
+import math
 import random
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -22,7 +24,9 @@ from news_fixtures import (  # noqa: E402
     TURKEY_MONTH_LATER,
 )
 
-from storyscope.cluster import StreamClusterer, stream  # noqa: E402
+from storyscope.cluster import StreamClusterer, cosine, stream  # noqa: E402
+from storyscope.cluster.split import two_means  # noqa: E402
+from storyscope.cluster.story import Member, Story, centroid_of  # noqa: E402
 from storyscope.cluster.syndication import NearDuplicateIndex  # noqa: E402
 from storyscope.features import compute, minhash  # noqa: E402
 
@@ -52,33 +56,70 @@ def test_postings_are_cut_to_what_is_read():
     assert again.score > 0
 
 
-def test_add_into_matches_the_loop():
-    rng = random.Random(3)
-    h_fast: dict[int, float] = {}
-    h_loop: dict[int, float] = {}
-    for _ in range(20):
-        v = {rng.randrange(50): rng.random() for _ in range(rng.randrange(1, 15))}
-        stream._add_into(h_fast, v)
-        for t, x in v.items():
-            h_loop[t] = h_loop.get(t, 0.0) + x
-    assert list(h_fast.items()) == list(h_loop.items())  # same floats, same key order
-
-
-@pytest.mark.parametrize("ascending", [True, False])
-def test_shared_term_score_equals_full_dot(ascending):
+def test_story_centroid_arrays_match_a_dict_sum():
     c, _ = _run()
-    vec = c.stats.vector(compute(NEPAL_B))
-    if not ascending:
-        vec = dict(reversed(list(vec.items())))
-    for story in c._by_idx:
-        full = stream.StreamClusterer._score(c, vec, story, False)
-        assert stream.StreamClusterer._score(c, vec, story, ascending) == full
+    rng = random.Random(3)
+    vecs = [c.stats.arrays(compute(a)) for a in rng.sample(ARTICLES, 6)]
+    story = Story("x", 0)
+    plain: dict[int, float] = {}
+    for v in vecs:
+        story.add(v)
+        for t, x in zip(v[0].tolist(), v[1].tolist()):
+            plain[t] = plain.get(t, 0.0) + x
+    assert story.ids.tolist() == sorted(plain)
+    assert story.vals.tolist() == pytest.approx([plain[t] for t in sorted(plain)])
+    assert story.norm_sq == pytest.approx(sum(x * x for x in plain.values()))
+    together = centroid_of(vecs)
+    assert together[0].tolist() == story.ids.tolist() and together[1] == pytest.approx(story.vals)
+    # the score is the square root of the cosine, as same_event_score
+    probe = c.stats.arrays(compute(NEPAL_B))
+    as_dict = dict(zip(probe[0].tolist(), probe[1].tolist()))
+    assert story.score(probe) == pytest.approx(math.sqrt(max(cosine(as_dict, plain), 0.0)))
 
 
-def test_compact_lsh_keys_are_distinct_per_band():
-    idx = NearDuplicateIndex()
+def test_arrays_are_the_dict_vector():
+    c, _ = _run()
+    feats = compute(NEPAL_B)
+    ids, vals = c.stats.arrays(feats)
+    assert dict(zip(ids.tolist(), vals.tolist())) == pytest.approx(c.stats.vector(feats))
+    assert (ids[1:] > ids[:-1]).all()
+
+
+def test_compacted_story_keeps_its_heaviest_terms_and_still_joins(monkeypatch):
+    monkeypatch.setattr(stream, "_MAX_HOT", 2)
+    c, assigned = _run()
+    got = {a.id: g for a, g in zip(ARTICLES, assigned)}
+    sizes = [len(s.ids) for s in c._by_idx]
+    assert max(sizes) <= max(stream._COLD_TERMS, *(len(c._stories[i].ids) for i in c._hot))
+    assert len(c._hot) == 2
+    # a cold story is still found and joined: the Basra pair as before
+    assert got["basra-wapo"].story_id == got["basra-rferl"].story_id
+
+
+def test_two_means_separates_two_groups():
+    rng = np.random.default_rng(5)
+    ids = np.arange(40, dtype=np.uint32)
+    members = []
+    for i in range(10):
+        vals = np.zeros(40)
+        vals[(i % 2) * 20 : (i % 2) * 20 + 20] = rng.random(20) + 0.5
+        keep = vals > 0
+        members.append(Member(f"m{i}", (ids[keep], vals[keep] / np.linalg.norm(vals)), np.zeros(0, np.uint32), None))
+    labels, score = two_means(members)
+    assert labels.tolist() in ([0, 1] * 5, [1, 0] * 5)
+    assert score == pytest.approx(0.0)
+
+
+def test_lsh_keys_are_distinct_per_band_and_the_window_forgets():
+    idx = NearDuplicateIndex(window=3)
     sig = minhash.signature_of_words("a b c d e f g h".split())
-    keys = idx._keys(sig)
+    keys = idx._keys(np.array(sig, dtype=np.uint32))
     assert len(set(keys)) == idx.bands
     idx.insert("x", sig)
     assert idx.query(sig) == ("x", 1.0)
+    for i in range(3):
+        idx.insert(f"y{i}", minhash.signature_of_words(f"other words number {i} here and there".split()))
+    assert len(idx) == 3
+    assert idx.query(sig) is None  # "x" left the window of 3
+    idx.insert("z", sig)
+    assert idx.query(sig) == ("z", 1.0)

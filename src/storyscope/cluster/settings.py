@@ -59,8 +59,9 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
         "threshold, if the score reaches this and they share at least three names",
     ),
     ("probe_terms", 24, "how many of the article's heaviest terms are looked up in the inverted index"),
-    ("max_candidates", 40, "how many candidate stories are scored exactly"),
+    ("max_candidates", 10, "how many candidate stories are scored exactly"),
     ("max_postings", 1000, "for a term found in more stories than this, only the newest ones are candidates"),
+    ("copy_window", 100_000, "near-identical copies are looked for among this many most recent articles"),
 )
 
 DEFAULTS = {name: default for name, default, _ in SETTINGS}
@@ -76,6 +77,7 @@ class ClusterSettings:
     probe_terms: int = DEFAULTS["probe_terms"]  # type: ignore[assignment]
     max_candidates: int = DEFAULTS["max_candidates"]  # type: ignore[assignment]
     max_postings: int = DEFAULTS["max_postings"]  # type: ignore[assignment]
+    copy_window: int = DEFAULTS["copy_window"]  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         names = {f.name for f in fields(self)}
@@ -99,7 +101,7 @@ class ClusterSettings:
             raise ClusterSettingsError(
                 f"syndication_threshold is a Jaccard estimate in (0, 1], got {self.syndication_threshold!r}"
             )
-        for name in ("window_days", "probe_terms", "max_candidates", "max_postings"):
+        for name in ("window_days", "probe_terms", "max_candidates", "max_postings", "copy_window"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ClusterSettingsError(f"{name} must be a positive integer, got {value!r}")

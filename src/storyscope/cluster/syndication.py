@@ -6,65 +6,131 @@ the estimated Jaccard similarity of their 4-shingle sets reaches the threshold.
 With 16 bands of 4 rows a pair at Jaccard 0.8 is a candidate with probability
 0.9998, at 0.5 with 0.64, at 0.2 with 0.03, so confirmed copies are almost never
 missed and few unrelated articles are compared.
+
+Bounded memory: only the last ``window`` articles are indexed (a ring of
+signatures), because copies of a story run within hours or days of it, and each
+band bucket remembers only its newest article. A copy of a copy still reaches the
+first original through the clusterer's ``syndicated_of`` chain.
 """
 
 from __future__ import annotations
 
-from array import array
+from typing import NamedTuple
+
+import numpy as np
 
 from ..features import minhash
 
+_EMPTY = 0xFFFFFFFF
+# Odd 64-bit multipliers that mix a band's rows into one key (a universal-style
+# hash; a collision only costs one extra Jaccard check, which rejects it).
+_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
+     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
+    dtype=np.uint64,
+)
+
+
+class Prepared(NamedTuple):
+    """A signature ready for the index: as uint32, with its band keys (computed once)."""
+
+    sig: np.ndarray
+    keys: list[int]
+
 
 class NearDuplicateIndex:
-    def __init__(self, num_perm: int = minhash.NUM_PERM, bands: int = 16, threshold: float = 0.6):
-        if num_perm % bands:
-            raise ValueError(f"bands={bands} must divide num_perm={num_perm}; try bands=16 for 64 permutations")
+    def __init__(
+        self, num_perm: int = minhash.NUM_PERM, bands: int = 16, threshold: float = 0.6, window: int = 100_000
+    ):
+        if num_perm % bands or num_perm // bands > len(_MIX):
+            raise ValueError(f"bands={bands} must divide num_perm={num_perm} into at most 8 rows; try bands=16")
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"syndication threshold must be in (0, 1], got {threshold}")
+        if window < 1:
+            raise ValueError(f"window must be a positive number of articles, got {window}")
         self.num_perm = num_perm
         self.bands = bands
         self.rows = num_perm // bands
         self.threshold = threshold
-        # Memory per article matters at a million articles: a band key is one int
-        # (band number and its values packed, lossless) rather than nested tuples,
-        # and a signature is an array of 32-bit values (256 bytes instead of a
-        # tuple of 64 int objects, about 2.6 KB).
-        self._buckets: dict[int, list[str]] = {}
-        self._signatures: dict[str, array] = {}
+        self.window = window
+        self._mix = _MIX[: self.rows]
+        self._band_tag = np.arange(bands, dtype=np.uint64) << np.uint64(56)
+        self._sigs = np.zeros((min(window, 1024), num_perm), dtype=np.uint32)
+        self._ids: list[str] = []  # article id per ring slot
+        self._serial_of: dict[str, int] = {}  # article id -> serial, for the articles in the window
+        self._buckets: dict[int, int] = {}  # band key -> serial of the newest article with that band
+        self._serial = 0  # articles inserted so far
 
     def __len__(self) -> int:
-        return len(self._signatures)
+        """Articles currently indexed (at most ``window``)."""
+        return len(self._serial_of)
 
-    def _keys(self, sig: tuple[int, ...]) -> list[int]:
-        # band b's values as one int of 32 * rows bits, plus b above them: lossless
-        raw = array("I", sig).tobytes()
-        step = 4 * self.rows
-        top = 8 * step
-        return [int.from_bytes(raw[b * step : (b + 1) * step], "little") | (b << top) for b in range(self.bands)]
+    def _keys(self, sig: np.ndarray) -> list[int]:
+        with np.errstate(over="ignore"):
+            mixed = (sig.reshape(self.bands, self.rows).astype(np.uint64) * self._mix).sum(axis=1, dtype=np.uint64)
+            mixed ^= mixed >> np.uint64(31)
+            return ((mixed >> np.uint64(8)) ^ self._band_tag).tolist()
 
-    def query(self, sig: tuple[int, ...]) -> tuple[str, float] | None:
+    def prepare(self, sig: tuple[int, ...] | np.ndarray | Prepared | None) -> Prepared | None:
+        """``sig`` with its band keys, for a ``query`` then an ``insert``; None if empty."""
+        if sig is None or isinstance(sig, Prepared):
+            return sig
+        arr = _as_array(sig, self.num_perm)
+        return None if arr is None else Prepared(arr, self._keys(arr))
+
+    def query(self, sig: tuple[int, ...] | np.ndarray | Prepared) -> tuple[str, float] | None:
         """The most similar indexed article at or above the threshold, with its Jaccard estimate."""
-        if len(sig) != self.num_perm or _is_empty(sig):
+        prepared = self.prepare(sig)
+        if prepared is None:
             return None
-        seen: set[str] = set()
-        best: tuple[str, float] | None = None
-        for key in self._keys(sig):
-            for other in self._buckets.get(key, ()):
-                if other in seen:
-                    continue
-                seen.add(other)
-                j = minhash.jaccard(sig, self._signatures[other])
-                if j >= self.threshold and (best is None or j > best[1]):
-                    best = (other, j)
-        return best
+        arr = prepared.sig
+        get = self._buckets.get
+        serials = {s for s in map(get, prepared.keys) if s is not None}
+        if not serials:
+            return None
+        found = sorted(serials)
+        slots = np.array(found) % self.window
+        agree = (self._sigs[slots] == arr).sum(axis=1) / self.num_perm
+        i = int(np.argmax(agree))  # ties: the oldest, as found is ascending
+        if agree[i] < self.threshold:
+            return None
+        return self._ids[found[i] % self.window], float(agree[i])
 
-    def insert(self, article_id: str, sig: tuple[int, ...]) -> None:
-        if len(sig) != self.num_perm or _is_empty(sig) or article_id in self._signatures:
+    def insert(self, article_id: str, sig: tuple[int, ...] | np.ndarray | Prepared | None) -> None:
+        prepared = self.prepare(sig)
+        if prepared is None or article_id in self._serial_of:
             return
-        self._signatures[article_id] = array("I", sig)
-        for key in self._keys(sig):
-            self._buckets.setdefault(key, []).append(article_id)
+        arr = prepared.sig
+        serial = self._serial
+        slot = serial % self.window
+        if serial >= self.window:
+            self._evict(serial - self.window, slot)
+        elif slot >= len(self._sigs):
+            grown = np.zeros((min(self.window, 2 * len(self._sigs)), self.num_perm), dtype=np.uint32)
+            grown[: len(self._sigs)] = self._sigs
+            self._sigs = grown
+        self._sigs[slot] = arr
+        if slot < len(self._ids):
+            self._ids[slot] = article_id
+        else:
+            self._ids.append(article_id)
+        self._serial_of[article_id] = serial
+        self._buckets.update(zip(prepared.keys, [serial] * self.bands))
+        self._serial = serial + 1
+
+    def _evict(self, old: int, slot: int) -> None:
+        buckets = self._buckets
+        for key in self._keys(self._sigs[slot]):
+            if buckets.get(key) == old:
+                del buckets[key]
+        self._serial_of.pop(self._ids[slot], None)
 
 
-def _is_empty(sig: tuple[int, ...]) -> bool:
-    return sig[0] == 0xFFFFFFFF and all(v == 0xFFFFFFFF for v in sig)
+def _as_array(sig: tuple[int, ...] | np.ndarray, num_perm: int) -> np.ndarray | None:
+    """The signature as uint32, or None when it has the wrong length or is empty."""
+    if len(sig) != num_perm:
+        return None
+    arr = np.asarray(sig, dtype=np.uint32)
+    if arr[0] == _EMPTY and (arr == _EMPTY).all():
+        return None
+    return arr

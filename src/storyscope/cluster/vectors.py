@@ -14,8 +14,14 @@ embedding blurs.
 from __future__ import annotations
 
 import math
+from collections import Counter
+from itertools import repeat
+
+import numpy as np
 
 from ..features import Features
+
+_ZEROS = repeat(0)
 
 # Term weight = tf * idf ** IDF_POWER. Above 1 the rare, specific terms (names,
 # numbers, places) count more against the topic vocabulary two events of the same
@@ -42,14 +48,35 @@ class TermStats:
     __slots__ = ("df", "n_docs")
 
     def __init__(self) -> None:
-        self.df: dict[int, int] = {}
+        self.df: Counter[int] = Counter()
         self.n_docs = 0
 
     def add(self, features: Features) -> None:
-        df = self.df
-        for tid in features.term_ids:
-            df[tid] = df.get(tid, 0) + 1
+        self.df.update(features.term_ids)  # Counter: df[t] += 1 for each term, in C
         self.n_docs += 1
+
+    def arrays(self, features: Features) -> tuple[np.ndarray, np.ndarray]:
+        """``vector`` as arrays: term ids ascending (uint32) and float64 values.
+
+        The same weights as ``vector``, computed on whole arrays: what the clusterer
+        scores with. Empty arrays when the article has no weighted term.
+        """
+        ids = np.array(features.term_ids, dtype=np.uint32)
+        if not len(ids):
+            return ids, np.zeros(0)
+        df = np.fromiter(map(self.df.get, features.term_ids, _ZEROS), dtype=np.float64, count=len(ids))
+        weights = np.array(features.term_weights)
+        if not (ids[1:] > ids[:-1]).all():  # compute() sorts them; a hand-made record may not
+            order = np.argsort(ids, kind="stable")
+            ids, df, weights = ids[order], df[order], weights[order]
+        vals = weights * np.log((self.n_docs + PRIOR_DOCS + 1) / (df + 0.5)) ** IDF_POWER
+        norm = math.sqrt(float(np.dot(vals, vals)))
+        if norm == 0.0:
+            return ids[:0], vals[:0]
+        keep = vals > 0.0
+        if not keep.all():
+            ids, vals = ids[keep], vals[keep]
+        return ids, vals / norm
 
     def idf(self, tid: int) -> float:
         return math.log((self.n_docs + PRIOR_DOCS + 1) / (self.df.get(tid, 0) + 0.5)) ** IDF_POWER

@@ -1,0 +1,139 @@
+"""One story's state in the clusterer: centroid as arrays, dates, names, members.
+
+A centroid is the sum of its members' unit TF-IDF vectors, kept as two parallel
+arrays (term ids ascending, values) rather than a dict: 12 bytes a term instead of
+about 90, which is what lets a million-article stream fit in memory, and scoring an
+article against it is one ``searchsorted`` of the article's terms.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# A vector in the clusterer: (term ids ascending as uint32, float64 values).
+Vec = tuple[np.ndarray, np.ndarray]
+
+EMPTY_IDS = np.zeros(0, dtype=np.uint32)
+EMPTY_VALS = np.zeros(0, dtype=np.float64)
+# Names are kept as sorted crc32 hashes (see names_hashes): 4 bytes a name, where a
+# set of strings cost about 60.
+MAX_NAMES = 200
+
+
+class Member:
+    """An article of a story that may still be split (step 7 of StreamClusterer)."""
+
+    __slots__ = ("article_id", "ids", "vals", "names", "day")
+
+    def __init__(self, article_id: str, vec: Vec, names: np.ndarray, day: int | None) -> None:
+        self.article_id = article_id
+        # float32 halves the memory of the vectors held for split checks; 2-means
+        # needs no more precision than that
+        self.ids, self.vals = vec[0], vec[1].astype(np.float32)
+        self.names = names
+        self.day = day
+
+
+class Story:
+    __slots__ = ("id", "idx", "ids", "vals", "norm_sq", "size", "first_day", "last_day", "names", "members")
+
+    def __init__(self, story_id: str, idx: int) -> None:
+        self.id = story_id
+        self.idx = idx  # position in StreamClusterer._by_idx; what the postings hold
+        self.ids = EMPTY_IDS
+        self.vals = EMPTY_VALS
+        self.norm_sq = 0.0
+        self.size = 0
+        self.first_day: int | None = None
+        self.last_day: int | None = None
+        self.names = EMPTY_IDS
+        # members while the story may still be split; None after (see stream.py)
+        self.members: list[Member] | None = []
+
+    def add(self, vec: Vec) -> np.ndarray:
+        """Add a vector to the centroid; returns the term ids new to this story."""
+        v_ids, v_vals = vec
+        c_ids = self.ids
+        if not len(c_ids):
+            self.ids, self.vals = v_ids, v_vals.astype(np.float64)  # a copy: vals change in place
+            self.norm_sq = float(np.dot(v_vals, v_vals))
+            return v_ids
+        pos = np.searchsorted(c_ids, v_ids)
+        at = np.minimum(pos, len(c_ids) - 1)
+        hit = c_ids[at] == v_ids
+        shared = at[hit]
+        cross = float(np.dot(self.vals[shared], v_vals[hit]))
+        self.vals[shared] += v_vals[hit]
+        self.norm_sq += 2.0 * cross + float(np.dot(v_vals, v_vals))
+        new = ~hit
+        if not new.any():
+            return EMPTY_IDS
+        where = pos[new]
+        fresh = v_ids[new]
+        self.ids = np.insert(c_ids, where, fresh)
+        self.vals = np.insert(self.vals, where, v_vals[new])
+        return fresh
+
+    def score(self, vec: Vec) -> float:
+        """Square root of the cosine between the vector and the centroid.
+
+        The scale of ``vectors.same_event_score``: cosines of sparse news vectors
+        crowd near 0, the root spreads them (see there).
+        """
+        if self.norm_sq <= 0.0 or not len(self.ids):
+            return 0.0
+        a_ids, a_vals = vec
+        c_ids = self.ids
+        at = np.searchsorted(c_ids, a_ids)
+        np.minimum(at, len(c_ids) - 1, out=at)
+        hit = c_ids[at] == a_ids
+        num = float(np.dot(a_vals[hit], self.vals[at[hit]]))
+        return math.sqrt(max(num, 0.0) / math.sqrt(self.norm_sq))
+
+    def add_names(self, names: np.ndarray) -> None:
+        if len(self.names) < MAX_NAMES and len(names):
+            self.names = np.union1d(self.names, names)
+
+    def note_day(self, day: int | None) -> None:
+        if day is not None:
+            self.first_day = day if self.first_day is None else min(self.first_day, day)
+            self.last_day = day if self.last_day is None else max(self.last_day, day)
+
+    def compact(self, max_terms: int, max_names: int) -> None:
+        """Keep the ``max_terms`` heaviest centroid terms and drop the members.
+
+        For a story that has gone quiet: it stays a candidate (a late article, a
+        link from a follow-up) at a fifth of the memory. Its score then uses the
+        kept terms only, with the norm of the kept terms, so it stays a cosine.
+        """
+        self.members = None
+        if len(self.ids) > max_terms:
+            keep = np.sort(np.argpartition(self.vals, -max_terms)[-max_terms:])
+            self.ids, self.vals = self.ids[keep].copy(), self.vals[keep].copy()
+            self.norm_sq = float(np.dot(self.vals, self.vals))
+        if len(self.names) > max_names:
+            self.names = self.names[:max_names].copy()
+
+
+def centroid_of(vecs: list[tuple[np.ndarray, np.ndarray]]) -> Vec:
+    """Sum of vectors as a centroid (ids ascending)."""
+    if not vecs:
+        return EMPTY_IDS, EMPTY_VALS
+    ids = np.concatenate([v[0] for v in vecs])
+    vals = np.concatenate([v[1] for v in vecs]).astype(np.float64)
+    uniq, inv = np.unique(ids, return_inverse=True)
+    return uniq, np.bincount(inv, weights=vals, minlength=len(uniq))
+
+
+def cosine_of(a: Vec, b: Vec) -> float:
+    """Cosine of two vectors in array form."""
+    a_ids, a_vals = a
+    b_ids, b_vals = b
+    if not len(a_ids) or not len(b_ids):
+        return 0.0
+    _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
+    num = float(np.dot(a_vals[ia], b_vals[ib]))
+    den = math.sqrt(float(np.dot(a_vals, a_vals)) * float(np.dot(b_vals, b_vals)))
+    return num / den if den else 0.0
