@@ -65,19 +65,27 @@ def adjusted_rand(pred: dict[str, str], gold: dict[str, str]) -> float:
     return (index - expected) / (top - expected) if top != expected else 1.0
 
 
-def load(path: Path, use_dates: bool) -> list[tuple[Article, str]]:
+def load(path: Path, use_dates: bool, topics: str = "all") -> list[tuple[Article, str]]:
     out = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue
             rec = json.loads(line)
+            if topics != "all" and _topic_half(rec) != topics:
+                continue
             date = rec.get("date") if use_dates else None
             if date and not (len(date) >= 10 and date[4] == "-" and date[:4].isdigit()):
                 date = None
             art = Article(id=str(rec["id"]), text=rec.get("text") or "", title=rec.get("title"), published=date)
             out.append((art, str(rec["story"])))
     return out
+
+
+def _topic_half(rec: dict) -> str:
+    """"odd" or "even" by the record's topic number (digits of ``topic``), for held-out halves."""
+    digits = "".join(ch for ch in str(rec.get("topic", "")) if ch.isdigit())
+    return "odd" if digits and int(digits) % 2 else "even"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,10 +95,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threshold", type=float, default=None, help="override the clusterer threshold")
     ap.add_argument("--dates", action="store_true", help="pass ISO dates found in the data")
+    ap.add_argument(
+        "--topics", choices=("all", "odd", "even"), default="all",
+        help="only the topics with odd or even numbers: choose a constant on one half, report on the other",
+    )
     ap.add_argument("--copies", type=int, default=100, help="edited wire copies for the syndication check (0: skip)")
     args = ap.parse_args(argv)
 
-    rows = load(args.data, args.dates)
+    rows = load(args.data, args.dates, args.topics)
     gold = {a.id: s for a, s in rows}
     t0 = time.perf_counter()
     feats = {a.id: compute(a) for a, _ in rows}

@@ -26,7 +26,7 @@ from news_fixtures import (  # noqa: E402
 
 from storyscope.cluster import StreamClusterer, cosine, stream  # noqa: E402
 from storyscope.cluster.split import two_means  # noqa: E402
-from storyscope.cluster.story import Member, Story, centroid_of  # noqa: E402
+from storyscope.cluster.story import Story, centroid_of  # noqa: E402
 from storyscope.cluster.syndication import NearDuplicateIndex  # noqa: E402
 from storyscope.features import compute, minhash  # noqa: E402
 
@@ -99,13 +99,13 @@ def test_compacted_story_keeps_its_heaviest_terms_and_still_joins(monkeypatch):
 def test_two_means_separates_two_groups():
     rng = np.random.default_rng(5)
     ids = np.arange(40, dtype=np.uint32)
-    members = []
+    vecs = []
     for i in range(10):
         vals = np.zeros(40)
         vals[(i % 2) * 20 : (i % 2) * 20 + 20] = rng.random(20) + 0.5
         keep = vals > 0
-        members.append(Member(f"m{i}", (ids[keep], vals[keep] / np.linalg.norm(vals)), np.zeros(0, np.uint32), None))
-    labels, score = two_means(members)
+        vecs.append((ids[keep], vals[keep] / np.linalg.norm(vals)))
+    labels, score = two_means(vecs)
     assert labels.tolist() in ([0, 1] * 5, [1, 0] * 5)
     assert score == pytest.approx(0.0)
 

@@ -6,34 +6,34 @@ import math
 
 import numpy as np
 
-from .story import Member
+from .story import Vec
 
 # Tried this many times from deterministic seeds; at most this many rounds each.
 SEEDS = 3
 ITERATIONS = 6
 
 
-def two_means(members: list[Member]) -> tuple[np.ndarray, float]:
-    """Labels (0/1 per member) of the best 2-means split, and the halves' cosine.
+def two_means(vecs: list[Vec]) -> tuple[np.ndarray, float]:
+    """Labels (0/1 per vector) of the best 2-means split, and the halves' cosine.
 
-    The members' unit vectors go into one dense matrix over the union of their terms
+    The unit vectors (a story's members) go into one dense matrix over the union of their terms
     (a story of 64 articles has a few thousand distinct terms: a few MB at most), so
     every round is two matrix-vector products. Seeds: each of the ``SEEDS`` members
     least like the whole story, paired with the member least like it; the run whose
     halves are tightest (largest sum of the lengths of the half sums) wins.
     """
-    ids = np.concatenate([m.ids for m in members])
+    ids = np.concatenate([v[0] for v in vecs])
     cols, inv = np.unique(ids, return_inverse=True)
-    matrix = np.zeros((len(members), len(cols)))
-    rows = np.repeat(np.arange(len(members)), [len(m.ids) for m in members])
-    matrix[rows, inv] = np.concatenate([m.vals for m in members])
+    matrix = np.zeros((len(vecs), len(cols)))
+    rows = np.repeat(np.arange(len(vecs)), [len(v[0]) for v in vecs])
+    matrix[rows, inv] = np.concatenate([v[1] for v in vecs])
     total = matrix.sum(axis=0)
     outliers = np.argsort(matrix @ total, kind="stable")[:SEEDS]
     best: tuple[float, np.ndarray, np.ndarray, np.ndarray] | None = None
     for a in outliers:
         b = int(np.argmin(matrix @ matrix[a]))
         h0, h1 = matrix[a].copy(), matrix[b].copy()
-        labels = np.full(len(members), -1)
+        labels = np.full(len(vecs), -1)
         for _ in range(ITERATIONS):
             n0 = float(np.linalg.norm(h0)) or 1.0
             n1 = float(np.linalg.norm(h1)) or 1.0

@@ -23,15 +23,19 @@ MAX_NAMES = 200
 
 
 class Member:
-    """An article of a story that may still be split (step 7 of StreamClusterer)."""
+    """An article of a story that may still be merged or split (step 7 of StreamClusterer).
 
-    __slots__ = ("article_id", "ids", "vals", "names", "day")
+    Kept as term frequencies, not as the TF-IDF vector of its arrival: the checks
+    re-weigh them under the statistics of the moment, which early in a stream are
+    much better than those the article was first scored with.
+    """
 
-    def __init__(self, article_id: str, vec: Vec, names: np.ndarray, day: int | None) -> None:
+    __slots__ = ("article_id", "ids", "tf", "names", "day")
+
+    def __init__(self, article_id: str, terms: Vec, names: np.ndarray, day: int | None) -> None:
         self.article_id = article_id
-        # float32 halves the memory of the vectors held for split checks; 2-means
-        # needs no more precision than that
-        self.ids, self.vals = vec[0], vec[1].astype(np.float32)
+        # float32 halves the memory of what is held for the checks; they need no more
+        self.ids, self.tf = terms[0], terms[1].astype(np.float32)
         self.names = names
         self.day = day
 

@@ -61,18 +61,17 @@ class TermStats:
         The same weights as ``vector``, computed on whole arrays: what the clusterer
         scores with. Empty arrays when the article has no weighted term.
         """
-        ids = np.array(features.term_ids, dtype=np.uint32)
+        return self.weigh(*terms(features))
+
+    def weigh(self, ids: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Unit TF-IDF vector of (ids ascending, term frequencies) under the current statistics."""
         if not len(ids):
             return ids, np.zeros(0)
-        df = np.fromiter(map(self.df.get, features.term_ids, _ZEROS), dtype=np.float64, count=len(ids))
-        weights = np.array(features.term_weights)
-        if not (ids[1:] > ids[:-1]).all():  # compute() sorts them; a hand-made record may not
-            order = np.argsort(ids, kind="stable")
-            ids, df, weights = ids[order], df[order], weights[order]
-        vals = weights * np.log((self.n_docs + PRIOR_DOCS + 1) / (df + 0.5)) ** IDF_POWER
+        df = np.fromiter(map(self.df.get, ids.tolist(), _ZEROS), dtype=np.float64, count=len(ids))
+        vals = tf * np.log((self.n_docs + PRIOR_DOCS + 1) / (df + 0.5)) ** IDF_POWER
         norm = math.sqrt(float(np.dot(vals, vals)))
         if norm == 0.0:
-            return ids[:0], vals[:0]
+            return ids[:0], np.zeros(0)
         keep = vals > 0.0
         if not keep.all():
             ids, vals = ids[keep], vals[keep]
@@ -94,6 +93,16 @@ class TermStats:
         if norm == 0.0:
             return {}
         return {tid: v / norm for tid, v in vec.items() if v > 0.0}
+
+
+def terms(features: Features) -> tuple[np.ndarray, np.ndarray]:
+    """(term ids ascending as uint32, float64 term frequencies) of an article."""
+    ids = np.array(features.term_ids, dtype=np.uint32)
+    tf = np.array(features.term_weights, dtype=np.float64)
+    if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():  # compute() sorts them; a hand-made record may not
+        order = np.argsort(ids, kind="stable")
+        ids, tf = ids[order], tf[order]
+    return ids, tf
 
 
 def dot(small: dict[int, float], big: dict[int, float]) -> float:

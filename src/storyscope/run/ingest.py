@@ -6,7 +6,7 @@ Steps for each input item, streamed one at a time:
 3. skip it when the store already holds it (same id, URL or content hash);
 4. compute its fast features and assign it to a story on arrival (cluster/);
 5. store article, features, assignment, a new story's links to related earlier
-   stories and the articles a split check moved, in one transaction, so a crash loses at
+   stories and the articles a split or merge check moved, in one transaction, so a crash loses at
    most the item in flight and a re-run neither loses nor duplicates anything.
 """
 
@@ -92,9 +92,11 @@ def recluster(store: Store, config: Config) -> int:
 
 
 def _store_links(store: Store, db, clusterer: StreamClusterer, assignment: Assignment) -> None:
-    """A new story's links, and the moves and link of a story split by this article."""
+    """A new story's links, and the moves and links of stories this article split or merged."""
     if assignment.moved:
-        store.move_articles(db, assignment.moved, "split check: " + assignment.reason.split("then split: ", 1)[-1])
+        store.move_articles(db, assignment.moved, assignment.move_reason)
+    if assignment.merged_from:
+        store.retarget_links(db, assignment.merged_from, assignment.story_id)
     new_stories = {sid for _, sid in assignment.moved}
     if assignment.is_new or assignment.moved:
         new_stories.add(assignment.story_id)

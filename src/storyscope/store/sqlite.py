@@ -142,11 +142,17 @@ class Store:
         db.execute("DELETE FROM story_links")
 
     def move_articles(self, db: sqlite3.Connection, moves: Iterable[tuple[str, str]], reason: str) -> None:
-        """Put stored articles in another story: (article id, story id) pairs from a split."""
+        """Put stored articles in another story: (article id, story id) pairs from a split or a merge."""
         db.executemany(
             "UPDATE assignments SET story_id = ?, reason = ? WHERE article_id = ?",
             [(story_id, reason, article_id) for article_id, story_id in moves],
         )
+
+    def retarget_links(self, db: sqlite3.Connection, gone: str, kept: str) -> None:
+        """Story ``gone`` was merged into ``kept``: its links become ``kept``'s (none to itself)."""
+        for column in ("story_id", "related_id"):
+            db.execute(f"UPDATE OR REPLACE story_links SET {column} = ? WHERE {column} = ?", (kept, gone))  # noqa: S608
+        db.execute("DELETE FROM story_links WHERE story_id = related_id")
 
     def add_story_link(
         self, db: sqlite3.Connection, story_id: str, related_id: str, score: float, reason: str
