@@ -28,6 +28,8 @@ class ClusterSettingsError(StoryscopeError, ValueError):
 #   check, threshold 0.45 gave 0.913, but it joins the tests' two 7.8 earthquakes
 #   in a short stream, which the split check (from 8 articles) cannot undo, so
 #   threshold stays 0.5. The SemEval pairs r does not depend on it (-0.803).
+#   These figures predate the merge check (stream.py, _MERGE_AT), which reuses
+#   threshold rather than adding a constant.
 # - related_threshold 0.3: not fitted on labelled links (no such data here). It
 #   sits below the best SemEval same-event cut (0.39), in the range of the pairs
 #   humans rate "somewhat similar" (Overall 2.5-3.5: mean score 0.31); links also
@@ -36,8 +38,10 @@ class ClusterSettingsError(StoryscopeError, ValueError):
 #   story an article joins is the best-voted candidate 92-93% of the time, in the
 #   top 4 99.9% (ECB+) and in the top 6 99.8% (synthetic stream of
 #   benchmarks/cluster_scale.py); B-cubed F1 did not move on either between
-#   (24, 40, 1000) and (16, 6, 200) (ECB+ 0.918 both; synthetic 30k 0.943 ->
+#   (24, 40, 1000) and (16, 6, 200) (ECB+ 0.918 both, with the merge check; synthetic 30k 0.943 ->
 #   0.947), while assignment got about 30% faster.
+# - copy_window 100,000: copies of a story run within hours or days of it; at
+#   5,000 articles a day that is three weeks, for about 200 MB of index.
 # - syndication_threshold 0.6: light edits of a wire copy (new headline and
 #   dateline, last sentence cut) measured 0.70 on the tests' Nepal copy; distinct
 #   reports of one event stay below 0.1 (4-shingles are rarely shared by chance).

@@ -41,7 +41,9 @@ class Member:
 
 
 class Story:
-    __slots__ = ("id", "idx", "ids", "vals", "norm_sq", "size", "first_day", "last_day", "names", "members")
+    __slots__ = (
+        "id", "idx", "ids", "vals", "norm_sq", "size", "first_day", "last_day", "names", "members", "checks_done"
+    )
 
     def __init__(self, story_id: str, idx: int) -> None:
         self.id = story_id
@@ -55,6 +57,7 @@ class Story:
         self.names = EMPTY_IDS
         # members while the story may still be split; None after (see stream.py)
         self.members: list[Member] | None = []
+        self.checks_done = 0  # split checks passed (see stream._SPLIT_AT)
 
     def add(self, vec: Vec) -> np.ndarray:
         """Add a vector to the centroid; returns the term ids new to this story."""

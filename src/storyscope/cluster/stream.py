@@ -6,6 +6,7 @@ import datetime as _dt
 import zlib
 from array import array
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +48,7 @@ _SPLIT_MIN_PART = 3
 _MERGE_AT = (2, 3, 4)
 _MERGE_TERMS = 100
 _MERGE_NAMES = 2
-_MERGE_MEAN = True
+_MERGE_ARTICLE_CHECK = True  # a switch for the tests, which show that it matters
 # Memory bound: only the _MAX_HOT most recently updated stories keep their whole
 # centroid and their members (for the split check). An older one is compacted to
 # its _COLD_TERMS heaviest terms and _COLD_NAMES names (about 3 KB instead of 30):
@@ -128,27 +129,40 @@ class StreamClusterer:
 
     Per article (``add``):
 
-    1. near-identical copy? MinHash LSH over all articles seen; a copy joins the
-       story of its original and records ``syndicated_of``;
+    1. near-identical copy? MinHash LSH over the last ``copy_window`` articles; a
+       copy joins the story of its original and records ``syndicated_of``; it
+       leaves the document frequencies and the story's time span alone;
     2. TF-IDF vector under the stream's document frequencies so far;
-    3. candidate stories from an inverted index on the article's heaviest terms
-       (specific words, names, numbers; for a term in many stories only the
-       ``max_postings`` newest), best ``max_candidates`` by summed term weight,
-       skipping stories outside the time window when both sides have dates;
+    3. candidate stories from an inverted index on the article's ``probe_terms``
+       heaviest terms (specific words, names, numbers; for a term in many stories
+       only the ``max_postings`` newest), best ``max_candidates`` by summed term
+       weight;
     4. score = square root of the cosine between the article and each
-       candidate's centroid (the scale of ``same_event_score``);
+       candidate's centroid (the scale of ``same_event_score``); a candidate
+       outside the time window (when both sides have dates) is closed;
     5. join the best open story if the score reaches ``threshold``, else start a
        new story, linked (``related_story_ids``, ``links``) to the best candidates
        that are closed (outside the time window) or scored below ``threshold``,
        when they score at least ``related_threshold`` and share names;
     6. update the story centroid, the index and the statistics;
-    7. split check: when a story reaches 8, 16, 32 or 64 articles, its members are
-       split in two by spherical 2-means; if the two halves' centroids score below
-       ``split_threshold`` and each half has 3 or more articles, the smaller half
-       becomes a new story linked to the old one (``Assignment.moved`` lists the
-       earlier articles that changed story). This undoes the main error of a
-       single pass: an early article of a second event of the same kind joining
-       the first event's story and pulling its centroid towards both.
+    7. a later pass on the story just updated, which records why in the reason:
+       - merge check, when it has just reached 2, 3 or 4 articles: if another open
+         story's centroid scores at ``threshold`` against its own, they share
+         names, and each article of the smaller of the two, re-weighed now, would
+         join the larger, the smaller is merged into the larger
+         (``Assignment.merged_from``; ``moved`` lists the articles that changed
+         story). This undoes a single pass's recall error: two reports of one
+         event whose first articles looked different;
+       - split check, when it reaches 8, 16, 32 or 64 articles: its members are
+         split in two by spherical 2-means; if the two halves' centroids score
+         below ``split_threshold`` and each half has 3 or more articles, the
+         smaller half becomes a new story linked to the old one (``moved``). This
+         undoes the precision error: an early article of a second event of the
+         same kind joining the first event's story.
+
+    Memory is bounded for long streams: the copy index is a window, and only the
+    10,000 most recently updated stories keep their whole centroid and members;
+    older ones keep their 256 heaviest terms (see _MAX_HOT).
 
     Story ids are ``"s"`` + six digits in order of creation, stable across
     ``restore``: a restored clusterer continues numbering after the largest id.
@@ -178,6 +192,7 @@ class StreamClusterer:
         self._syndicated_root: dict[str, str] = {}
         self._dups = NearDuplicateIndex(threshold=base.syndication_threshold, window=base.copy_window)
         self._links: dict[str, tuple[StoryLink, ...]] = {}
+        self._merged_into: dict[str, str] = {}  # story merged away -> the story it went into
         self._hot: OrderedDict[str, None] = OrderedDict()  # recently updated stories, oldest first
         self._scratch = np.zeros(0, dtype=np.int64)  # one slot per story, for _rank_numpy
         self._next = 1
@@ -195,8 +210,26 @@ class StreamClusterer:
         return {sid: s.size for sid, s in self._stories.items()}
 
     def links(self, story_id: str) -> tuple[StoryLink, ...]:
-        """The links recorded when ``story_id`` was started in this session (best first)."""
-        return self._links.get(story_id, ())
+        """The links recorded when ``story_id`` was started in this session (best first).
+
+        A link to a story merged away since points at the story it went into; a
+        link that would then point at ``story_id`` itself is dropped.
+        """
+        out: list[StoryLink] = []
+        for link in self._links.get(story_id, ()):
+            related = link.related_id
+            while related in self._merged_into:
+                related = self._merged_into[related]
+            if related != story_id and all(k.related_id != related for k in out):
+                out.append(link if related == link.related_id else StoryLink(
+                    link.story_id, related, link.score, link.reason))
+        return tuple(out)
+
+    def reserve(self, story_ids: Iterable[str]) -> None:
+        """Never hand out these ids (stories merged away before a restart)."""
+        for story_id in story_ids:
+            if story_id.startswith("s") and story_id[1:].isdigit():
+                self._next = max(self._next, int(story_id[1:]) + 1)
 
     def add(self, article_id: str, features: Features, published: str | None = None) -> Assignment:
         """Assign one article (see the class docstring for the steps)."""
@@ -294,12 +327,12 @@ class StreamClusterer:
             story = Story(story_id, len(self._by_idx))
             self._stories[story_id] = story
             self._by_idx.append(story)
-            if story_id.startswith("s") and story_id[1:].isdigit():
-                self._next = max(self._next, int(story_id[1:]) + 1)
+            self.reserve((story_id,))
         if syndicated_of:
             self._syndicated_root[article_id] = self._syndicated_root.get(syndicated_of, syndicated_of)
         day = None if syndicated_of else _day(published)
         self._join(story, article_id, vec, tf, _name_hashes(features.names[:_ARTICLE_NAMES]), day)
+        _pass_checks(story)  # the checks at the sizes it had were made before the restart
         self._release(story)
         self._dups.insert(article_id, features.minhash)
 
@@ -326,7 +359,10 @@ class StreamClusterer:
         if merged is not None:
             moved_ids, dst, score, gone = merged
             moved = tuple((m, dst.id) for m in moved_ids if m != article_id)
-            why = f"merged {gone} into {dst.id}: their centroids score {score:.3f} >= {self.settings.threshold}"
+            why = (
+                f"merged {gone} into {dst.id}: each of the {len(moved_ids)} articles of {gone} scores "
+                f">= {score:.3f} (>= {self.settings.threshold}) against {dst.id}"
+            )
             return dst.id, moved, "; then " + why, "merge check: " + why, gone
         new = self._maybe_split(story)
         if new is None:
@@ -371,8 +407,8 @@ class StreamClusterer:
         # arriving now, join the other story? Two centroids score higher than an
         # article and a centroid (averaging smooths each side), so the centroid
         # score above only finds the candidate.
-        best_score = min(dst.score(self._member_vector(m)) for m in members)
-        if _MERGE_MEAN and best_score < self.settings.threshold:
+        lowest = min(dst.score(self._member_vector(m)) for m in members)
+        if _MERGE_ARTICLE_CHECK and lowest < self.settings.threshold:
             return None
         # the story merged away stays in _by_idx (the postings point at it) but is
         # empty: it scores 0.0 and _best_story skips it
@@ -381,14 +417,26 @@ class StreamClusterer:
         del self._stories[src.id]
         self._hot.pop(src.id, None)
         self._links.pop(src.id, None)
+        self._merged_into[src.id] = dst.id
         for m in members:
             self._attach(dst, m)
-        return [m.article_id for m in members], dst, best_score, src.id
+        # the grown story passes any split check sizes it jumped: no check now (it
+        # was just found to be one event), but past the last one it lets go of its
+        # members as a story that grew one by one does
+        _pass_checks(dst)
+        self._release(dst)
+        return [m.article_id for m in members], dst, lowest, src.id
 
     def _maybe_split(self, story: Story) -> Story | None:
         members = story.members
-        if members is None or story.size not in _SPLIT_AT or len(members) != story.size:
+        if (
+            members is None
+            or story.checks_done >= len(_SPLIT_AT)
+            or story.size < _SPLIT_AT[story.checks_done]
+            or len(members) != story.size
+        ):
             return None
+        _pass_checks(story)
         vecs = [self._member_vector(m) for m in members]
         labels, score = two_means(vecs)
         n1 = int(labels.sum())
@@ -549,6 +597,12 @@ class StreamClusterer:
         if len(hot) > _MAX_HOT:
             self._stories[hot.popitem(last=False)[0]].compact(_COLD_TERMS, _COLD_NAMES)
         self._article_story[member.article_id] = story.id
+
+
+def _pass_checks(story: Story) -> None:
+    """Count the split checks at sizes the story has reached as done."""
+    while story.checks_done < len(_SPLIT_AT) and story.size >= _SPLIT_AT[story.checks_done]:
+        story.checks_done += 1
 
 
 def _rank_loop(lists: list[tuple[array, float]], limit: int) -> list[int]:

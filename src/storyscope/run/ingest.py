@@ -28,6 +28,7 @@ from ..store import Store
 def restored_clusterer(store: Store, config: Config) -> StreamClusterer:
     """A clusterer holding every stored assignment, rebuilt without re-scoring."""
     clusterer = StreamClusterer(window_days=config.story_window_days)
+    clusterer.reserve(store.merged_story_ids())  # merged-away ids are never handed out again
     for article_id, blob, published, story_id, syndicated_of in store.iter_features():
         if blob is not None and story_id is not None:
             clusterer.restore(article_id, story_id, feats.Features.from_bytes(blob), published,
@@ -96,7 +97,7 @@ def _store_links(store: Store, db, clusterer: StreamClusterer, assignment: Assig
     if assignment.moved:
         store.move_articles(db, assignment.moved, assignment.move_reason)
     if assignment.merged_from:
-        store.retarget_links(db, assignment.merged_from, assignment.story_id)
+        store.record_merge(db, assignment.merged_from, assignment.story_id, assignment.move_reason)
     new_stories = {sid for _, sid in assignment.moved}
     if assignment.is_new or assignment.moved:
         new_stories.add(assignment.story_id)

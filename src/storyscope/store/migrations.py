@@ -71,4 +71,16 @@ def _v4_url_key(db: sqlite3.Connection) -> None:
     db.executemany("UPDATE articles SET url_key = ? WHERE seq = ?", [(url_key(u), seq) for seq, u in rows])
 
 
-MIGRATIONS = [_v1_initial, _v2_captions, _v3_story_links, _v4_url_key]
+def _v5_story_merges(db: sqlite3.Connection) -> None:
+    # stories the merge check put into another one: why, and so that a restarted
+    # clusterer never hands out a merged-away id again
+    db.execute(
+        """CREATE TABLE story_merges (
+            story_id TEXT PRIMARY KEY,
+            merged_into TEXT NOT NULL,
+            reason TEXT NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS = [_v1_initial, _v2_captions, _v3_story_links, _v4_url_key, _v5_story_merges]

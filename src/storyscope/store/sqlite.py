@@ -140,6 +140,7 @@ class Store:
         """Forget every assignment and the story links made with them (before a recluster)."""
         db.execute("DELETE FROM assignments")
         db.execute("DELETE FROM story_links")
+        db.execute("DELETE FROM story_merges")
 
     def move_articles(self, db: sqlite3.Connection, moves: Iterable[tuple[str, str]], reason: str) -> None:
         """Put stored articles in another story: (article id, story id) pairs from a split or a merge."""
@@ -148,11 +149,41 @@ class Store:
             [(story_id, reason, article_id) for article_id, story_id in moves],
         )
 
-    def retarget_links(self, db: sqlite3.Connection, gone: str, kept: str) -> None:
-        """Story ``gone`` was merged into ``kept``: its links become ``kept``'s (none to itself)."""
-        for column in ("story_id", "related_id"):
-            db.execute(f"UPDATE OR REPLACE story_links SET {column} = ? WHERE {column} = ?", (kept, gone))  # noqa: S608
-        db.execute("DELETE FROM story_links WHERE story_id = related_id")
+    def record_merge(self, db: sqlite3.Connection, gone: str, kept: str, reason: str) -> None:
+        """Story ``gone`` was merged into ``kept``: record why, and move its links to ``kept``.
+
+        A link that ``kept`` already has keeps the better score of the two; a link
+        between the two becomes none.
+        """
+        db.execute(
+            "INSERT OR REPLACE INTO story_merges (story_id, merged_into, reason) VALUES (?, ?, ?)", (gone, kept, reason)
+        )
+        # stories merged into ``gone`` earlier now live in ``kept``
+        db.execute("UPDATE story_merges SET merged_into = ? WHERE merged_into = ?", (kept, gone))
+        rows = db.execute(
+            "SELECT story_id, related_id, score, reason FROM story_links WHERE story_id = ? OR related_id = ?",
+            (gone, gone),
+        ).fetchall()
+        db.execute("DELETE FROM story_links WHERE story_id = ? OR related_id = ?", (gone, gone))
+        for story_id, related_id, score, why in rows:
+            story_id = kept if story_id == gone else story_id
+            related_id = kept if related_id == gone else related_id
+            if story_id != related_id:
+                db.execute(
+                    "INSERT INTO story_links (story_id, related_id, score, reason) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (story_id, related_id) DO UPDATE SET score = excluded.score, reason = excluded.reason "
+                    "WHERE excluded.score > story_links.score",
+                    (story_id, related_id, score, why),
+                )
+
+    def merged_into(self, story_id: str) -> str | None:
+        """The story that ``story_id`` was merged into, if it was."""
+        row = self._db.execute("SELECT merged_into FROM story_merges WHERE story_id = ?", (story_id,)).fetchone()
+        return row[0] if row else None
+
+    def merged_story_ids(self) -> list[str]:
+        """Ids of every story merged away (none of them may be handed out again)."""
+        return [r[0] for r in self._db.execute("SELECT story_id FROM story_merges")]
 
     def add_story_link(
         self, db: sqlite3.Connection, story_id: str, related_id: str, score: float, reason: str
@@ -197,6 +228,9 @@ class Store:
             "SELECT s.article_id FROM assignments s JOIN articles a ON a.id = s.article_id "
             "WHERE s.story_id = ? ORDER BY a.seq", (story_id,))]
         if not ids:
+            kept = self.merged_into(story_id)
+            if kept is not None:
+                raise NotFound(f"story {story_id!r} was merged into {kept!r} (run `storyscope brief {kept}`)")
             raise NotFound(f"no story {story_id!r} in {self.path} (run `storyscope stories` to list them)")
         return ids
 
