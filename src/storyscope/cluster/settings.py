@@ -34,7 +34,7 @@ class ClusterSettingsError(StoryscopeError, ValueError):
 #   sits below the best SemEval same-event cut (0.39), in the range of the pairs
 #   humans rate "somewhat similar" (Overall 2.5-3.5: mean score 0.31); links also
 #   need three shared names (stream.py), which keeps two earthquakes apart.
-# - probe_terms 16, max_candidates 8, max_postings 200: speed, not quality. The
+# - probe_terms 16, max_candidates 6, max_postings 200: speed, not quality. The
 #   story an article joins is the best-voted candidate 92-93% of the time, in the
 #   top 4 99.9% (ECB+) and in the top 6 99.8% (synthetic stream of
 #   benchmarks/cluster_scale.py); B-cubed F1 did not move on either between
@@ -69,7 +69,7 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
         "threshold, if the score reaches this and they share at least three names",
     ),
     ("probe_terms", 16, "how many of the article's heaviest terms are looked up in the inverted index"),
-    ("max_candidates", 8, "how many candidate stories are scored exactly"),
+    ("max_candidates", 6, "how many candidate stories are scored exactly"),
     ("max_postings", 200, "for a term found in more stories than this, only the newest ones are candidates"),
     ("copy_window", 100_000, "near-identical copies are looked for among this many most recent articles"),
 )

@@ -22,15 +22,6 @@ import numpy as np
 from ..features import minhash
 
 _EMPTY = 0xFFFFFFFF
-# Odd 64-bit multipliers that mix a band's rows into one key (a universal-style
-# hash; a collision only costs one extra Jaccard check, which rejects it).
-_MIX = np.array(
-    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
-     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
-    dtype=np.uint64,
-)
-
-
 class Prepared(NamedTuple):
     """A signature ready for the index: as uint32, with its band keys (computed once)."""
 
@@ -42,8 +33,8 @@ class NearDuplicateIndex:
     def __init__(
         self, num_perm: int = minhash.NUM_PERM, bands: int = 16, threshold: float = 0.6, window: int = 100_000
     ):
-        if num_perm % bands or num_perm // bands > len(_MIX):
-            raise ValueError(f"bands={bands} must divide num_perm={num_perm} into at most 8 rows; try bands=16")
+        if num_perm % bands:
+            raise ValueError(f"bands={bands} must divide num_perm={num_perm}; try bands=16 for 64 permutations")
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"syndication threshold must be in (0, 1], got {threshold}")
         if window < 1:
@@ -53,8 +44,6 @@ class NearDuplicateIndex:
         self.rows = num_perm // bands
         self.threshold = threshold
         self.window = window
-        self._mix = _MIX[: self.rows]
-        self._band_tag = np.arange(bands, dtype=np.uint64) << np.uint64(56)
         self._sigs = np.zeros((min(window, 1024), num_perm), dtype=np.uint32)
         self._ids: list[str] = []  # article id per ring slot
         self._serial_of: dict[str, int] = {}  # article id -> serial, for the articles in the window
@@ -66,10 +55,13 @@ class NearDuplicateIndex:
         return len(self._serial_of)
 
     def _keys(self, sig: np.ndarray) -> list[int]:
-        with np.errstate(over="ignore"):
-            mixed = (sig.reshape(self.bands, self.rows).astype(np.uint64) * self._mix).sum(axis=1, dtype=np.uint64)
-            mixed ^= mixed >> np.uint64(31)
-            return ((mixed >> np.uint64(8)) ^ self._band_tag).tolist()
+        # One key per band: Python's hash of the band's bytes, offset by the band's
+        # byte position so that equal values in two bands give two keys. The hash is
+        # salted per process, which is fine: the index lives in memory only and is
+        # rebuilt on restore. A collision costs one Jaccard check, which rejects it.
+        raw = sig.tobytes()
+        step = 4 * self.rows
+        return [hash(raw[i : i + step]) + i for i in range(0, len(raw), step)]
 
     def prepare(self, sig: tuple[int, ...] | np.ndarray | Prepared | None) -> Prepared | None:
         """``sig`` with its band keys, for a ``query`` then an ``insert``; None if empty."""

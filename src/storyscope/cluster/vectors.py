@@ -61,13 +61,17 @@ class TermStats:
         The same weights as ``vector``, computed on whole arrays: what the clusterer
         scores with. Empty arrays when the article has no weighted term.
         """
-        return self.weigh(*terms(features))
+        ids, tf, keys = terms(features)
+        return self.weigh(ids, tf, keys)
 
-    def weigh(self, ids: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Unit TF-IDF vector of (ids ascending, term frequencies) under the current statistics."""
+    def weigh(self, ids: np.ndarray, tf: np.ndarray, keys: tuple[int, ...] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Unit TF-IDF vector of (ids ascending, term frequencies) under the current statistics.
+
+        ``keys``: the same ids as Python ints when the caller has them (saves a conversion).
+        """
         if not len(ids):
             return ids, np.zeros(0)
-        df = np.fromiter(map(self.df.get, ids.tolist(), _ZEROS), dtype=np.float64, count=len(ids))
+        df = np.fromiter(map(self.df.get, ids.tolist() if keys is None else keys, _ZEROS), dtype=np.float64, count=len(ids))
         vals = tf * np.log((self.n_docs + PRIOR_DOCS + 1) / (df + 0.5)) ** IDF_POWER
         norm = math.sqrt(float(np.dot(vals, vals)))
         if norm == 0.0:
@@ -95,14 +99,15 @@ class TermStats:
         return {tid: v / norm for tid, v in vec.items() if v > 0.0}
 
 
-def terms(features: Features) -> tuple[np.ndarray, np.ndarray]:
-    """(term ids ascending as uint32, float64 term frequencies) of an article."""
+def terms(features: Features) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    """(term ids ascending as uint32, float64 term frequencies, the ids as Python ints)."""
     ids = np.array(features.term_ids, dtype=np.uint32)
     tf = np.array(features.term_weights, dtype=np.float64)
     if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():  # compute() sorts them; a hand-made record may not
         order = np.argsort(ids, kind="stable")
         ids, tf = ids[order], tf[order]
-    return ids, tf
+        return ids, tf, tuple(ids.tolist())
+    return ids, tf, features.term_ids
 
 
 def dot(small: dict[int, float], big: dict[int, float]) -> float:
