@@ -249,15 +249,14 @@ class StreamClusterer:
         # 1. near-identical copy of an earlier article
         sig = self._dups.prepare(features.minhash)
         dup = self._dups.query(sig)
-        ids, tf_vals, keys = terms(features)
-        tf = (ids, tf_vals)
+        tf = terms(features)
         if dup is not None:
             # A copy is not new evidence: it leaves the document frequencies alone
             # (a thousand reposts would make the story's own words look common and
             # push other outlets' reports of it below threshold), and its date does
             # not stretch the story's time span (a repost dated years off would keep
             # the story open).
-            vec = self.stats.weigh(ids, tf_vals, keys)
+            vec = self.stats.weigh(*tf)
             original, jac = dup
             root = self._syndicated_root.get(original, original)
             story = self._stories[self._article_story[original]]
@@ -271,7 +270,7 @@ class StreamClusterer:
                 moved=moved, move_reason=move_reason, merged_from=gone,
             )
         self.stats.add(features)
-        vec = self.stats.weigh(ids, tf_vals, keys)
+        vec = self.stats.weigh(*tf)
         if not len(vec[0]):
             story = self._new_story()
             self._join(story, article_id, vec, tf, names, day)
@@ -328,9 +327,8 @@ class StreamClusterer:
             return
         if not syndicated_of:  # as in add: copies leave the statistics and dates alone
             self.stats.add(features)
-        ids, tf_vals, keys = terms(features)
-        tf = (ids, tf_vals)
-        vec = self.stats.weigh(ids, tf_vals, keys)
+        tf = terms(features)
+        vec = self.stats.weigh(*tf)
         story = self._stories.get(story_id)
         if story is None:
             story = Story(story_id, len(self._by_idx))
@@ -569,7 +567,15 @@ class StreamClusterer:
         cand = np.sort(idx[scratch[idx] == pos])[::-1]  # each story once, newest first
         scratch[cand] = np.arange(len(cand))
         sums = np.bincount(scratch[idx], weights=weights, minlength=len(cand))
-        order = np.argsort(-sums, kind="stable")[: self.settings.max_candidates]
+        k = self.settings.max_candidates
+        if len(cand) > 4 * k:
+            # only the stories that can be in the top k go into the stable sort: all
+            # with a sum at least the k-th largest (ties included, so the order and
+            # the tie-breaking are those of sorting everything)
+            kth = np.partition(sums, len(sums) - k)[len(sums) - k]
+            top = np.flatnonzero(sums >= kth)
+            return cand[top[np.argsort(-sums[top], kind="stable")[:k]]].tolist()
+        order = np.argsort(-sums, kind="stable")[:k]
         return cand[order].tolist()
 
     def _member_vector(self, member: Member) -> Vec:
