@@ -27,7 +27,8 @@ _MAX_LINKS = 3  # a new story links to at most this many earlier ones, best firs
 # later shares six or more with its story.
 _MIN_SHARED_NAMES = 3
 _ARTICLE_NAMES = 20  # an article adds its 20 most frequent names to its story's
-# Split check (step 7): a story is tested when it reaches one of these sizes; past
+# Split check (step 7): a story is tested when it reaches one of these sizes (or
+# passes it, when a merge made it jump); past
 # the last one its members are dropped, so memory stays bounded. A part smaller
 # than _SPLIT_MIN_PART is never split off: one or two odd articles are noise, not
 # a second event. Calibrated with split_threshold, see settings.py.
@@ -44,8 +45,8 @@ _SPLIT_MIN_PART = 3
 # once a side has a few articles, and the statistics a few more documents, the
 # evidence is better. No new score constant: the join threshold, on the join
 # scale. Measured on ECB+ (benchmarks/clustering.py, 5 orders): B-cubed F1
-# 0.892 -> 0.911; on each half of the topics (odd / even topic numbers) 0.892 ->
-# 0.896 and 0.881 -> 0.907. Checking at 2, 3, 4 gave the same, at 2, 4, 8 less
+# 0.894 -> 0.911; on each half of the topics (--topics odd / even) 0.892 ->
+# 0.895 and 0.883 -> 0.907. Checking at 2, 3, 4 gave the same, at 2, 4, 8 less
 # (precision falls: grown centroids of sibling events score as high as those of
 # one event); deciding on the centroid score alone or on the members' mean score
 # merged the two Indonesian M6.1 quakes of the bundled samples at 0.50. The
@@ -70,6 +71,8 @@ _COLD_NAMES = 64
 # costs more than the loop. Both add the same weights in the same order and break
 # ties the same way (newest story first), so the choice changes nothing.
 _NUMPY_VOTES = 100
+
+
 @dataclass(frozen=True)
 class Assignment:
     """Where one article went and why."""
