@@ -108,6 +108,11 @@ class Story:
             self.first_day = day if self.first_day is None else min(self.first_day, day)
             self.last_day = day if self.last_day is None else max(self.last_day, day)
 
+    def clear(self) -> None:
+        """Empty the story (merged into another): it scores 0.0 and holds nothing."""
+        self.ids, self.vals, self.norm_sq, self.size = EMPTY_IDS, EMPTY_VALS, 0.0, 0
+        self.names, self.members = EMPTY_IDS, None
+
     def compact(self, max_terms: int, max_names: int) -> None:
         """Keep the ``max_terms`` heaviest centroid terms and drop the members.
 
@@ -132,15 +137,3 @@ def centroid_of(vecs: list[tuple[np.ndarray, np.ndarray]]) -> Vec:
     vals = np.concatenate([v[1] for v in vecs]).astype(np.float64)
     uniq, inv = np.unique(ids, return_inverse=True)
     return uniq, np.bincount(inv, weights=vals, minlength=len(uniq))
-
-
-def cosine_of(a: Vec, b: Vec) -> float:
-    """Cosine of two vectors in array form."""
-    a_ids, a_vals = a
-    b_ids, b_vals = b
-    if not len(a_ids) or not len(b_ids):
-        return 0.0
-    _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
-    num = float(np.dot(a_vals[ia], b_vals[ib]))
-    den = math.sqrt(float(np.dot(a_vals, a_vals)) * float(np.dot(b_vals, b_vals)))
-    return num / den if den else 0.0

@@ -15,7 +15,6 @@ from ..errors import InputError
 from ..features import Features
 from .settings import ClusterSettings, ClusterSettingsError
 from .split import two_means
-from . import story as story_mod
 from .story import Member, Story, Vec, centroid_of
 from .syndication import NearDuplicateIndex
 from .vectors import TermStats, terms
@@ -129,9 +128,18 @@ def _day(published: str | None) -> int | None:
         return None
 
 
+def _hash_names(names: tuple[str, ...] | list[str]) -> list[int]:
+    """crc32 of each name, in order."""
+    return [zlib.crc32(n.encode("utf-8")) for n in names]
+
+
+def _name_set(hashes: list[int]) -> np.ndarray:
+    """Sorted distinct name hashes: how stories hold them."""
+    return np.array(sorted(set(hashes)), dtype=np.uint32)
+
+
 def _name_hashes(names: tuple[str, ...] | list[str]) -> np.ndarray:
-    """Sorted distinct crc32 hashes of names: how stories hold them."""
-    return np.array(sorted({zlib.crc32(n.encode("utf-8")) for n in names}), dtype=np.uint32)
+    return _name_set(_hash_names(names))
 
 
 class StreamClusterer:
@@ -248,7 +256,8 @@ class StreamClusterer:
             sid = self._article_story[article_id]
             return Assignment(sid, 1.0, False, None, "article already assigned; nothing changed")
         day = _day(published)
-        names = _name_hashes(features.names[:_ARTICLE_NAMES])
+        hashes = _hash_names(features.names)  # once: for the story's names and the reason
+        names = _name_set(hashes[:_ARTICLE_NAMES])
         # 1. near-identical copy of an earlier article
         sig = self._dups.prepare(features.minhash)
         dup = self._dups.query(sig)
@@ -282,7 +291,7 @@ class StreamClusterer:
         best, best_score, scored = self._best_story(vec, day)
         # 5. decide
         if best is not None and best_score >= self.settings.threshold:
-            shared = _shared_names(features.names, best.names)[:5]
+            shared = _shared_names(features.names, hashes, best.names)[:5]
             self._join(best, article_id, vec, tf, names, day)
             self._dups.insert(article_id, sig)
             final, moved, why, move_reason, gone = self._after_join(best, article_id)
@@ -422,8 +431,7 @@ class StreamClusterer:
             return None
         # the story merged away stays in _by_idx (the postings point at it) but is
         # empty: it scores 0.0 and _best_story skips it
-        src.ids, src.vals, src.norm_sq, src.size, src.members = story_mod.EMPTY_IDS, story_mod.EMPTY_VALS, 0.0, 0, None
-        src.names = story_mod.EMPTY_IDS
+        src.clear()
         del self._stories[src.id]
         self._hot.pop(src.id, None)
         self._links.pop(src.id, None)
@@ -633,10 +641,10 @@ def _rank_loop(lists: list[tuple[array, float]], limit: int) -> list[int]:
     return sorted(votes, key=lambda i: (-votes[i], -i))[:limit]
 
 
-def _shared_names(names: tuple[str, ...], story_names: np.ndarray) -> list[str]:
-    """The article's names (in its order) that its story also has."""
+def _shared_names(names: tuple[str, ...], hashes: list[int], story_names: np.ndarray) -> list[str]:
+    """The article's names (in its order; ``hashes`` theirs) that its story also has."""
     if not names or not len(story_names):
         return []
-    hashes = np.fromiter((zlib.crc32(n.encode("utf-8")) for n in names), dtype=np.uint32, count=len(names))
-    at = np.minimum(np.searchsorted(story_names, hashes), len(story_names) - 1)
-    return [n for n, hit in zip(names, (story_names[at] == hashes).tolist()) if hit]
+    wanted = np.array(hashes, dtype=np.uint32)
+    at = np.minimum(np.searchsorted(story_names, wanted), len(story_names) - 1)
+    return [n for n, hit in zip(names, (story_names[at] == wanted).tolist()) if hit]

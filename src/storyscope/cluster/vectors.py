@@ -91,10 +91,6 @@ class TermStats:
             ids, vals = ids[keep], vals[keep]
         return ids, vals / norm
 
-    def idf(self, tid: int) -> float:
-        df = int(self._df[tid & int(_DF_MASK)])
-        return math.log((self.n_docs + PRIOR_DOCS + 1) / (df + 0.5)) ** IDF_POWER
-
     def vector(self, features: Features) -> dict[int, float]:
         """Unit-length TF-IDF vector of an article under the current statistics."""
         ids, vals = self.arrays(features)
