@@ -40,13 +40,6 @@ def _run(**settings):
     return c, [c.add(i, f, p) for i, f, p in feats]
 
 
-def test_numpy_votes_rank_like_the_dict_loop(monkeypatch):
-    _, plain = _run()
-    monkeypatch.setattr(stream, "_NUMPY_VOTES", 0)  # every candidate search through numpy
-    _, fast = _run()
-    assert fast == plain
-
-
 def test_postings_are_cut_to_what_is_read():
     c, _ = _run(max_postings=1, threshold=0.99)  # every article its own story
     assert len(c) >= 8

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from .kernels import gram as pairwise_dots
 from .story import Vec
 
 # Tried this many times from deterministic seeds; at most this many rounds each.
@@ -18,19 +19,18 @@ def two_means(vecs: list[Vec]) -> tuple[np.ndarray, float]:
 
     Spherical 2-means needs only dot products between the vectors (a half's sum
     dotted with a vector is a sum of the vector's dots with the half's members),
-    so the vectors go once into a dense matrix over the union of their terms and
-    everything after works on their n x n Gram matrix: a story of 64 articles is a
-    64 x 64 problem, whatever its vocabulary. Seeds: each of the ``SEEDS`` members
-    least like the whole story, paired with the member least like it; the run
-    whose halves are tightest (largest sum of the lengths of the half sums) wins.
+    so everything works on their n x n Gram matrix (merges of sorted term lists,
+    compiled): a story of 64 articles is a 64 x 64 problem, whatever its
+    vocabulary. Seeds: each of the ``SEEDS`` members least like the whole story,
+    paired with the member least like it; the run whose halves are tightest
+    (largest sum of the lengths of the half sums) wins.
     """
     n = len(vecs)
-    ids = np.concatenate([v[0] for v in vecs])
-    cols, inv = np.unique(ids, return_inverse=True)
-    matrix = np.zeros((n, len(cols)))
-    rows = np.repeat(np.arange(n), [len(v[0]) for v in vecs])
-    matrix[rows, inv] = np.concatenate([v[1] for v in vecs])
-    gram = matrix @ matrix.T
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(v[0]) for v in vecs], out=starts[1:])
+    gram = pairwise_dots(
+        np.concatenate([v[0] for v in vecs]), np.concatenate([v[1] for v in vecs]).astype(np.float64), starts
+    )
 
     def length(ind: np.ndarray) -> float:
         return math.sqrt(max(float(ind @ gram @ ind), 0.0))

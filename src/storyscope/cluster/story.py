@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from .kernels import add_sparse, sparse_dot, union_sorted
+
 # A vector in the clusterer: (term ids ascending as uint32, float64 values).
 Vec = tuple[np.ndarray, np.ndarray]
 
@@ -62,25 +64,12 @@ class Story:
     def add(self, vec: Vec) -> np.ndarray:
         """Add a vector to the centroid; returns the term ids new to this story."""
         v_ids, v_vals = vec
-        c_ids = self.ids
-        if not len(c_ids):
+        if not len(self.ids):
             self.ids, self.vals = v_ids, v_vals.astype(np.float64)  # a copy: vals change in place
             self.norm_sq = float(np.dot(v_vals, v_vals))
             return v_ids
-        pos = np.searchsorted(c_ids, v_ids)
-        at = np.minimum(pos, len(c_ids) - 1)
-        hit = c_ids[at] == v_ids
-        shared = at[hit]
-        cross = float(np.dot(self.vals[shared], v_vals[hit]))
-        self.vals[shared] += v_vals[hit]
+        self.ids, self.vals, fresh, cross = add_sparse(self.ids, self.vals, v_ids, v_vals)
         self.norm_sq += 2.0 * cross + float(np.dot(v_vals, v_vals))
-        new = ~hit
-        if not new.any():
-            return EMPTY_IDS
-        where = pos[new]
-        fresh = v_ids[new]
-        self.ids = np.insert(c_ids, where, fresh)
-        self.vals = np.insert(self.vals, where, v_vals[new])
         return fresh
 
     def score(self, vec: Vec) -> float:
@@ -89,19 +78,14 @@ class Story:
         The scale of ``vectors.same_event_score``: cosines of sparse news vectors
         crowd near 0, the root spreads them (see there).
         """
-        if self.norm_sq <= 0.0 or not len(self.ids):
+        if self.norm_sq <= 0.0:
             return 0.0
-        a_ids, a_vals = vec
-        c_ids = self.ids
-        at = np.searchsorted(c_ids, a_ids)
-        np.minimum(at, len(c_ids) - 1, out=at)
-        hit = c_ids[at] == a_ids
-        num = float(np.dot(a_vals[hit], self.vals[at[hit]]))
+        num = sparse_dot(vec[0], vec[1], self.ids, self.vals)
         return math.sqrt(max(num, 0.0) / math.sqrt(self.norm_sq))
 
     def add_names(self, names: np.ndarray) -> None:
         if len(self.names) < MAX_NAMES and len(names):
-            self.names = np.union1d(self.names, names)
+            self.names = union_sorted(self.names, names)
 
     def note_day(self, day: int | None) -> None:
         if day is not None:

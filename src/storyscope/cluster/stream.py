@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..features import Features
 from .settings import ClusterSettings, ClusterSettingsError
 from .split import two_means
+from .kernels import top_voted
 from .story import Member, Story, Vec, centroid_of
 from .syndication import NearDuplicateIndex
 from .vectors import TermStats, terms
@@ -65,13 +66,6 @@ _MERGE_ARTICLE_CHECK = True  # a switch for the tests, which show that it matter
 _MAX_HOT = 10_000
 _COLD_TERMS = 256
 _COLD_NAMES = 64
-# Candidate votes (step 3) are summed in numpy when the probed postings hold more
-# than this many entries in all, in Python below it, where numpy's call overhead
-# costs more than the loop. Both add the same weights in the same order and break
-# ties the same way (newest story first), so the choice changes nothing.
-_NUMPY_VOTES = 100
-
-
 @dataclass(frozen=True)
 class Assignment:
     """Where one article went and why."""
@@ -212,7 +206,7 @@ class StreamClusterer:
         self._links: dict[str, tuple[StoryLink, ...]] = {}
         self._merged_into: dict[str, str] = {}  # story merged away -> the story it went into
         self._hot: OrderedDict[str, None] = OrderedDict()  # recently updated stories, oldest first
-        self._scratch = np.zeros(0, dtype=np.int64)  # one slot per story, for _rank_numpy
+        self._sums = np.zeros(0, dtype=np.float64)  # one slot per story, for top_voted
         self._next = 1
 
     # -- public API ---------------------------------------------------------
@@ -281,7 +275,7 @@ class StreamClusterer:
                 f"near-identical copy of {root} (shingle Jaccard ~{jac:.2f}) -> {story.id}{why}",
                 moved=moved, move_reason=move_reason, merged_from=gone,
             )
-        self.stats.add(features)
+        self.stats.add_ids(tf[0])
         vec = self.stats.weigh(*tf)
         if not len(vec[0]):
             story = self._new_story()
@@ -526,20 +520,27 @@ class StreamClusterer:
         k = s.probe_terms
         top = np.argpartition(vals, -k)[-k:] if len(vals) > k else np.arange(len(vals))
         top = top[np.argsort(-vals[top], kind="stable")]
-        lists: list[tuple[array, float]] = []
-        total = 0
+        stories = array("i")
+        lens = array("i")
+        weights = array("d")
         postings = self._postings
         cut = s.max_postings
         for tid, w in zip(ids[top].tolist(), vals[top].tolist()):
             posting = postings.get(tid)
             if posting:
                 # newest stories last: a common term only looks at the most recent ones
-                recent = posting[-cut:]
-                lists.append((recent, w))
-                total += len(recent)
-        if not total:
+                recent = posting[-cut:] if len(posting) > cut else posting
+                stories.extend(recent)
+                lens.append(len(recent))
+                weights.append(w)
+        if not stories:
             return None, 0.0, []
-        ranked = self._rank_numpy(lists) if total > _NUMPY_VOTES else _rank_loop(lists, s.max_candidates)
+        if len(self._sums) < len(self._by_idx):
+            self._sums = np.zeros(2 * len(self._by_idx) + 1024, dtype=np.float64)
+        ranked = top_voted(
+            np.frombuffer(stories, dtype=np.int32), np.frombuffer(lens, dtype=np.int32),
+            np.frombuffer(weights, dtype=np.float64), self._sums, s.max_candidates,
+        ).tolist()
         # 4. exact scores of the best-voted stories
         best: Story | None = None
         best_score = -1.0
@@ -558,36 +559,6 @@ class StreamClusterer:
             if not closed and score > best_score:
                 best, best_score = story, score
         return best, best_score, scored
-
-    def _rank_numpy(self, lists: list[tuple[array, float]]) -> list[int]:
-        """Story indices by summed vote, best first, ties newest first (as ``_rank_loop``).
-
-        Works in the size of the postings read, not of the number of stories: a
-        scratch array indexed by story (grown, never cleared) marks one position
-        per story, then numbers the distinct stories, so that ``np.bincount`` sums
-        into a short array. bincount adds each story's weights in input order
-        starting from 0.0, as the loop does, so the sums are the same floats.
-        """
-        idx = np.concatenate([np.frombuffer(recent, dtype=np.int32) for recent, _ in lists])
-        weights = np.repeat(np.array([w for _, w in lists]), [len(recent) for recent, _ in lists])
-        if len(self._scratch) < len(self._by_idx):
-            self._scratch = np.zeros(2 * len(self._by_idx) + 1024, dtype=np.int64)
-        scratch = self._scratch
-        pos = np.arange(len(idx))
-        scratch[idx] = pos  # for a repeated story one of its positions stays: that one is kept
-        cand = np.sort(idx[scratch[idx] == pos])[::-1]  # each story once, newest first
-        scratch[cand] = np.arange(len(cand))
-        sums = np.bincount(scratch[idx], weights=weights, minlength=len(cand))
-        k = self.settings.max_candidates
-        if len(cand) > 4 * k:
-            # only the stories that can be in the top k go into the stable sort: all
-            # with a sum at least the k-th largest (ties included, so the order and
-            # the tie-breaking are those of sorting everything)
-            kth = np.partition(sums, len(sums) - k)[len(sums) - k]
-            top = np.flatnonzero(sums >= kth)
-            return cand[top[np.argsort(-sums[top], kind="stable")[:k]]].tolist()
-        order = np.argsort(-sums, kind="stable")[:k]
-        return cand[order].tolist()
 
     def _member_vector(self, member: Member) -> Vec:
         """A member's unit vector under the current statistics."""
@@ -629,16 +600,6 @@ def _pass_checks(story: Story) -> None:
     """Count the split checks at sizes the story has reached as done."""
     while story.checks_done < len(_SPLIT_AT) and story.size >= _SPLIT_AT[story.checks_done]:
         story.checks_done += 1
-
-
-def _rank_loop(lists: list[tuple[array, float]], limit: int) -> list[int]:
-    """Story indices by summed vote, best first, ties newest first."""
-    votes: dict[int, float] = {}
-    get = votes.get
-    for recent, w in lists:
-        for i in recent:
-            votes[i] = get(i, 0.0) + w
-    return sorted(votes, key=lambda i: (-votes[i], -i))[:limit]
 
 
 def _shared_names(names: tuple[str, ...], hashes: list[int], story_names: np.ndarray) -> list[str]:

@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from ..features import Features
+from .kernels import count_terms, tfidf
 
 # Term weight = tf * idf ** IDF_POWER. Above 1 the rare, specific terms (names,
 # numbers, places) count more against the topic vocabulary two events of the same
@@ -42,7 +43,7 @@ PRIOR_DOCS = 20
 # instead of 1 changes its IDF by 6%), and with one of the ~10,000 common words
 # about once in 1,700 terms. 64 MB, touched only where terms land.
 DF_BITS = 24
-_DF_MASK = np.uint32((1 << DF_BITS) - 1)
+_DF_MASK = (1 << DF_BITS) - 1
 
 
 class TermStats:
@@ -61,9 +62,11 @@ class TermStats:
         self.n_docs = 0
 
     def add(self, features: Features) -> None:
-        # a buffered += counts two of the article's terms that share a slot once (a
-        # few in a thousand articles); np.add.at would count both, 15x slower
-        self._df[np.array(features.term_ids, dtype=np.uint32) & _DF_MASK] += 1
+        self.add_ids(np.array(features.term_ids, dtype=np.uint32))
+
+    def add_ids(self, ids: np.ndarray) -> None:
+        """Count one more document holding these term ids (distinct, uint32)."""
+        count_terms(self._df, ids, _DF_MASK)
         self.n_docs += 1
 
     def df(self, ids: np.ndarray) -> np.ndarray:
@@ -80,16 +83,7 @@ class TermStats:
 
     def weigh(self, ids: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Unit TF-IDF vector of (ids ascending, term frequencies) under the current statistics."""
-        if not len(ids):
-            return ids, np.zeros(0)
-        vals = tf * np.log((self.n_docs + PRIOR_DOCS + 1) / (self.df(ids) + 0.5)) ** IDF_POWER
-        norm = math.sqrt(float(np.dot(vals, vals)))
-        if norm == 0.0:
-            return ids[:0], np.zeros(0)
-        keep = vals > 0.0
-        if not keep.all():
-            ids, vals = ids[keep], vals[keep]
-        return ids, vals / norm
+        return tfidf(ids, tf, self._df, _DF_MASK, float(self.n_docs + PRIOR_DOCS + 1), IDF_POWER)
 
     def vector(self, features: Features) -> dict[int, float]:
         """Unit-length TF-IDF vector of an article under the current statistics."""

@@ -1,0 +1,143 @@
+"""Each compiled kernel gives what a plain Python loop gives, on random and on real vectors."""
+
+import math
+
+import numpy as np
+import pytest
+from news_fixtures import BASRA_RFERL, BASRA_WAPO, NEPAL_A, NEPAL_B, TURKEY_A
+
+from storyscope.cluster import StreamClusterer, kernels
+from storyscope.cluster.vectors import terms
+from storyscope.features import compute
+
+SEEDS = range(12)
+
+
+def _sparse(rng: np.random.Generator, n: int, universe: int = 5000) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.unique(rng.integers(0, universe, size=n)).astype(np.uint32)
+    return ids, rng.random(len(ids)) + 0.01
+
+
+def _as_dict(vec: tuple[np.ndarray, np.ndarray]) -> dict[int, float]:
+    return dict(zip(vec[0].tolist(), vec[1].tolist()))
+
+
+def _real_vectors() -> list[tuple[np.ndarray, np.ndarray]]:
+    c = StreamClusterer()
+    feats = [compute(a) for a in (BASRA_RFERL, BASRA_WAPO, NEPAL_A, NEPAL_B, TURKEY_A)]
+    for i, f in enumerate(feats):
+        c.add(f"a{i}", f)
+    return [c.stats.arrays(f) for f in feats]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_top_voted_is_the_plain_vote(seed):
+    rng = np.random.default_rng(seed)
+    lists = [rng.integers(0, 60, size=int(rng.integers(0, 30))).astype(np.int32) for _ in range(int(rng.integers(1, 17)))]
+    lists = [np.unique(x)[rng.permutation(len(np.unique(x)))] for x in lists]  # a story once per list, any order
+    # few distinct weights, so that ties between sums happen
+    weights = rng.choice([0.5, 0.25, 1.0, 0.125], size=len(lists))
+    votes: dict[int, float] = {}
+    for stories, w in zip(lists, weights):
+        for i in stories.tolist():
+            votes[i] = votes.get(i, 0.0) + w
+    for k in (1, 6, 100):
+        plain = sorted(votes, key=lambda i: (-votes[i], -i))[:k]
+        sums = np.zeros(64)
+        got = kernels.top_voted(
+            np.concatenate(lists), np.array([len(x) for x in lists], dtype=np.int32), weights, sums, k
+        )
+        assert got.tolist() == plain
+        assert not sums.any()  # the scratch is left clean for the next article
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_sparse_dot_and_add_are_dict_arithmetic(seed):
+    rng = np.random.default_rng(seed)
+    a = _sparse(rng, int(rng.integers(0, 300)))
+    b = _sparse(rng, int(rng.integers(0, 3000)))
+    da, db = _as_dict(a), _as_dict(b)
+    plain = sum(v * db.get(t, 0.0) for t, v in da.items())
+    assert kernels.sparse_dot(a[0], a[1], b[0], b[1]) == pytest.approx(plain)
+    assert kernels.sparse_dot(b[0], b[1], a[0], a[1]) == pytest.approx(plain)
+
+    c_ids, c_vals = b[0].copy(), b[1].copy()
+    ids, vals, fresh, cross = kernels.add_sparse(c_ids, c_vals, a[0], a[1])
+    summed = dict(db)
+    for t, v in da.items():
+        summed[t] = summed.get(t, 0.0) + v
+    assert ids.tolist() == sorted(summed)
+    assert vals.tolist() == pytest.approx([summed[t] for t in sorted(summed)])
+    assert fresh.tolist() == sorted(set(da) - set(db))
+    assert cross == pytest.approx(plain)
+
+
+def test_add_sparse_without_new_terms_updates_in_place():
+    ids = np.array([3, 7, 9], dtype=np.uint32)
+    vals = np.array([1.0, 2.0, 3.0])
+    out_ids, out_vals, fresh, cross = kernels.add_sparse(ids, vals, ids[1:].copy(), np.array([0.5, 0.5]))
+    assert vals.tolist() == [1.0, 2.5, 3.5] and out_vals.tolist() == [1.0, 2.5, 3.5]
+    assert len(fresh) == 0 and cross == pytest.approx(2.5)
+
+
+def test_tfidf_is_the_numpy_formula_on_real_articles():
+    c = StreamClusterer()
+    for i, art in enumerate((BASRA_RFERL, BASRA_WAPO, NEPAL_A, NEPAL_B)):
+        c.add(f"a{i}", compute(art))
+    stats = c.stats
+    for art in (BASRA_WAPO, TURKEY_A):
+        ids, tf = terms(compute(art))
+        n_docs = stats.n_docs + 20 + 1  # PRIOR_DOCS
+        vals = tf * np.log(n_docs / (stats.df(ids) + 0.5))
+        keep = vals > 0
+        want = vals[keep] / math.sqrt(float(np.dot(vals, vals)))
+        got_ids, got_vals = stats.weigh(ids, tf)
+        assert got_ids.tolist() == ids[keep].tolist()
+        assert got_vals == pytest.approx(want)
+        assert float(np.dot(got_vals, got_vals)) == pytest.approx(float(np.dot(want, want)))
+
+
+def test_tfidf_drops_terms_in_every_document_and_empties_a_weightless_vector():
+    df = np.zeros(16, dtype=np.int32)
+    df[[1, 2]] = 10
+    ids, vals = kernels.tfidf(np.array([1, 2, 3], dtype=np.uint32), np.ones(3), df, 15, 10.0, 1.0)
+    raw = np.log(10.0 / np.array([10.5, 10.5, 0.5]))  # the norm counts the dropped weights, as numpy's did
+    assert ids.tolist() == [3] and vals.tolist() == pytest.approx([raw[2] / np.linalg.norm(raw)])
+    ids, vals = kernels.tfidf(np.array([1, 2], dtype=np.uint32), np.ones(2), df, 15, 10.0, 1.0)
+    assert len(ids) == 0 and len(vals) == 0
+
+
+def test_count_terms_counts_every_slot():
+    df = np.zeros(8, dtype=np.int32)
+    kernels.count_terms(df, np.array([1, 9, 2], dtype=np.uint32), 7)  # 1 and 9 share slot 1
+    assert df.tolist() == [0, 2, 1, 0, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_gram_is_the_dense_product(seed):
+    rng = np.random.default_rng(seed)
+    vecs = [_sparse(rng, int(rng.integers(0, 200)), universe=400) for _ in range(int(rng.integers(1, 12)))]
+    dense = np.zeros((len(vecs), 400))
+    for row, (ids, vals) in enumerate(vecs):
+        dense[row, ids] = vals
+    starts = np.concatenate([[0], np.cumsum([len(v[0]) for v in vecs])])
+    got = kernels.gram(np.concatenate([v[0] for v in vecs]), np.concatenate([v[1] for v in vecs]), starts)
+    assert got == pytest.approx(dense @ dense.T)
+
+
+def test_gram_of_real_articles_is_their_cosines():
+    vecs = _real_vectors()
+    starts = np.concatenate([[0], np.cumsum([len(v[0]) for v in vecs])])
+    got = kernels.gram(np.concatenate([v[0] for v in vecs]), np.concatenate([v[1] for v in vecs]), starts)
+    assert np.diag(got) == pytest.approx(np.ones(len(vecs)))  # unit vectors
+    d = [_as_dict(v) for v in vecs]
+    assert got[0, 1] == pytest.approx(sum(x * d[1].get(t, 0.0) for t, x in d[0].items()))
+    assert got[0, 1] > got[0, 2]  # the two Basra reports are closer to each other than to an earthquake
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_union_sorted_is_union1d(seed):
+    rng = np.random.default_rng(seed)
+    a = np.unique(rng.integers(0, 100, size=int(rng.integers(0, 50)))).astype(np.uint32)
+    b = np.unique(rng.integers(0, 100, size=int(rng.integers(0, 50)))).astype(np.uint32)
+    assert kernels.union_sorted(a, b).tolist() == np.union1d(a, b).tolist()
