@@ -2,8 +2,9 @@
 
 A centroid is the sum of its members' unit TF-IDF vectors, kept as two parallel
 arrays (term ids ascending, values) rather than a dict: 12 bytes a term instead of
-about 90, which is what lets a million-article stream fit in memory, and scoring an
-article against it is one ``searchsorted`` of the article's terms.
+about 90, which is what lets a million-article stream fit in memory; scoring an
+article against it and adding one to it are compiled loops over the two sorted id
+lists (``kernels.sparse_dot``, ``kernels.add_sparse``).
 """
 
 from __future__ import annotations
