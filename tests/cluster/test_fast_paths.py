@@ -25,6 +25,7 @@ from news_fixtures import (  # noqa: E402
 )
 
 from storyscope.cluster import StreamClusterer, cosine, stream  # noqa: E402
+from storyscope.cluster.kernels import band_slots  # noqa: E402
 from storyscope.cluster.split import two_means  # noqa: E402
 from storyscope.cluster.story import Story, centroid_of  # noqa: E402
 from storyscope.cluster.syndication import NearDuplicateIndex  # noqa: E402
@@ -106,8 +107,11 @@ def test_two_means_separates_two_groups():
 def test_lsh_keys_are_distinct_per_band_and_the_window_forgets():
     idx = NearDuplicateIndex(window=3)
     sig = minhash.signature_of_words("a b c d e f g h".split())
-    keys = idx._keys(np.array(sig, dtype=np.uint32))
-    assert len(set(keys)) == idx.bands
+    # 62 bits of key: equal values in two bands must still give two keys
+    keys = band_slots(np.array(sig, dtype=np.uint32), idx.rows, 62)
+    assert len(set(keys.tolist())) == idx.bands
+    same = band_slots(np.full(64, 7, dtype=np.uint32), idx.rows, 62)
+    assert len(set(same.tolist())) == idx.bands
     idx.insert("x", sig)
     assert idx.query(sig) == ("x", 1.0)
     for i in range(3):

@@ -141,3 +141,48 @@ def test_union_sorted_is_union1d(seed):
     a = np.unique(rng.integers(0, 100, size=int(rng.integers(0, 50)))).astype(np.uint32)
     b = np.unique(rng.integers(0, 100, size=int(rng.integers(0, 50)))).astype(np.uint32)
     assert kernels.union_sorted(a, b).tolist() == np.union1d(a, b).tolist()
+
+
+def _two_means_plain(gram: np.ndarray, seeds: int, iterations: int) -> tuple[list[int], float]:
+    """Spherical 2-means on a Gram matrix in plain numpy (what the kernel replaced)."""
+
+    def length(ind: np.ndarray) -> float:
+        return math.sqrt(max(float(ind @ gram @ ind), 0.0))
+
+    n = len(gram)
+    best = None
+    for a in np.argsort(gram.sum(axis=1), kind="stable")[:seeds]:
+        b = int(np.argmin(gram[a]))
+        in0, in1 = np.zeros(n), np.zeros(n)
+        in0[a], in1[b] = 1.0, 1.0
+        labels = np.full(n, -1)
+        for _ in range(iterations):
+            n0, n1 = length(in0) or 1.0, length(in1) or 1.0
+            new = np.where(gram @ in0 / n0 >= gram @ in1 / n1, 0, 1)
+            if np.array_equal(new, labels):
+                break
+            labels = new
+            in1 = labels.astype(np.float64)
+            in0 = 1.0 - in1
+        objective = length(in0) + length(in1)
+        if best is None or objective > best[0] + 1e-9:
+            best = (objective, labels, in0, in1)
+    _, labels, in0, in1 = best
+    den = length(in0) * length(in1)
+    cos = float(in0 @ gram @ in1) / den if den else 0.0
+    return labels.tolist(), math.sqrt(max(cos, 0.0))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_two_means_is_the_plain_algorithm(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 40))
+    # two overlapping groups of unit vectors over 60 terms, with noise
+    centres = rng.random((2, 60)) ** 4
+    rows = centres[rng.integers(0, 2, size=n)] + 0.3 * rng.random((n, 60)) ** 4
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    gram = rows @ rows.T
+    labels, cos = kernels.two_means_gram(gram, 3, 6)
+    want_labels, want_cos = _two_means_plain(gram, 3, 6)
+    assert labels.tolist() == want_labels
+    assert cos == pytest.approx(want_cos)

@@ -240,3 +240,133 @@ def union_sorted(a, b):  # pragma: no cover - compiled
             j += 1
         o += 1
     return out[:o]
+
+
+@_jit
+def band_slots(sig, rows, bits):  # pragma: no cover - compiled
+    """The slot of each LSH band of a MinHash signature in a table of 2 ** bits.
+
+    A band's ``rows`` values are folded into a 64-bit key (multiply-xor, then
+    splitmix64's finaliser, so that every bit of every value reaches the top
+    bits), salted by the band's position so that equal values in two bands give
+    two keys; the top ``bits`` bits are the slot. Unsigned arithmetic wraps, as a
+    hash should.
+    """
+    bands = len(sig) // rows
+    out = np.empty(bands, np.int64)
+    shift = np.uint64(64 - bits)
+    for b in range(bands):
+        h = np.uint64(0x9E3779B97F4A7C15) * np.uint64(b + 1)
+        for r in range(rows):
+            h = (h ^ np.uint64(sig[b * rows + r])) * np.uint64(0x100000001B3)
+        h ^= h >> np.uint64(30)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(27)
+        h *= np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(31)
+        out[b] = np.int64(h >> shift)
+    return out
+
+
+@_jit
+def nearest_copy(sig, slots, table, sigs, serial, window):  # pragma: no cover - compiled
+    """(serial, agreeing values) of the indexed signature most like ``sig``; (-1, -1) if none.
+
+    ``table[slot]`` holds serial + 1 of the newest article with a band in that
+    slot (0: none); ``sigs[serial % window]`` is its signature. Slots holding an
+    article older than the last ``window`` are ignored. Ties go to the oldest.
+    """
+    lo = max(serial - window, 0)
+    best = -1
+    best_agree = -1
+    for b in range(len(slots)):
+        got = table[slots[b]]
+        if got <= lo:
+            continue
+        s = got - 1
+        if s == best:
+            continue
+        row = s % window
+        agree = 0
+        for r in range(len(sig)):
+            if sigs[row, r] == sig[r]:
+                agree += 1
+        if agree > best_agree or (agree == best_agree and s < best):
+            best, best_agree = s, agree
+    return best, best_agree
+
+
+@_jit
+def _half_length(gram, member):  # pragma: no cover - compiled
+    """Length of the sum of the vectors with member[i] == 1: sqrt(m' G m)."""
+    n = len(member)
+    s = 0.0
+    for i in range(n):
+        if member[i]:
+            for j in range(n):
+                if member[j]:
+                    s += gram[i, j]
+    return math.sqrt(s) if s > 0.0 else 0.0
+
+
+@_jit
+def two_means_gram(gram, seeds, iterations):  # pragma: no cover - compiled
+    """Spherical 2-means on a Gram matrix: (labels 0/1, the two halves' cosine).
+
+    Seeds: each of the ``seeds`` vectors least like the whole set (smallest row
+    sum, ties to the lower index), paired with the vector least like it; at most
+    ``iterations`` rounds of assigning each vector to the half whose normalised
+    sum it is closer to. The run whose halves are tightest (largest sum of the
+    lengths of the half sums) wins; an equal objective keeps the earlier run.
+    """
+    n = gram.shape[0]
+    order = np.argsort(gram.sum(axis=1), kind="mergesort")
+    best_obj = -1.0
+    best = np.zeros(n, np.int64)
+    for t in range(min(seeds, n)):
+        a = order[t]
+        b = 0
+        for j in range(1, n):
+            if gram[a, j] < gram[a, b]:
+                b = j
+        in1 = np.zeros(n, np.int64)
+        in0 = np.zeros(n, np.int64)
+        in0[a] = 1
+        in1[b] = 1
+        labels = np.full(n, -1, np.int64)
+        for _ in range(iterations):
+            n0 = _half_length(gram, in0) or 1.0
+            n1 = _half_length(gram, in1) or 1.0
+            changed = False
+            new = np.empty(n, np.int64)
+            for i in range(n):
+                d0 = 0.0
+                d1 = 0.0
+                for j in range(n):
+                    if in0[j]:
+                        d0 += gram[i, j]
+                    if in1[j]:
+                        d1 += gram[i, j]
+                new[i] = 0 if d0 / n0 >= d1 / n1 else 1
+                if new[i] != labels[i]:
+                    changed = True
+            if not changed:
+                break
+            labels = new
+            for i in range(n):
+                in1[i] = labels[i]
+                in0[i] = 1 - labels[i]
+        objective = _half_length(gram, in0) + _half_length(gram, in1)
+        if best_obj < 0.0 or objective > best_obj + 1e-9:
+            best_obj = objective
+            best = labels.copy()
+    in0 = 1 - best
+    den = _half_length(gram, in0) * _half_length(gram, best)
+    cross = 0.0
+    for i in range(n):
+        if in0[i]:
+            for j in range(n):
+                if best[j]:
+                    cross += gram[i, j]
+    cos = cross / den if den else 0.0
+    return best, math.sqrt(cos) if cos > 0.0 else 0.0

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .kernels import gram as pairwise_dots
+from .kernels import two_means_gram
 from .story import Vec
 
 # Tried this many times from deterministic seeds; at most this many rounds each.
@@ -32,29 +31,5 @@ def two_means(vecs: list[Vec]) -> tuple[np.ndarray, float]:
         np.concatenate([v[0] for v in vecs]), np.concatenate([v[1] for v in vecs]).astype(np.float64), starts
     )
 
-    def length(ind: np.ndarray) -> float:
-        return math.sqrt(max(float(ind @ gram @ ind), 0.0))
-
-    outliers = np.argsort(gram.sum(axis=1), kind="stable")[:SEEDS]
-    best: tuple[float, np.ndarray, np.ndarray, np.ndarray] | None = None
-    for a in outliers:
-        b = int(np.argmin(gram[a]))
-        in0, in1 = np.zeros(n), np.zeros(n)
-        in0[a], in1[b] = 1.0, 1.0  # the halves start as the two seeds
-        labels = np.full(n, -1)
-        for _ in range(ITERATIONS):
-            n0, n1 = length(in0) or 1.0, length(in1) or 1.0
-            new = np.where(gram @ in0 / n0 >= gram @ in1 / n1, 0, 1)
-            if np.array_equal(new, labels):
-                break
-            labels = new
-            in1 = labels.astype(np.float64)
-            in0 = 1.0 - in1
-        objective = length(in0) + length(in1)
-        if best is None or objective > best[0] + 1e-9:
-            best = (objective, labels, in0, in1)
-    assert best is not None
-    _, labels, in0, in1 = best
-    den = length(in0) * length(in1)
-    cos = float(in0 @ gram @ in1) / den if den else 0.0
-    return labels, math.sqrt(max(cos, 0.0))
+    labels, cos = two_means_gram(gram, SEEDS, ITERATIONS)
+    return labels, float(cos)
