@@ -297,15 +297,22 @@ def nearest_copy(sig, slots, table, sigs, serial, window):  # pragma: no cover -
 
 
 @_jit
-def _half_length(gram, member):  # pragma: no cover - compiled
-    """Length of the sum of the vectors with member[i] == 1: sqrt(m' G m)."""
-    n = len(member)
+def _between(gram, a, b):  # pragma: no cover - compiled
+    """Dot product of the sum of the vectors in ``a`` with that of those in ``b`` (0/1 masks): a' G b."""
+    n = len(a)
     s = 0.0
     for i in range(n):
-        if member[i]:
+        if a[i]:
             for j in range(n):
-                if member[j]:
+                if b[j]:
                     s += gram[i, j]
+    return s
+
+
+@_jit
+def _half_length(gram, member):  # pragma: no cover - compiled
+    """Length of the sum of the vectors in ``member``: sqrt(m' G m)."""
+    s = _between(gram, member, member)
     return math.sqrt(s) if s > 0.0 else 0.0
 
 
@@ -362,11 +369,5 @@ def two_means_gram(gram, seeds, iterations):  # pragma: no cover - compiled
             best = labels.copy()
     in0 = 1 - best
     den = _half_length(gram, in0) * _half_length(gram, best)
-    cross = 0.0
-    for i in range(n):
-        if in0[i]:
-            for j in range(n):
-                if best[j]:
-                    cross += gram[i, j]
-    cos = cross / den if den else 0.0
+    cos = _between(gram, in0, best) / den if den else 0.0
     return best, math.sqrt(cos) if cos > 0.0 else 0.0

@@ -45,8 +45,8 @@ _SPLIT_MIN_PART = 3
 # once a side has a few articles, and the statistics a few more documents, the
 # evidence is better. No new score constant: the join threshold, on the join
 # scale. Measured on ECB+ (benchmarks/clustering.py, 5 orders): B-cubed F1
-# 0.894 -> 0.911; on each half of the topics (--topics odd / even) 0.892 ->
-# 0.895 and 0.883 -> 0.907. Checking at 2, 3, 4 gave the same, at 2, 4, 8 less
+# 0.894 -> 0.911 (0.910 with the compiled kernels); on each half of the topics
+# (--topics odd / even) 0.892 -> 0.895 and 0.883 -> 0.907. Checking at 2, 3, 4 gave the same, at 2, 4, 8 less
 # (precision falls: grown centroids of sibling events score as high as those of
 # one event); deciding on the centroid score alone or on the members' mean score
 # merged the two Indonesian M6.1 quakes of the bundled samples at 0.50. The
