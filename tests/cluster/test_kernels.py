@@ -1,6 +1,9 @@
 """Each compiled kernel gives what a plain Python loop gives, on random and on real vectors."""
 
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -186,3 +189,19 @@ def test_two_means_is_the_plain_algorithm(seed):
     want_labels, want_cos = _two_means_plain(gram, 3, 6)
     assert labels.tolist() == want_labels
     assert cos == pytest.approx(want_cos)
+
+
+def test_kernels_work_where_numba_has_nowhere_to_cache(tmp_path):
+    # Only the user-provided cache locator, and no NUMBA_CACHE_DIR: numba finds no
+    # place to cache and refuses cache=True at import; the kernels must compile
+    # without a cache instead (a read-only install with no writable home).
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["NUMBA_CACHE_LOCATOR_CLASSES"] = "UserProvidedCacheLocator"
+    code = (
+        "import numpy as np\n"
+        "from storyscope.cluster import kernels\n"
+        "print(kernels.union_sorted(np.array([1, 3], dtype=np.uint32), np.array([2], dtype=np.uint32)).tolist())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[1, 2, 3]"

@@ -12,8 +12,8 @@ entries 3.4 us against 60-100; measured 2026-11-23 on this machine).
 Every function here is a plain loop over sorted arrays with the meaning of the
 numpy code it replaced; ``tests/cluster/test_kernels.py`` checks each against a
 plain Python version. ``cache=True`` keeps the machine code in ``__pycache__``
-(or numba's user cache when that is read-only): the first run compiles for a few
-seconds, later runs load it in a fraction of a second.
+(or numba's user cache when that is read-only; with neither, each run compiles):
+the first run compiles for about 5 seconds, later runs load it in half a second.
 """
 
 from __future__ import annotations
@@ -23,7 +23,18 @@ import math
 import numba
 import numpy as np
 
-_jit = numba.njit(cache=True, nogil=True)
+
+def _jit(fn):  # type: ignore[no-untyped-def]
+    """Compile ``fn`` on first call, caching the machine code where numba can write.
+
+    A read-only install with no writable home directory has nowhere to cache:
+    numba then refuses ``cache=True`` at import (RuntimeError), so such a
+    machine compiles on each run (about 5 s) instead of failing to start.
+    """
+    try:
+        return numba.njit(cache=True, nogil=True)(fn)
+    except RuntimeError:
+        return numba.njit(nogil=True)(fn)
 
 
 @_jit
