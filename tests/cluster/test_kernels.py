@@ -36,8 +36,10 @@ def _real_vectors() -> list[tuple[np.ndarray, np.ndarray]]:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_top_voted_is_the_plain_vote(seed):
     rng = np.random.default_rng(seed)
-    lists = [rng.integers(0, 60, size=int(rng.integers(0, 30))).astype(np.int32) for _ in range(int(rng.integers(1, 17)))]
-    lists = [np.unique(x)[rng.permutation(len(np.unique(x)))] for x in lists]  # a story once per list, any order
+    lists = []
+    for _ in range(int(rng.integers(1, 17))):
+        stories = np.unique(rng.integers(0, 60, size=int(rng.integers(0, 30)))).astype(np.int32)
+        lists.append(stories[rng.permutation(len(stories))])  # a story once per list, any order
     # few distinct weights, so that ties between sums happen
     weights = rng.choice([0.5, 0.25, 1.0, 0.125], size=len(lists))
     votes: dict[int, float] = {}
@@ -202,6 +204,8 @@ def test_kernels_work_where_numba_has_nowhere_to_cache(tmp_path):
         "from storyscope.cluster import kernels\n"
         "print(kernels.union_sorted(np.array([1, 3], dtype=np.uint32), np.array([2], dtype=np.uint32)).tolist())\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[1, 2, 3]"

@@ -35,7 +35,9 @@ FLOOR_MEAN = 0.87
 @pytest.fixture(scope="module")
 def sample():
     rows = [json.loads(line) for line in SAMPLE.open(encoding="utf-8")]
-    feats = {r["id"]: compute(Article(id=r["id"], title=r["title"], text=r["text"], published=r["date"])) for r in rows}
+    feats = {
+        r["id"]: compute(Article(id=r["id"], title=r["title"], text=r["text"], published=r["date"])) for r in rows
+    }
     return feats, {r["id"]: r["story"] for r in rows}
 
 

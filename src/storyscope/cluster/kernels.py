@@ -80,10 +80,11 @@ def top_voted(stories, lens, weights, sums, k):  # pragma: no cover - compiled
 
 @_jit
 def sparse_dot(a_ids, a_vals, b_ids, b_vals):  # pragma: no cover - compiled
-    """Dot product of two sparse vectors, ids ascending; ``a`` the shorter one.
+    """Dot product of two sparse vectors, ids ascending.
 
-    Each id of ``a`` is found in ``b`` by binary search from the last hit on,
-    so a short article against a long centroid reads only what it needs.
+    Each id of ``a`` is found in ``b`` by binary search from the last hit on, so
+    with ``a`` the shorter (an article against a centroid) it reads only what it
+    needs; either order gives the same sum.
     """
     num = 0.0
     lo = 0

@@ -13,9 +13,9 @@ import numpy as np
 
 from ..errors import InputError
 from ..features import Features
+from .kernels import top_voted
 from .settings import ClusterSettings, ClusterSettingsError
 from .split import two_means
-from .kernels import top_voted
 from .story import Member, Story, Vec, centroid_of
 from .syndication import NearDuplicateIndex
 from .vectors import TermStats, terms
@@ -46,10 +46,11 @@ _SPLIT_MIN_PART = 3
 # evidence is better. No new score constant: the join threshold, on the join
 # scale. Measured on ECB+ (benchmarks/clustering.py, 5 orders): B-cubed F1
 # 0.894 -> 0.911 (0.910 with the compiled kernels); on each half of the topics
-# (--topics odd / even) 0.892 -> 0.895 and 0.883 -> 0.907. Checking at 2, 3, 4 gave the same, at 2, 4, 8 less
-# (precision falls: grown centroids of sibling events score as high as those of
-# one event); deciding on the centroid score alone or on the members' mean score
-# merged the two Indonesian M6.1 quakes of the bundled samples at 0.50. The
+# (--topics odd / even) 0.892 -> 0.895 and 0.883 -> 0.907. Checking at 2, 3, 4
+# gave the same, at 2, 4, 8 less (precision falls: grown centroids of sibling
+# events score as high as those of one event); deciding on the centroid score
+# alone or on the members' mean score merged the two Indonesian M6.1 quakes of
+# the bundled samples at 0.50. The
 # shared-names condition changed nothing on ECB+ and kept precision on the
 # synthetic stream of benchmarks/cluster_scale.py (30k: 0.887 -> 0.908), where
 # sibling events share every topic word but no name.
@@ -66,6 +67,8 @@ _MERGE_ARTICLE_CHECK = True  # a switch for the tests, which show that it matter
 _MAX_HOT = 10_000
 _COLD_TERMS = 256
 _COLD_NAMES = 64
+
+
 @dataclass(frozen=True)
 class Assignment:
     """Where one article went and why."""
