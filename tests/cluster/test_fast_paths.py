@@ -120,3 +120,30 @@ def test_lsh_keys_are_distinct_per_band_and_the_window_forgets():
     assert idx.query(sig) is None  # "x" left the window of 3
     idx.insert("z", sig)
     assert idx.query(sig) == ("z", 1.0)
+
+
+def test_hand_made_features_with_repeated_or_unsorted_ids_count_each_term_once():
+    from storyscope.cluster.vectors import terms
+    from storyscope.features import Features
+
+    base = compute(NEPAL_B)
+    ids, weights = list(base.term_ids), list(base.term_weights)
+    # the same terms, reversed, with the first term split into two entries of half its weight
+    messy = Features(
+        term_ids=tuple(reversed(ids)) + (ids[0],),
+        term_weights=tuple(reversed([weights[0] / 2] + weights[1:])) + (weights[0] / 2,),
+        minhash=base.minhash, names=base.names, n_tokens=base.n_tokens,
+    )
+    got_ids, got_tf = terms(messy)
+    assert got_ids.tolist() == sorted(ids)
+    assert got_tf == pytest.approx(np.array(weights, dtype=np.float64)[np.argsort(ids)])
+    scores = []
+    for f in (base, messy):
+        c = StreamClusterer()
+        first = c.add("nepal-a", compute(NEPAL_A))
+        got = c.add("nepal-b", f)
+        assert got.story_id == first.story_id
+        centroid = c._stories[got.story_id].ids.tolist()
+        assert centroid == sorted(set(centroid))  # each term once, ascending
+        scores.append(got.score)
+    assert scores[1] == pytest.approx(scores[0], abs=1e-3)  # weights stored as float32, halves summed

@@ -95,9 +95,12 @@ def terms(features: Features) -> tuple[np.ndarray, np.ndarray]:
     """(term ids ascending as uint32, float64 term frequencies) of an article."""
     ids = np.array(features.term_ids, dtype=np.uint32)
     tf = np.array(features.term_weights, dtype=np.float64)
-    if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():  # compute() sorts them; a hand-made record may not
-        order = np.argsort(ids, kind="stable")
-        ids, tf = ids[order], tf[order]
+    if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():
+        # compute() gives distinct ids in order; a hand-made record may not. The
+        # centroid merge and the document counts need each id once: a repeated id
+        # counts once, with its frequencies summed.
+        ids, where = np.unique(ids, return_inverse=True)
+        tf = np.bincount(where, weights=tf, minlength=len(ids))
     return ids, tf
 
 
