@@ -334,9 +334,9 @@ class StreamClusterer:
             raise InputError(f"restore({article_id!r}): story_id must be a non-empty string, got {story_id!r}")
         if article_id in self._article_story:
             return
-        if not syndicated_of:  # as in add: copies leave the statistics and dates alone
-            self.stats.add(features)
         tf = terms(features)
+        if not syndicated_of:  # as in add: copies leave the statistics and dates alone
+            self.stats.add_ids(tf[0])
         vec = self.stats.weigh(*tf)
         story = self._stories.get(story_id)
         if story is None:
@@ -423,7 +423,8 @@ class StreamClusterer:
         # arriving now, join the other story? Two centroids score higher than an
         # article and a centroid (averaging smooths each side), so the centroid
         # score above only finds the candidate.
-        lowest = min(dst.score(self._member_vector(m)) for m in members)
+        vecs = [self._member_vector(m) for m in members]  # weighed once: scored now, added below
+        lowest = min(dst.score(v) for v in vecs)
         if _MERGE_ARTICLE_CHECK and lowest < self.settings.threshold:
             return None
         # the story merged away stays in _by_idx (the postings point at it) but is
@@ -433,8 +434,8 @@ class StreamClusterer:
         self._hot.pop(src.id, None)
         self._links.pop(src.id, None)
         self._merged_into[src.id] = dst.id
-        for m in members:
-            self._attach(dst, m)
+        for m, v in zip(members, vecs):
+            self._attach(dst, m, v)
         # the grown story passes any split check sizes it jumped: no check now (it
         # was just found to be one event), but past the last one it lets go of its
         # members as a story that grew one by one does

@@ -35,7 +35,6 @@ import numpy as np
 from ..features import minhash
 from .kernels import band_slots, nearest_copy
 
-_EMPTY = 0xFFFFFFFF
 _SLOTS_PER_KEY = 4
 _MIN_BITS = 10
 
@@ -67,7 +66,7 @@ class NearDuplicateIndex:
         # np.zeros maps pages lazily, so a short stream touches little of it
         self._table = np.zeros(1 << self._bits, dtype=np.int64)
         self._sigs = np.zeros((min(window, 1024), num_perm), dtype=np.uint32)
-        self._ids: list[str] = []  # article id per ring slot
+        self._ids: list[str] = []  # article id per row of the ring
         self._serial_of: dict[str, int] = {}  # article id -> serial, for the articles in the window
         self._serial = 0  # articles inserted so far
 
@@ -99,16 +98,16 @@ class NearDuplicateIndex:
         if prepared is None or article_id in self._serial_of:
             return
         serial = self._serial
-        slot = serial % self.window
+        ring = serial % self.window  # its row in the ring of signatures
         if serial >= self.window:
-            self._serial_of.pop(self._ids[slot], None)  # left the window; its table slots are ignored
-        elif slot >= len(self._sigs):
+            self._serial_of.pop(self._ids[ring], None)  # left the window; its table slots are ignored
+        elif ring >= len(self._sigs):
             grown = np.zeros((min(self.window, 2 * len(self._sigs)), self.num_perm), dtype=np.uint32)
             grown[: len(self._sigs)] = self._sigs
             self._sigs = grown
-        self._sigs[slot] = prepared.sig
-        if slot < len(self._ids):
-            self._ids[slot] = article_id
+        self._sigs[ring] = prepared.sig
+        if ring < len(self._ids):
+            self._ids[ring] = article_id
         else:
             self._ids.append(article_id)
         self._serial_of[article_id] = serial
@@ -121,6 +120,6 @@ def _as_array(sig: tuple[int, ...] | np.ndarray, num_perm: int) -> np.ndarray | 
     if len(sig) != num_perm:
         return None
     arr = np.asarray(sig, dtype=np.uint32)
-    if arr[0] == _EMPTY and (arr == _EMPTY).all():
+    if arr[0] == minhash.EMPTY and (arr == minhash.EMPTY).all():
         return None
     return arr

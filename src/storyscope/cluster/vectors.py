@@ -62,7 +62,7 @@ class TermStats:
         self.n_docs = 0
 
     def add(self, features: Features) -> None:
-        self.add_ids(np.array(features.term_ids, dtype=np.uint32))
+        self.add_ids(terms(features)[0])
 
     def add_ids(self, ids: np.ndarray) -> None:
         """Count one more document holding these term ids (distinct, uint32)."""

@@ -21,7 +21,8 @@ import numpy as np
 
 NUM_PERM = 64
 SHINGLE_SIZE = 4
-_EMPTY = np.uint32(0xFFFFFFFF)
+# every value of the signature of a text with no shingles
+EMPTY = 0xFFFFFFFF
 
 
 def _coefficients(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +65,7 @@ def signature_of_words(words: list[str]) -> tuple[int, ...]:
     """MinHash signature of the word 4-shingles of ``words``."""
     hashes = shingle_hashes(words)
     if hashes.size == 0:
-        return tuple(int(_EMPTY) for _ in range(NUM_PERM))
+        return (EMPTY,) * NUM_PERM
     with np.errstate(over="ignore"):
         mixed = (_A[:, None] * hashes[None, :] + _B[:, None]) >> np.uint64(32)
     return tuple(mixed.min(axis=1).tolist())
@@ -74,8 +75,7 @@ def jaccard(sig_a: tuple[int, ...], sig_b: tuple[int, ...]) -> float:
     """Estimated Jaccard similarity of the two shingle sets."""
     if not sig_a or len(sig_a) != len(sig_b):
         return 0.0
-    empty = int(_EMPTY)
-    if sig_a[0] == empty and all(v == empty for v in sig_a):
+    if sig_a[0] == EMPTY and all(v == EMPTY for v in sig_a):
         return 0.0
-    # map(eq) counts in C: the syndication index calls this for every LSH candidate
+    # map(eq) counts in C (the syndication index compares in its compiled lookup instead)
     return sum(map(eq, sig_a, sig_b)) / len(sig_a)
