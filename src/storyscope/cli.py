@@ -107,12 +107,14 @@ def cmd_ingest(args, config: Config) -> int:
         return _report(ingest_raw(store, _ingest_items(args, config), config), "ingest")
 
 
-def _story_json(story, independent: int, related: list[str] | None = None) -> dict:
+def _story_json(story, independent: int, links: list[tuple[str, float, str]] | None = None) -> dict:
     return {
         "id": story.id, "title": story.title, "article_ids": list(story.article_ids),
         "outlets": list(story.outlets), "first_published": story.first_published,
         "last_published": story.last_published, "independent_sources": independent,
-        "related_story_ids": list(related or ()),
+        "related_story_ids": [other for other, _, _ in links or ()],
+        # why each link was made: shared specific names, the same-event probability without dates
+        "related": [{"id": other, "score": round(score, 4), "reason": reason} for other, score, reason in links or ()],
     }
 
 
@@ -120,7 +122,7 @@ def cmd_stories(args, config: Config) -> int:
     from .run.stories import iter_stories
 
     with _store(config) as store:
-        stories = [_story_json(s, n, store.related_stories(s.id)) for s, n in iter_stories(store)]
+        stories = [_story_json(s, n, store.story_links(s.id)) for s, n in iter_stories(store)]
     if args.format == "json":
         print(json.dumps(stories, indent=2, ensure_ascii=False))
         return EXIT_OK

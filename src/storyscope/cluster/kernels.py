@@ -255,6 +255,23 @@ def union_sorted(a, b):  # pragma: no cover - compiled
 
 
 @_jit
+def count_shared(a, b):  # pragma: no cover - compiled
+    """How many values two ascending arrays of distinct values share (``len(np.intersect1d)``)."""
+    na, nb = len(a), len(b)
+    i = j = n = 0
+    while i < na and j < nb:
+        if a[i] < b[j]:
+            i += 1
+        elif b[j] < a[i]:
+            j += 1
+        else:
+            n += 1
+            i += 1
+            j += 1
+    return n
+
+
+@_jit
 def band_slots(sig, rows, bits):  # pragma: no cover - compiled
     """The slot of each LSH band of a MinHash signature in a table of 2 ** bits.
 

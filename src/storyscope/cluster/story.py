@@ -20,6 +20,7 @@ Vec = tuple[np.ndarray, np.ndarray]
 
 EMPTY_IDS = np.zeros(0, dtype=np.uint32)
 EMPTY_VALS = np.zeros(0, dtype=np.float64)
+EMPTY_EMB = np.zeros(0, dtype=np.float32)
 # Names are kept as sorted crc32 hashes (see names_hashes): 4 bytes a name, where a
 # set of strings cost about 60.
 MAX_NAMES = 200
@@ -33,19 +34,25 @@ class Member:
     much better than those the article was first scored with.
     """
 
-    __slots__ = ("article_id", "ids", "tf", "names", "day")
+    __slots__ = ("article_id", "ids", "tf", "names", "nums", "day", "emb", "temb")
 
-    def __init__(self, article_id: str, terms: Vec, names: np.ndarray, day: int | None) -> None:
+    def __init__(
+        self, article_id: str, terms: Vec, names: np.ndarray, day: int | None,
+        nums: np.ndarray = EMPTY_IDS, emb: np.ndarray = EMPTY_EMB, temb: np.ndarray = EMPTY_EMB,
+    ) -> None:
         self.article_id = article_id
         # float32 halves the memory of what is held for the checks; they need no more
         self.ids, self.tf = terms[0], terms[1].astype(np.float32)
-        self.names = names
+        self.names = names  # name hashes (people, organisations, places)
+        self.nums = nums  # number hashes
         self.day = day
+        self.emb, self.temb = emb, temb  # unit embeddings of the text and of the title
 
 
 class Story:
     __slots__ = (
-        "id", "idx", "ids", "vals", "norm_sq", "size", "first_day", "last_day", "names", "members", "checks_done"
+        "id", "idx", "ids", "vals", "norm_sq", "size", "first_day", "last_day", "names", "members", "checks_done",
+        "emb", "temb",
     )
 
     def __init__(self, story_id: str, idx: int) -> None:
@@ -61,6 +68,15 @@ class Story:
         # members while the story may still be split; None after (see stream.py)
         self.members: list[Member] | None = []
         self.checks_done = 0  # split checks passed (see stream._SPLIT_AT)
+        # sums of the members' unit embeddings (text, title): their direction is the mean's
+        self.emb = EMPTY_EMB
+        self.temb = EMPTY_EMB
+
+    def add_embeddings(self, emb: np.ndarray, temb: np.ndarray) -> None:
+        if len(emb):
+            self.emb = emb.copy() if not len(self.emb) else self.emb + emb
+        if len(temb):
+            self.temb = temb.copy() if not len(self.temb) else self.temb + temb
 
     def add(self, vec: Vec) -> np.ndarray:
         """Add a vector to the centroid; returns the term ids new to this story."""
@@ -97,6 +113,7 @@ class Story:
         """Empty the story (merged into another): it scores 0.0 and holds nothing."""
         self.ids, self.vals, self.norm_sq, self.size = EMPTY_IDS, EMPTY_VALS, 0.0, 0
         self.names, self.members = EMPTY_IDS, None
+        self.emb = self.temb = EMPTY_EMB
 
     def compact(self, max_terms: int, max_names: int) -> None:
         """Keep the ``max_terms`` heaviest centroid terms and drop the members.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import zlib
 from array import array
 from collections import OrderedDict
@@ -12,20 +13,27 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
-from ..features import Features
-from .kernels import top_voted
+from ..features import Features, term_id
+from ..features.text import content_term
+from .kernels import count_shared, top_voted
+from .evidence import COLD_DOCS, EVIDENCE, SameEventModel, default_model, time_evidence, unit_cosine
 from .settings import ClusterSettings, ClusterSettingsError
 from .split import two_means
-from .story import Member, Story, Vec, centroid_of
+from .story import EMPTY_EMB, EMPTY_IDS, Member, Story, Vec, centroid_of
 from .syndication import NearDuplicateIndex
 from .vectors import TermStats, terms
 
 _MAX_LINKS = 3  # a new story links to at most this many earlier ones, best first
-# A link needs this many shared names (numbers do not count) on top of the score.
-# On the tests' texts two 7.8 earthquakes in Turkey and Nepal share two
-# ("magnitude", "geological survey") and score 0.47, while a follow-up a month
-# later shares six or more with its story.
+_MAX_INCOMING = 5  # and a story is linked from at most this many later ones
+# A link needs this many shared *specific* names (numbers do not count) on top of
+# the score: names found in at most _SPECIFIC_SHARE of the articles seen (and at
+# least _SPECIFIC_MIN_DF), so that a party or a country every story names
+# ("Republican", "Iraq") links nothing. On the tests' texts two 7.8 earthquakes in
+# Turkey and Nepal share two names ("magnitude", "geological survey"), while a
+# follow-up a month later shares six or more with its story.
 _MIN_SHARED_NAMES = 3
+_SPECIFIC_SHARE = 0.01
+_SPECIFIC_MIN_DF = 5
 _ARTICLE_NAMES = 20  # an article adds its 20 most frequent names to its story's
 # Split check (step 7): a story is tested when it reaches one of these sizes (or
 # passes it, when a merge made it jump); past
@@ -103,6 +111,12 @@ class StoryLink:
     # "closed": it scored as the same event but was outside the window; "related": below
     # threshold; "split": split off from the related story by the split check
     reason: str
+    # why, in words: the shared specific names, the probability, the days apart
+    detail: str = ""
+
+    def describe(self) -> str:
+        """The reason and its detail in one line (what the store and ``stories`` show)."""
+        return f"{self.reason}: {self.detail}" if self.detail else self.reason
 
 
 def _check(article_id: object, features: object) -> None:
@@ -183,7 +197,9 @@ class StreamClusterer:
     ``restore``: a restored clusterer continues numbering after the largest id.
     """
 
-    def __init__(self, settings: ClusterSettings | None = None, **overrides: object) -> None:
+    def __init__(
+        self, settings: ClusterSettings | None = None, *, model: SameEventModel | None = None, **overrides: object
+    ) -> None:
         if settings is not None and not isinstance(settings, ClusterSettings):
             raise ClusterSettingsError(
                 f"settings must be a ClusterSettings, got {type(settings).__name__}; "
@@ -197,6 +213,9 @@ class StreamClusterer:
                 raise ClusterSettingsError(f"unknown setting(s) {unknown}; known: {sorted(known)}")
             base = ClusterSettings(**{**base.__dict__, **overrides})  # type: ignore[arg-type]
         self.settings = base
+        if model is not None and not isinstance(model, SameEventModel):
+            raise ClusterSettingsError(f"model must be a SameEventModel, got {type(model).__name__}")
+        self.model = model or default_model()
         self.stats = TermStats()
         self._stories: dict[str, Story] = {}
         self._by_idx: list[Story] = []
@@ -208,6 +227,7 @@ class StreamClusterer:
         self._dups = NearDuplicateIndex(threshold=base.syndication_threshold, window=base.copy_window)
         self._links: dict[str, tuple[StoryLink, ...]] = {}
         self._merged_into: dict[str, str] = {}  # story merged away -> the story it went into
+        self._incoming: dict[str, int] = {}  # links made to each story in this session
         self._hot: OrderedDict[str, None] = OrderedDict()  # recently updated stories, oldest first
         self._sums = np.zeros(0, dtype=np.float64)  # one slot per story, for top_voted
         self._next = 1
@@ -237,7 +257,7 @@ class StreamClusterer:
                 related = self._merged_into[related]
             if related != story_id and all(k.related_id != related for k in out):
                 out.append(link if related == link.related_id else StoryLink(
-                    link.story_id, related, link.score, link.reason))
+                    link.story_id, related, link.score, link.reason, link.detail))
         return tuple(out)
 
     def reserve(self, story_ids: Iterable[str]) -> None:
@@ -254,7 +274,6 @@ class StreamClusterer:
             return Assignment(sid, 1.0, False, None, "article already assigned; nothing changed")
         day = _day(published)
         hashes = _hash_names(features.names)  # once: for the story's names and the reason
-        names = _name_set(hashes[:_ARTICLE_NAMES])
         # 1. near-identical copy of an earlier article
         sig = self._dups.prepare(features.minhash)
         dup = self._dups.query(sig)
@@ -265,12 +284,12 @@ class StreamClusterer:
             # push other outlets' reports of it below threshold), and its date does
             # not stretch the story's time span (a repost dated years off would keep
             # the story open).
-            vec = self.stats.weigh(*tf)
+            probe = _Probe(self.stats.weigh(*tf), features, None)
             original, jac = dup
             root = self._syndicated_root.get(original, original)
             story = self._stories[self._article_story[original]]
             self._syndicated_root[article_id] = root
-            self._join(story, article_id, vec, tf, names, None)
+            self._join(story, article_id, probe, tf)
             self._dups.insert(article_id, sig)
             final, moved, why, move_reason, gone = self._after_join(story, article_id)
             return Assignment(
@@ -279,42 +298,92 @@ class StreamClusterer:
                 moved=moved, move_reason=move_reason, merged_from=gone,
             )
         self.stats.add_ids(tf[0])
-        vec = self.stats.weigh(*tf)
-        if not len(vec[0]):
+        probe = _Probe(self.stats.weigh(*tf), features, day)
+        if not len(probe.vec[0]):
             story = self._new_story()
-            self._join(story, article_id, vec, tf, names, day)
+            self._join(story, article_id, probe, tf)
             return Assignment(story.id, 0.0, True, None, "no content words: new story of its own")
-        # 2-4. candidates and scores
-        best, best_score, scored = self._best_story(vec, day)
+        # 2-4. candidates and their same-event probabilities
+        best, best_p, scored = self._best_story(probe)
         # 5. decide
-        if best is not None and best_score >= self.settings.threshold:
+        if best is not None and best_p >= self.settings.threshold:
             shared = _shared_names(features.names, hashes, best.names)[:5]
-            self._join(best, article_id, vec, tf, names, day)
+            evidence = next(x for _, st, _, x in scored if st is best)
+            self._join(best, article_id, probe, tf)
             self._dups.insert(article_id, sig)
             final, moved, why, move_reason, gone = self._after_join(best, article_id)
             return Assignment(
-                final, round(best_score, 4), False, None,
-                f"score {best_score:.3f} >= {self.settings.threshold} with {best.id}"
+                final, round(best_p, 4), False, None,
+                f"same-event probability {best_p:.3f} >= {self.settings.threshold} with {best.id} "
+                f"({_explain(evidence)})"
                 + (f"; shared: {', '.join(shared)}" if shared else "") + why,
                 moved=moved, move_reason=move_reason, merged_from=gone,
             )
         story = self._new_story()
-        links = self._related(story.id, features, scored)
-        self._join(story, article_id, vec, tf, names, day)
+        links = self._related(story.id, features, hashes, scored)
+        self._join(story, article_id, probe, tf)
         self._dups.insert(article_id, sig)
         if best is None and scored:
             why = "the candidate stories sharing its specific terms are closed (outside the time window)"
         elif best is None:
             why = "no candidate story shares its specific terms"
         else:
-            why = f"best open candidate {best.id} scored {best_score:.3f} < {self.settings.threshold}"
+            why = f"best open candidate {best.id}: same-event probability {best_p:.3f} < {self.settings.threshold}"
         if links:
             self._links[story.id] = links
-            why += "; related to " + ", ".join(f"{k.related_id} ({k.reason}, {k.score:.3f})" for k in links)
+            for k in links:
+                self._incoming[k.related_id] = self._incoming.get(k.related_id, 0) + 1
+            why += "; related to " + "; ".join(f"{k.related_id} ({k.describe()})" for k in links)
         return Assignment(
-            story.id, round(max(best_score, 0.0), 4), True, None, f"new story: {why}",
+            story.id, round(max(best_p, 0.0), 4), True, None, f"new story: {why}",
             related_story_ids=tuple(k.related_id for k in links),
         )
+
+    def evidence_for(self, features: Features, published: str | None = None) -> list[tuple[str, np.ndarray, bool]]:
+        """(story id, evidence, closed) for each candidate story of an article, without adding it.
+
+        What ``add`` would weigh, for fitting the same-event model on labelled
+        streams (``benchmarks/train_same_event.py``): call it before ``add`` or
+        ``restore`` of the same article, with the same statistics. The article's
+        terms are counted in the statistics first, as ``add`` does, and taken out
+        again.
+        """
+        if not isinstance(features, Features):
+            raise InputError("evidence_for needs a storyscope.features.Features")
+        tf = terms(features)
+        self.stats.add_ids(tf[0])
+        try:
+            probe = _Probe(self.stats.weigh(*tf), features, _day(published))
+            if not len(probe.vec[0]):
+                return []
+            _, _, scored = self._best_story(probe)
+        finally:
+            self.stats.remove_ids(tf[0])
+        return [(story.id, x, closed) for _, story, closed, x in scored]
+
+    def pair_evidence(
+        self, first: Features, second: Features, first_published: str | None = None,
+        second_published: str | None = None,
+    ) -> np.ndarray:
+        """The evidence that ``second`` reports the event of a story made of ``first`` alone.
+
+        Under this clusterer's statistics, which the two articles do not change:
+        for scoring a pair of articles (``benchmarks/pairs.py``).
+        """
+        for f in (first, second):
+            if not isinstance(f, Features):
+                raise InputError("pair_evidence needs two storyscope.features.Features")
+        story = Story("pair", -1)
+        tf = terms(first)
+        one = _Probe(self.stats.weigh(*tf), first, _day(first_published))
+        story.add(one.vec)
+        story.size = 1
+        story.note_day(one.day)
+        story.add_names(one.names)
+        story.add_names(one.nums)
+        story.add_embeddings(one.emb, one.temb)
+        two = _Probe(self.stats.weigh(*terms(second)), second, _day(second_published))
+        return self._evidence(two, story)[0]
 
     def restore(
         self,
@@ -337,7 +406,7 @@ class StreamClusterer:
         tf = terms(features)
         if not syndicated_of:  # as in add: copies leave the statistics and dates alone
             self.stats.add_ids(tf[0])
-        vec = self.stats.weigh(*tf)
+        probe = _Probe(self.stats.weigh(*tf), features, None if syndicated_of else _day(published))
         story = self._stories.get(story_id)
         if story is None:
             story = Story(story_id, len(self._by_idx))
@@ -346,8 +415,7 @@ class StreamClusterer:
             self.reserve((story_id,))
         if syndicated_of:
             self._syndicated_root[article_id] = self._syndicated_root.get(syndicated_of, syndicated_of)
-        day = None if syndicated_of else _day(published)
-        self._join(story, article_id, vec, tf, _name_hashes(features.names[:_ARTICLE_NAMES]), day)
+        self._join(story, article_id, probe, tf)
         _pass_checks(story)  # the checks at the sizes it had were made before the restart
         self._release(story)
         self._dups.insert(article_id, features.minhash)
@@ -376,8 +444,8 @@ class StreamClusterer:
             moved_ids, dst, score, gone = merged
             moved = tuple((m, dst.id) for m in moved_ids if m != article_id)
             why = (
-                f"merged {gone} into {dst.id}: each of the {len(moved_ids)} articles of {gone} scores "
-                f">= {score:.3f} (>= {self.settings.threshold}) against {dst.id}"
+                f"merged {gone} into {dst.id}: each of the {len(moved_ids)} articles of {gone} has a same-event "
+                f"probability >= {score:.3f} (>= {self.settings.threshold}) with {dst.id}"
             )
             return dst.id, moved, "; then " + why, "merge check: " + why, gone
         new = self._maybe_split(story)
@@ -405,26 +473,32 @@ class StreamClusterer:
         norm = float(np.sqrt(np.dot(vals, vals)))
         if not norm:
             return None
-        _, _, scored = self._best_story((ids, vals / norm), story.last_day)
+        # The story as one probe: its centroid finds the candidate (the best other
+        # open story, as an article would find it); the decision is taken below.
+        probe = _Probe.of_parts(
+            (ids, vals / norm), story.names, EMPTY_IDS, _unit(story.emb), _unit(story.temb), story.last_day
+        )
+        _, _, scored = self._best_story(probe)
         best: Story | None = None
-        best_score = -1.0
-        for score, other, closed in scored:
-            if other is not story and not closed and score > best_score:
-                best, best_score = other, score
-        if best is None or best_score < self.settings.threshold:
+        best_p = -1.0
+        for p, other, closed, _ in scored:
+            if other is not story and not closed and p > best_p:
+                best, best_p = other, p
+        if best is None or best_p < self.settings.threshold:
             return None
-        if _MERGE_NAMES and len(np.intersect1d(story.names, best.names, assume_unique=True)) < _MERGE_NAMES:
+        if _MERGE_NAMES and count_shared(story.names, best.names) < _MERGE_NAMES:
             return None
         src, dst = (story, best) if story.size <= best.size else (best, story)
         members = src.members
         if members is None or len(members) != src.size:
             return None  # an old story without its members cannot be moved
         # The decision is on the join scale: would the smaller story's articles,
-        # arriving now, join the other story? Two centroids score higher than an
-        # article and a centroid (averaging smooths each side), so the centroid
-        # score above only finds the candidate.
+        # arriving now, join the other story? Two centroids look more alike than an
+        # article and a centroid (averaging smooths each side), so the story-level
+        # probability above only finds the candidate.
         vecs = [self._member_vector(m) for m in members]  # weighed once: scored now, added below
-        lowest = min(dst.score(v) for v in vecs)
+        lowest = min(self.model.probability(self._evidence(self._member_probe(m, v), dst)[0])
+                     for m, v in zip(members, vecs))
         if _MERGE_ARTICLE_CHECK and lowest < self.settings.threshold:
             return None
         # the story merged away stays in _by_idx (the postings point at it) but is
@@ -491,35 +565,65 @@ class StreamClusterer:
         story.first_day = story.last_day = None
         for m, _ in kept:
             story.note_day(m.day)
-        story.names = np.unique(np.concatenate([m.names for m, _ in kept]))
+        story.names = np.unique(np.concatenate([m.names for m, _ in kept] + [m.nums for m, _ in kept]))
+        story.emb = story.temb = EMPTY_EMB
+        for m, _ in kept:
+            story.add_embeddings(m.emb, m.temb)
         story.members = [m for m, _ in kept]
 
-    def _related(self, new_id: str, features: Features, scored: list[tuple[float, Story, bool]]) -> tuple[StoryLink, ...]:
+    def _related(
+        self, new_id: str, features: Features, hashes: list[int], scored: list[tuple[float, Story, bool, np.ndarray]]
+    ) -> tuple[StoryLink, ...]:
         """Links from a new story to the candidates it did not join (step 5).
 
-        Shared names are required on top of the score: two events of one kind
-        (two earthquakes, two signings) share the topic vocabulary and can score in
-        the related range, but a follow-up names the same people and places.
+        A link means "the same people and places, another event or a follow-up":
+        the candidate must reach ``related_threshold`` on the same-event
+        probability with the time evidence left out (a follow-up weeks later is
+        far in time by definition), and share at least _MIN_SHARED_NAMES specific
+        names (see _SPECIFIC_SHARE): two events of one kind share the topic words,
+        and every story of a beat shares its party and country names.
         """
         s = self.settings
         out: list[StoryLink] = []
-        names: np.ndarray | None = None
-        for score, story, closed in sorted(scored, key=lambda x: x[0], reverse=True):
-            if score < s.related_threshold or len(out) >= _MAX_LINKS:
-                break
-            if not closed and score >= s.threshold:
+        candidates = []
+        for p, story, closed, x in scored:
+            if not closed and p >= s.threshold:
                 continue  # not reached: an open story at threshold is joined
-            if names is None:
-                names = _name_hashes([n for n in features.names if not n[:1].isdigit()])
-            if len(np.intersect1d(names, story.names, assume_unique=True)) < _MIN_SHARED_NAMES:
+            if self._incoming.get(story.id, 0) >= _MAX_INCOMING:
                 continue
-            out.append(StoryLink(new_id, story.id, round(score, 4), "closed" if closed else "related"))
+            undated = x.copy()
+            undated[_TIME] = 0.0
+            p_topic = self.model.probability(undated)
+            if p_topic >= s.related_threshold:
+                candidates.append((p_topic, story, closed, x))
+        for p_topic, story, closed, x in sorted(candidates, key=lambda c: c[0], reverse=True):
+            if len(out) >= _MAX_LINKS:
+                break
+            shared = [n for n in _shared_names(features.names, hashes, story.names) if not n[:1].isdigit()]
+            specific = [n for n in shared if self._is_specific(n)]
+            if len(specific) < _MIN_SHARED_NAMES:
+                continue
+            kind = "closed" if closed else "related"
+            gap = int(round(math.expm1(x[_LOG_DAYS])))
+            detail = (
+                f"shares {', '.join(specific[:5])}; same-event probability {p_topic:.2f} without dates"
+                + (f", {gap} days apart" if gap else "")
+            )
+            out.append(StoryLink(new_id, story.id, round(p_topic, 4), kind, detail))
         return tuple(out)
 
-    def _best_story(self, vec: Vec, day: int | None) -> tuple[Story | None, float, list[tuple[float, Story, bool]]]:
-        """The best open candidate and its score, plus (score, story, closed) for every candidate."""
+    def _is_specific(self, name: str) -> bool:
+        """A name found in few of the articles seen so far (see _SPECIFIC_SHARE)."""
+        term = "@" + name if " " in name else content_term(name)
+        if not term:
+            return False
+        df = int(self.stats.df(np.array([term_id(term)], dtype=np.uint32))[0])
+        return df <= max(_SPECIFIC_MIN_DF, _SPECIFIC_SHARE * self.stats.n_docs)
+
+    def _best_story(self, probe: _Probe) -> tuple[Story | None, float, list[tuple[float, Story, bool, np.ndarray]]]:
+        """The best open candidate and its probability, plus (p, story, closed, evidence) for every candidate."""
         s = self.settings
-        ids, vals = vec
+        ids, vals = probe.vec
         # 3. candidates: stories sharing the article's heaviest terms, heaviest first
         k = s.probe_terms
         top = np.argpartition(vals, -k)[-k:] if len(vals) > k else np.arange(len(vals))
@@ -545,31 +649,48 @@ class StreamClusterer:
             np.frombuffer(stories, dtype=np.int32), np.frombuffer(lens, dtype=np.int32),
             np.frombuffer(weights, dtype=np.float64), self._sums, s.max_candidates,
         ).tolist()
-        # 4. exact scores of the best-voted stories
+        # 4. evidence and same-event probability of the best-voted stories
         best: Story | None = None
-        best_score = -1.0
-        scored: list[tuple[float, Story, bool]] = []
+        best_p = -1.0
+        scored: list[tuple[float, Story, bool, np.ndarray]] = []
         by_idx = self._by_idx
         for i in ranked:
             story = by_idx[i]
             if not story.size:
                 continue  # merged away (see _maybe_merge)
-            closed = False
-            if day is not None and story.last_day is not None:
-                gap = max(story.first_day - day, day - story.last_day, 0)  # type: ignore[operator]
-                closed = gap > s.window_days  # closed to new articles; still a candidate for a link
-            score = story.score(vec)
-            scored.append((score, story, closed))
-            if not closed and score > best_score:
-                best, best_score = story, score
-        return best, best_score, scored
+            x, gap = self._evidence(probe, story)
+            closed = gap > s.window_days  # closed to new articles; still a candidate for a link
+            p = self.model.probability(x)
+            scored.append((p, story, closed, x))
+            if not closed and p > best_p:
+                best, best_p = story, p
+        return best, best_p, scored
+
+    def _evidence(self, probe: _Probe, story: Story) -> tuple[np.ndarray, int]:
+        """The evidence (see evidence.EVIDENCE) that the probe reports the story's event, and the gap in days."""
+        _, same_day, log_days, gap = time_evidence(probe.day, story.first_day, story.last_day)
+        terms = story.score(probe.vec)
+        x = np.array((
+            terms,
+            unit_cosine(probe.emb, story.emb),
+            unit_cosine(probe.temb, story.temb),
+            math.log1p(count_shared(probe.names, story.names)),
+            math.log1p(count_shared(probe.nums, story.names)),
+            same_day, log_days,
+            terms * COLD_DOCS / (COLD_DOCS + self.stats.n_docs),
+        ))
+        return x, gap
 
     def _member_vector(self, member: Member) -> Vec:
         """A member's unit vector under the current statistics."""
         return self.stats.weigh(member.ids, member.tf.astype(np.float64))
 
-    def _join(self, story: Story, article_id: str, vec: Vec, tf: Vec, names: np.ndarray, day: int | None) -> None:
-        self._attach(story, Member(article_id, tf, names, day), vec)
+    def _member_probe(self, member: Member, vec: Vec) -> _Probe:
+        return _Probe.of_parts(vec, member.names, member.nums, member.emb, member.temb, member.day)
+
+    def _join(self, story: Story, article_id: str, probe: _Probe, tf: Vec) -> None:
+        member = Member(article_id, tf, probe.names, probe.day, probe.nums, probe.emb, probe.temb)
+        self._attach(story, member, probe.vec)
 
     def _attach(self, story: Story, member: Member, vec: Vec | None = None) -> None:
         # 6. centroid, postings, dates, names; members while the story may be split
@@ -590,6 +711,8 @@ class StreamClusterer:
         story.size += 1
         story.note_day(member.day)
         story.add_names(member.names)
+        story.add_names(member.nums)
+        story.add_embeddings(member.emb, member.temb)
         if story.members is not None:
             story.members.append(member)
         hot = self._hot
@@ -613,3 +736,46 @@ def _shared_names(names: tuple[str, ...], hashes: list[int], story_names: np.nda
     wanted = np.array(hashes, dtype=np.uint32)
     at = np.minimum(np.searchsorted(story_names, wanted), len(story_names) - 1)
     return [n for n, hit in zip(names, (story_names[at] == wanted).tolist()) if hit]
+
+
+_TIME = [EVIDENCE.index(name) for name in ("same_day", "log_days")]
+_LOG_DAYS = EVIDENCE.index("log_days")
+
+
+class _Probe:
+    """What an article (or a story's centroid) brings to scoring: its vector, names, embeddings, day."""
+
+    __slots__ = ("vec", "names", "nums", "emb", "temb", "day")
+
+    def __init__(self, vec: Vec, features: Features, day: int | None) -> None:
+        words = [n for n in features.names if not n[:1].isdigit()][:_ARTICLE_NAMES]
+        # numbers hashed apart from names: "7" the magnitude is no name
+        nums = ["#" + n for n in features.names if n[:1].isdigit()]
+        self.vec = vec
+        self.names = _name_hashes(words)
+        self.nums = _name_hashes(nums)
+        self.emb = features.vector()
+        self.temb = features.title_vector()
+        self.day = day
+
+    @classmethod
+    def of_parts(
+        cls, vec: Vec, names: np.ndarray, nums: np.ndarray, emb: np.ndarray, temb: np.ndarray, day: int | None
+    ) -> _Probe:
+        probe = cls.__new__(cls)
+        probe.vec, probe.names, probe.nums, probe.emb, probe.temb, probe.day = vec, names, nums, emb, temb, day
+        return probe
+
+
+def _unit(vec: np.ndarray) -> np.ndarray:
+    n = float(np.dot(vec, vec)) if len(vec) else 0.0
+    return vec / np.sqrt(n) if n > 0.0 else EMPTY_EMB
+
+
+def _explain(x: np.ndarray) -> str:
+    """The evidence in a few words, for the assignment reason."""
+    parts = [f"terms {x[0]:.2f}", f"semantic {x[1]:.2f}", f"title {x[2]:.2f}",
+             f"names {int(round(math.expm1(x[3])))}", f"numbers {int(round(math.expm1(x[4])))}"]
+    if x[_LOG_DAYS] or x[EVIDENCE.index("same_day")]:
+        parts.append(f"{int(round(math.expm1(x[_LOG_DAYS])))} days apart")
+    return ", ".join(parts)

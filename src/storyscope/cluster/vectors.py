@@ -69,6 +69,11 @@ class TermStats:
         count_terms(self._df, ids, _DF_MASK)
         self.n_docs += 1
 
+    def remove_ids(self, ids: np.ndarray) -> None:
+        """Undo ``add_ids`` of the same ids (a look that must leave no trace)."""
+        np.subtract.at(self._df, ids & _DF_MASK, 1)
+        self.n_docs -= 1
+
     def df(self, ids: np.ndarray) -> np.ndarray:
         """Document frequency of each term id (uint32 array)."""
         return self._df[ids & _DF_MASK]

@@ -13,8 +13,8 @@ from array import array
 from collections import Counter
 
 from ..model import Article
-from . import minhash, text
-from .record import Features, FeaturesFormatError
+from . import embed, minhash, text
+from .record import Features, FeaturesFormatError, f16_bytes
 
 __all__ = ["Features", "FeaturesFormatError", "compute", "term_id"]
 
@@ -55,7 +55,8 @@ def compute(article: Article) -> Features:
     2. count content words and numbers, title and lead counted more;
     3. add multi-word capitalised names as their own terms;
     4. sublinear term frequency, hashed to stable 32-bit ids;
-    5. MinHash of word 4-shingles of title + text for near-identical copies.
+    5. MinHash of word 4-shingles of title + text for near-identical copies;
+    6. static embeddings of the title with the first words, and of the title alone.
     """
     title = article.title or ""
     body = article.text or ""
@@ -111,10 +112,14 @@ def compute(article: Article) -> Features:
     sig = minhash.signature_of_words(all_tokens)
     top_numbers = [n for n, _ in Counter(numbers).most_common(10)]
     top_names = [n for n, _ in name_counts.most_common(MAX_NAMES - len(top_numbers))]
+    # 6. the same event in other words: what term overlap misses across outlets
+    vectors = embed.embed_parts(title, body) if all_tokens else None
     return Features(
         term_ids=ids,
         term_weights=weights,
         minhash=sig,
         names=tuple(top_names + top_numbers),
         n_tokens=len(body_tokens) + len(title_tokens),
+        embedding=f16_bytes(vectors[0]) if vectors is not None else b"",
+        title_embedding=f16_bytes(vectors[1]) if vectors is not None and title.strip() else b"",
     )

@@ -6,10 +6,16 @@ import struct
 from array import array
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..errors import StoryscopeError
 
-FORMAT_VERSION = 1
-_HEADER = struct.Struct("<4sHHIII")  # magic, version, num_perm, n_terms, n_tokens, names bytes
+# Version 2 added the two embeddings (issue 11). A version-1 blob raises
+# FeaturesFormatError; the ingest runner then recomputes the features from the
+# stored article (run/ingest.py).
+FORMAT_VERSION = 2
+# magic, version, num_perm, n_terms, n_tokens, names bytes, embedding bytes (each of two)
+_HEADER = struct.Struct("<4sHHIIII")
 _MAGIC = b"SSF1"
 
 
@@ -27,6 +33,10 @@ class Features:
     ``minhash``: signature of word 4-shingles, for near-identical copies.
     ``names``: the article's capitalised names and numbers, most frequent first,
     lower-cased; shared ones are shown in assignment reasons.
+    ``embedding`` / ``title_embedding``: the static sentence embedding of the title
+    and first words, and of the title alone (``features.embed``), unit length, as
+    little-endian float16 bytes (``vector()`` / ``title_vector()`` read them); empty
+    when the article has no words.
     """
 
     term_ids: tuple[int, ...]
@@ -34,6 +44,15 @@ class Features:
     minhash: tuple[int, ...]
     names: tuple[str, ...]
     n_tokens: int
+    embedding: bytes = b""
+    title_embedding: bytes = b""
+
+    def vector(self) -> np.ndarray:
+        """The embedding as float32 (zero-length when there is none)."""
+        return _f16(self.embedding)
+
+    def title_vector(self) -> np.ndarray:
+        return _f16(self.title_embedding)
 
     @property
     def is_empty(self) -> bool:
@@ -42,7 +61,8 @@ class Features:
     def to_bytes(self) -> bytes:
         names_blob = "\x1f".join(self.names).encode("utf-8")
         header = _HEADER.pack(
-            _MAGIC, FORMAT_VERSION, len(self.minhash), len(self.term_ids), self.n_tokens, len(names_blob)
+            _MAGIC, FORMAT_VERSION, len(self.minhash), len(self.term_ids), self.n_tokens, len(names_blob),
+            len(self.embedding),
         )
         return b"".join(
             (
@@ -51,6 +71,8 @@ class Features:
                 _le(array("I", self.term_ids)),
                 _le(array("f", self.term_weights)),
                 names_blob,
+                self.embedding,
+                self.title_embedding,
             )
         )
 
@@ -58,14 +80,18 @@ class Features:
     def from_bytes(cls, blob: bytes) -> Features:
         if len(blob) < _HEADER.size:
             raise FeaturesFormatError(f"features blob too short ({len(blob)} bytes)")
-        magic, version, n_perm, n_terms, n_tokens, n_names = _HEADER.unpack_from(blob)
+        magic, version = blob[:4], struct.unpack_from("<H", blob, 4)[0]
         if magic != _MAGIC or version != FORMAT_VERSION:
             raise FeaturesFormatError(
                 f"not a storyscope features blob of version {FORMAT_VERSION}: recompute the features"
             )
+        _, _, n_perm, n_terms, n_tokens, n_names, n_emb = _HEADER.unpack_from(blob)
         expected = _HEADER.size + 4 * n_perm + 8 * n_terms + n_names
-        if len(blob) != expected:
-            raise FeaturesFormatError(f"features blob has {len(blob)} bytes, expected {expected}")
+        n_title = len(blob) - expected - n_emb
+        if n_title < 0 or n_emb % 2 or n_title % 2:
+            raise FeaturesFormatError(
+                f"features blob has {len(blob)} bytes, expected {expected} plus two float16 embeddings"
+            )
         pos = _HEADER.size
         minhash = _read(blob, "I", pos, n_perm)
         pos += 4 * n_perm
@@ -73,14 +99,26 @@ class Features:
         pos += 4 * n_terms
         weights = _read(blob, "f", pos, n_terms)
         pos += 4 * n_terms
-        names_text = blob[pos:].decode("utf-8")
+        names_text = blob[pos : pos + n_names].decode("utf-8")
+        pos += n_names
         return cls(
             term_ids=tuple(ids),
             term_weights=tuple(weights),
             minhash=tuple(minhash),
             names=tuple(names_text.split("\x1f")) if names_text else (),
             n_tokens=n_tokens,
+            embedding=blob[pos : pos + n_emb],
+            title_embedding=blob[pos + n_emb :],
         )
+
+
+def f16_bytes(vec: np.ndarray) -> bytes:
+    """A vector as little-endian float16 bytes (how embeddings are kept)."""
+    return np.asarray(vec, dtype="<f2").tobytes()
+
+
+def _f16(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<f2").astype(np.float32)
 
 
 def _le(arr: array) -> bytes:

@@ -103,4 +103,4 @@ def _store_links(store: Store, db, clusterer: StreamClusterer, assignment: Assig
         new_stories.add(assignment.story_id)
     for sid in sorted(new_stories):
         for link in clusterer.links(sid):
-            store.add_story_link(db, link.story_id, link.related_id, link.score, link.reason)
+            store.add_story_link(db, link.story_id, link.related_id, link.score, link.describe())

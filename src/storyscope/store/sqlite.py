@@ -196,15 +196,21 @@ class Store:
 
     def related_stories(self, story_id: str) -> list[str]:
         """Ids of the stories linked to ``story_id``, in both directions, best score first."""
+        return [other for other, _, _ in self.story_links(story_id)]
+
+    def story_links(self, story_id: str) -> list[tuple[str, float, str]]:
+        """(other story, score, reason) of each link of ``story_id``, in both directions, best first."""
         rows = self._db.execute(
-            "SELECT related_id, score FROM story_links WHERE story_id = ? "
-            "UNION ALL SELECT story_id, score FROM story_links WHERE related_id = ?",
+            "SELECT related_id, score, reason FROM story_links WHERE story_id = ? "
+            "UNION ALL SELECT story_id, score, reason FROM story_links WHERE related_id = ?",
             (story_id, story_id),
         ).fetchall()
-        out: list[str] = []
-        for other, _ in sorted(rows, key=lambda r: (-r[1], r[0])):
-            if other not in out:
-                out.append(other)
+        out: list[tuple[str, float, str]] = []
+        seen: set[str] = set()
+        for other, score, reason in sorted(rows, key=lambda r: (-r[1], r[0])):
+            if other not in seen:
+                seen.add(other)
+                out.append((other, score, reason))
         return out
 
     def story_rows(self) -> Iterator[tuple[str, list[str]]]:

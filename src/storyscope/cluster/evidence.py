@@ -1,0 +1,130 @@
+"""The same-event score: several kinds of evidence, weighed by a fitted model.
+
+One TF-IDF cosine threshold cannot serve both kinds of data a newsroom sees:
+outlets covering one event share fewer words than wire copies (own headline, own
+framing, own quotes), while two events of one kind (two earthquakes) share the
+whole topic vocabulary. So an article is compared with a candidate story on
+several kinds of evidence (``EVIDENCE``), and a logistic model fitted on
+labelled streams (``benchmarks/train_same_event.py``) turns them into the
+probability that the article reports the story's event. The clusterer joins the
+best story when that probability reaches ``threshold``.
+
+The weights are data, not code: ``same_event_model.json`` beside this file holds
+them with the command and the figures that produced them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from ..errors import StoryscopeError
+
+# The evidence, in the order of the model's weights:
+# terms     square root of the TF-IDF cosine between the article and the story's
+#           centroid (the score of earlier versions: words, names, numbers);
+# semantic  cosine between the article's static embedding (title and first
+#           words) and the mean of the story's: the same event in other words;
+# title     cosine between the article's title embedding and the mean of the
+#           story's titles: headlines name the event;
+# names     log(1 + shared names): people, organisations and places (capitalised
+#           runs of the fast path) of the article that the story also has;
+# numbers   log(1 + shared numbers): magnitudes, tolls, scores tell two events
+#           of one kind apart;
+# same_day  1 when both sides have dates and the article falls within the
+#           story's days (0 when undated: no evidence either way);
+# log_days  log(1 + days between the article and the nearest day of the story),
+#           0 when undated: a day apart is weak evidence against, a week strong;
+# cold_terms  terms * PRIOR / (PRIOR + articles counted so far): at the start of
+#           a stream the document frequencies cannot yet tell topic words
+#           ("magnitude", "tornadoes") from names, so a term score means less;
+#           the model learns how much less from short streams.
+# Having dates is no evidence in itself: on a news day most stories are dated
+# the same day. (A first fit with a "dated" indicator learned the opposite from
+# BASIL, where the only dated candidates inside the window are the right ones,
+# and then joined two earthquakes of one day.)
+EVIDENCE = ("terms", "semantic", "title", "names", "numbers", "same_day", "log_days", "cold_terms")
+COLD_DOCS = 50  # PRIOR above: the stream is half "cold" after this many articles
+
+
+class ModelFileError(StoryscopeError):
+    """The same-event model file is missing, unreadable or for other evidence."""
+
+
+@dataclass(frozen=True)
+class SameEventModel:
+    """Logistic model over ``EVIDENCE``: P(same event) = sigmoid(w . x + b)."""
+
+    weights: tuple[float, ...]
+    intercept: float
+    evidence: tuple[str, ...] = EVIDENCE
+
+    def __post_init__(self) -> None:
+        if tuple(self.evidence) != EVIDENCE or len(self.weights) != len(EVIDENCE):
+            raise ModelFileError(
+                f"the same-event model weighs {list(self.evidence)}, this version computes {list(EVIDENCE)}: "
+                "refit it with benchmarks/train_same_event.py"
+            )
+
+    def logit(self, x: np.ndarray) -> float:
+        return float(np.dot(self._w, x)) + self.intercept
+
+    def probability(self, x: np.ndarray) -> float:
+        z = self.logit(x)
+        # clipped: exp overflows past 709, and a probability of exactly 0 or 1 says nothing more
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    @property
+    def _w(self) -> np.ndarray:
+        return np.asarray(self.weights, dtype=np.float64)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SameEventModel:
+        try:
+            return cls(
+                weights=tuple(float(w) for w in data["weights"]),
+                intercept=float(data["intercept"]),
+                evidence=tuple(data["evidence"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"not a same-event model: {exc}") from exc
+
+    def to_dict(self) -> dict:
+        return {"evidence": list(self.evidence), "weights": list(self.weights), "intercept": self.intercept}
+
+
+_DEFAULT: SameEventModel | None = None
+
+
+def default_model() -> SameEventModel:
+    """The model shipped with the package (loaded once)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        try:
+            text = resources.files(__package__).joinpath("same_event_model.json").read_text(encoding="utf-8")
+            _DEFAULT = SameEventModel.from_dict(json.loads(text))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelFileError(f"cannot read the shipped same-event model: {exc}; reinstall storyscope") from exc
+    return _DEFAULT
+
+
+def time_evidence(day: int | None, first_day: int | None, last_day: int | None) -> tuple[float, float, float, int]:
+    """(dated, same_day, log_days, gap in days) between an article's day and a span of days."""
+    if day is None or first_day is None or last_day is None:
+        return 0.0, 0.0, 0.0, 0
+    gap = max(first_day - day, day - last_day, 0)
+    return 1.0, float(gap == 0), math.log1p(gap), gap
+
+
+def unit_cosine(a: np.ndarray, b_sum: np.ndarray) -> float:
+    """Cosine between a unit vector and a sum of unit vectors (0 when either is empty)."""
+    if not len(a) or not len(b_sum):
+        return 0.0
+    n = float(np.dot(b_sum, b_sum))
+    if n <= 0.0:
+        return 0.0
+    return float(np.dot(a, b_sum)) / math.sqrt(n)

@@ -1,0 +1,147 @@
+"""The same-event score across outlets (issue 11): other words, one event; one kind, two events.
+
+The texts were written for these tests. The candidacy texts describe a fictional
+governor, Dana Whitlock, announcing a presidential run, as three outlets of
+different slant would: each its own headline, framing and quotes. The storms are
+two fictional tornado outbreaks of one kind, a day apart, in different states.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pytest
+
+from storyscope.cluster import StreamClusterer
+from storyscope.cluster.evidence import EVIDENCE, ModelFileError, SameEventModel, default_model
+from storyscope.features import compute
+from storyscope.model import Article
+
+LEFT = Article(
+    id="run-left",
+    title="Whitlock jumps into White House race, promising to 'fix what's broken'",
+    published="2015-06-30",
+    text=(
+        "New Jersey Governor Dana Whitlock on Tuesday launched a bid for the Republican presidential "
+        "nomination at her old high school in Livingston, telling supporters she would 'fix what's broken' "
+        "in Washington. Whitlock, whose approval ratings at home have slumped amid a budget fight with "
+        "teachers' unions, enters a crowded field. Critics pointed to the state's pension shortfall and "
+        "credit downgrades under her watch. Whitlock said she would tell voters hard truths about "
+        "entitlements."
+    ),
+)
+CENTRE = Article(
+    id="run-centre",
+    title="Dana Whitlock announces 2016 presidential campaign",
+    published="2015-06-30",
+    text=(
+        "Dana Whitlock, the two-term governor of New Jersey, announced on Tuesday that she is running for "
+        "president in 2016, making her the fourteenth Republican to enter the race. Speaking in the gym of "
+        "Livingston High School, where she was class president, Whitlock cast herself as a blunt leader "
+        "who would level with Americans about Social Security and Medicare. She will campaign in New "
+        "Hampshire on Wednesday."
+    ),
+)
+RIGHT = Article(
+    id="run-right",
+    title="Telling it like it is: Governor Whitlock makes her 2016 bid official",
+    published="2015-07-01",
+    text=(
+        "Straight-talking New Jersey Gov. Dana Whitlock made it official: she wants to be the next "
+        "commander in chief. 'I mean what I say and I say what I mean,' Whitlock told a cheering crowd in "
+        "her hometown of Livingston. The Republican governor vowed to rein in spending and stand up to "
+        "union bosses, and said her record of working with a Democratic legislature shows she can get "
+        "things done in Washington."
+    ),
+)
+STORM_KANSAS = Article(
+    id="storm-kansas",
+    title="Tornadoes tear through Kansas, killing 4",
+    published="2019-05-20",
+    text=(
+        "At least 4 people were killed when tornadoes swept across central Kansas on Monday evening, "
+        "flattening homes in the town of Hesston and overturning rail cars near Salina, officials said. "
+        "The National Weather Service confirmed at least 11 twisters. Governor Laura Kelly declared a state "
+        "of emergency for Harvey and Saline counties as crews searched the debris."
+    ),
+)
+STORM_OHIO = Article(
+    id="storm-ohio",
+    title="Tornadoes strike Ohio overnight, 2 dead near Dayton",
+    published="2019-05-21",
+    text=(
+        "Two people died after a line of tornadoes crossed western Ohio late on Tuesday, tearing roofs off "
+        "houses in Trotwood and Beavercreek near Dayton, officials said. The National Weather Service said "
+        "at least 8 tornadoes touched down. Governor Mike DeWine declared a state of emergency in Montgomery "
+        "and Greene counties as about 60,000 homes were left without power."
+    ),
+)
+
+
+def _stream(articles):
+    clusterer = StreamClusterer()
+    got = {a.id: clusterer.add(a.id, compute(a), a.published) for a in articles}
+    return clusterer, got
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations([LEFT, CENTRE, RIGHT])))
+def test_three_outlets_in_their_own_words_make_one_story(order):
+    clusterer, got = _stream(order)
+    assert len({clusterer.story_of(a.id) for a in order}) == 1, [g.reason for g in got.values()]
+    # the reason says what weighed: the probability and its evidence
+    joined = [g for g in got.values() if not g.is_new]
+    assert all("same-event probability" in g.reason and "semantic" in g.reason for g in joined)
+
+
+@pytest.mark.parametrize("order", [[STORM_KANSAS, STORM_OHIO], [STORM_OHIO, STORM_KANSAS]])
+def test_two_events_of_one_kind_a_day_apart_stay_two_stories(order):
+    clusterer, got = _stream(order)
+    assert len({clusterer.story_of(a.id) for a in order}) == 2, [g.reason for g in got.values()]
+
+
+def test_the_same_reports_undated_still_group_by_event():
+    undated = [Article(id=a.id, text=a.text, title=a.title) for a in (LEFT, STORM_KANSAS, CENTRE, STORM_OHIO, RIGHT)]
+    clusterer, _ = _stream(undated)
+    stories = {a.id: clusterer.story_of(a.id) for a in undated}
+    assert stories["run-left"] == stories["run-centre"] == stories["run-right"]
+    assert len({stories["storm-kansas"], stories["storm-ohio"], stories["run-left"]}) == 3
+
+
+def test_time_is_graded_evidence():
+    """The same pair of reports is less likely one event the further apart they are."""
+    model = default_model()
+    clusterer = StreamClusterer()
+    a, b = compute(LEFT), compute(CENTRE)
+    for f in (a, b):
+        clusterer.stats.add(f)
+    ps = [model.probability(clusterer.pair_evidence(a, b, "2015-06-30", day)) for day in
+          ("2015-06-30", "2015-07-01", "2015-07-03", "2015-07-07", "2015-07-28")]
+    # never more likely further apart; the same day counts for it (how much further
+    # days count against is what the training data could not yet tell: see train_same_event.py)
+    assert ps == sorted(ps, reverse=True) and ps[0] > ps[1], ps
+
+
+def test_the_shipped_model_is_the_evidence_this_version_computes():
+    model = default_model()
+    assert model.evidence == EVIDENCE and len(model.weights) == len(EVIDENCE)
+    terms = EVIDENCE.index("terms")
+    assert model.weights[terms] > 0  # more shared specific words: more likely one event
+    assert model.weights[EVIDENCE.index("log_days")] <= 0  # further apart: never more likely
+
+
+def test_a_model_for_other_evidence_is_refused(tmp_path):
+    data = default_model().to_dict()
+    data["evidence"] = data["evidence"][:-1]
+    data["weights"] = data["weights"][:-1]
+    with pytest.raises(ModelFileError, match="refit"):
+        SameEventModel.from_dict(json.loads(json.dumps(data)))
+    with pytest.raises(ModelFileError, match="not a same-event model"):
+        SameEventModel.from_dict({"weights": [1.0]})
+
+
+def test_probability_is_bounded_for_extreme_evidence():
+    model = default_model()
+    assert 0.0 < model.probability(np.full(len(EVIDENCE), -1e6)) < 1e-9
+    assert 1.0 - 1e-9 < model.probability(np.full(len(EVIDENCE), 1e6)) <= 1.0
