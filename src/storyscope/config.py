@@ -26,6 +26,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("story_window_days", 7, "a story not updated for this many days (by publication date) takes no new articles"),
     Setting("fetch_timeout", 20.0, "seconds allowed for one HTTP request (connect, headers and body together)"),
     Setting("fetch_delay", 1.0, "seconds between two requests to the same host (politeness)"),
+    Setting("lock_wait", 120.0, "seconds a writing run (ingest, enrich, cluster) waits for another one to finish "
+                                "with the store before giving up (--wait overrides it)"),
 )
 
 
@@ -37,6 +39,7 @@ class Config:
     story_window_days: int = 7
     fetch_timeout: float = 20.0
     fetch_delay: float = 1.0
+    lock_wait: float = 120.0
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1_000:
@@ -45,6 +48,8 @@ class Config:
             raise SettingError(f"enrich_batch must be at least 1, got {self.enrich_batch}")
         if self.fetch_timeout <= 0 or self.fetch_delay < 0:
             raise SettingError("fetch_timeout must be positive and fetch_delay not negative")
+        if self.lock_wait < 0:
+            raise SettingError(f"lock_wait must not be negative, got {self.lock_wait}")
         if self.story_window_days < 1:
             raise SettingError(f"story_window_days must be at least 1 day, got {self.story_window_days}")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import RawDoc
-from .meta import clean_meta
+from .meta import LONE_SURROGATE, clean_meta, has_lone_surrogate
 
 
 def _raw_from_record(record: object, default_id: str, source: str) -> RawDoc:
@@ -29,13 +29,16 @@ def _raw_from_record(record: object, default_id: str, source: str) -> RawDoc:
     raw_id = record.get("id", default_id)
     if not isinstance(raw_id, str | int) or str(raw_id).strip() == "":
         raise InputError("'id' must be a non-empty string")
-    return RawDoc(
+    doc = RawDoc(
         id=str(raw_id).strip(),
         source=source,
         text=text if text and text.strip() else None,
         html=None if text and text.strip() else html,
         **clean_meta(record),
     )
+    if has_lone_surrogate((doc.id, doc.text, doc.html, doc.title, doc.url, doc.outlet, doc.author)):
+        raise InputError(LONE_SURROGATE)
+    return doc
 
 
 def iter_jsonl(path: Path, gz: bool, max_bytes: int) -> Iterator:
@@ -74,5 +77,7 @@ def iter_jsonl(path: Path, gz: bool, max_bytes: int) -> Iterator:
                 yield Rejected(item, "not valid UTF-8 (JSONL must be UTF-8)")
             except json.JSONDecodeError as exc:
                 yield Rejected(item, f"malformed JSON: {exc.msg} at column {exc.colno}")
+            except RecursionError:  # "[[[[...": the parser recurses once per level
+                yield Rejected(item, "JSON nested too deeply (an article record is a flat object)")
             except InputError as exc:
                 yield Rejected(item, str(exc))
