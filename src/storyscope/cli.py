@@ -95,11 +95,18 @@ def _report(statuses: Iterable[ItemStatus], label: str) -> int:
     return EXIT_ERROR if rejected else EXIT_OK
 
 
+def _inputs(paths: list[str], config: Config) -> Iterator:
+    """The items of input files and folders, read within the caps of ``config``."""
+    from .ingest import iter_inputs
+
+    return iter_inputs(paths, config.max_bytes, max_lines=config.max_lines, max_inflation=config.max_inflation)
+
+
 def _ingest_items(args, config: Config) -> Iterator:
     """Every input item the ingest arguments name: paths, then feeds, then URLs."""
-    from .ingest import Rejected, iter_inputs
+    from .ingest import Rejected
 
-    yield from iter_inputs(args.paths, config.max_bytes)
+    yield from _inputs(args.paths, config)
     if not (args.feed or args.url or args.urls):
         return
     from .ingest.feeds import iter_feed
@@ -205,9 +212,9 @@ def _single_articles(path: str, config: Config) -> Iterator:
     """The extracted article(s) of one input file; a rejected item raises InputError."""
     from .errors import InputError
     from .extract import extract
-    from .ingest import Rejected, iter_inputs
+    from .ingest import Rejected
 
-    for item in iter_inputs([path], config.max_bytes):
+    for item in _inputs([path], config):
         if isinstance(item, Rejected):
             raise InputError(f"{item.item}: {item.reason}")
         yield extract(item)
@@ -230,10 +237,10 @@ def _nlp_command(args, config: Config, key: str, analyse) -> int:
     fmt = args.format or ("jsonl" if batch else "json")
     if batch:
         status = EXIT_OK
-        from .ingest import Rejected, iter_inputs
+        from .ingest import Rejected
 
         # the ingest JSONL reader: same line checks and date parsing, one record at a time
-        for item in iter_inputs([args.file], config.max_bytes):
+        for item in _inputs([args.file], config):
             if isinstance(item, Rejected) or item.text is None:
                 path, _, line = (item.item if isinstance(item, Rejected) else item.source).rpartition(":")
                 reason = item.reason if isinstance(item, Rejected) else "no 'text' (offsets index it)"

@@ -84,7 +84,8 @@ def ingest_raw(
                 continue
             # 2. extract
             if has_lone_surrogate((item.id, item.text, item.html, item.title, item.url, item.outlet, item.author)):
-                yield ItemStatus(item.source, "rejected", LONE_SURROGATE, item.id)  # any source: a library caller's too
+                # any source, a library caller's RawDoc too: SQLite cannot store it
+                yield ItemStatus(item.source, "rejected", LONE_SURROGATE, item.id)
                 continue
             try:
                 article = extract(item)
@@ -117,7 +118,8 @@ def ingest_raw(
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], config: Config) -> Iterator[ItemStatus]:
     """Ingest files and folders (see ingest/files.py for what is read)."""
-    return ingest_raw(store, iter_inputs(paths, config.max_bytes), config)
+    items = iter_inputs(paths, config.max_bytes, max_lines=config.max_lines, max_inflation=config.max_inflation)
+    return ingest_raw(store, items, config)
 
 
 def recluster(store: Store, config: Config) -> int:
