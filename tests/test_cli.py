@@ -256,8 +256,8 @@ def test_a_split_moves_stored_articles_and_links_the_halves(capsys, tmp_path, mo
         assert turkey["related_story_ids"] == [nepal["id"]] and nepal["related_story_ids"] == [turkey["id"]], step
 
 
-@pytest.mark.parametrize("argv", [["stories"], ["brief", "s000001"], ["articles"]])
-def test_reading_commands_on_a_missing_store_fail_and_create_nothing(capsys, tmp_path, argv):
+@pytest.mark.parametrize("argv", [["stories"], ["brief", "s000001"], ["articles"], ["enrich"], ["cluster", "--recluster"]])
+def test_commands_other_than_ingest_on_a_missing_store_fail_and_create_nothing(capsys, tmp_path, argv):
     typo = tmp_path / "typo.db"
     code, out, err = run(capsys, *argv, "--db", str(typo))
     assert code == 1 and out == ""

@@ -69,7 +69,7 @@ def safe(text: object) -> str:
 
 # -- commands -----------------------------------------------------------------------------------
 def _store(config: Config, create: bool = False):
-    """The store of ``config``; reading commands (create=False) never create one."""
+    """The store of ``config``; only ``ingest`` creates one (a typo in --db must not leave a store behind)."""
     from .store import Store
 
     return Store(config.db, create=create, busy_timeout=config.lock_wait)
@@ -188,7 +188,7 @@ def cmd_enrich(args, config: Config) -> int:
     from .run.enrich import enrich_missing
 
     progress = Progress("enrich")
-    with _store(config, create=True) as store, store.write_lock(config.lock_wait, _waiting(config)):
+    with _store(config) as store, store.write_lock(config.lock_wait, _waiting(config)):
         for _ in enrich_missing(store, config):
             progress.update("enriched")
     progress.done()
@@ -202,7 +202,7 @@ def cmd_cluster(args, config: Config) -> int:
         print("nothing to do: articles join stories as they are ingested; "
               "use --recluster to rebuild every story from scratch", file=sys.stderr)
         return EXIT_OK
-    with _store(config, create=True) as store, store.write_lock(config.lock_wait, _waiting(config)):
+    with _store(config) as store, store.write_lock(config.lock_wait, _waiting(config)):
         n = recluster(store, config)
     print(f"reclustered {n} articles", file=sys.stderr)
     return EXIT_OK
