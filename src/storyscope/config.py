@@ -23,8 +23,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", "storyscope.db", "SQLite store file (the STORYSCOPE_DB environment variable or --db override it)"),
     Setting("max_bytes", 20_000_000, "largest input item (file, JSONL line) accepted, in bytes; larger ones are rejected"),
     Setting("max_lines", 1_000_000, "most lines read from one compressed JSONL file; the rest is one rejected item"),
-    Setting("max_inflation", 100, "a compressed JSONL file may inflate to this many times its size (or max_bytes, "
-                                  "if more); the rest is one rejected item (compression bombs)"),
+    Setting("max_inflation", 100, "a compressed JSONL file, or one record of a .warc.gz, may inflate to this many "
+                                  "times the file's size (or max_bytes, if more); past it, one rejected item"),
     Setting("enrich_batch", 16, "articles per spaCy batch in the enrich stage"),
     Setting("story_window_days", 7, "a story not updated for this many days (by publication date) takes no new articles"),
     Setting("fetch_timeout", 20.0, "seconds allowed for one HTTP request (connect, headers and body together)"),

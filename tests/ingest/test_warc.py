@@ -170,3 +170,18 @@ def test_a_gzip_member_cut_between_records_is_reported(tmp_path):
     items = list(iter_warc(path))
     assert [type(i).__name__ for i in items] == ["RawDoc", "Rejected"]
     assert items[1].item == f"{path}@{offsets[1]}" and "file truncated" in items[1].reason
+
+
+def test_a_compression_bomb_record_is_skipped_unread(tmp_path):
+    import time
+
+    path = tmp_path / "bomb.warc.gz"
+    zeros = b"<html><body><p>" + b" " * 50_000_000 + b"</p></body></html>"  # 50 MB, ~50 KB compressed
+    offsets = write_warc(path, [("https://news.example/bomb", "200 OK", "text/html", zeros),
+                                ("https://news.example/0", "200 OK", "text/html", LONG)])
+    start = time.perf_counter()
+    items = list(iter_warc(path, max_bytes=1_000_000))
+    assert time.perf_counter() - start < 1.0  # not inflated
+    assert isinstance(items[0], Rejected) and items[0].item == f"{path}@{offsets[0]}"
+    assert "max_inflation setting" in items[0].reason and "skipped" in items[0].reason
+    assert [i.url for i in items if isinstance(i, RawDoc)] == ["https://news.example/0"]

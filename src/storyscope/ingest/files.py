@@ -142,7 +142,7 @@ def iter_inputs(paths: Iterable[str | Path], max_bytes: int, *, max_lines: int =
             if kind == "warc":
                 from .warc import iter_warc  # lazy: warcio is only needed for WARC input
 
-                yield from iter_warc(file, max_bytes=max_bytes)
+                yield from iter_warc(file, max_bytes=max_bytes, max_inflation=max_inflation)
                 continue
             try:
                 yield _read_file(file, kind, gz, max_bytes)

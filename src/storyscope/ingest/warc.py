@@ -54,11 +54,13 @@ class _Corrupt(Exception):
 
 
 def iter_warc(
-    path: str | Path, *, max_bytes: int = 20_000_000, crawl_date: bool = True
+    path: str | Path, *, max_bytes: int = 20_000_000, crawl_date: bool = True, max_inflation: int = 100
 ) -> Iterator[RawDoc | Rejected]:
     """RawDoc for each HTML 200 response of a WARC file, Rejected for each bad record, streamed.
 
     ``crawl_date``: use the date of WARC-Date as ``published`` (else leave it to extraction).
+    ``max_inflation``: in a ``.warc.gz``, a record longer than this many times the
+    whole file (and than ``max_bytes``) is a compression bomb, skipped unread.
     """
     try:
         from warcio.archiveiterator import ArchiveIterator  # noqa: F401  (checked here, used below)
@@ -78,7 +80,8 @@ def iter_warc(
         start = 0
         pending: tuple[int, str] | None = None  # a corruption not yet reported: (offset, reason)
         while True:
-            records = _records_from(f, start, label, max_bytes, crawl_date, magic == _GZIP_MAGIC)
+            records = _records_from(f, start, label, max_bytes, crawl_date,
+                                    max_inflation if magic == _GZIP_MAGIC else None)
             failure: tuple[int, str] | None = None
             while True:
                 try:
@@ -122,9 +125,14 @@ def _skipped(label: str, failure: tuple[int, str], resume: int) -> Rejected:
 
 
 def _records_from(
-    f: IO[bytes], start: int, label: str, max_bytes: int, crawl_date: bool, gz: bool = False
+    f: IO[bytes], start: int, label: str, max_bytes: int, crawl_date: bool, max_inflation: int | None = None
 ) -> Generator[RawDoc | Rejected, None, tuple[int, str] | None]:
-    """Items from byte ``start`` on; returns None at the end or (offset, reason) at a corrupt record."""
+    """Items from byte ``start`` on; returns None at the end or (offset, reason) at a corrupt record.
+
+    ``max_inflation`` is given for a gzipped file only (see iter_warc).
+    """
+    gz = max_inflation is not None
+    cap = max(max_inflation * os.fstat(f.fileno()).st_size, max_bytes) if gz else 0
     from warcio.archiveiterator import WARCIterator
 
     f.seek(start)
@@ -149,6 +157,9 @@ def _records_from(
             return records.offset, _describe(exc)
         offset = last = records.offset
         item = f"{label}@{offset}"
+        if gz and (record.length or 0) > cap:  # warcio would inflate all of it to skip it
+            return offset, (f"record of {record.length:,} bytes, over {max_inflation}x the compressed file "
+                            "(max_inflation setting): a compression bomb?")
         try:
             doc = _doc(record, item, max_bytes, crawl_date)
         except _Corrupt as exc:
