@@ -22,4 +22,4 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf $(VENV) storyscope.db storyscope.db-wal storyscope.db-shm
+	rm -rf $(VENV) storyscope.db storyscope.db-wal storyscope.db-shm storyscope.db.lock

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import jsonschema
 import pytest
@@ -253,3 +254,63 @@ def test_a_split_moves_stored_articles_and_links_the_halves(capsys, tmp_path, mo
         assert {"quake-turkey-a", "quake-turkey-month-later"} <= set(turkey["article_ids"]), step
         assert {"quake-nepal-a", "quake-nepal-c"} <= set(nepal["article_ids"]), step
         assert turkey["related_story_ids"] == [nepal["id"]] and nepal["related_story_ids"] == [turkey["id"]], step
+
+
+@pytest.mark.parametrize("argv", [["stories"], ["brief", "s000001"], ["articles"], ["enrich"], ["cluster", "--recluster"]])
+def test_commands_other_than_ingest_on_a_missing_store_fail_and_create_nothing(capsys, tmp_path, argv):
+    typo = tmp_path / "typo.db"
+    code, out, err = run(capsys, *argv, "--db", str(typo))
+    assert code == 1 and out == ""
+    assert err.startswith(f"storyscope: error: no store at {typo}") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_name_cannot_forge_lines_or_drive_the_terminal(capsys, tmp_path):
+    evil = tmp_path / "a\nrejected passwd: forged\x1b[2J.txt"
+    evil.write_text("")
+    code, _, err = run(capsys, "ingest", "--db", str(tmp_path / "s.db"), str(evil))
+    assert code == 1
+    rejected = [line for line in err.splitlines() if line.startswith("rejected ")]
+    assert rejected == [f"rejected {tmp_path}/a\\nrejected passwd: forged\\x1b[2J.txt: empty file"]
+    assert "\x1b" not in err
+    from storyscope.cli import safe
+
+    assert safe("caf\u00e9 \u2028 \x9b \udcff") == "caf\u00e9 \\u2028 \\x9b \\udcff"  # undecodable name bytes too
+
+
+def test_a_store_of_a_newer_schema_is_one_line_and_untouched(capsys, tmp_path, samples):
+    import sqlite3
+
+    db = tmp_path / "new.db"
+    assert run(capsys, "ingest", "--db", str(db), str(samples / f"{SEED_WAPO}.txt"))[0] == 0
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO schema_version (version) VALUES (99)")
+    con.commit()
+    con.close()
+    for argv in (["ingest", str(samples / f"{SEED_RFERL}.txt")], ["stories"]):
+        code, _, err = run(capsys, *argv, "--db", str(db))
+        assert code == 1 and err.count("\n") == 1 and "schema version 99" in err and "upgrade storyscope" in err
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only files")
+def test_a_read_only_store_is_one_line_and_exit_1(capsys, tmp_path, samples):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "s.db"
+    assert run(capsys, "ingest", "--db", str(db), str(samples / f"{SEED_WAPO}.txt"))[0] == 0
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        code, _, err = run(capsys, "ingest", "--db", str(db), str(samples / f"{SEED_RFERL}.txt"))
+        assert code == 1 and err.startswith("storyscope: error: ") and "Traceback" not in err
+        code, out, _ = run(capsys, "stories", "--db", str(db))
+        assert code == 0 and "Basra" in out  # reading still works
+    finally:
+        folder.chmod(0o755)
+
+
+def test_wait_must_be_seconds(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["ingest", "--wait", "soon", "x.txt"])
+    assert exc.value.code == 2 and "--wait" in capsys.readouterr().err

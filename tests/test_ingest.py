@@ -103,3 +103,66 @@ def test_reingest_is_a_noop_and_a_bad_item_does_not_stop_the_run(tmp_path, sampl
         copy = list(ingest_paths(store, [tmp_path / "copy.txt"], config))
         assert copy[0].status == "duplicate" and "ok" in copy[0].reason
         assert store.count_articles() == 2
+
+
+def test_a_deeply_nested_line_and_a_lone_surrogate_are_rejected_and_later_lines_still_load(tmp_path):
+    path = tmp_path / "hostile.jsonl"
+    good = json.dumps({"id": "after", "text": BODY + " The vote was seven to two."})
+    path.write_text(
+        "[" * 100_000 + "]" * 100_000 + "\n"
+        + '{"id": "deep", "text": ' + '{"a": ' * 50_000 + "1" + "}" * 50_000 + "}\n"
+        + '{"id": "lone", "text": ' + json.dumps(BODY)[:-1] + ' \\ud800"}\n'
+        + '{"id": "lone-title", "title": "x \\udfff y", "text": ' + json.dumps(BODY) + '}\n'
+        + '{"id": "pair", "text": ' + json.dumps(BODY)[:-1] + ' \\ud83d\\ude00"}\n'
+        + good + "\n"
+    )
+    items = _items([path])
+    rejected = {r.item.rsplit(":", 1)[1]: r.reason for r in items if isinstance(r, Rejected)}
+    assert "nested too deeply" in rejected["1"] and "nested too deeply" in rejected["2"]
+    assert "lone surrogate" in rejected["3"] and "lone surrogate" in rejected["4"]
+    assert [d.id for d in items if isinstance(d, RawDoc)] == ["pair", "after"]  # a valid pair is text
+    # the whole run: each bad line is one rejection, the good ones are stored
+    with Store(tmp_path / "s.db") as store:
+        statuses = list(ingest_paths(store, [path], build_config(db=str(tmp_path / "s.db"))))
+        assert [s.status for s in statuses] == ["rejected"] * 4 + ["stored", "stored"]
+        assert store.has_article("after")
+
+
+def test_a_library_caller_raw_doc_with_a_lone_surrogate_is_rejected_not_raised(tmp_path):
+    from storyscope.run.ingest import ingest_raw
+
+    docs = [RawDoc(id="bad", source="api", text=BODY + " \ud800", title="t"),
+            RawDoc(id="good", source="api", text=BODY)]
+    with Store(tmp_path / "s.db") as store:
+        statuses = list(ingest_raw(store, docs, build_config(db=str(tmp_path / "s.db"))))
+        assert [s.status for s in statuses] == ["rejected", "stored"]
+        assert "lone surrogate" in statuses[0].reason and store.count_articles() == 1
+
+
+def test_a_compressed_jsonl_bomb_is_cut_off_by_lines_and_by_inflation(tmp_path):
+    import time
+
+    lines = tmp_path / "newlines.jsonl.gz"
+    with gzip.open(lines, "wb", 9) as f:
+        f.write(b"\n" * 3_000_000)  # a few KB that inflate to 3 MB of blank lines
+        f.write(json.dumps({"id": "late", "text": BODY}).encode() + b"\n")
+    start = time.perf_counter()
+    items = list(iter_inputs([lines], 1_000_000, max_lines=100_000))
+    assert time.perf_counter() - start < 2.0
+    assert items == [Rejected(f"{lines}:100001", "more than 100,000 lines in a compressed file (max_lines setting); "
+                                                  "the rest of the file is skipped")]
+    spaces = tmp_path / "spaces.jsonl.gz"
+    with gzip.open(spaces, "wb", 9) as f:
+        f.write(json.dumps({"id": "first", "text": BODY}).encode() + b"\n")
+        for _ in range(20):
+            f.write(b" " * 500_000 + b"\n")  # 10 MB from about 10 KB
+    items = list(iter_inputs([spaces], 1_000_000))
+    assert [i.id for i in items if isinstance(i, RawDoc)] == ["first"]
+    (bomb,) = [i for i in items if isinstance(i, Rejected)]
+    assert "100x its compressed size (max_inflation setting)" in bomb.reason
+    # a normal compressed batch is well inside both caps
+    normal = tmp_path / "normal.jsonl.gz"
+    with gzip.open(normal, "wb") as f:
+        for n in range(50):
+            f.write(json.dumps({"id": f"n{n}", "text": f"{n} {BODY}"}).encode() + b"\n\n")
+    assert len([i for i in iter_inputs([normal], 1_000_000) if isinstance(i, RawDoc)]) == 50

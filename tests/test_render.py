@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from storyscope.model import Brief
 from storyscope.render import render_html, render_json, render_markdown
 
@@ -37,3 +39,39 @@ def test_json_round_trips():
     import json
 
     assert json.loads(render_json(_brief()))["facts"][0]["text"] == EVIL
+
+
+HOSTILE = [
+    "[x](javascript:alert(1))", "![img](javascript:alert(1))", "<script>alert(1)</script>",
+    "`code` and ``more``", "<javascript:alert(1)>", "&lt;script&gt;", "*em* __strong__ ~~gone~~",
+    "[ref]: javascript:alert(1)", "# heading", "1. list", "- list", "a | b", "line\nbreak\r\x1b[2J",
+]
+
+
+def _hostile_brief() -> Brief:
+    evil = " ".join(HOSTILE)
+    ids = ["id`<script>alert(1)</script>`", "[ref]"]
+    return Brief({
+        "story": {"id": "s1", "title": evil, "first_published": None, "last_published": None},
+        "sources": [{"article_id": a, "outlet": evil, "title": evil, "published": None,
+                     "url": "javascript:alert(1)"} for a in ids],
+        "facts": [{"text": t, "article_ids": ids, "status": "single-source"} for t in HOSTILE],
+        "quotes": [{"speaker": evil, "text": evil, "article_ids": ["[x](javascript:alert(1))"]}],
+        "entities": [], "timeline": [{"date": "2020-01-01", "text": evil, "article_ids": ids}],
+        "disagreements": [],
+    })
+
+
+def test_markdown_renders_untrusted_text_as_text():
+    markdown_it = pytest.importorskip("markdown_it")  # CommonMark, as GitHub and most wikis render it
+    md = render_markdown(_hostile_brief())
+    html = markdown_it.MarkdownIt("commonmark").enable("table").enable("strikethrough").render(md)
+    assert "<script" not in html and "<a " not in html and "<img" not in html
+    assert "<em>" not in html and "<strong>" not in html and "<s>" not in html and "<table" not in html
+    assert html.count("<h1>") == 1 and "<ol" not in html  # no heading or list opened by the text
+    assert html.count("<code>") == 2  # the two ids, each whole in its own code span
+    assert "<code>id`&lt;script&gt;alert(1)&lt;/script&gt;`</code>" in html
+    assert "\x1b" not in md and "[x](javascript:alert(1))" in html  # shown as written
+    # each hostile fact is one list item whose text reads as written
+    for text in HOSTILE[:3]:
+        assert text.replace("<", "&lt;").replace(">", "&gt;") in html

@@ -54,11 +54,33 @@ class Progress:
         self.stream.write(self.line() + "\n")
 
 
+# -- terminal safety ----------------------------------------------------------------------------
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7f)}
+_CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+_CONTROL.update({c: f"\\x{c:02x}" for c in range(0x80, 0xa0)})  # C1 controls: terminal escapes too
+_CONTROL.update({c: f"\\u{c:04x}" for c in (0x2028, 0x2029)})  # line and paragraph separators
+
+
+def safe(text: object) -> str:
+    """``text`` for one line of a terminal: control characters (newlines, escapes) written as
+    backslash escapes, so a file or URL name cannot forge lines or drive the terminal."""
+    return str(text).translate(_CONTROL).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 # -- commands -----------------------------------------------------------------------------------
-def _store(config: Config):
+def _store(config: Config, create: bool = False):
+    """The store of ``config``; only ``ingest`` creates one (a typo in --db must not leave a store behind)."""
     from .store import Store
 
-    return Store(config.db)
+    return Store(config.db, create=create, busy_timeout=config.lock_wait)
+
+
+def _waiting(config: Config):
+    """What a writing run prints, once, when another run holds the store's write lock."""
+    def say() -> None:
+        print(f"storyscope: another ingest is writing to {safe(config.db)}; waiting "
+              f"(up to {config.lock_wait:g} s, --wait)", file=sys.stderr, flush=True)
+    return say
 
 
 def _report(statuses: Iterable[ItemStatus], label: str) -> int:
@@ -68,16 +90,23 @@ def _report(statuses: Iterable[ItemStatus], label: str) -> int:
         progress.update(status.status)
         if status.status == "rejected":
             rejected += 1
-            print(f"rejected {status.item}: {status.reason}", file=sys.stderr)
+            print(f"rejected {safe(status.item)}: {safe(status.reason)}", file=sys.stderr)
     progress.done()
     return EXIT_ERROR if rejected else EXIT_OK
 
 
+def _inputs(paths: list[str], config: Config) -> Iterator:
+    """The items of input files and folders, read within the caps of ``config``."""
+    from .ingest import iter_inputs
+
+    return iter_inputs(paths, config.max_bytes, max_lines=config.max_lines, max_inflation=config.max_inflation)
+
+
 def _ingest_items(args, config: Config) -> Iterator:
     """Every input item the ingest arguments name: paths, then feeds, then URLs."""
-    from .ingest import Rejected, iter_inputs
+    from .ingest import Rejected
 
-    yield from iter_inputs(args.paths, config.max_bytes)
+    yield from _inputs(args.paths, config)
     if not (args.feed or args.url or args.urls):
         return
     from .ingest.feeds import iter_feed
@@ -103,7 +132,7 @@ def cmd_ingest(args, config: Config) -> int:
     if not (args.paths or args.feed or args.url or args.urls):
         print("storyscope ingest: nothing to ingest: give PATHs, --feed, --url or --urls", file=sys.stderr)
         return EXIT_USAGE
-    with _store(config) as store:
+    with _store(config, create=True) as store, store.write_lock(config.lock_wait, _waiting(config)):
         return _report(ingest_raw(store, _ingest_items(args, config), config), "ingest")
 
 
@@ -130,7 +159,7 @@ def cmd_stories(args, config: Config) -> int:
     for s in stories:
         related = ",".join(s["related_story_ids"]) or "-"
         print(f"{s['id']:10} {len(s['article_ids']):>8} {s['independent_sources']:>7}  "
-              f"{s['first_published'] or '-':10}  {related:15}  {s['title'][:90]}")
+              f"{s['first_published'] or '-':10}  {related:15}  {safe(s['title'][:90])}")
     return EXIT_OK
 
 
@@ -152,7 +181,8 @@ def cmd_articles(args, config: Config) -> int:
                     "id", "title", "published", "author", "outlet", "url", "language", "text")},
                     ensure_ascii=False))
             else:
-                print(f"{a.id[:30]:30} {a.published or '-':10} {(a.outlet or '-')[:24]:24} {(a.title or '')[:70]}")
+                print(f"{safe(a.id[:30]):30} {a.published or '-':10} {safe((a.outlet or '-')[:24]):24} "
+                      f"{safe((a.title or '')[:70])}")
     return EXIT_OK
 
 
@@ -160,7 +190,7 @@ def cmd_enrich(args, config: Config) -> int:
     from .run.enrich import enrich_missing
 
     progress = Progress("enrich")
-    with _store(config) as store:
+    with _store(config) as store, store.write_lock(config.lock_wait, _waiting(config)):
         for _ in enrich_missing(store, config):
             progress.update("enriched")
     progress.done()
@@ -174,7 +204,7 @@ def cmd_cluster(args, config: Config) -> int:
         print("nothing to do: articles join stories as they are ingested; "
               "use --recluster to rebuild every story from scratch", file=sys.stderr)
         return EXIT_OK
-    with _store(config) as store:
+    with _store(config) as store, store.write_lock(config.lock_wait, _waiting(config)):
         n = recluster(store, config)
     print(f"reclustered {n} articles", file=sys.stderr)
     return EXIT_OK
@@ -184,9 +214,9 @@ def _single_articles(path: str, config: Config) -> Iterator:
     """The extracted article(s) of one input file; a rejected item raises InputError."""
     from .errors import InputError
     from .extract import extract
-    from .ingest import Rejected, iter_inputs
+    from .ingest import Rejected
 
-    for item in iter_inputs([path], config.max_bytes):
+    for item in _inputs([path], config):
         if isinstance(item, Rejected):
             raise InputError(f"{item.item}: {item.reason}")
         yield extract(item)
@@ -209,14 +239,14 @@ def _nlp_command(args, config: Config, key: str, analyse) -> int:
     fmt = args.format or ("jsonl" if batch else "json")
     if batch:
         status = EXIT_OK
-        from .ingest import Rejected, iter_inputs
+        from .ingest import Rejected
 
         # the ingest JSONL reader: same line checks and date parsing, one record at a time
-        for item in iter_inputs([args.file], config.max_bytes):
+        for item in _inputs([args.file], config):
             if isinstance(item, Rejected) or item.text is None:
                 path, _, line = (item.item if isinstance(item, Rejected) else item.source).rpartition(":")
                 reason = item.reason if isinstance(item, Rejected) else "no 'text' (offsets index it)"
-                print(f"rejected {path} line {line}: {reason}", file=sys.stderr)
+                print(f"rejected {safe(path)} line {line}: {safe(reason)}", file=sys.stderr)
                 status = EXIT_ERROR
                 continue
             found = analyse(item.text, item.published or args.published)
@@ -266,8 +296,9 @@ def cmd_demo(args, config: Config) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or str(Path(tmp) / "demo.db")
         config = build_config(db=db)
-        print(f"storyscope demo: ingesting the bundled samples from {sample_dir()} into {db}", file=sys.stderr)
-        with Store(db) as store:
+        print(f"storyscope demo: ingesting the bundled samples from {safe(sample_dir())} into {safe(db)}",
+              file=sys.stderr)
+        with Store(db) as store, store.write_lock(config.lock_wait, _waiting(config)):
             status = _report(ingest_paths(store, [sample_dir()], config), "ingest")
             stories = list(iter_stories(store))
             print(f"{len(stories)} stories from {store.count_articles()} articles", file=sys.stderr)
@@ -284,6 +315,16 @@ def cmd_settings(args, config: Config) -> int:
 
 
 # -- parser -------------------------------------------------------------------------------------
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, 0 or more, got {value!r}")
+    return seconds
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_help = "store file (default: $STORYSCOPE_DB or ./storyscope.db)"
     parser = argparse.ArgumentParser(
@@ -293,15 +334,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"storyscope {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, func, help: str, db: bool = True) -> argparse.ArgumentParser:
+    def add(name: str, func, help: str, db: bool = True, writes: bool = False) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         if db:
             p.add_argument("--db", help=db_help)
+        if writes:
+            p.add_argument("--wait", type=_seconds, metavar="SECONDS",
+                           help="how long to wait while another run writes to the store "
+                                "(default: the lock_wait setting, 120)")
         p.set_defaults(func=func)
         return p
 
     p = add("ingest", cmd_ingest, "store articles from files and folders (.txt, .html, .htm, .jsonl, .warc, "
-                                  "optionally .gz), feeds and URLs, and assign each to a story")
+                                  "optionally .gz), feeds and URLs, and assign each to a story", writes=True)
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--feed", action="append", default=[], metavar="URL_OR_FILE",
                    help="an RSS or Atom feed; each item's link is fetched (repeatable)")
@@ -317,8 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
     p = add("articles", cmd_articles, "list every stored article")
     p.add_argument("--format", choices=("table", "jsonl"), default="table")
-    add("enrich", cmd_enrich, "run the deep NLP stage on every article that lacks it (briefs do this on demand)")
-    p = add("cluster", cmd_cluster, "maintain story assignments")
+    add("enrich", cmd_enrich, "run the deep NLP stage on every article that lacks it (briefs do this on demand)",
+        writes=True)
+    p = add("cluster", cmd_cluster, "maintain story assignments", writes=True)
     p.add_argument("--recluster", action="store_true", help="rebuild every story from scratch")
     p = add("extract", cmd_extract, "print the extracted article(s) of one input file", db=False)
     p.add_argument("file", metavar="FILE")
@@ -340,10 +386,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        config = build_config(db=getattr(args, "db", None))
+        config = build_config(db=getattr(args, "db", None), lock_wait=getattr(args, "wait", None))
         return args.func(args, config)
     except StoryscopeError as exc:
-        print(f"storyscope: error: {exc}", file=sys.stderr)
+        print(f"storyscope: error: {safe(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:  # `storyscope articles | head`
         return EXIT_OK

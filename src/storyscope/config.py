@@ -22,10 +22,15 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", "storyscope.db", "SQLite store file (the STORYSCOPE_DB environment variable or --db override it)"),
     Setting("max_bytes", 20_000_000, "largest input item (file, JSONL line) accepted, in bytes; larger ones are rejected"),
+    Setting("max_lines", 1_000_000, "most lines read from one compressed JSONL file; the rest is one rejected item"),
+    Setting("max_inflation", 100, "a compressed JSONL file, or one record of a .warc.gz, may inflate to this many "
+                                  "times the file's size (or max_bytes, if more); past it, one rejected item"),
     Setting("enrich_batch", 16, "articles per spaCy batch in the enrich stage"),
     Setting("story_window_days", 7, "a story not updated for this many days (by publication date) takes no new articles"),
     Setting("fetch_timeout", 20.0, "seconds allowed for one HTTP request (connect, headers and body together)"),
     Setting("fetch_delay", 1.0, "seconds between two requests to the same host (politeness)"),
+    Setting("lock_wait", 120.0, "seconds a writing run (ingest, enrich, cluster) waits for another one to finish "
+                                "with the store before giving up (--wait overrides it)"),
 )
 
 
@@ -33,18 +38,26 @@ SETTINGS: tuple[Setting, ...] = (
 class Config:
     db: str = "storyscope.db"
     max_bytes: int = 20_000_000
+    max_lines: int = 1_000_000
+    max_inflation: int = 100
     enrich_batch: int = 16
     story_window_days: int = 7
     fetch_timeout: float = 20.0
     fetch_delay: float = 1.0
+    lock_wait: float = 120.0
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1_000:
             raise SettingError(f"max_bytes must be at least 1000, got {self.max_bytes}")
+        if self.max_lines < 1 or self.max_inflation < 1:
+            raise SettingError(f"max_lines and max_inflation must be at least 1, got {self.max_lines}, "
+                               f"{self.max_inflation}")
         if self.enrich_batch < 1:
             raise SettingError(f"enrich_batch must be at least 1, got {self.enrich_batch}")
         if self.fetch_timeout <= 0 or self.fetch_delay < 0:
             raise SettingError("fetch_timeout must be positive and fetch_delay not negative")
+        if self.lock_wait < 0:
+            raise SettingError(f"lock_wait must not be negative, got {self.lock_wait}")
         if self.story_window_days < 1:
             raise SettingError(f"story_window_days must be at least 1 day, got {self.story_window_days}")
 

@@ -27,3 +27,11 @@ class MissingDependency(StoryscopeError):
 
 class SettingError(StoryscopeError, ValueError):
     """A setting has a value it cannot take."""
+
+
+class StoreLocked(StoreError):
+    """Another run held the store's write lock (or SQLite's) for longer than we were told to wait."""
+
+
+class ItemConflict(StoryscopeError):
+    """The store refused one item (a database constraint); the item is rejected, the run goes on."""

@@ -293,3 +293,25 @@ def test_closing_news_sentence_naming_the_outlet_is_not_a_tagline():
     last = "Daily Courier contacted the regional government, which did not respond before publication."
     result = clean_text(page("Council approves bigger transport budget", *BODY, last), outlet="Daily Courier")
     assert result.paragraphs[-1] == last
+
+
+@pytest.mark.parametrize("line", ["word", "Word", "Related", "Read more:", "Photo: Agency"])
+def test_cleaning_is_linear_in_the_number_of_lines(line):
+    # Many short lines used to cost a pass over the rest of the page each (the front
+    # of the list popped per masthead, a slice per "related" label): a 5 MB file of
+    # one-word lines did not finish in minutes. Four times the lines must cost
+    # about four times the time, not sixteen.
+    import time
+
+    def cost(n: int) -> float:
+        text = "\n".join([line] * n)
+        best = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            clean_text(text)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    cost(200)  # warm up (language model, regexes)
+    small, large = cost(5_000), cost(20_000)
+    assert large < 8 * small, f"5,000 lines: {small:.3f} s, 20,000 lines: {large:.3f} s"

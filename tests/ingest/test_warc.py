@@ -139,3 +139,49 @@ def test_not_a_warc_and_missing_file(tmp_path):
     assert list(iter_warc(junk)) == [Rejected(str(junk), "empty file")]
     (missing,) = iter_warc(tmp_path / "absent.warc.gz")
     assert missing.reason.startswith("cannot read")
+
+
+LONG = ("<html><body><article>" + "".join(
+    f"<p>Paragraph {n}: the storm reached the coast at {n} o'clock and the harbour flooded.</p>"
+    for n in range(150)) + "</article></body></html>").encode()
+
+
+@pytest.mark.parametrize("gz", [True, False])
+@pytest.mark.parametrize("where", [0.3, 0.6, 0.9])
+def test_a_page_cut_short_by_the_end_of_the_file_is_rejected_not_stored(tmp_path, gz, where):
+    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    offsets = write_warc(path, [(f"https://news.example/{n}", "200 OK", "text/html", LONG) for n in range(2)], gz)
+    data = path.read_bytes()
+    cut = offsets[1] + int((len(data) - offsets[1]) * where)
+    path.write_bytes(data[:cut])
+    items = list(iter_warc(path))
+    docs = [i for i in items if isinstance(i, RawDoc)]
+    assert [d.url for d in docs] == ["https://news.example/0"] and LONG.decode() == docs[0].html
+    (last,) = [i for i in items if isinstance(i, Rejected)]
+    assert last.item == f"{path}@{offsets[1]}" and "file truncated" in last.reason
+
+
+def test_a_gzip_member_cut_between_records_is_reported(tmp_path):
+    path = tmp_path / "cut.warc.gz"
+    offsets = write_warc(path, [("https://news.example/0", "200 OK", "text/html", LONG),
+                                ("https://news.example/1", "200 OK", "text/html", LONG)])
+    data = path.read_bytes()
+    path.write_bytes(data[: offsets[1] + 15])  # the next member's gzip header only
+    items = list(iter_warc(path))
+    assert [type(i).__name__ for i in items] == ["RawDoc", "Rejected"]
+    assert items[1].item == f"{path}@{offsets[1]}" and "file truncated" in items[1].reason
+
+
+def test_a_compression_bomb_record_is_skipped_unread(tmp_path):
+    import time
+
+    path = tmp_path / "bomb.warc.gz"
+    zeros = b"<html><body><p>" + b" " * 50_000_000 + b"</p></body></html>"  # 50 MB, ~50 KB compressed
+    offsets = write_warc(path, [("https://news.example/bomb", "200 OK", "text/html", zeros),
+                                ("https://news.example/0", "200 OK", "text/html", LONG)])
+    start = time.perf_counter()
+    items = list(iter_warc(path, max_bytes=1_000_000))
+    assert time.perf_counter() - start < 1.0  # not inflated
+    assert isinstance(items[0], Rejected) and items[0].item == f"{path}@{offsets[0]}"
+    assert "max_inflation setting" in items[0].reason and "skipped" in items[0].reason
+    assert [i.url for i in items if isinstance(i, RawDoc)] == ["https://news.example/0"]

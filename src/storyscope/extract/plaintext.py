@@ -232,17 +232,20 @@ def _caption(line: str) -> bool:
     return (n <= 80 and bool(_CREDIT_TAIL.search(line))) or (n <= 40 and bool(_CREDIT_SLASH.search(line)))
 
 
-def _related_block(lines: list[str]) -> bool:
-    """A label standing alone ("Related stories", "Lesen Sie auch:") over a short list of links."""
-    label = _SEE_ALSO_LABEL.match(lines[0])
+def _related_block(lines: list[str], start: int) -> bool:
+    """``lines[start]`` is a label standing alone ("Related stories", "Lesen Sie auch:") over a
+    short list of links that ends the page (the lines after it)."""
+    label = _SEE_ALSO_LABEL.match(lines[start])
     if not label:
         return False
-    rest = len(_words(lines[0][label.end() :]))
-    if not (rest <= 2 or (rest <= 4 and lines[0].rstrip().endswith((":", "?", "…", "...")))):
+    rest = len(_words(lines[start][label.end() :]))
+    if not (rest <= 2 or (rest <= 4 and lines[start].rstrip().endswith((":", "?", "…", "...")))):
         return False  # "Read more: <a headline>" is one link, not a block's label
-    links = lines[1:]
-    # links are headline-sized; a long paragraph below means the article goes on
-    return len(links) <= _MAX_RELATED_BLOCK and all(len(_words(link)) <= 25 for link in links)
+    # links are headline-sized; a long paragraph below means the article goes on. The
+    # count comes first: a page of many labels must not cost a pass over the rest for each.
+    if len(lines) - start - 1 > _MAX_RELATED_BLOCK:
+        return False
+    return all(len(_words(link)) <= 25 for link in lines[start + 1 :])
 
 
 def _page_furniture(line: str) -> str | None:
@@ -335,17 +338,20 @@ def clean_text(
     removed: list[tuple[str, str]] = []
     outlets = [o for o in (outlet,) if o]
 
-    # 2. Mastheads and headline.
+    # 2. Mastheads and headline (an index moves past them: popping the front of a long
+    # list of one-word lines, each a masthead before the next, would be quadratic).
     found_title: str | None = None
     masthead_outlet: str | None = None
-    while paragraphs:
-        first = paragraphs[0]
+    start = 0
+    while start < len(paragraphs):
+        first = paragraphs[start]
         if title and _same_headline(first, title):
-            found_title = paragraphs.pop(0)
+            found_title = first
+            start += 1
             break
         if not scraped:
             break
-        nxt = paragraphs[1] if len(paragraphs) > 1 else ""
+        nxt = paragraphs[start + 1] if start + 1 < len(paragraphs) else ""
         named = any(o.casefold() in first.casefold() for o in outlets) and len(_words(first)) <= 8
         if (named or _brand_like(first)) and _headline_like(nxt) and not _is_sentence_end(first):
             removed.append((first, "masthead"))
@@ -353,11 +359,13 @@ def clean_text(
             if glued and masthead_outlet is None:  # "The Daily NewsAll the news" -> "The Daily News"
                 cut = glued.start() + next(k for k, c in enumerate(glued.group()) if c.isupper())
                 masthead_outlet = first[:cut].strip()
-            paragraphs.pop(0)
+            start += 1
             continue
         if title is None and _headline_like(first):
-            found_title = paragraphs.pop(0)
+            found_title = first
+            start += 1
         break
+    paragraphs = paragraphs[start:]
 
     # 3. Page furniture; a comment form in the second half ends the article.
     body: list[str] = []
@@ -366,7 +374,7 @@ def clean_text(
         if reason == "comment form" and i >= len(paragraphs) // 2:
             removed.extend((rest, "comment section") if j else (rest, reason) for j, rest in enumerate(paragraphs[i:]))
             break
-        if i >= len(paragraphs) // 2 and _related_block(paragraphs[i:]):
+        if i >= len(paragraphs) // 2 and _related_block(paragraphs, i):
             removed.extend((rest, "related stories block") for rest in paragraphs[i:])
             break
         if reason:

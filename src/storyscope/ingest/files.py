@@ -7,7 +7,8 @@ Steps for each path given:
    (optionally ``.gz``, e.g. Common Crawl CC-NEWS) one item per HTML response (warc.py);
    other files inside a folder are skipped (a README next to the articles), other
    files named explicitly are rejected;
-3. bytes are capped (``max_bytes``) and decoded (extract.encoding), so a huge,
+3. bytes are capped (``max_bytes``, inflated bytes for ``.gz``; a ``.jsonl.gz``
+   also by ``max_lines`` and ``max_inflation``) and decoded (extract.encoding), so a huge,
    binary or wrongly encoded file is one rejected item and the run goes on;
 4. a ``NAME.meta.json`` beside ``NAME.txt`` supplies what the file cannot carry
    (published, outlet, url, title, author).
@@ -116,8 +117,13 @@ def _walk(path: Path) -> Iterator[tuple[Path, bool]]:
         yield path, True
 
 
-def iter_inputs(paths: Iterable[str | Path], max_bytes: int) -> Iterator[RawDoc | Rejected]:
-    """Every input item of the given files and folders, as RawDoc or Rejected, streamed."""
+def iter_inputs(paths: Iterable[str | Path], max_bytes: int, *, max_lines: int = 1_000_000,
+                max_inflation: int = 100) -> Iterator[RawDoc | Rejected]:
+    """Every input item of the given files and folders, as RawDoc or Rejected, streamed.
+
+    ``max_lines`` and ``max_inflation`` cap what a compressed JSONL file may make us
+    read (see jsonl.py); a compressed single article is capped by ``max_bytes``.
+    """
     for given in paths:
         path = Path(given)
         if not path.exists():
@@ -130,12 +136,13 @@ def iter_inputs(paths: Iterable[str | Path], max_bytes: int) -> Iterator[RawDoc 
                     yield Rejected(str(file), "unsupported file type (expected .txt, .html, .htm, .jsonl, .warc, optionally .gz)")
                 continue
             if kind == "jsonl":
-                yield from iter_jsonl(file, gz, max_bytes)
+                yield from iter_jsonl(file, gz, max_bytes, max_lines=max_lines,
+                                      max_inflation=max_inflation)
                 continue
             if kind == "warc":
                 from .warc import iter_warc  # lazy: warcio is only needed for WARC input
 
-                yield from iter_warc(file, max_bytes=max_bytes)
+                yield from iter_warc(file, max_bytes=max_bytes, max_inflation=max_inflation)
                 continue
             try:
                 yield _read_file(file, kind, gz, max_bytes)

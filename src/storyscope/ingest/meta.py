@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 from ..errors import InputError
 
 META_FIELDS = ("title", "url", "outlet", "published", "author")
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = "not valid Unicode: a lone surrogate (an escape such as \\ud800 without its pair)"
+
+
+def has_lone_surrogate(values: Iterable[str | None]) -> bool:
+    """Whether a string holds a surrogate code point, which no UTF-8 text (nor SQLite) can hold.
+
+    Only a JSON escape (``"\\ud800"``) or a lossy file name produces one; a valid pair
+    (``"\\ud83d\\ude00"``) is decoded to one character and never matches.
+    """
+    return any(v and _SURROGATE.search(v) for v in values)
 
 
 def normalise_published(value: str) -> str:

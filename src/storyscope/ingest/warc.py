@@ -15,7 +15,8 @@ Steps of :func:`iter_warc`:
 4. the payload (de-chunked, decompressed by warcio) is decoded with the HTTP
    charset (extract.encoding); an undecodable or oversized page is one rejected
    item;
-5. a corrupt record: what came before is already yielded; we look for the next
+5. a corrupt record, or one the file ends inside (its page is never yielded:
+   a page cut short is not an article): what came before is already yielded; we look for the next
    record start (the next gzip member, or a ``WARC/1.`` line in an uncompressed
    file) and go on from there, with one Rejected naming the byte offset and how
    far we skipped, or saying that reading stopped there when nothing readable
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import IO
@@ -52,11 +54,13 @@ class _Corrupt(Exception):
 
 
 def iter_warc(
-    path: str | Path, *, max_bytes: int = 20_000_000, crawl_date: bool = True
+    path: str | Path, *, max_bytes: int = 20_000_000, crawl_date: bool = True, max_inflation: int = 100
 ) -> Iterator[RawDoc | Rejected]:
     """RawDoc for each HTML 200 response of a WARC file, Rejected for each bad record, streamed.
 
     ``crawl_date``: use the date of WARC-Date as ``published`` (else leave it to extraction).
+    ``max_inflation``: in a ``.warc.gz``, a record longer than this many times the
+    whole file (and than ``max_bytes``) is a compression bomb, skipped unread.
     """
     try:
         from warcio.archiveiterator import ArchiveIterator  # noqa: F401  (checked here, used below)
@@ -76,7 +80,8 @@ def iter_warc(
         start = 0
         pending: tuple[int, str] | None = None  # a corruption not yet reported: (offset, reason)
         while True:
-            records = _records_from(f, start, label, max_bytes, crawl_date)
+            records = _records_from(f, start, label, max_bytes, crawl_date,
+                                    max_inflation if magic == _GZIP_MAGIC else None)
             failure: tuple[int, str] | None = None
             while True:
                 try:
@@ -120,13 +125,19 @@ def _skipped(label: str, failure: tuple[int, str], resume: int) -> Rejected:
 
 
 def _records_from(
-    f: IO[bytes], start: int, label: str, max_bytes: int, crawl_date: bool
+    f: IO[bytes], start: int, label: str, max_bytes: int, crawl_date: bool, max_inflation: int | None = None
 ) -> Generator[RawDoc | Rejected, None, tuple[int, str] | None]:
-    """Items from byte ``start`` on; returns None at the end or (offset, reason) at a corrupt record."""
+    """Items from byte ``start`` on; returns None at the end or (offset, reason) at a corrupt record.
+
+    ``max_inflation`` is given for a gzipped file only (see iter_warc).
+    """
+    gz = max_inflation is not None
+    cap = max(max_inflation * os.fstat(f.fileno()).st_size, max_bytes) if gz else 0
     from warcio.archiveiterator import WARCIterator
 
     f.seek(start)
     records = WARCIterator(f)  # WARC only (no ARC guessing); absolute offsets: starts at f.tell()
+    last = start  # offset of the last record read
     while True:
         try:
             record = next(records)
@@ -138,11 +149,17 @@ def _records_from(
             # over after the last whole record mean the file was cut short.
             if records.offset < os.fstat(f.fileno()).st_size:
                 return records.offset, "file truncated: incomplete record at the end"
+            cut = _incomplete_member(f, last) if gz else None
+            if cut is not None:  # warcio ends quietly on a gzip member cut short, even between records
+                return cut, "file truncated: incomplete gzip member at the end"
             return None
         except Exception as exc:
             return records.offset, _describe(exc)
-        offset = records.offset
+        offset = last = records.offset
         item = f"{label}@{offset}"
+        if gz and (record.length or 0) > cap:  # warcio would inflate all of it to skip it
+            return offset, (f"record of {record.length:,} bytes, over {max_inflation}x the compressed file "
+                            "(max_inflation setting): a compression bomb?")
         try:
             doc = _doc(record, item, max_bytes, crawl_date)
         except _Corrupt as exc:
@@ -178,6 +195,7 @@ def _doc(record, item: str, max_bytes: int, crawl_date: bool) -> RawDoc | None:
         raise _Corrupt(_describe(exc)) from None
     if len(body) > max_bytes:
         raise InputError(f"page too large: over {max_bytes:,} bytes (max_bytes setting)")
+    _check_complete(record)
     if not body.strip():
         raise InputError("empty page")
     charset = _CHARSET.search(content_type)
@@ -189,6 +207,56 @@ def _doc(record, item: str, max_bytes: int, crawl_date: bool) -> RawDoc | None:
         url=uri,
         published=date if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None,
     )
+
+
+def _check_complete(record) -> None:
+    """Raise _Corrupt when the file ends inside the record (its Content-Length not all there).
+
+    warcio hands out what there is of a cut-off record as if it were whole; a page
+    cut short must not be stored as an article. Reading on to the record's end
+    (trailing bytes after a chunked body included) tells: the file runs out first.
+    """
+    raw = record.raw_stream
+    expected = getattr(raw, "_orig_limit", None)
+    try:
+        while getattr(raw, "limit", 0) > 0:
+            if not raw.read(min(raw.limit, _SCAN_BLOCK)):
+                got = expected - raw.limit if expected is not None else None
+                raise _Corrupt("file truncated: record cut short" + (
+                    f" ({got:,} of its {expected:,} bytes)" if got is not None else ""))
+    except _Corrupt:
+        raise
+    except Exception as exc:  # damage in the rest of the record (a broken gzip member)
+        raise _Corrupt(_describe(exc)) from None
+
+
+def _incomplete_member(f: IO[bytes], start: int) -> int | None:
+    """Offset of a gzip member that the file ends inside, from ``start`` (a member start) on.
+
+    Reads (inflates) only the members from the last record on, to check that the
+    last one is whole.
+    """
+    f.seek(start)
+    member, position = start, start
+    inflater = zlib.decompressobj(31)
+    while True:
+        block = f.read(_SCAN_BLOCK)
+        if not block:
+            return None if inflater.eof or position == member else member
+        data = block
+        while data:
+            try:
+                inflater.decompress(data, 1 << 16)  # the output is not needed: only where members end
+            except zlib.error:
+                return member
+            if inflater.eof:
+                used = len(data) - len(inflater.unused_data)
+                member = position + used
+                position, data = member, inflater.unused_data
+                inflater = zlib.decompressobj(31)
+            else:
+                position += len(data) - len(inflater.unconsumed_tail)
+                data = inflater.unconsumed_tail
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,13 +1,19 @@
 """Ingest runner: inputs -> extract -> features -> story assignment -> store.
 
-Steps for each input item, streamed one at a time:
+The run first takes the store's write lock (store/lock.py), and only then
+rebuilds the clusterer from the store: two runs never assign stories from two
+states. Then, for each input item, streamed one at a time:
 1. read it (ingest/): a rejected read is reported and the run goes on;
-2. extract the article (extract/): no usable text is reported and the run goes on;
+2. extract the article (extract/): no usable text, or text that is not valid
+   Unicode (a lone surrogate from a JSON escape), is reported and the run goes on;
 3. skip it when the store already holds it (same id, URL or content hash);
 4. compute its fast features and assign it to a story on arrival (cluster/);
 5. store article, features, assignment, a new story's links to related earlier
    stories and the articles a split or merge check moved, in one transaction, so a crash loses at
    most the item in flight and a re-run neither loses nor duplicates anything.
+   A store-level failure (locked, read-only, disk full) ends the run with
+   StoreError; a constraint the store refuses rejects the item alone, and the
+   clusterer, which had counted it, is rebuilt from the store.
 """
 
 from __future__ import annotations
@@ -18,14 +24,39 @@ from pathlib import Path
 from .. import features as feats
 from ..cluster import Assignment, StreamClusterer
 from ..config import Config
-from ..errors import ExtractionError, InputError
+from ..errors import ExtractionError, InputError, ItemConflict
 from ..extract import extract
 from ..ingest import Rejected, iter_inputs
+from ..ingest.meta import LONE_SURROGATE, has_lone_surrogate
 from ..model import ItemStatus, RawDoc
 from ..store import Store
 
 
 def restored_clusterer(store: Store, config: Config) -> StreamClusterer:
+    """A clusterer in the state a clean run over the stored articles would have left it.
+
+    The stored articles are replayed through ``add`` in ingest order. Assignment
+    is deterministic, so this gives back the very state the runs that stored them
+    ended in, split and merged stories' centroids and links included; restoring
+    each stored assignment without scoring does not: a split or a merge weighs
+    the moved articles under the statistics of that moment, and the merged-away
+    story keeps its candidate slot, so a run resumed after a crash linked stories
+    that a clean run does not. When the replay disagrees with the stored
+    assignments (a store clustered with other settings or by an older version),
+    they are restored as stored instead.
+    """
+    clusterer = StreamClusterer(window_days=config.story_window_days)
+    stored: dict[str, str] = {}
+    for article_id, blob, published, story_id, _ in store.iter_features():
+        if blob is not None and story_id is not None:
+            stored[article_id] = story_id
+            clusterer.add(article_id, feats.Features.from_bytes(blob), published)
+    if all(clusterer.story_of(a) == s for a, s in stored.items()):
+        return clusterer
+    return _restored_as_stored(store, config)
+
+
+def _restored_as_stored(store: Store, config: Config) -> StreamClusterer:
     """A clusterer holding every stored assignment, rebuilt without re-scoring."""
     clusterer = StreamClusterer(window_days=config.story_window_days)
     clusterer.reserve(store.merged_story_ids())  # merged-away ids are never handed out again
@@ -39,47 +70,63 @@ def restored_clusterer(store: Store, config: Config) -> StreamClusterer:
 def ingest_raw(
     store: Store, items: Iterable[RawDoc | Rejected], config: Config
 ) -> Iterator[ItemStatus]:
-    """Store each item and yield its status; never stops on a bad item."""
-    clusterer = restored_clusterer(store, config)
-    for item in items:
-        # 1. rejected while reading
-        if isinstance(item, Rejected):
-            yield ItemStatus(item.item, "rejected", item.reason)
-            continue
-        # 2. extract
-        try:
-            article = extract(item)
-        except (ExtractionError, InputError) as exc:
-            yield ItemStatus(item.source, "rejected", str(exc), item.id)
-            continue
-        # 3. already stored?
-        existing = store.find_duplicate(article)
-        if existing is not None:
-            why = "already stored" if existing == article.id else f"same article as {existing!r}"
-            yield ItemStatus(item.source, "duplicate", why, existing)
-            continue
-        # 4. features and story
-        features = feats.compute(article)
-        assignment = clusterer.add(article.id, features, article.published)
-        # 5. one transaction per article (with the links of a new story)
-        with store.transaction() as db:
-            store.add_article(db, article, features.to_bytes())
-            store.assign(db, article.id, assignment.story_id, assignment.score,
-                         assignment.syndicated_of, assignment.reason)
-            _store_links(store, db, clusterer, assignment)
-        yield ItemStatus(item.source, "stored", assignment.reason, article.id)
+    """Store each item and yield its status; never stops on a bad item.
+
+    Holds the store's write lock from before the clusterer reads the store until
+    the last item (waiting up to ``config.lock_wait`` seconds for it).
+    """
+    with store.write_lock(config.lock_wait):
+        clusterer = restored_clusterer(store, config)
+        for item in items:
+            # 1. rejected while reading
+            if isinstance(item, Rejected):
+                yield ItemStatus(item.item, "rejected", item.reason)
+                continue
+            # 2. extract
+            if has_lone_surrogate((item.id, item.text, item.html, item.title, item.url, item.outlet, item.author)):
+                # any source, a library caller's RawDoc too: SQLite cannot store it
+                yield ItemStatus(item.source, "rejected", LONE_SURROGATE, item.id)
+                continue
+            try:
+                article = extract(item)
+            except (ExtractionError, InputError) as exc:
+                yield ItemStatus(item.source, "rejected", str(exc), item.id)
+                continue
+            # 3. already stored?
+            existing = store.find_duplicate(article)
+            if existing is not None:
+                why = "already stored" if existing == article.id else f"same article as {existing!r}"
+                yield ItemStatus(item.source, "duplicate", why, existing)
+                continue
+            # 4. features and story
+            features = feats.compute(article)
+            assignment = clusterer.add(article.id, features, article.published)
+            # 5. one transaction per article (with the links of a new story)
+            try:
+                with store.transaction() as db:
+                    store.add_article(db, article, features.to_bytes())
+                    store.assign(db, article.id, assignment.story_id, assignment.score,
+                                 assignment.syndicated_of, assignment.reason)
+                    _store_links(store, db, clusterer, assignment)
+            except ItemConflict as exc:
+                # the clusterer counted an article the store does not hold: start again from the store
+                clusterer = restored_clusterer(store, config)
+                yield ItemStatus(item.source, "rejected", str(exc), item.id)
+                continue
+            yield ItemStatus(item.source, "stored", assignment.reason, article.id)
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], config: Config) -> Iterator[ItemStatus]:
     """Ingest files and folders (see ingest/files.py for what is read)."""
-    return ingest_raw(store, iter_inputs(paths, config.max_bytes), config)
+    items = iter_inputs(paths, config.max_bytes, max_lines=config.max_lines, max_inflation=config.max_inflation)
+    return ingest_raw(store, items, config)
 
 
 def recluster(store: Store, config: Config) -> int:
     """Rebuild every story from scratch from the stored features; returns the article count."""
     clusterer = StreamClusterer(window_days=config.story_window_days)
     n = 0
-    with store.transaction() as db:
+    with store.write_lock(config.lock_wait), store.transaction() as db:
         store.clear_assignments(db)
         for article_id, blob, published in store.iter_article_features():
             if blob is None:

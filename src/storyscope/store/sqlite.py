@@ -8,15 +8,17 @@ skips what is done. All SQL is parameterised: article text never becomes SQL.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from ..errors import NotFound, StoreError
+from ..errors import ItemConflict, NotFound, StoreError, StoreLocked
 from ..ingest.urls import url_key
 from ..model import Article, DateMention, Enrichment, EntityMention, Quote, Sentence
+from .lock import WriteLock
 from .migrations import MIGRATIONS
 
 _ARTICLE_COLUMNS = (
@@ -31,21 +33,40 @@ def _article_from_row(row) -> Article:
 
 
 class Store:
-    """A storyscope store in one SQLite file."""
+    """A storyscope store in one SQLite file.
 
-    def __init__(self, path: str | Path):
+    ``create=False`` opens an existing store only (the reading commands: a typo
+    in ``--db`` must not leave an empty store behind). ``busy_timeout``: seconds
+    a write waits for another connection's SQLite lock before StoreLocked.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True, busy_timeout: float = 5.0):
         self.path = str(path)
+        self.busy_timeout = busy_timeout
+        self._lock = WriteLock(self.path)
+        if not create and not os.path.isfile(self.path):
+            raise StoreError(f"no store at {self.path}: ingest some articles first "
+                             f"(storyscope ingest --db {self.path} PATH), or check --db / STORYSCOPE_DB")
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                       timeout=busy_timeout)
+        except sqlite3.Error as exc:  # a folder, a missing parent folder ...
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:  # not a database, locked, read-only dir ...
-            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+            self._db.close()
+            raise self._failure(exc, f"cannot open store {self.path}") from exc
+        except BaseException:
+            self._db.close()
+            raise
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
+        self._lock.release()
         self._db.close()
 
     def __enter__(self) -> Store:
@@ -55,24 +76,77 @@ class Store:
         self.close()
 
     @contextmanager
+    def write_lock(self, wait: float, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Hold the store's write lock (see lock.py) inside the block; re-entrant.
+
+        Every run that assigns stories or writes in bulk holds it, and reads the
+        state it builds on only once it holds it. Raises StoreLocked after ``wait``
+        seconds.
+        """
+        if self._lock.held:
+            yield
+            return
+        self._lock.acquire(wait, on_wait)
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """The single write path: everything inside commits together or not at all."""
-        self._db.execute("BEGIN IMMEDIATE")
+        """The single write path: everything inside commits together or not at all.
+
+        A database constraint failing inside is ItemConflict (about the item being
+        written); a locked, read-only, full or damaged store is StoreError. Either
+        way nothing of the transaction is kept.
+        """
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise self._failure(exc, f"cannot write to store {self.path}") from exc
         try:
             yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
+            self._db.execute("COMMIT")
+        except BaseException as exc:
+            if self._db.in_transaction:  # SQLite may have rolled back already (disk full)
+                self._db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise ItemConflict(f"the store refused it: {exc}") from exc
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise self._failure(exc, f"cannot write to store {self.path}") from exc
             raise
-        self._db.execute("COMMIT")
+
+    def _failure(self, exc: sqlite3.DatabaseError, what: str) -> StoreError:
+        """A store-level SQLite error as a named error whose message says what to do."""
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreLocked(f"{what}: another program held the database locked for over "
+                               f"{self.busy_timeout:g} s; try again later or pass a longer --wait")
+        if name.startswith("SQLITE_READONLY"):
+            return StoreError(f"{what}: the store is read-only (check the permissions of the file and its folder)")
+        if name.startswith("SQLITE_FULL"):
+            return StoreError(f"{what}: the disk is full; nothing of the item in flight was stored")
+        return StoreError(f"{what}: {exc}")
 
     def _migrate(self) -> None:
+        """Bring the schema up to date; refuse a store written by a newer storyscope.
+
+        The version is read inside each migration's transaction, so two processes
+        opening a new store at once apply each migration once.
+        """
         self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = self._db.execute("SELECT max(version) FROM schema_version").fetchone()
-        current = row[0] or 0
+        current = self._db.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"store {self.path} has schema version {current}, newer than this storyscope "
+                f"understands ({len(MIGRATIONS)}): upgrade storyscope to open it"
+            )
         for version, migration in enumerate(MIGRATIONS, start=1):
             if version <= current:
                 continue
             with self.transaction() as db:
+                if (db.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0) >= version:
+                    continue  # another process applied it meanwhile
                 migration(db)
                 db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
 
