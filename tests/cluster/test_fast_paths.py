@@ -133,6 +133,7 @@ def test_hand_made_features_with_repeated_or_unsorted_ids_count_each_term_once()
         term_ids=tuple(reversed(ids)) + (ids[0],),
         term_weights=tuple(reversed([weights[0] / 2] + weights[1:])) + (weights[0] / 2,),
         minhash=base.minhash, names=base.names, n_tokens=base.n_tokens,
+        embedding=base.embedding, title_embedding=base.title_embedding,
     )
     got_ids, got_tf = terms(messy)
     assert got_ids.tolist() == sorted(ids)

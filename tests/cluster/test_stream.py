@@ -207,7 +207,7 @@ MERGED_EARLY = [TURKEY_A, NEPAL_A, TURKEY_B, NEPAL_B, SULAWESI, TURKEY_MONTH_LAT
 
 
 def test_split_check_separates_two_events_merged_early():
-    clusterer, got = run(MERGED_EARLY, StreamClusterer(threshold=0.2), dates=False)
+    clusterer, got = run(MERGED_EARLY, StreamClusterer(threshold=1e-6), dates=False)
     assert len({g.story_id for g in got.values()}) == 1  # everything joined the first story
     final = {i: clusterer.story_of(i) for i in got}
     turkey = {final[i] for i in ("quake-turkey-a", "quake-turkey-b", "quake-turkey-month-later")}
@@ -226,7 +226,7 @@ def test_split_check_separates_two_events_merged_early():
 
 
 def test_split_check_leaves_one_event_alone():
-    clusterer, got = run(MERGED_EARLY, StreamClusterer(threshold=0.2, split_threshold=0.2), dates=False)
+    clusterer, got = run(MERGED_EARLY, StreamClusterer(threshold=1e-6, split_threshold=0.2), dates=False)
     assert len({clusterer.story_of(i) for i in got}) == 1
     assert all(g.moved == () for g in got.values())
 

@@ -38,17 +38,12 @@ from ..errors import StoryscopeError
 # same_day  1 when both sides have dates and the article falls within the
 #           story's days (0 when undated: no evidence either way);
 # log_days  log(1 + days between the article and the nearest day of the story),
-#           0 when undated: a day apart is weak evidence against, a week strong;
-# cold_terms  terms * PRIOR / (PRIOR + articles counted so far): at the start of
-#           a stream the document frequencies cannot yet tell topic words
-#           ("magnitude", "tornadoes") from names, so a term score means less;
-#           the model learns how much less from short streams.
+#           0 when undated: a day apart is weak evidence against, a week strong.
 # Having dates is no evidence in itself: on a news day most stories are dated
 # the same day. (A first fit with a "dated" indicator learned the opposite from
 # BASIL, where the only dated candidates inside the window are the right ones,
 # and then joined two earthquakes of one day.)
-EVIDENCE = ("terms", "semantic", "title", "names", "numbers", "same_day", "log_days", "cold_terms")
-COLD_DOCS = 50  # PRIOR above: the stream is half "cold" after this many articles
+EVIDENCE = ("terms", "semantic", "title", "names", "numbers", "same_day", "log_days")
 
 
 class ModelFileError(StoryscopeError):

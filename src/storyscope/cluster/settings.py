@@ -50,7 +50,7 @@ class ClusterSettingsError(StoryscopeError, ValueError):
 SETTINGS: tuple[tuple[str, object, str], ...] = (
     (
         "threshold",
-        0.3,
+        0.4,
         "join the best story when the same-event probability reaches this; otherwise start a new story",
     ),
     (

@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..features import Features, term_id
 from ..features.text import content_term
 from .kernels import count_shared, top_voted
-from .evidence import COLD_DOCS, EVIDENCE, SameEventModel, default_model, time_evidence, unit_cosine
+from .evidence import EVIDENCE, SameEventModel, default_model, time_evidence, unit_cosine
 from .settings import ClusterSettings, ClusterSettingsError
 from .split import two_means
 from .story import EMPTY_EMB, EMPTY_IDS, Member, Story, Vec, centroid_of
@@ -677,7 +677,6 @@ class StreamClusterer:
             math.log1p(count_shared(probe.names, story.names)),
             math.log1p(count_shared(probe.nums, story.names)),
             same_day, log_days,
-            terms * COLD_DOCS / (COLD_DOCS + self.stats.n_docs),
         ))
         return x, gap
 

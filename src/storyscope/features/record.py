@@ -76,6 +76,11 @@ class Features:
             )
         )
 
+    @staticmethod
+    def is_current(blob: bytes) -> bool:
+        """Whether a stored blob is of this version (else: recompute it from the article)."""
+        return len(blob) >= 6 and blob[:4] == _MAGIC and struct.unpack_from("<H", blob, 4)[0] == FORMAT_VERSION
+
     @classmethod
     def from_bytes(cls, blob: bytes) -> Features:
         if len(blob) < _HEADER.size:

@@ -32,6 +32,21 @@ from ..model import ItemStatus, RawDoc
 from ..store import Store
 
 
+def upgrade_features(store: Store, batch: int = 500) -> int:
+    """Recompute the features an older version stored (a format change); returns how many.
+
+    Run with the write lock held, before the clusterer reads the store. The
+    articles' text is in the store, so nothing is lost: a store of version 1
+    features (no embeddings) gains them on its first ingest by this version.
+    """
+    stale = [a for a, blob in store.iter_article_features_blobs() if blob is not None and not feats.Features.is_current(blob)]
+    for start in range(0, len(stale), batch):
+        with store.transaction() as db:
+            for article_id in stale[start : start + batch]:
+                store.set_features(db, article_id, feats.compute(store.get_article(article_id)).to_bytes())
+    return len(stale)
+
+
 def restored_clusterer(store: Store, config: Config) -> StreamClusterer:
     """A clusterer in the state a clean run over the stored articles would have left it.
 
@@ -76,6 +91,7 @@ def ingest_raw(
     the last item (waiting up to ``config.lock_wait`` seconds for it).
     """
     with store.write_lock(config.lock_wait):
+        upgrade_features(store)
         clusterer = restored_clusterer(store, config)
         for item in items:
             # 1. rejected while reading
@@ -125,8 +141,14 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], config: Config) -> I
 def recluster(store: Store, config: Config) -> int:
     """Rebuild every story from scratch from the stored features; returns the article count."""
     clusterer = StreamClusterer(window_days=config.story_window_days)
+    with store.write_lock(config.lock_wait):
+        upgrade_features(store)
+        return _recluster(store, clusterer)
+
+
+def _recluster(store: Store, clusterer: StreamClusterer) -> int:
     n = 0
-    with store.write_lock(config.lock_wait), store.transaction() as db:
+    with store.transaction() as db:
         store.clear_assignments(db)
         for article_id, blob, published in store.iter_article_features():
             if blob is None:

@@ -168,6 +168,10 @@ class Store:
             (*values, features, url_key(article.url)),
         )
 
+    def set_features(self, db: sqlite3.Connection, article_id: str, features: bytes) -> None:
+        """Replace an article's features (recomputed after a format change)."""
+        db.execute("UPDATE articles SET features = ? WHERE id = ?", (features, article_id))
+
     def has_article(self, article_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
@@ -194,6 +198,10 @@ class Store:
             "SELECT a.id, a.features, a.published, s.story_id, s.syndicated_of "
             "FROM articles a LEFT JOIN assignments s ON s.article_id = a.id ORDER BY a.seq"
         )
+
+    def iter_article_features_blobs(self) -> Iterator[tuple[str, bytes | None]]:
+        """(article_id, features) in ingest order."""
+        yield from self._db.execute("SELECT id, features FROM articles ORDER BY seq")
 
     def iter_article_features(self) -> Iterator[tuple[str, bytes | None, str | None]]:
         """(article_id, features, published) in ingest order, streamed (no join on assignments)."""
