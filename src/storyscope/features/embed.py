@@ -32,9 +32,9 @@ _REQUIRED_FILES = ("model.safetensors", "tokenizer.json", "config.json")
 # long article drifts to background that other events of the same kind share; a
 # mean of word vectors blurs as the text grows. Calibrated with
 # benchmarks/embedding.py on the SemEval-2022 English pairs and ECB+ (both looked
-# at, so not a held-out figure): 100 words beat 200 and 400 on both and 50 was
-# no better; the choice is coarse on purpose. It also keeps a text well under
-# the 512 word pieces at which model2vec truncates.
+# at, so not a held-out figure): 100 words beat 200 and 400 on both, 50 won on
+# one and lost on the other; the choice is coarse on purpose. It also keeps a
+# text well under the 512 word pieces at which model2vec truncates.
 ARTICLE_WORDS = 100
 _REINSTALL = "reinstall storyscope (pip install --force-reinstall storyscope)"
 
