@@ -25,6 +25,10 @@ class MissingDependency(StoryscopeError):
     """An optional dependency or model package is not installed."""
 
 
+class EmbeddingUnavailableError(MissingDependency):
+    """The static embedding model shipped in the package is missing, unreadable or corrupt."""
+
+
 class SettingError(StoryscopeError, ValueError):
     """A setting has a value it cannot take."""
 

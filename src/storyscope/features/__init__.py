@@ -113,7 +113,7 @@ def compute(article: Article) -> Features:
     top_numbers = [n for n, _ in Counter(numbers).most_common(10)]
     top_names = [n for n, _ in name_counts.most_common(MAX_NAMES - len(top_numbers))]
     # 6. the same event in other words: what term overlap misses across outlets
-    vectors = embed.embed_parts(title, body) if all_tokens else None
+    vectors = embed.embed([embed.article_text(title, body), title]) if all_tokens else None
     return Features(
         term_ids=ids,
         term_weights=weights,

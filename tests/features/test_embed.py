@@ -1,0 +1,133 @@
+"""The shipped static sentence embedding: shape, norms, offline load, meaning, errors."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from storyscope.errors import EmbeddingUnavailableError, StoryscopeError
+from storyscope.features import embed as E
+
+# Two differently worded reports of one event, one report of another event of
+# the same kind, and one of something else entirely (written for this test).
+QUAKE_1 = (
+    "A magnitude 6.1 earthquake struck northern Chile on Tuesday, collapsing houses in the port "
+    "city of Iquique and cutting power to thousands of homes, the emergency office said."
+)
+QUAKE_1_AGAIN = (
+    "Homes fell down and electricity was lost across Iquique after a strong 6.1 quake shook the "
+    "north of Chile on Tuesday, according to Chilean emergency officials."
+)
+QUAKE_2 = (
+    "A magnitude 5.4 earthquake rattled central Italy near Perugia on Sunday morning, cracking the "
+    "walls of a medieval church; no one was hurt, the civil protection agency said."
+)
+RATES = (
+    "The central bank raised its main interest rate by a quarter point on Wednesday and said "
+    "inflation was still too high, sending the currency to a two-year peak."
+)
+
+
+def cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b)
+
+
+def test_shape_dtype_and_unit_rows():
+    out = E.embed([QUAKE_1, RATES, "Short one."])
+    assert out.shape == (3, E.dims())
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
+
+
+def test_deterministic_and_independent_of_batch():
+    batch = E.embed([QUAKE_1, "tiny", RATES, QUAKE_2])
+    again = E.embed([QUAKE_1, "tiny", RATES, QUAKE_2])
+    assert np.array_equal(batch, again)
+    alone = E.embed([RATES])
+    np.testing.assert_allclose(batch[2], alone[0], atol=1e-6)
+
+
+def test_blank_text_gives_zero_row_and_empty_list_gives_no_rows():
+    out = E.embed(["", QUAKE_1, "  \n\t "])
+    assert not out[0].any() and not out[2].any()
+    assert np.isclose(np.linalg.norm(out[1]), 1.0, atol=1e-5)
+    assert E.embed([]).shape == (0, E.dims())
+
+
+def test_a_bare_string_is_refused():
+    with pytest.raises(TypeError, match=r"\[text\]"):
+        E.embed(QUAKE_1)  # type: ignore[arg-type]
+
+
+def test_same_event_scores_above_other_events():
+    q1, q1b, q2, rates = E.embed([QUAKE_1, QUAKE_1_AGAIN, QUAKE_2, RATES])
+    same = cos(q1, q1b)
+    # the hard case the clusterer faces: another event of the same kind
+    assert same > cos(q1, q2) + 0.05
+    assert same > cos(q1, rates) + 0.2
+    assert cos(q1, q2) > cos(q1, rates)  # same kind of event is still nearer than finance
+
+
+def test_article_text_takes_title_and_lead_once():
+    body = " ".join(f"w{i}" for i in range(500))
+    assert E.article_text("Quake hits Chile", "Quake hits Chile\n" + body) == E.article_text(
+        "Quake hits Chile", body
+    )
+    lead = E.article_text("Quake hits Chile", body)
+    assert lead.startswith("Quake hits Chile\n")
+    assert lead.split()[-1] == f"w{E.ARTICLE_WORDS - 1}"
+    assert E.article_text(None, "  one two  ") == "one two"
+
+
+def test_embed_article_is_the_embedding_of_title_and_lead():
+    vec = E.embed_article("Earthquake in Chile", QUAKE_1)
+    assert vec.shape == (E.dims(),) and vec.dtype == np.float32
+    np.testing.assert_allclose(vec, E.embed([E.article_text("Earthquake in Chile", QUAKE_1)])[0], atol=1e-6)
+    assert not E.embed_article("", "").any()
+
+
+def test_loads_offline_and_import_is_cheap(tmp_path):
+    # A fresh process with the hub switched off, an empty cache and an endpoint
+    # that refuses connections: any attempt to fetch would fail.
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path), HF_ENDPOINT="http://127.0.0.1:9")
+    code = (
+        "import sys\n"
+        "from storyscope.features import embed as E\n"
+        "assert 'model2vec' not in sys.modules, 'model loaded at import'\n"
+        "v = E.embed_article('Quake', 'A strong earthquake hit Chile.')\n"
+        "print(v.shape[0], round(float(v @ v), 4))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(E.dims()), "1.0"]
+    assert not any(tmp_path.iterdir()), "something was written to the hub cache"
+
+
+def test_missing_model_dir_raises_named_error(tmp_path):
+    with pytest.raises(EmbeddingUnavailableError, match="reinstall") as info:
+        E.embed(["text"], model_dir=tmp_path / "nowhere")
+    assert isinstance(info.value, StoryscopeError)
+
+
+def test_corrupt_model_file_raises_named_error(tmp_path):
+    broken = tmp_path / "model"
+    shutil.copytree(E.MODEL_DIR, broken)
+    (broken / "model.safetensors").write_bytes(b"\x00" * 64)
+    with pytest.raises(EmbeddingUnavailableError, match="cannot be read"):
+        E.load(broken)
+
+
+def test_provenance_lists_the_shipped_files_with_their_sha256():
+    provenance = (E.MODEL_DIR / "PROVENANCE.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| `([\w.]+)` \| [\d,]+ \| `([0-9a-f]{64})` \|$", provenance, re.M))
+    assert set(listed) == {"model.safetensors", "tokenizer.json", "config.json"}
+    for name, digest in listed.items():
+        assert hashlib.sha256((E.MODEL_DIR / name).read_bytes()).hexdigest() == digest, name
+    assert "Apache License" in (E.MODEL_DIR / "LICENSE").read_text(encoding="utf-8")
