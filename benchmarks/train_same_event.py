@@ -131,7 +131,10 @@ def stream_f1(rows, feats, model: SameEventModel, orders: int, seed: int, thresh
 # take the wrong sign on these files (BASIL's few events hardly ever have a
 # distractor inside the window, so "days apart" goes with "same event"), so the
 # fit is a logistic regression with these bounds (L-BFGS-B) and an L2 penalty.
-SIGNS = {"terms": 1, "semantic": 1, "title": 1, "names": 1, "numbers": 1, "same_day": 1, "log_days": -1}
+SIGNS = {
+    "terms": 1, "semantic": 1, "title": 1, "names": 1, "lead_names_missing": -1, "numbers": 1, "same_day": 1,
+    "log_days": -1,
+}
 
 
 def fit(xs, ys, c: float, weights=None) -> SameEventModel:
@@ -167,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=1, help="rounds of rows from streams run by the fitted model")
     ap.add_argument("--c", default="0.3,1,3", help="regularisation strengths to compare")
     ap.add_argument("--thresholds", default="0.25,0.3,0.35,0.4,0.5", help="join probabilities to compare")
-    ap.add_argument("--plateau", type=float, default=0.01, help="take the highest join probability this close to the best")
+    ap.add_argument("--plateau", type=float, default=0.005, help="take the highest join probability this close to the best")
     ap.add_argument("--write", action="store_true", help="write the model fitted on all rows")
     args = ap.parse_args(argv)
 
@@ -243,16 +246,17 @@ def main(argv: list[str] | None = None) -> int:
     for name, w in zip(EVIDENCE, model.weights):
         print(f"  {name:<9} {w:+.3f}")
     print(f"  intercept {model.intercept:+.3f}")
-    print("calibration on the training rows (predicted -> observed):")
-    for lo in (0.0, 0.1, 0.3, 0.5, 0.7, 0.9):
-        hi = {0.0: 0.1, 0.1: 0.3, 0.3: 0.5, 0.5: 0.7, 0.7: 0.9, 0.9: 1.01}[lo]
+    print("calibration on the training rows, each set weighed equally as in the fit (predicted -> observed):")
+    wt, yy = np.array(ws), np.array(ys, dtype=np.float64)
+    for lo, hi in ((0.0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
         sel = (p >= lo) & (p < hi)
         if sel.any():
-            print(f"  [{lo:.1f}, {hi:.1f}): n={int(sel.sum()):6d} mean p {p[sel].mean():.3f} observed {np.array(ys)[sel].mean():.3f}")
+            print(f"  [{lo:.1f}, {min(hi, 1.0):.1f}): n={int(sel.sum()):6d} mean p {np.average(p[sel], weights=wt[sel]):.3f} "
+                  f"observed {np.average(yy[sel], weights=wt[sel]):.3f}")
     if args.write:
         data = model.to_dict()
         data["fitted"] = {
-            "command": "benchmarks/train_same_event.py --data ../shared/data --write",
+            "command": "benchmarks/train_same_event.py " + " ".join(sys.argv[1:] if argv is None else argv),
             "date": dt.date.today().isoformat(),
             "rows": len(ys),
             "C": best_c,

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from storyscope.cluster import StreamClusterer
+from storyscope.cluster import evidence
 from storyscope.cluster.evidence import EVIDENCE, ModelFileError, SameEventModel, default_model
 from storyscope.features import compute
 from storyscope.model import Article
@@ -145,3 +147,10 @@ def test_probability_is_bounded_for_extreme_evidence():
     model = default_model()
     assert 0.0 < model.probability(np.full(len(EVIDENCE), -1e6)) < 1e-9
     assert 1.0 - 1e-9 < model.probability(np.full(len(EVIDENCE), 1e6)) <= 1.0
+
+
+def test_the_default_join_threshold_is_the_one_the_model_was_fitted_with():
+    from storyscope.cluster import ClusterSettings
+
+    fitted = json.loads((Path(evidence.__file__).with_name("same_event_model.json")).read_text())["fitted"]
+    assert ClusterSettings().threshold == fitted["threshold"]

@@ -33,6 +33,9 @@ from ..errors import StoryscopeError
 #           story's titles: headlines name the event;
 # names     log(1 + shared names): people, organisations and places (capitalised
 #           runs of the fast path) of the article that the story also has;
+# lead_names_missing  the share of the article's five most frequent names that the
+#           story lacks: a report of the story's event names its people and
+#           places; a report of another event of the same kind names its own;
 # numbers   log(1 + shared numbers): magnitudes, tolls, scores tell two events
 #           of one kind apart;
 # same_day  1 when both sides have dates and the article falls within the
@@ -43,7 +46,7 @@ from ..errors import StoryscopeError
 # the same day. (A first fit with a "dated" indicator learned the opposite from
 # BASIL, where the only dated candidates inside the window are the right ones,
 # and then joined two earthquakes of one day.)
-EVIDENCE = ("terms", "semantic", "title", "names", "numbers", "same_day", "log_days")
+EVIDENCE = ("terms", "semantic", "title", "names", "lead_names_missing", "numbers", "same_day", "log_days")
 
 
 class ModelFileError(StoryscopeError):

@@ -34,11 +34,12 @@ class Member:
     much better than those the article was first scored with.
     """
 
-    __slots__ = ("article_id", "ids", "tf", "names", "nums", "day", "emb", "temb")
+    __slots__ = ("article_id", "ids", "tf", "names", "nums", "day", "emb", "temb", "lead")
 
     def __init__(
         self, article_id: str, terms: Vec, names: np.ndarray, day: int | None,
         nums: np.ndarray = EMPTY_IDS, emb: np.ndarray = EMPTY_EMB, temb: np.ndarray = EMPTY_EMB,
+        lead: np.ndarray = EMPTY_IDS,
     ) -> None:
         self.article_id = article_id
         # float32 halves the memory of what is held for the checks; they need no more
@@ -47,6 +48,7 @@ class Member:
         self.nums = nums  # number hashes
         self.day = day
         self.emb, self.temb = emb, temb  # unit embeddings of the text and of the title
+        self.lead = lead  # hashes of its five most frequent names
 
 
 class Story:

@@ -61,7 +61,9 @@ _SPLIT_MIN_PART = 3
 # the bundled samples at 0.50. The
 # shared-names condition changed nothing on ECB+ and kept precision on the
 # synthetic stream of benchmarks/cluster_scale.py (30k: 0.887 -> 0.908), where
-# sibling events share every topic word but no name.
+# sibling events share every topic word but no name. (These figures were measured
+# when the score was the TF-IDF cosine alone; since the same-event model both
+# steps use its probability and ``threshold``: benchmarks/same_event.py.)
 _MERGE_AT = (2, 4)
 _MERGE_TERMS = 100
 _MERGE_NAMES = 2
@@ -166,19 +168,23 @@ class StreamClusterer:
        heaviest terms (specific words, names, numbers; for a term in many stories
        only the ``max_postings`` newest), best ``max_candidates`` by summed term
        weight;
-    4. score = square root of the cosine between the article and each
-       candidate's centroid (the scale of ``same_event_score``); a candidate
-       outside the time window (when both sides have dates) is closed;
-    5. join the best open story if the score reaches ``threshold``, else start a
-       new story, linked (``related_story_ids``, ``links``) to the best candidates
-       that are closed (outside the time window) or scored below ``threshold``,
-       when they score at least ``related_threshold`` and share names;
+    4. evidence against each candidate (evidence.EVIDENCE: the square root of the
+       TF-IDF cosine with its centroid, the cosines of the static embeddings of
+       text and title with the story's, shared names, the share of its own most
+       frequent names the story lacks, shared numbers, days apart), turned into
+       the probability that the article reports the story's event by the fitted
+       same-event model (``model``); a candidate outside the time window (when
+       both sides have dates) is closed;
+    5. join the open story of highest probability if that reaches ``threshold``,
+       else start a new story, linked (``related_story_ids``, ``links``) to
+       candidates it did not join whose probability without the time evidence
+       reaches ``related_threshold`` and that share three specific names;
     6. update the story centroid, the index and the statistics;
     7. a later pass on the story just updated, which records why in the reason:
        - merge check, when it has just reached 2 or 4 articles: if another open
-         story's centroid scores at ``threshold`` against its own, they share
-         names, and each article of the smaller of the two, re-weighed now, would
-         join the larger, the smaller is merged into the larger
+         story reaches ``threshold`` against its centroid, they share names, and
+         each article of the smaller of the two, re-weighed now, would join the
+         larger, the smaller is merged into the larger
          (``Assignment.merged_from``; ``moved`` lists the articles that changed
          story). This undoes a single pass's recall error: two reports of one
          event whose first articles looked different;
@@ -675,6 +681,7 @@ class StreamClusterer:
             unit_cosine(probe.emb, story.emb),
             unit_cosine(probe.temb, story.temb),
             math.log1p(count_shared(probe.names, story.names)),
+            _missing(probe.lead, story.names),
             math.log1p(count_shared(probe.nums, story.names)),
             same_day, log_days,
         ))
@@ -685,10 +692,10 @@ class StreamClusterer:
         return self.stats.weigh(member.ids, member.tf.astype(np.float64))
 
     def _member_probe(self, member: Member, vec: Vec) -> _Probe:
-        return _Probe.of_parts(vec, member.names, member.nums, member.emb, member.temb, member.day)
+        return _Probe.of_parts(vec, member.names, member.nums, member.emb, member.temb, member.day, member.lead)
 
     def _join(self, story: Story, article_id: str, probe: _Probe, tf: Vec) -> None:
-        member = Member(article_id, tf, probe.names, probe.day, probe.nums, probe.emb, probe.temb)
+        member = Member(article_id, tf, probe.names, probe.day, probe.nums, probe.emb, probe.temb, probe.lead)
         self._attach(story, member, probe.vec)
 
     def _attach(self, story: Story, member: Member, vec: Vec | None = None) -> None:
@@ -744,10 +751,11 @@ _LOG_DAYS = EVIDENCE.index("log_days")
 class _Probe:
     """What an article (or a story's centroid) brings to scoring: its vector, names, embeddings, day."""
 
-    __slots__ = ("vec", "names", "nums", "emb", "temb", "day")
+    __slots__ = ("vec", "names", "nums", "emb", "temb", "day", "lead")
 
     def __init__(self, vec: Vec, features: Features, day: int | None) -> None:
         words = [n for n in features.names if not n[:1].isdigit()][:_ARTICLE_NAMES]
+        self.lead = _name_hashes(words[:_LEAD_NAMES])  # its most frequent names: who and where
         # numbers hashed apart from names: "7" the magnitude is no name
         nums = ["#" + n for n in features.names if n[:1].isdigit()]
         self.vec = vec
@@ -759,11 +767,21 @@ class _Probe:
 
     @classmethod
     def of_parts(
-        cls, vec: Vec, names: np.ndarray, nums: np.ndarray, emb: np.ndarray, temb: np.ndarray, day: int | None
+        cls, vec: Vec, names: np.ndarray, nums: np.ndarray, emb: np.ndarray, temb: np.ndarray, day: int | None,
+        lead: np.ndarray = EMPTY_IDS,
     ) -> _Probe:
         probe = cls.__new__(cls)
         probe.vec, probe.names, probe.nums, probe.emb, probe.temb, probe.day = vec, names, nums, emb, temb, day
+        probe.lead = lead
         return probe
+
+
+_LEAD_NAMES = 5
+
+
+def _missing(lead: np.ndarray, story_names: np.ndarray) -> float:
+    """The share of ``lead`` (sorted name hashes) that the story does not have; 0 when there are none."""
+    return 1.0 - count_shared(lead, story_names) / len(lead) if len(lead) else 0.0
 
 
 def _unit(vec: np.ndarray) -> np.ndarray:
