@@ -77,20 +77,18 @@ def compute(article: Article) -> Features:
     # 1. tokens. Many feeds repeat the title as the first line: count it once, as title.
     if title.strip() and body.lstrip().startswith(title.strip()):
         body = body.lstrip()[len(title.strip()) :]
-    lead = text.lead(body, LEAD_SENTENCES)
-    # A Title Case Headline Capitalises Every Word: its runs are not names.
-    title_names = not text.is_title_case(title)
     with _LOCK:
         table = _TABLE.ready()
-        body_ids, title_ids, lead_ids = table.ids(body), table.ids(title), table.ids(lead)
+        # the lead: the first LEAD_SENTENCES sentences (text.lead); a Title Case
+        # Headline Capitalises Every Word: its runs are not names
+        body_ids, title_ids, lead_ids, title_case = table.article(body, title, LEAD_SENTENCES)
         # 3. names first (their counts go into step 2's): each distinct name's tokens
         # and count, then its text and, for a multi-word name, its own term
-        name_tokens, name_ends, name_n = kernels.distinct_names(
-            body_ids, title_ids if title_names else _NO_TERMS,
+        name_tokens, name_ends, name_n, name_rank, name_keys = kernels.distinct_names(
+            body_ids, _NO_TERMS if title_case else title_ids,
             table.flags, table.lower_key, table.name_word_of, 1.0 + TITLE_EXTRA,
         )  # fmt: skip
-        name_texts = _texts(table, name_tokens, name_ends)
-        name_crc = [term_id("@" + name) if " " in name else -1 for name in name_texts]
+        name_texts, name_crc = table.names(name_tokens, name_ends, name_keys)
         # 2-4. content words, names, numbers: sublinear tf hashed to 32-bit ids
         ids, weights, top_nums = kernels.term_vector(
             body_ids, title_ids, lead_ids,
@@ -101,23 +99,16 @@ def compute(article: Article) -> Features:
         )  # fmt: skip
         top_numbers = [table.term_text[k][1:] for k in top_nums.tolist()]  # "#1200" -> "1200"
         # 5. near-duplicate fingerprint
-        sig = minhash.signature_of_hashes(table.word_hash[np.concatenate((title_ids, body_ids))])
+        sig = minhash.signature_of_tokens(title_ids, body_ids, table.word_hash)
     # names most frequent first, ties in first-seen order (as Counter.most_common)
-    by_count = np.argsort(-name_n, kind="stable")[: MAX_NAMES - len(top_numbers)]
+    top_names = [name_texts[j] for j in name_rank[: MAX_NAMES - len(top_numbers)].tolist()]
     return Features(
         term_ids=tuple(ids.tolist()),
         term_weights=tuple(weights.tolist()),  # float32, as stored
         minhash=sig,
-        names=tuple([name_texts[j] for j in by_count.tolist()] + top_numbers),
+        names=tuple(top_names + top_numbers),
         n_tokens=len(body_ids) + len(title_ids),
     )
-
-
-def _texts(table: TokenTable, tokens: np.ndarray, ends: np.ndarray) -> list[str]:
-    """The names whose tokens are ``tokens`` (name j's up to ``ends[j]``), lower-cased, words joined by spaces."""
-    words = list(map(table.name_word.__getitem__, tokens.tolist()))
-    starts = [0, *ends[:-1].tolist()]
-    return [" ".join(words[a:b]) for a, b in zip(starts, ends.tolist())]
 
 
 def _bigrams(table: TokenTable, body: np.ndarray) -> np.ndarray:

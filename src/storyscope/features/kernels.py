@@ -3,13 +3,13 @@
 Why compiled: ``compute`` used to walk each article's ~300 tokens in Python
 several times (content words, names, numbers, Counter updates, a crc32 per term
 and per shingle word) and ran at about 800-1,000 articles/s, the slowest stage of
-the fast path. ``tokens.TokenTable`` now turns each distinct token into an id once
-(and works out its term, name word and hash once); these loops then run over
-int32 arrays of ids and the table's per-id columns.
+the fast path. ``tokens.TokenTable`` now works out once per distinct token its
+term, name word and hashes; these loops tokenise (into ids from a hash table)
+and then run over int32 arrays of ids and the table's per-id columns.
 
 Each kernel keeps the meaning, and the order of floating-point additions, of the
-Python code it replaced (``tests/cluster/test_features_equal.py`` compares every
-ECB+ article with a frozen copy of that code). ``cache=True`` as in
+Python code it replaced: ``tests/cluster/test_features_equal.py`` compares
+``compute`` with a frozen copy of that code on real and odd text. ``cache=True`` as in
 ``cluster/kernels.py``: the first run compiles, later runs load the machine code.
 """
 
@@ -20,6 +20,14 @@ import math
 import numba
 import numpy as np
 
+# bits of ``tokens.char_classes``: the character classes of the token regex
+LETTER = 1
+DECIMAL = 2
+WORD_SEP = 4  # inside a word: ' ’ . -
+NUMBER_SEP = 8  # inside a number: . , : / -
+SPACE = 16  # white space (\s, str.isspace)
+UPPER = 32  # str.isupper
+DIGIT_CHAR = 64  # str.isdigit (wider than DECIMAL: "²" too)
 # bits of ``TokenTable.flags``
 DIGIT = 1  # starts with a digit: a number ("#1200" as a term)
 NAME = 2  # can be a word of a name (``text.name_word``)
@@ -36,17 +44,207 @@ def _jit(fn):  # type: ignore[no-untyped-def]
 
 
 @_jit
-def chunk_tokens(chunks, start, tokens):  # pragma: no cover - compiled
-    """The token ids of chunks one after the other (chunk c's: ``tokens[start[c]:start[c + 1]]``)."""
-    n = 0
-    for c in chunks:
-        n += start[c + 1] - start[c]
-    out = np.empty(n, np.int32)
-    i = 0
-    for c in chunks:
-        for t in range(start[c], start[c + 1]):
-            out[i] = tokens[t]
-            i += 1
+def tokenize_article(body, title, lead_sentences, classes, slots, hashes, starts, lens, pool):  # pragma: no cover - compiled
+    """Token ids of an article's body, title and lead, and whether the title is in Title Case.
+
+    ``body`` and ``title`` are code points; ``classes`` (``tokens.char_classes``)
+    should cover all of them (if not, the result is empty and ``misses`` -1). The lead is ``text.lead(body, lead_sentences)``: its
+    tokens are those of each of its sentences, as no token spans the space that
+    joins them. The Title Case test is ``text.is_title_case`` on the title's
+    tokens. Returns (ids: body's, then title's, then lead's, -1 where the hash
+    table does not have the token; each token's [start, end) in its text (the
+    lead's in the body); the number of body and of title tokens; Title Case; the
+    number of -1 ids, ``misses``).
+    """
+    n = 2 * len(body) + len(title)
+    for c in body:
+        if c >= len(classes):
+            return np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int64), 0, 0, False, -1
+    for c in title:
+        if c >= len(classes):
+            return np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int64), 0, 0, False, -1
+    ids = np.empty(n, np.int32)
+    tok_start = np.empty(n, np.int64)
+    tok_end = np.empty(n, np.int64)
+    m = _tokenize(body, 0, len(body), classes, slots, hashes, starts, lens, pool, ids, tok_start, tok_end, 0)
+    n_body = m
+    m = _tokenize(title, 0, len(title), classes, slots, hashes, starts, lens, pool, ids, tok_start, tok_end, m)
+    n_title = m - n_body
+    words = 0
+    upper = 0
+    for i in range(n_body, m):
+        first = classes[title[tok_start[i]]]
+        if tok_end[i] - tok_start[i] > 3 and not first & DIGIT_CHAR:
+            words += 1
+            if first & UPPER:
+                upper += 1
+    title_case = words >= 3 and upper / words > 0.7
+    pieces = _sentences(body, classes, lead_sentences)
+    for r in range(len(pieces)):
+        m = _tokenize(
+            body, pieces[r, 0], pieces[r, 1], classes, slots, hashes, starts, lens, pool, ids, tok_start, tok_end, m
+        )
+    misses = 0
+    for i in range(m):
+        if ids[i] < 0:
+            misses += 1
+    return ids[:m], tok_start[:m], tok_end[:m], n_body, n_title, title_case, misses
+
+
+@_jit
+def _tokenize(points, a, b, classes, slots, hashes, starts, lens, pool, ids, tok_start, tok_end, m):  # pragma: no cover - compiled
+    r"""``text.tokens`` of ``points[a:b]``, each token looked up in the hash table, written from ``m``.
+
+    The regex ``[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?|\d+(?:[.,:/\-]\d+)*`` as a
+    scan: letters, then (separator, letters) as long as a separator is followed by
+    a letter, then one optional period; or digits, then (separator, digits)
+    likewise. Each part is greedy and nothing after it can fail, so the regex
+    engine never backtracks into a shorter match. Returns the new ``m``.
+    """
+    p = a
+    while p < b:
+        c = classes[points[p]]
+        if c & LETTER:
+            part, sep = LETTER, WORD_SEP
+        elif c & DECIMAL:
+            part, sep = DECIMAL, NUMBER_SEP
+        else:
+            p += 1
+            continue
+        start = p
+        p += 1
+        while p < b and classes[points[p]] & part:
+            p += 1
+        while p + 1 < b and classes[points[p]] & sep and classes[points[p + 1]] & part:
+            p += 2
+            while p < b and classes[points[p]] & part:
+                p += 1
+        if part == LETTER and p < b and points[p] == 46:  # "."
+            p += 1
+        ids[m] = _lookup(points, start, p, slots, hashes, starts, lens, pool)
+        tok_start[m] = start
+        tok_end[m] = p
+        m += 1
+    return m
+
+
+@_jit
+def _sentences(points, classes, wanted):  # pragma: no cover - compiled
+    r"""[start, end) of the first ``wanted`` sentences of ``text.sentences`` (rows).
+
+    ``re.split`` on ``[.!?]+["'”’)]*\s+|\n\s*\n``, pieces that are empty or all
+    white space dropped. At each position the first alternative matches, greedy,
+    or not at all (giving back a ``.!?`` or a closing quote leaves a character that
+    is no white space); the second matches up to the last line break of the white
+    space after a line break, if there is one.
+    """
+    n = len(points)
+    out = np.empty((wanted, 2), np.int64)
+    found = 0
+    pos = 0
+    p = 0
+    while p < n and found < wanted:
+        c = points[p]
+        end = -1
+        if c == 46 or c == 33 or c == 63:  # . ! ?
+            q = p + 1
+            while q < n and (points[q] == 46 or points[q] == 33 or points[q] == 63):
+                q += 1
+            while q < n and _closing(points[q]):
+                q += 1
+            if q < n and classes[points[q]] & SPACE:
+                while q < n and classes[points[q]] & SPACE:
+                    q += 1
+                end = q
+        elif c == 10:  # \n
+            q = p + 1
+            while q < n and classes[points[q]] & SPACE:
+                if points[q] == 10:
+                    end = q + 1
+                q += 1
+        if end < 0:
+            p += 1
+            continue
+        if _kept(points, classes, pos, p):
+            out[found, 0] = pos
+            out[found, 1] = p
+            found += 1
+        pos = p = end
+    if found < wanted and _kept(points, classes, pos, n):
+        out[found, 0] = pos
+        out[found, 1] = n
+        found += 1
+    return out[:found]
+
+
+@_jit
+def _closing(c):  # pragma: no cover - compiled
+    return c == 34 or c == 39 or c == 0x201D or c == 0x2019 or c == 41  # " ' ” ’ )
+
+
+@_jit
+def _kept(points, classes, a, b):  # pragma: no cover - compiled
+    """A sentence piece is kept unless it is empty or all white space."""
+    for i in range(a, b):
+        if not classes[points[i]] & SPACE:
+            return True
+    return False
+
+
+@_jit
+def _hash_of(points, a, b):  # pragma: no cover - compiled
+    h = np.uint64(14695981039346656037)  # FNV-1a over code points
+    for i in range(a, b):
+        h = (h ^ np.uint64(points[i])) * np.uint64(1099511628211)
+    return h
+
+
+@_jit
+def _lookup(points, a, b, slots, hashes, starts, lens, pool):  # pragma: no cover - compiled
+    """Id of the token ``points[a:b]`` in the hash table (linear probing), -1 if absent."""
+    h = _hash_of(points, a, b)
+    mask = len(slots) - 1
+    i = np.int64(h & np.uint64(mask))
+    while True:
+        t = slots[i]
+        if t < 0:
+            return -1
+        if hashes[t] == h and lens[t] == b - a:
+            s = starts[t]
+            same = True
+            for j in range(b - a):
+                if pool[s + j] != points[a + j]:
+                    same = False
+                    break
+            if same:
+                return t
+        i = (i + 1) & mask
+
+
+@_jit
+def hash_insert(points, t, slots, hashes):  # pragma: no cover - compiled
+    """Put id ``t`` (the token ``points``, not in the table yet) into the hash table."""
+    h = _hash_of(points, 0, len(points))
+    hashes[t] = h
+    _place(t, h, slots)
+
+
+@_jit
+def _place(t, h, slots):  # pragma: no cover - compiled
+    mask = len(slots) - 1
+    i = np.int64(h & np.uint64(mask))
+    while slots[i] >= 0:
+        i = (i + 1) & mask
+    slots[i] = t
+
+
+@_jit
+def rehash(slots, hashes, size):  # pragma: no cover - compiled
+    """The hash table's ids in a new table of ``size`` slots (a power of two)."""
+    out = np.full(size, -1, np.int32)
+    for t in slots:
+        if t >= 0:
+            _place(t, hashes[t], out)
     return out
 
 
@@ -109,7 +307,10 @@ def distinct_names(body, title, flags, lower_key, name_word_of, title_weight):  
     words (``name_word_of``: id of the token's name word) are the same, as the
     joined strings were. A body run counts 1, a title run ``title_weight``.
     Returns the token ids of each name's first run one after the other, where
-    name j's end there, and the counts.
+    name j's end there, the counts, the names by count (a stable sort: ties in
+    first-seen order, as Counter.most_common) and a key per name that is the same
+    for the same name words: (first word << 32 | second word, all ones for none)
+    for names of one or two words, -1 for longer ones.
     """
     # one token list (body, then title) and its runs, title runs shifted to match
     both = np.concatenate((body, title))
@@ -151,7 +352,17 @@ def distinct_names(body, title, flags, lower_key, name_word_of, title_weight):  
         keys[d] = key
         counts[d] = weight
         d += 1
-    return tokens[: ends[d - 1] if d > 0 else 0], ends[:d], counts[:d]
+    names = np.empty(d, np.int64)
+    for j in range(d):
+        start = ends[j - 1] if j > 0 else 0
+        if ends[j] - start == 1:
+            names[j] = np.int64(name_word_of[tokens[start]]) << 32 | 0xFFFFFFFF
+        elif ends[j] - start == 2:
+            names[j] = np.int64(name_word_of[tokens[start]]) << 32 | name_word_of[tokens[start + 1]]
+        else:
+            names[j] = -1
+    rank = np.argsort(-counts[:d], kind="mergesort")
+    return tokens[: ends[d - 1] if d > 0 else 0], ends[:d], counts[:d], rank, names
 
 
 @_jit
@@ -276,6 +487,17 @@ def term_vector(
         slot[nums[r]] = -1
     top_nums = nums[np.argsort(-ncount[:q], kind="mergesort")[:10]]
     return ids[: u + 1], vals[: u + 1], top_nums
+
+
+@_jit
+def min_hash_of_tokens(title, body, word_hash, a, b, mix):  # pragma: no cover - compiled
+    """``min_hash`` of the words of title then body, given as token ids (``word_hash``: per id)."""
+    h = np.empty(len(title) + len(body), np.uint64)
+    for i in range(len(title)):
+        h[i] = word_hash[title[i]]
+    for i in range(len(body)):
+        h[len(title) + i] = word_hash[body[i]]
+    return min_hash(h, a, b, mix)
 
 
 @_jit

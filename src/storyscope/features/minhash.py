@@ -55,6 +55,11 @@ def signature_of_hashes(hashes: np.ndarray) -> tuple[int, ...]:
     return tuple(kernels.min_hash(hashes, _A, _B, _MIX[:SHINGLE_SIZE]).tolist())
 
 
+def signature_of_tokens(title: np.ndarray, body: np.ndarray, word_hash: np.ndarray) -> tuple[int, ...]:
+    """``signature_of_hashes`` of title then body words given as token ids (``word_hash[id]``)."""
+    return tuple(kernels.min_hash_of_tokens(title, body, word_hash, _A, _B, _MIX[:SHINGLE_SIZE]).tolist())
+
+
 def signature_of_words(words: list[str]) -> tuple[int, ...]:
     """MinHash signature of the word 4-shingles of ``words``."""
     return signature_of_hashes(np.fromiter(map(word_hash, words), np.uint64, len(words)))

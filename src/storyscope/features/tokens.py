@@ -1,73 +1,92 @@
 """Token ids, and what the feature stage needs to know of each distinct token.
 
 A news stream repeats a small vocabulary: on ECB+ an article has about 300
-tokens but few that earlier articles did not have. ``TokenTable`` therefore
-tokenises each whitespace-separated chunk ("Obama's", "1,200.", "said:") once,
-gives each distinct token an id once and works out once, with the functions of
-``text``, its term, whether it can be a name word, its MinHash word hash and so
-on, in columns indexed by id that the compiled loops of ``kernels`` read.
+tokens but few that earlier articles did not have. ``TokenTable`` gives each
+distinct token an id once and works out once, with the functions of ``text``,
+its term, whether it can be a name word, its MinHash word hash and so on, in
+columns indexed by id that the compiled loops of ``kernels`` read.
 
-Chunks give the same tokens as the regex on the whole text because no token
-contains a character that ``str.split`` splits on (the regex's classes are word
-characters and ``'’.-,:/``; ``tests/cluster/test_features_equal.py`` checks every
-code point), and a token's match does not depend on what follows the chunk.
+Tokenising and looking tokens up is compiled too (``kernels.tokenize``): the
+regex of ``text.tokens`` as a scan over code points with a table of the regex's
+character classes, and an open-addressing hash table from code points to ids.
+Only a token the table has not seen goes back to Python. Tokenising in Python
+(the regex, then a dict lookup per token) took half of the time of ``compute``
+once the rest was compiled.
 
-The table only grows, so it is emptied when it reaches ``limit`` entries, between
-articles: ids are not stable across that, and nothing stored depends on them (a
-feature is a crc32 of a term string or a name string, never an id).
+The table only grows, so it is emptied when it reaches ``limit`` tokens or
+terms, between articles: ids are not stable across that, and nothing stored
+depends on them (a feature is a crc32 of a term or a name, never an id).
 """
 
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
 from . import kernels, text
 
-# About 150 bytes an entry in each of the three dicts (chunks, tokens, terms): at
-# most ~120 MB in all. ECB+ (982 articles) needs 30,000 chunks and 24,000 tokens.
+# About 300 bytes a token in all (dict entry, string, columns, code points, hash
+# slots) and 150 a term: at most ~120 MB. ECB+ (982 articles) has 24,000 tokens.
 DEFAULT_LIMIT = 1 << 18
+_BMP = 0x10000
 
 
-class _Chunks(dict):
-    """chunk -> chunk id; a missing chunk is tokenised on first use (``TokenTable.chunk_id``)."""
+@lru_cache(maxsize=2)
+def char_classes(n: int) -> np.ndarray:
+    """The ``kernels`` character class bits of the code points below ``n``.
 
-    def __init__(self, table: TokenTable) -> None:
-        super().__init__()
-        self.table = table
+    The classes of the ``text.tokens`` regex: ``[^\\W\\d_]`` is a word character
+    (``str.isalnum``, as ``re`` has it) that is no decimal digit (``\\d``) and no
+    underscore; ``\\s`` of the sentence split is ``str.isspace``.
+    """
+    chars = list(map(chr, range(n)))
 
-    def __missing__(self, chunk: str) -> int:
-        return self.table.chunk_id(chunk)
+    def bits(test, bit: int) -> np.ndarray:
+        return np.fromiter(map(test, chars), bool, n) * np.uint8(bit)
+
+    out = bits(lambda c: c.isalnum() and not c.isdecimal() and c != "_", kernels.LETTER)
+    out |= bits(str.isdecimal, kernels.DECIMAL)
+    out |= bits(str.isspace, kernels.SPACE)
+    out |= bits(str.isupper, kernels.UPPER)
+    out |= bits(str.isdigit, kernels.DIGIT_CHAR)
+    for c in "'’.-":
+        out[ord(c)] |= kernels.WORD_SEP
+    for c in ".,:/-":
+        out[ord(c)] |= kernels.NUMBER_SEP
+    return out
 
 
 class TokenTable:
     """Distinct tokens and terms of the stream so far, with per-id columns (not thread-safe).
 
-    A chunk's tokens are ``chunk_tokens[chunk_start[c]:chunk_start[c + 1]]``.
     Columns, indexed by token id: ``term_of`` (term index of ``text.content_term``,
     -1 for a stop word), ``name_term_of`` (term index of the token's name word as a
     content term, -1 if none), ``flags`` (``kernels`` DIGIT, NAME, ENDS, LOWER),
     ``lower_key`` (id of the lower-cased token without final dots, for the
     sentence-start test of names), ``word_hash`` (MinHash word hash),
-    ``name_word_of`` (id of its name word, -1 if none) and, in a list,
-    ``name_word`` (the word, "" if none). Per term index: ``term_crc`` (its 32-bit id) and the list
-    ``term_text``; ``slot`` is the term-sized scratch ``kernels.term_vector`` uses.
+    ``name_word_of`` (id of its name word, -1 if none) and, in lists,
+    ``token_text`` and ``name_word`` (the word, "" if none). Per term index:
+    ``term_crc`` (its 32-bit id) and the list ``term_text``; ``slot`` is the
+    term-sized scratch ``kernels.term_vector`` uses. The hash table from code
+    points to ids: ``_slots`` and the columns ``_hash``, ``_start``, ``_len``
+    (where the token's code points are in ``_pool``; -1: not in the hash table).
     """
 
     def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
         if limit < 1:
-            raise ValueError(f"limit must be at least 1 entry, got {limit}")
+            raise ValueError(f"limit must be at least 1 token, got {limit}")
         self.limit = limit
+        self._classes = char_classes(_BMP)
         self.clear()
 
     def clear(self) -> None:
         self._ids: dict[str, int] = {}
-        self._chunks = _Chunks(self)
         self._terms: dict[str, int] = {}
         self._name_words: dict[str, int] = {}
-        self.chunk_start = np.zeros(1024, np.int32)
-        self.chunk_tokens = np.empty(1024, np.int32)
+        self._names: dict[int, tuple[str, int]] = {}
+        self.token_text: list[str] = []
         self.name_word: list[str] = []
         self.term_text: list[str] = []
         self.term_of = np.empty(1024, np.int32)
@@ -78,33 +97,72 @@ class TokenTable:
         self.word_hash = np.empty(1024, np.uint64)
         self.term_crc = np.empty(1024, np.int64)
         self.slot = np.full(1024, -1, np.int32)
+        self._slots = np.full(4096, -1, np.int32)
+        self._n_hashed = 0
+        self._hash = np.empty(1024, np.uint64)
+        self._start = np.empty(1024, np.int64)
+        self._len = np.empty(1024, np.int32)
+        self._pool = np.empty(8192, np.uint32)
+        self._pool_end = 0
 
     def ready(self) -> TokenTable:
         """The table, emptied first if it has reached its limit (call between articles)."""
-        if max(len(self._chunks), len(self._ids), len(self._terms)) >= self.limit:
+        if max(len(self._ids), len(self._terms), len(self._names)) >= self.limit:
             self.clear()
         return self
 
-    def ids(self, s: str) -> np.ndarray:
-        """Token ids of ``text.tokens(s)``, in order (int32)."""
-        chunks = np.array(list(map(self._chunks.__getitem__, s.split())), np.int32)
-        return kernels.chunk_tokens(chunks, self.chunk_start, self.chunk_tokens)
+    def article(self, body: str, title: str, lead_sentences: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """Token ids (int32) of ``text.tokens`` of body, title and ``text.lead``; whether the title is Title Case."""
+        # one code point per str index (lone surrogates too), as s[a:b] below counts
+        body_points = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), np.uint32)
+        title_points = np.frombuffer(title.encode("utf-32-le", "surrogatepass"), np.uint32)
+        while True:
+            ids, starts, ends, n_body, n_title, title_case, misses = kernels.tokenize_article(
+                body_points, title_points, lead_sentences, self._classes,
+                self._slots, self._hash, self._start, self._len, self._pool,
+            )  # fmt: skip
+            if misses >= 0:
+                break
+            self._classes = char_classes(0x110000)  # beyond the BMP (emoji): once per process
+        for i in np.flatnonzero(ids < 0).tolist() if misses else ():
+            # a token not in the hash table yet (the lead's are in the body)
+            s, points = (title, title_points) if n_body <= i < n_body + n_title else (body, body_points)
+            a, b = int(starts[i]), int(ends[i])
+            ids[i] = self._hashed(s[a:b], points[a:b])
+        return ids[:n_body], ids[n_body : n_body + n_title], ids[n_body + n_title :], title_case
 
-    def chunk_id(self, chunk: str) -> int:
-        """Id of a whitespace-free chunk of text, its tokens added if new."""
-        c = self._chunks.get(chunk)
-        if c is not None:
-            return c
-        ids = [self.token_id(t) for t in text.tokens(chunk)]
-        c = self._chunks[chunk] = len(self._chunks)
-        start = self.chunk_start[c]
-        while start + len(ids) > len(self.chunk_tokens):
-            self.chunk_tokens = _grown(self.chunk_tokens)
-        if c + 1 == len(self.chunk_start):
-            self.chunk_start = _grown(self.chunk_start)
-        self.chunk_tokens[start : start + len(ids)] = ids
-        self.chunk_start[c + 1] = start + len(ids)
-        return c
+    def names(self, tokens: np.ndarray, ends: np.ndarray, keys: np.ndarray) -> tuple[list[str], list[int]]:
+        """Text and "@name" term id (-1 for one word) of names as ``kernels.distinct_names`` gives them.
+
+        The text is the name words joined by spaces; those of names of one or two
+        words are kept by key, as most names are met again.
+        """
+        got = list(map(self._names.get, keys.tolist()))
+        if None in got:
+            words = list(map(self.name_word.__getitem__, tokens.tolist()))
+            starts = [0, *ends[:-1].tolist()]
+            for j in [j for j, g in enumerate(got) if g is None]:
+                name = " ".join(words[starts[j] : ends[j]])
+                got[j] = (name, zlib.crc32(f"@{name}".encode()) if " " in name else -1)
+                if keys[j] >= 0:
+                    self._names[int(keys[j])] = got[j]
+        return [g[0] for g in got], [g[1] for g in got]
+
+    def _hashed(self, token: str, points: np.ndarray) -> int:
+        """Id of ``token``, added to the hash table (and the table) if new."""
+        i = self.token_id(token)
+        if self._len[i] >= 0:
+            return i  # a new token seen twice in one text
+        if 2 * (self._n_hashed + 1) > len(self._slots):
+            self._slots = kernels.rehash(self._slots, self._hash, 2 * len(self._slots))
+        while self._pool_end + len(points) > len(self._pool):
+            self._pool = _grown(self._pool)
+        self._pool[self._pool_end : self._pool_end + len(points)] = points
+        self._start[i], self._len[i] = self._pool_end, len(points)
+        self._pool_end += len(points)
+        kernels.hash_insert(points, i, self._slots, self._hash)
+        self._n_hashed += 1
+        return i
 
     def term(self, term: str) -> int:
         """Index of a term string (content word, "#number", "@name"), added if new."""
@@ -123,12 +181,15 @@ class TokenTable:
         i = self._ids.get(token)
         if i is not None:
             return i
-        i = self._ids[token] = len(self.name_word)
+        i = self._ids[token] = len(self.token_text)
+        self.token_text.append(token)
         if i == len(self.flags):
-            self.term_of, self.name_term_of, self.lower_key, self.name_word_of = map(
-                _grown, (self.term_of, self.name_term_of, self.lower_key, self.name_word_of)
+            self.term_of, self.name_term_of, self.lower_key, self.name_word_of, self._len = map(
+                _grown, (self.term_of, self.name_term_of, self.lower_key, self.name_word_of, self._len)
             )
-            self.flags, self.word_hash = _grown(self.flags), _grown(self.word_hash)
+            self.flags, self.word_hash, self._hash, self._start = map(
+                _grown, (self.flags, self.word_hash, self._hash, self._start)
+            )
         term = text.content_term(token)
         word = text.name_word(token)
         self.name_word.append(word or "")
@@ -137,7 +198,7 @@ class TokenTable:
         flags = kernels.DIGIT if token[:1].isdigit() else 0
         flags |= kernels.ENDS if text.ends_sentence(token) else 0
         flags |= kernels.LOWER if token[:1].islower() else 0
-        self.name_term_of[i] = self.lower_key[i] = self.name_word_of[i] = -1
+        self.name_term_of[i] = self.lower_key[i] = self.name_word_of[i] = self._len[i] = -1
         if word is not None:
             flags |= kernels.NAME
             self.name_word_of[i] = self._name_words.setdefault(word, len(self._name_words))
