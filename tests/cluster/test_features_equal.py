@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -23,8 +24,8 @@ from news_fixtures import BASRA_RFERL, BASRA_WAPO, NEPAL_A, NEPAL_A_COPY, TURKEY
 
 import storyscope.features as features  # noqa: E402
 from storyscope.extract import extract  # noqa: E402
-from storyscope.features import compute, minhash, text  # noqa: E402
-from storyscope.features.tokens import TokenTable  # noqa: E402
+from storyscope.features import compute, kernels, minhash, text  # noqa: E402
+from storyscope.features.tokens import TokenTable, char_classes  # noqa: E402
 from storyscope.ingest import Rejected, iter_inputs  # noqa: E402
 from storyscope.model import Article  # noqa: E402
 
@@ -131,18 +132,50 @@ def test_a_full_token_table_is_emptied_between_articles(monkeypatch):
     assert len(features._TABLE.term_text) < 2000
 
 
-def test_chunks_split_where_the_token_regex_never_matches():
-    # tokens of whitespace-separated chunks == tokens of the whole text, because no
-    # character that str.split() splits on can be part of a token
-    token_char = re.compile(r"[\w'’.\-,:/]")
-    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
-    assert spaces and not any(token_char.match(c) for c in spaces)
+def test_character_classes_are_the_regex_classes():
+    # every code point, the astral planes included: the compiled tokeniser and
+    # sentence split read these bits instead of running the regexes
+    classes = char_classes(0x110000)
+    letter = re.compile(r"[^\W\d_]")
+    checks = [
+        (kernels.LETTER, letter.match),
+        (kernels.DECIMAL, re.compile(r"\d").match),
+        (kernels.SPACE, re.compile(r"\s").match),
+        (kernels.WORD_SEP, re.compile(r"['’.\-]").match),
+        (kernels.NUMBER_SEP, re.compile(r"[.,:/\-]").match),
+        (kernels.UPPER, str.isupper),
+        (kernels.DIGIT_CHAR, str.isdigit),
+    ]
+    for bit, test in checks:
+        has = np.flatnonzero(classes & bit)
+        expected = [c for c in range(0x110000) if test(chr(c))]
+        assert has.tolist() == expected, bit
 
 
-def test_lead_is_the_first_sentences():
-    for art in _ecb_sample()[:50] + [Article(id="o", text=t) for t in ODD]:
-        for n in (1, 2, 3):
-            assert text.lead(art.text, n) == " ".join(text.sentences(art.text)[:n])
+def _article_tokens(body: str, title: str, n: int) -> tuple[list[str], list[str], list[str], bool]:
+    table = TokenTable()
+    body_ids, title_ids, lead_ids, title_case = table.article(body, title, n)
+    return tuple([table.token_text[i] for i in ids.tolist()] for ids in (body_ids, title_ids, lead_ids)) + (title_case,)
+
+
+@pytest.mark.parametrize("body", ODD + ["lone \ud800 surrogate. And \udfff. Then", "x\n \n\ny. z!? \"w\" v.) u"])
+def test_compiled_tokens_lead_and_title_case_are_the_regex_ones(body):
+    for n in (0, 1, 2, 3):
+        for title in ("", "Mr. Smith’s 3 Big Plans", "a🙂b Ünï"):
+            got = _article_tokens(body, title, n)
+            lead = text.lead(body, n)
+            assert lead == " ".join(text.sentences(body)[:n])
+            assert got == (text.tokens(body), text.tokens(title), text.tokens(lead), text.is_title_case(title))
+
+
+def test_compiled_tokens_of_random_text_are_the_regex_ones():
+    rng = random.Random(11)
+    alphabet = "aZé1 9.,:/-'’!?\n\t\")”_ü²ΣσÅ🙂\u00a0\u2028"
+    for _ in range(2000):
+        body = "".join(rng.choice(alphabet) for _ in range(rng.randrange(40)))
+        title = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        got = _article_tokens(body, title, 2)
+        assert got == (text.tokens(body), text.tokens(title), text.tokens(text.lead(body, 2)), text.is_title_case(title))
 
 
 def test_minhash_of_words_is_unchanged():

@@ -59,7 +59,7 @@ def lead(text: str, n: int) -> str:
     """``" ".join(sentences(text)[:n])``, without splitting the rest of the text."""
     found: list[str] = []
     pos = 0
-    for end in _SENTENCE_END.finditer(text):
+    for end in _SENTENCE_END.finditer(text) if n > 0 else ():
         piece = text[pos : end.start()]
         pos = end.end()
         if piece and not piece.isspace():
