@@ -79,7 +79,8 @@ ODD = [
     "Title Case Headline Capitalises Every Single Word Here",
     "Police said. Police left. police arrived. Obama said Obama's plan. Obama.",
     "emoji 🙂 here, Zoë’s ½ and ² and ³ and ①②, Ⅻ century, ＡＢＣ full-width, ٣٤ digits",
-    "tab\tseparated\x0bvertical\x0cfeed\x1cfile\x1dgroup\x1erecord\x1funit\u2028line\u2029para\u00a0nbsp\u3000ideographic",
+    "tab\tseparated\x0bvertical\x0cfeed\x1cfile\x1dgroup\x1erecord\x1funit"
+    "\u2028line\u2029para\u00a0nbsp\u3000ideographic\u0085next",
     "under_score snake_case __dunder__ a_b_c 1_000",
     "A. B. C. D. E. F. The end. ... Mr. X. Jr. Sr. St. Louis. no. 5 vs. 6",
     "Word " * 3000,
@@ -101,7 +102,7 @@ def test_random_text_is_unchanged():
     """Random mixtures of real words, names, numbers and punctuation, long and short."""
     rng = random.Random(7)
     vocab = " ".join(a.text for a in _ecb_sample()[:40]).split()
-    odd = ["U.S.", "Mr.", "’s", "'s", "...", "!", "?\n\n", "1,200", "9/11", "—", "Ü", "(", ")", "“", "”", ".", "-"]
+    odd = ["U.S.", "Mr.", "’s", "'s", "...", "!", "?\n\n", "1,200", "9/11", "—", "Ü", "(", ")", "“", "”", "."]
     for i in range(300):
         n = rng.choice([0, 1, 3, 5, 20, 200, 2000])
         words = [rng.choice(odd) if rng.random() < 0.1 else rng.choice(vocab) for _ in range(n)]
@@ -174,8 +175,9 @@ def test_compiled_tokens_of_random_text_are_the_regex_ones():
     for _ in range(2000):
         body = "".join(rng.choice(alphabet) for _ in range(rng.randrange(40)))
         title = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        lead = text.lead(body, 2)
         got = _article_tokens(body, title, 2)
-        assert got == (text.tokens(body), text.tokens(title), text.tokens(text.lead(body, 2)), text.is_title_case(title))
+        assert got == (text.tokens(body), text.tokens(title), text.tokens(lead), text.is_title_case(title))
 
 
 def test_minhash_of_words_is_unchanged():

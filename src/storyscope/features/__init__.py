@@ -48,7 +48,6 @@ MAX_NAMES = 40
 # 1 + log(n) of a whole count, from CPython's math.log (see kernels._log)
 _LOG = np.array([math.nan] + [math.log(n) for n in range(1, 4096)])
 _NO_TERMS = np.zeros(0, np.int32)
-_WEIGHTS = np.array([TITLE_EXTRA, LEAD_EXTRA, NAME_WEIGHT, SPECIFIC_EXTRA])
 # Token ids are shared by all articles of the process; the lock keeps two threads
 # from adding to the table at once (the process pool and Ray run one per process).
 _TABLE = TokenTable()
@@ -95,7 +94,7 @@ def compute(article: Article) -> Features:
             _bigrams(table, body_ids) if BIGRAM_WEIGHT else _NO_TERMS, BIGRAM_WEIGHT,
             table.term_of, table.name_term_of, table.flags, table.term_crc,
             np.array(name_crc, np.int64), name_n, name_tokens, name_ends,
-            _WEIGHTS, DECAY_WORDS, MAX_TERMS, _LOG, table.slot,
+            np.array([TITLE_EXTRA, LEAD_EXTRA, NAME_WEIGHT, SPECIFIC_EXTRA]), DECAY_WORDS, MAX_TERMS, _LOG, table.slot,
         )  # fmt: skip
         top_numbers = [table.term_text[k][1:] for k in top_nums.tolist()]  # "#1200" -> "1200"
         # 5. near-duplicate fingerprint

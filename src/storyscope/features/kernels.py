@@ -44,56 +44,43 @@ def _jit(fn):  # type: ignore[no-untyped-def]
 
 
 @_jit
-def tokenize_article(body, title, lead_sentences, classes, slots, hashes, starts, lens, pool):  # pragma: no cover - compiled
+def tokenize_article(body, title, lead_sentences, classes, table):  # pragma: no cover - compiled
     """Token ids of an article's body, title and lead, and whether the title is in Title Case.
 
     ``body`` and ``title`` are code points; ``classes`` (``tokens.char_classes``)
-    should cover all of them (if not, the result is empty and ``misses`` -1). The lead is ``text.lead(body, lead_sentences)``: its
-    tokens are those of each of its sentences, as no token spans the space that
-    joins them. The Title Case test is ``text.is_title_case`` on the title's
-    tokens. Returns (ids: body's, then title's, then lead's, -1 where the hash
-    table does not have the token; each token's [start, end) in its text (the
-    lead's in the body); the number of body and of title tokens; Title Case; the
-    number of -1 ids, ``misses``).
+    should cover all of them (if not, the result is empty and ``misses`` -1).
+    ``table`` is the hash table of token ids (see ``_lookup``). The lead is
+    ``text.lead(body, lead_sentences)``: its tokens are those of each of its
+    sentences, as no token spans the space that joins them. Returns (ids: body's,
+    then title's, then lead's, -1 where the hash table does not have the token;
+    each token's [start, end) in its text (the lead's in the body); the number of
+    body and of title tokens; ``text.is_title_case`` of the title; the number of
+    -1 ids, ``misses``).
     """
+    for points in (body, title):
+        for c in points:
+            if c >= len(classes):
+                return np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int64), 0, 0, False, -1
     n = 2 * len(body) + len(title)
-    for c in body:
-        if c >= len(classes):
-            return np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int64), 0, 0, False, -1
-    for c in title:
-        if c >= len(classes):
-            return np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int64), 0, 0, False, -1
     ids = np.empty(n, np.int32)
-    tok_start = np.empty(n, np.int64)
-    tok_end = np.empty(n, np.int64)
-    m = _tokenize(body, 0, len(body), classes, slots, hashes, starts, lens, pool, ids, tok_start, tok_end, 0)
-    n_body = m
-    m = _tokenize(title, 0, len(title), classes, slots, hashes, starts, lens, pool, ids, tok_start, tok_end, m)
-    n_title = m - n_body
-    words = 0
-    upper = 0
-    for i in range(n_body, m):
-        first = classes[title[tok_start[i]]]
-        if tok_end[i] - tok_start[i] > 3 and not first & DIGIT_CHAR:
-            words += 1
-            if first & UPPER:
-                upper += 1
-    title_case = words >= 3 and upper / words > 0.7
+    spans = np.empty((n, 2), np.int64)
+    n_body = _tokenize(body, 0, len(body), classes, table, ids, spans, 0)
+    n_both = _tokenize(title, 0, len(title), classes, table, ids, spans, n_body)
+    title_case = _title_case(title, classes, spans[n_body:n_both])
+    m = n_both
     pieces = _sentences(body, classes, lead_sentences)
     for r in range(len(pieces)):
-        m = _tokenize(
-            body, pieces[r, 0], pieces[r, 1], classes, slots, hashes, starts, lens, pool, ids, tok_start, tok_end, m
-        )
+        m = _tokenize(body, pieces[r, 0], pieces[r, 1], classes, table, ids, spans, m)
     misses = 0
     for i in range(m):
         if ids[i] < 0:
             misses += 1
-    return ids[:m], tok_start[:m], tok_end[:m], n_body, n_title, title_case, misses
+    return ids[:m], spans[:m, 0], spans[:m, 1], n_body, n_both - n_body, title_case, misses
 
 
 @_jit
-def _tokenize(points, a, b, classes, slots, hashes, starts, lens, pool, ids, tok_start, tok_end, m):  # pragma: no cover - compiled
-    r"""``text.tokens`` of ``points[a:b]``, each token looked up in the hash table, written from ``m``.
+def _tokenize(points, a, b, classes, table, ids, spans, m):  # pragma: no cover - compiled
+    r"""``text.tokens`` of ``points[a:b]`` as ids (``_lookup``) and spans, written from row ``m``.
 
     The regex ``[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?|\d+(?:[.,:/\-]\d+)*`` as a
     scan: letters, then (separator, letters) as long as a separator is followed by
@@ -121,11 +108,25 @@ def _tokenize(points, a, b, classes, slots, hashes, starts, lens, pool, ids, tok
                 p += 1
         if part == LETTER and p < b and points[p] == 46:  # "."
             p += 1
-        ids[m] = _lookup(points, start, p, slots, hashes, starts, lens, pool)
-        tok_start[m] = start
-        tok_end[m] = p
+        ids[m] = _lookup(points, start, p, table)
+        spans[m, 0] = start
+        spans[m, 1] = p
         m += 1
     return m
+
+
+@_jit
+def _title_case(title, classes, spans):  # pragma: no cover - compiled
+    """``text.is_title_case``: of the title's words of 4+ characters not starting with a digit, over 70% capitalised."""
+    words = 0
+    upper = 0
+    for i in range(len(spans)):
+        first = classes[title[spans[i, 0]]]
+        if spans[i, 1] - spans[i, 0] > 3 and not first & DIGIT_CHAR:
+            words += 1
+            if first & UPPER:
+                upper += 1
+    return words >= 3 and upper / words > 0.7
 
 
 @_jit
@@ -200,8 +201,14 @@ def _hash_of(points, a, b):  # pragma: no cover - compiled
 
 
 @_jit
-def _lookup(points, a, b, slots, hashes, starts, lens, pool):  # pragma: no cover - compiled
-    """Id of the token ``points[a:b]`` in the hash table (linear probing), -1 if absent."""
+def _lookup(points, a, b, table):  # pragma: no cover - compiled
+    """Id of the token ``points[a:b]``, -1 if the hash table does not have it.
+
+    ``table`` is (slots, hashes, starts, lens, pool): open addressing with linear
+    probing, ``slots`` (a power of two) holding ids or -1; per id its hash and
+    where its code points are in ``pool``.
+    """
+    slots, hashes, starts, lens, pool = table
     h = _hash_of(points, a, b)
     mask = len(slots) - 1
     i = np.int64(h & np.uint64(mask))

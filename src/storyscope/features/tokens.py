@@ -119,7 +119,7 @@ class TokenTable:
         while True:
             ids, starts, ends, n_body, n_title, title_case, misses = kernels.tokenize_article(
                 body_points, title_points, lead_sentences, self._classes,
-                self._slots, self._hash, self._start, self._len, self._pool,
+                (self._slots, self._hash, self._start, self._len, self._pool),
             )  # fmt: skip
             if misses >= 0:
                 break
