@@ -47,11 +47,11 @@ def _parts(articles: list[Article]) -> list[tuple[str, float]]:
     ids = [table.article(b, "", 2)[0] for b in bodies]
     z = np.zeros(0, np.int32)
     w = np.array([2.0, 1.0, 3.0, 2.0])  # TITLE_EXTRA, LEAD_EXTRA, NAME_WEIGHT, SPECIFIC_EXTRA
-    names = [kernels.distinct_names(i, z, table.flags, table.lower_key, table.name_word_of, 3.0) for i in ids]
+    names = [kernels.distinct_names(i, z, table.flags, table.lower_key, table.name_word_of, 3.0, table.seen) for i in ids]
     parts = {
         "tokenise into ids (body, lead)": lambda: [table.article(b, "", 2) for b in bodies],
         "distinct names": lambda: [
-            kernels.distinct_names(i, z, table.flags, table.lower_key, table.name_word_of, 3.0) for i in ids
+            kernels.distinct_names(i, z, table.flags, table.lower_key, table.name_word_of, 3.0, table.seen) for i in ids
         ],
         "name texts": lambda: [table.names(t, e, k) for t, e, _, _, k in names],
         "term vector": lambda: [

@@ -85,7 +85,7 @@ def compute(article: Article) -> Features:
         # and count, then its text and, for a multi-word name, its own term
         name_tokens, name_ends, name_n, name_rank, name_keys = kernels.distinct_names(
             body_ids, _NO_TERMS if title_case else title_ids,
-            table.flags, table.lower_key, table.name_word_of, 1.0 + TITLE_EXTRA,
+            table.flags, table.lower_key, table.name_word_of, 1.0 + TITLE_EXTRA, table.seen,
         )  # fmt: skip
         name_texts, name_crc = table.names(name_tokens, name_ends, name_keys)
         # 2-4. content words, names, numbers: sublinear tf hashed to 32-bit ids

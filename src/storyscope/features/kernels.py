@@ -256,57 +256,48 @@ def rehash(slots, hashes, size):  # pragma: no cover - compiled
 
 
 @_jit
-def name_runs(ids, flags, lower_key):  # pragma: no cover - compiled
-    """Token ranges ``[start, end)`` (rows) of the names in one token list.
+def name_runs(ids, flags, lower_key, seen, out, r, offset):  # pragma: no cover - compiled
+    """Token ranges ``[start, end)`` of the names in one token list, written to ``out`` from row ``r``.
 
     ``text.names_from_tokens`` on ids: a run of name words ends at a token that
     is not one, or after a token that ends a sentence. A name word at the start of
     a sentence counts only when ``lower_key`` of it (the id of its lower-cased
-    form) is not a token of this list that starts in lower case.
+    form) is not a token of this list that starts in lower case. ``seen`` is
+    scratch of one byte per token id, all 0, left all 0. Ranges are shifted by
+    ``offset``; returns the new ``r``.
     """
     n = len(ids)
-    lower = np.empty(n, np.int32)
-    m = 0
     for i in range(n):
         if flags[ids[i]] & LOWER:
-            lower[m] = ids[i]
-            m += 1
-    lower = np.sort(lower[:m])
-    out = np.empty((n, 2), np.int32)
-    r = 0
+            seen[ids[i]] = 1
     start = -1
     sentence_start = True
     for i in range(n):
         f = flags[ids[i]]
-        ok = (f & NAME) != 0
-        if ok and sentence_start and m > 0:
-            key = lower_key[ids[i]]
-            j = np.searchsorted(lower, key)
-            ok = not (j < m and lower[j] == key)
+        ok = (f & NAME) != 0 and not (sentence_start and seen[lower_key[ids[i]]])
         if ok:
             if start < 0:
                 start = i
         elif start >= 0:
-            out[r, 0] = start
-            out[r, 1] = i
+            out[r, 0], out[r, 1] = start + offset, i + offset
             r += 1
             start = -1
         ends = (f & ENDS) != 0
         if ends and start >= 0:
-            out[r, 0] = start
-            out[r, 1] = i + 1
+            out[r, 0], out[r, 1] = start + offset, i + 1 + offset
             r += 1
             start = -1
         sentence_start = ends
     if start >= 0:
-        out[r, 0] = start
-        out[r, 1] = n
+        out[r, 0], out[r, 1] = start + offset, n + offset
         r += 1
-    return out[:r]
+    for i in range(n):
+        seen[ids[i]] = 0
+    return r
 
 
 @_jit
-def distinct_names(body, title, flags, lower_key, name_word_of, title_weight):  # pragma: no cover - compiled
+def distinct_names(body, title, flags, lower_key, name_word_of, title_weight, seen):  # pragma: no cover - compiled
     """The distinct names of an article in first-seen order: their tokens and counts.
 
     Names are the runs of ``name_runs`` in the body, then in ``title`` (pass an
@@ -319,10 +310,13 @@ def distinct_names(body, title, flags, lower_key, name_word_of, title_weight):  
     for the same name words: (first word << 32 | second word, all ones for none)
     for names of one or two words, -1 for longer ones.
     """
-    # one token list (body, then title) and its runs, title runs shifted to match
-    both = np.concatenate((body, title))
-    runs = np.concatenate((name_runs(body, flags, lower_key), name_runs(title, flags, lower_key) + np.int32(len(body))))
-    n_runs = len(runs)
+    # one token list (body, then title) and its runs
+    both = np.empty(len(body) + len(title), np.int32)
+    both[: len(body)] = body
+    both[len(body) :] = title
+    runs = np.empty((len(both), 2), np.int64)
+    n_runs = name_runs(body, flags, lower_key, seen, runs, 0, 0)
+    n_runs = name_runs(title, flags, lower_key, seen, runs, n_runs, len(body))
     tokens = np.empty(len(both), np.int32)
     ends = np.empty(n_runs, np.int64)
     keys = np.empty(n_runs, np.uint64)
@@ -368,8 +362,45 @@ def distinct_names(body, title, flags, lower_key, name_word_of, title_weight):  
             names[j] = np.int64(name_word_of[tokens[start]]) << 32 | name_word_of[tokens[start + 1]]
         else:
             names[j] = -1
-    rank = np.argsort(-counts[:d], kind="mergesort")
+    rank = _order(-counts[:d])
     return tokens[: ends[d - 1] if d > 0 else 0], ends[:d], counts[:d], rank, names
+
+
+@_jit
+def _order(keys):  # pragma: no cover - compiled
+    """Indices that sort ``keys`` ascending, equal keys in index order (a stable argsort).
+
+    A bottom-up merge sort written out: numba's own ``argsort(kind="mergesort")``
+    gives the same order but took most of the seconds these kernels need to compile.
+    """
+    n = len(keys)
+    idx = np.arange(n)
+    tmp = np.empty(n, np.int64)
+    width = 1
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i, j, k = lo, mid, lo
+            while i < mid and j < hi:
+                if keys[idx[j]] < keys[idx[i]]:
+                    tmp[k] = idx[j]
+                    j += 1
+                else:
+                    tmp[k] = idx[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                tmp[k] = idx[i]
+                i += 1
+                k += 1
+            while j < hi:
+                tmp[k] = idx[j]
+                j += 1
+                k += 1
+        idx, tmp = tmp, idx
+        width *= 2
+    return idx
 
 
 @_jit
@@ -460,9 +491,9 @@ def term_vector(
             slot[order[r]] = -1
     # 4. the top terms (a stable sort: ties keep first-seen order, as Counter.most_common),
     # sublinear tf summed per crc32 id in that order
-    top = np.argsort(-counts[:m], kind="mergesort")[:max_terms]
+    top = _order(-counts[:m])[:max_terms]
     top_crc = crc[top]
-    by_id = np.argsort(top_crc, kind="mergesort")
+    by_id = _order(top_crc)
     ids = np.empty(len(top), np.int64)
     vals = np.empty(len(top), np.float32)
     u = -1
@@ -492,7 +523,7 @@ def term_vector(
             ncount[slot[k]] += 1
     for r in range(q):
         slot[nums[r]] = -1
-    top_nums = nums[np.argsort(-ncount[:q], kind="mergesort")[:10]]
+    top_nums = nums[_order(-ncount[:q])[:10]]
     return ids[: u + 1], vals[: u + 1], top_nums
 
 

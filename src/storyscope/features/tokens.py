@@ -69,7 +69,8 @@ class TokenTable:
     ``name_word_of`` (id of its name word, -1 if none) and, in lists,
     ``token_text`` and ``name_word`` (the word, "" if none). Per term index:
     ``term_crc`` (its 32-bit id) and the list ``term_text``; ``slot`` is the
-    term-sized scratch ``kernels.term_vector`` uses. The hash table from code
+    term-sized scratch ``kernels.term_vector`` uses, ``seen`` the token-sized one
+    of ``kernels.name_runs``. The hash table from code
     points to ids: ``_slots`` and the columns ``_hash``, ``_start``, ``_len``
     (where the token's code points are in ``_pool``; -1: not in the hash table).
     """
@@ -85,7 +86,7 @@ class TokenTable:
         self._ids: dict[str, int] = {}
         self._terms: dict[str, int] = {}
         self._name_words: dict[str, int] = {}
-        self._names: dict[int, tuple[str, int]] = {}
+        self._names: dict[int | tuple[int, ...], tuple[str, int]] = {}
         self.token_text: list[str] = []
         self.name_word: list[str] = []
         self.term_text: list[str] = []
@@ -94,6 +95,7 @@ class TokenTable:
         self.flags = np.empty(1024, np.uint8)
         self.lower_key = np.empty(1024, np.int32)
         self.name_word_of = np.empty(1024, np.int32)
+        self.seen = np.zeros(1024, np.uint8)
         self.word_hash = np.empty(1024, np.uint64)
         self.term_crc = np.empty(1024, np.int64)
         self.slot = np.full(1024, -1, np.int32)
@@ -134,18 +136,18 @@ class TokenTable:
     def names(self, tokens: np.ndarray, ends: np.ndarray, keys: np.ndarray) -> tuple[list[str], list[int]]:
         """Text and "@name" term id (-1 for one word) of names as ``kernels.distinct_names`` gives them.
 
-        The text is the name words joined by spaces; those of names of one or two
-        words are kept by key, as most names are met again.
+        The text is the name words joined by spaces. Both are kept by the name's
+        key (the tuple of its name word ids for a name of three words or more), as
+        most names are met again.
         """
-        got = list(map(self._names.get, keys.tolist()))
-        if None in got:
-            words = list(map(self.name_word.__getitem__, tokens.tolist()))
-            starts = [0, *ends[:-1].tolist()]
-            for j in [j for j, g in enumerate(got) if g is None]:
-                name = " ".join(words[starts[j] : ends[j]])
-                got[j] = (name, zlib.crc32(f"@{name}".encode()) if " " in name else -1)
-                if keys[j] >= 0:
-                    self._names[int(keys[j])] = got[j]
+        bounds = [0, *ends.tolist()]
+        key = keys.tolist()
+        for j in [j for j, k in enumerate(key) if k < 0]:
+            key[j] = tuple(self.name_word_of[tokens[bounds[j] : bounds[j + 1]]].tolist())
+        got = list(map(self._names.get, key))
+        for j in [j for j, g in enumerate(got) if g is None]:
+            name = " ".join([self.name_word[t] for t in tokens[bounds[j] : bounds[j + 1]].tolist()])
+            got[j] = self._names[key[j]] = (name, zlib.crc32(f"@{name}".encode()) if " " in name else -1)
         return [g[0] for g in got], [g[1] for g in got]
 
     def _hashed(self, token: str, points: np.ndarray) -> int:
@@ -187,8 +189,8 @@ class TokenTable:
             self.term_of, self.name_term_of, self.lower_key, self.name_word_of, self._len = map(
                 _grown, (self.term_of, self.name_term_of, self.lower_key, self.name_word_of, self._len)
             )
-            self.flags, self.word_hash, self._hash, self._start = map(
-                _grown, (self.flags, self.word_hash, self._hash, self._start)
+            self.flags, self.word_hash, self._hash, self._start, self.seen = map(
+                _grown, (self.flags, self.word_hash, self._hash, self._start, self.seen)
             )
         term = text.content_term(token)
         word = text.name_word(token)
