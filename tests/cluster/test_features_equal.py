@@ -185,3 +185,10 @@ def test_minhash_of_words_is_unchanged():
     for n in (0, 1, 2, 3, 4, 5, 50, 500):
         words = [rng.choice(["a", "B", "c", "Ünï", "1,200", "the"]) for _ in range(n)]
         assert minhash.signature_of_words(words) == features_v1.signature_of_words(words)
+
+
+def test_stable_order_is_numpys_stable_argsort():
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 2, 3, 7, 64, 401, 1000):
+        for keys in (rng.integers(0, 5, n), -rng.integers(0, 3, n).astype(np.float64)):
+            assert kernels._order(keys).tolist() == np.argsort(keys, kind="stable").tolist()

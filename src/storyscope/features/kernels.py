@@ -1,9 +1,9 @@
 """The feature stage's per-token loops, compiled with numba, on token ids.
 
-Why compiled: ``compute`` used to walk each article's ~300 tokens in Python
-several times (content words, names, numbers, Counter updates, a crc32 per term
-and per shingle word) and ran at about 800-1,000 articles/s, the slowest stage of
-the fast path. ``tokens.TokenTable`` now works out once per distinct token its
+Why compiled: ``compute`` used to walk each article's tokens in Python several
+times (content words, names, numbers, Counter updates, a crc32 per term and per
+shingle word) and was the slowest stage of the fast path, at a third of the speed
+of assignment (docs/benchmarks.md, "Features"). ``tokens.TokenTable`` now works out once per distinct token its
 term, name word and hashes; these loops tokenise (into ids from a hash table)
 and then run over int32 arrays of ids and the table's per-id columns.
 

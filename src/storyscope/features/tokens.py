@@ -1,17 +1,17 @@
 """Token ids, and what the feature stage needs to know of each distinct token.
 
-A news stream repeats a small vocabulary: on ECB+ an article has about 300
-tokens but few that earlier articles did not have. ``TokenTable`` gives each
-distinct token an id once and works out once, with the functions of ``text``,
-its term, whether it can be a name word, its MinHash word hash and so on, in
-columns indexed by id that the compiled loops of ``kernels`` read.
+A news stream repeats a small vocabulary: an article has a few hundred tokens but
+few that earlier articles did not have. ``TokenTable`` gives each distinct token
+an id once and works out once, with the functions of ``text``, its term, whether
+it can be a name word, its MinHash word hash and so on, in columns indexed by id
+that the compiled loops of ``kernels`` read.
 
-Tokenising and looking tokens up is compiled too (``kernels.tokenize``): the
+Tokenising and looking tokens up is compiled too (``kernels.tokenize_article``): the
 regex of ``text.tokens`` as a scan over code points with a table of the regex's
 character classes, and an open-addressing hash table from code points to ids.
 Only a token the table has not seen goes back to Python. Tokenising in Python
 (the regex, then a dict lookup per token) took half of the time of ``compute``
-once the rest was compiled.
+once the rest was compiled (docs/benchmarks.md).
 
 The table only grows, so it is emptied when it reaches ``limit`` tokens or
 terms, between articles: ids are not stable across that, and nothing stored
@@ -27,9 +27,12 @@ import numpy as np
 
 from . import kernels, text
 
-# About 300 bytes a token in all (dict entry, string, columns, code points, hash
-# slots) and 150 a term: at most ~120 MB. ECB+ (982 articles) has 24,000 tokens.
-DEFAULT_LIMIT = 1 << 18
+# A token costs about 550 bytes with its term (dict entries, strings, columns, code
+# points, hash slots; measured with tracemalloc on 2,000 articles of new words), so the
+# limit keeps the table under about 75 MB. ECB+ (982 articles) has 24,000 tokens; a
+# stream that reaches the limit refills the table, at the cost of a few thousand slower
+# articles.
+DEFAULT_LIMIT = 1 << 17
 _BMP = 0x10000
 
 
@@ -70,9 +73,9 @@ class TokenTable:
     ``token_text`` and ``name_word`` (the word, "" if none). Per term index:
     ``term_crc`` (its 32-bit id) and the list ``term_text``; ``slot`` is the
     term-sized scratch ``kernels.term_vector`` uses, ``seen`` the token-sized one
-    of ``kernels.name_runs``. The hash table from code
-    points to ids: ``_slots`` and the columns ``_hash``, ``_start``, ``_len``
-    (where the token's code points are in ``_pool``; -1: not in the hash table).
+    of ``kernels.name_runs``. The hash table from code points to ids: ``_slots``
+    and the columns ``_hash``, ``_start``, ``_len`` (where the token's code points
+    are in ``_pool``; -1: not in the hash table).
     """
 
     def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
@@ -147,7 +150,7 @@ class TokenTable:
         got = list(map(self._names.get, key))
         for j in [j for j, g in enumerate(got) if g is None]:
             name = " ".join([self.name_word[t] for t in tokens[bounds[j] : bounds[j + 1]].tolist()])
-            got[j] = self._names[key[j]] = (name, zlib.crc32(f"@{name}".encode()) if " " in name else -1)
+            got[j] = self._names[key[j]] = (name, zlib.crc32(f"@{name}".encode("utf-8")) if " " in name else -1)
         return [g[0] for g in got], [g[1] for g in got]
 
     def _hashed(self, token: str, points: np.ndarray) -> int:
