@@ -4,11 +4,11 @@
 
 Times ``storyscope.features.compute`` on every article of a JSONL set (``title``,
 ``text``) and, alternating with it pass by pass in the same process, the frozen
-plain-Python ``compute`` it replaced (``tests/cluster/features_v1.py``), so that
-load from other processes on a shared machine hits both alike: compare the ratio,
-not the absolute figures. Both run once untimed first (compilation, caches); the
-table shows each pass and the median. It also checks that both return equal
-``Features`` for every article, and times the parts of ``compute`` on their own.
+plain-Python ``compute`` it replaced (``tests/cluster/features_v1.py``), in CPU
+time of the process, so that load from other processes on a shared machine hits
+both alike: compare the ratio, not the absolute figures. First it checks that
+both return equal ``Features`` for every article (which also warms both up);
+after the table of passes it times the parts of ``compute`` on their own.
 """
 
 from __future__ import annotations
