@@ -8,13 +8,15 @@ can be rebuilt after a restart without recomputing anything.
 from __future__ import annotations
 
 import math
+import threading
 import zlib
-from array import array
-from collections import Counter
+
+import numpy as np
 
 from ..model import Article
-from . import embed, minhash, text
+from . import embed, kernels, minhash, text
 from .record import Features, FeaturesFormatError, f16_bytes
+from .tokens import TokenTable
 
 __all__ = ["Features", "FeaturesFormatError", "compute", "term_id"]
 
@@ -43,6 +45,15 @@ MAX_TERMS = 400  # keeps vectors of very long articles bounded; most frequent ke
 MAX_NAMES = 40
 
 
+# 1 + log(n) of a whole count, from CPython's math.log (see kernels._log)
+_LOG = np.array([math.nan] + [math.log(n) for n in range(1, 4096)])
+_NO_TERMS = np.zeros(0, np.int32)
+# Token ids are shared by all articles of the process; the lock keeps two threads
+# from adding to the table at once (the process pool and Ray run one per process).
+_TABLE = TokenTable()
+_LOCK = threading.Lock()
+
+
 def term_id(term: str) -> int:
     """Stable 32-bit id of a term (crc32: the same in every process)."""
     return zlib.crc32(term.encode("utf-8"))
@@ -51,75 +62,61 @@ def term_id(term: str) -> int:
 def compute(article: Article) -> Features:
     """Features of one article.
 
-    1. tokenise title and text (regex, no model);
+    1. tokenise title and text (regex, no model) into ids of the token table;
     2. count content words and numbers, title and lead counted more;
     3. add multi-word capitalised names as their own terms;
     4. sublinear term frequency, hashed to stable 32-bit ids;
     5. MinHash of word 4-shingles of title + text for near-identical copies;
     6. static embeddings of the title with the first words, and of the title alone.
+
+    Steps 2-4 run compiled over token ids (``kernels.term_vector``), on what the
+    table knows of each token (``tokens.TokenTable``).
     """
     title = article.title or ""
     body = article.text or ""
     # 1. tokens. Many feeds repeat the title as the first line: count it once, as title.
     if title.strip() and body.lstrip().startswith(title.strip()):
         body = body.lstrip()[len(title.strip()) :]
-    body_tokens = text.tokens(body)
-    title_tokens = text.tokens(title)
-    lead = " ".join(text.sentences(body)[:LEAD_SENTENCES])
-    # 2. content words with position weights
-    counts: Counter[str] = Counter()
-    if DECAY_WORDS:
-        for i, term in enumerate(map(text.content_term, body_tokens)):
-            if term is not None:
-                counts[term] += DECAY_WORDS / (DECAY_WORDS + i)
-    else:
-        counts.update(text.content_words(body_tokens))
-    for word in text.content_words(title_tokens):
-        counts[word] += 1.0 + TITLE_EXTRA
-    for word in text.content_words(text.tokens(lead)):
-        counts[word] += LEAD_EXTRA
-    # 3. names (multi-word only: single-word names are already content words)
-    name_counts: Counter[str] = Counter(text.names_from_tokens(body_tokens))
-    # A Title Case Headline Capitalises Every Word: its runs are not names.
-    for name in () if text.is_title_case(title) else text.names_from_tokens(title_tokens):
-        name_counts[name] += 1 + TITLE_EXTRA
-    for name, n in name_counts.items():
-        if " " in name:
-            counts["@" + name] += NAME_WEIGHT * n
-        if SPECIFIC_EXTRA:
-            for word in name.split():
-                term = text.content_term(word)
-                if term in counts:
-                    counts[term] += SPECIFIC_EXTRA * n
-    numbers = [text.number_key(t) for t in body_tokens if t[:1].isdigit()]
-    if SPECIFIC_EXTRA:
-        for num in numbers:
-            counts["#" + num] += SPECIFIC_EXTRA
-    if BIGRAM_WEIGHT:
-        words = text.content_words(body_tokens)
-        for a, b in zip(words, words[1:]):
-            counts[a + "_" + b] += BIGRAM_WEIGHT
-    # 4. sublinear tf, hashed
-    top = counts.most_common(MAX_TERMS)
-    merged: dict[int, float] = {}
-    for term, n in top:
-        tid = term_id(term)
-        merged[tid] = merged.get(tid, 0.0) + 1.0 + math.log(n)
-    ids = tuple(sorted(merged))
-    weights = tuple(array("f", (merged[i] for i in ids)).tolist())  # float32, as stored
-    # 5. near-duplicate fingerprint
-    all_tokens = (title_tokens or []) + body_tokens
-    sig = minhash.signature_of_words(all_tokens)
-    top_numbers = [n for n, _ in Counter(numbers).most_common(10)]
-    top_names = [n for n, _ in name_counts.most_common(MAX_NAMES - len(top_numbers))]
+    with _LOCK:
+        table = _TABLE.ready()
+        # the lead: the first LEAD_SENTENCES sentences (text.lead); a Title Case
+        # Headline Capitalises Every Word: its runs are not names
+        body_ids, title_ids, lead_ids, title_case = table.article(body, title, LEAD_SENTENCES)
+        # 3. names first (their counts go into step 2's): each distinct name's tokens
+        # and count, then its text and, for a multi-word name, its own term
+        name_tokens, name_ends, name_n, name_rank, name_keys = kernels.distinct_names(
+            body_ids, _NO_TERMS if title_case else title_ids,
+            table.flags, table.lower_key, table.name_word_of, 1.0 + TITLE_EXTRA, table.seen,
+        )  # fmt: skip
+        name_texts, name_crc = table.names(name_tokens, name_ends, name_keys)
+        # 2-4. content words, names, numbers: sublinear tf hashed to 32-bit ids
+        ids, weights, top_nums = kernels.term_vector(
+            body_ids, title_ids, lead_ids,
+            _bigrams(table, body_ids) if BIGRAM_WEIGHT else _NO_TERMS, BIGRAM_WEIGHT,
+            table.term_of, table.name_term_of, table.flags, table.term_crc,
+            np.array(name_crc, np.int64), name_n, name_tokens, name_ends,
+            np.array([TITLE_EXTRA, LEAD_EXTRA, NAME_WEIGHT, SPECIFIC_EXTRA]), DECAY_WORDS, MAX_TERMS, _LOG, table.slot,
+        )  # fmt: skip
+        top_numbers = [table.term_text[k][1:] for k in top_nums.tolist()]  # "#1200" -> "1200"
+        # 5. near-duplicate fingerprint
+        sig = minhash.signature_of_tokens(title_ids, body_ids, table.word_hash)
+    # names most frequent first, ties in first-seen order (as Counter.most_common)
+    top_names = [name_texts[j] for j in name_rank[: MAX_NAMES - len(top_numbers)].tolist()]
     # 6. the same event in other words: what term overlap misses across outlets
-    vectors = embed.embed([embed.article_text(title, body), title]) if all_tokens else None
+    n_tokens = len(body_ids) + len(title_ids)
+    vectors = embed.embed([embed.article_text(title, body), title]) if n_tokens else None
     return Features(
-        term_ids=ids,
-        term_weights=weights,
+        term_ids=tuple(ids.tolist()),
+        term_weights=tuple(weights.tolist()),  # float32, as stored
         minhash=sig,
         names=tuple(top_names + top_numbers),
-        n_tokens=len(body_tokens) + len(title_tokens),
+        n_tokens=n_tokens,
         embedding=f16_bytes(vectors[0]) if vectors is not None else b"",
         title_embedding=f16_bytes(vectors[1]) if vectors is not None and title.strip() else b"",
     )
+
+
+def _bigrams(table: TokenTable, body: np.ndarray) -> np.ndarray:
+    """Term indices of the body's content-word bigrams ("a_b"), in order."""
+    words = [table.term_text[k] for k in table.term_of[body].tolist() if k >= 0]
+    return np.array([table.term(a + "_" + b) for a, b in zip(words, words[1:])], np.int32)

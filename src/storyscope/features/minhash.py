@@ -1,14 +1,15 @@
 """MinHash signatures of word 4-shingles, stable across processes and machines.
 
-Written on numpy rather than with ``datasketch.MinHash`` because the signature
+Written here rather than with ``datasketch.MinHash`` because the signature
 is persisted by the store: the shingle hash must not depend on Python's salted
 ``hash()``, and a ``datasketch.MinHash`` per article (it regenerates its
 permutations each time) ran at about 1,300 docs/s on this machine class
-(shared/DEPENDENCIES.md), too close to the budget of the whole fast path. The
-n-gram hashes here are computed on arrays, without building n-gram strings. The
-result is the
-same kind of object: ``NUM_PERM`` minima of universal hashes, whose agreement
-rate estimates the Jaccard similarity of the shingle sets.
+(shared/DEPENDENCIES.md), too close to the budget of the whole fast path. Each
+word is hashed once (crc32) and a shingle's hash is a fixed linear mix of its
+words' hashes, so no n-gram strings are built; the loop over shingles and
+permutations is compiled (``kernels.min_hash``). The result is the same kind of
+object: ``NUM_PERM`` minima of universal hashes, whose agreement rate estimates
+the Jaccard similarity of the shingle sets.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import zlib
 from operator import eq
 
 import numpy as np
+
+from . import kernels
 
 NUM_PERM = 64
 SHINGLE_SIZE = 4
@@ -42,33 +45,24 @@ _A, _B = _coefficients(NUM_PERM)
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5], dtype=np.uint64)
 
 
-def shingle_hashes(words: list[str], size: int = SHINGLE_SIZE) -> np.ndarray:
-    """Distinct 64-bit hashes of the word ``size``-grams of lower-cased ``words``.
+def word_hash(word: str) -> int:
+    """The hash a word brings to its shingles: crc32 of the lower-cased word."""
+    return zlib.crc32(word.lower().encode("utf-8"))
 
-    Each word is hashed once (crc32) and the n-gram hash is a fixed linear mix of
-    its words' hashes, computed on whole arrays: no n-gram strings are built.
-    """
-    if not words:
-        return np.zeros(0, dtype=np.uint64)
-    h = np.fromiter((zlib.crc32(w.lower().encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
-    k = min(size, len(words))
-    n = len(words) - k + 1
-    out = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(k):
-            out += h[j : j + n] * _MIX[j]
-        out ^= out >> np.uint64(29)
-    return np.unique(out)
+
+def signature_of_hashes(hashes: np.ndarray) -> tuple[int, ...]:
+    """MinHash signature of the word 4-shingles of words with these ``word_hash`` values (uint64)."""
+    return tuple(kernels.min_hash(hashes, _A, _B, _MIX[:SHINGLE_SIZE]).tolist())
+
+
+def signature_of_tokens(title: np.ndarray, body: np.ndarray, word_hash: np.ndarray) -> tuple[int, ...]:
+    """``signature_of_hashes`` of title then body words given as token ids (``word_hash[id]``)."""
+    return tuple(kernels.min_hash_of_tokens(title, body, word_hash, _A, _B, _MIX[:SHINGLE_SIZE]).tolist())
 
 
 def signature_of_words(words: list[str]) -> tuple[int, ...]:
     """MinHash signature of the word 4-shingles of ``words``."""
-    hashes = shingle_hashes(words)
-    if hashes.size == 0:
-        return (EMPTY,) * NUM_PERM
-    with np.errstate(over="ignore"):
-        mixed = (_A[:, None] * hashes[None, :] + _B[:, None]) >> np.uint64(32)
-    return tuple(mixed.min(axis=1).tolist())
+    return signature_of_hashes(np.fromiter(map(word_hash, words), np.uint64, len(words)))
 
 
 def jaccard(sig_a: tuple[int, ...], sig_b: tuple[int, ...]) -> float:

@@ -55,6 +55,23 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s and not s.isspace()]
 
 
+def lead(text: str, n: int) -> str:
+    """``" ".join(sentences(text)[:n])``, without splitting the rest of the text."""
+    found: list[str] = []
+    pos = 0
+    for end in _SENTENCE_END.finditer(text) if n > 0 else ():
+        piece = text[pos : end.start()]
+        pos = end.end()
+        if piece and not piece.isspace():
+            found.append(piece)
+            if len(found) >= n:
+                return " ".join(found)
+    piece = text[pos:]
+    if piece and not piece.isspace():
+        found.append(piece)
+    return " ".join(found[:n])
+
+
 def tokens(text: str) -> list[str]:
     """Word and number tokens in their original case."""
     return _TOKEN.findall(text)
@@ -110,6 +127,25 @@ def names(text: str) -> list[str]:
     return names_from_tokens(tokens(text))
 
 
+def name_word(token: str) -> str | None:
+    """The word ``token`` adds to a name ("Obama's" -> "obama"), or None when it cannot.
+
+    A name word is capitalised (an all-capital token only when short, as in "NASA",
+    not "BREAKING"), of at least two letters and no stop word or role title. Whether
+    it counts at the start of a sentence depends on the document (see
+    ``names_from_tokens``).
+    """
+    if not (token[:1].isupper() and (not token.isupper() or 1 < len(token) <= 5)):
+        return None
+    word = _name_word(token)
+    return word if len(word) > 1 and word not in _NOT_NAMES else None
+
+
+def ends_sentence(token: str) -> bool:
+    """A final period that is not a known abbreviation or an initial."""
+    return token.endswith(".") and len(token) > 2 and token.lower() not in _ABBREVIATIONS
+
+
 def names_from_tokens(toks: list[str]) -> list[str]:
     """Runs of capitalised words in a token list (see ``names``).
 
@@ -117,27 +153,23 @@ def names_from_tokens(toks: list[str]) -> list[str]:
     never uses it in lower case ("Police said" is not a name, "Obama said" is).
     A sentence starts after a token with a final period (the tokeniser keeps it)
     that is not a known abbreviation or an initial. Returned lower-cased, joined
-    by spaces, in order of appearance.
+    by spaces, in order of appearance. (``features.kernels.name_runs`` is the
+    compiled version that ``compute`` uses, on token ids.)
     """
     lower_seen = {t for t in toks if t[:1].islower()}
     found: list[str] = []
     run: list[str] = []
     sentence_start = True
     for tok in toks:
-        first = tok[:1]
-        capital = first.isupper() and (not tok.isupper() or 1 < len(tok) <= 5)
-        ok = False
-        if capital:
-            word = _name_word(tok)
-            ok = len(word) > 1 and word not in _NOT_NAMES
-            if ok and sentence_start and tok.lower().rstrip(".") in lower_seen:
-                ok = False
-        if ok:
+        word = name_word(tok)
+        if word is not None and sentence_start and tok.lower().rstrip(".") in lower_seen:
+            word = None
+        if word is not None:
             run.append(word)
         elif run:
             found.append(" ".join(run))
             run = []
-        ends = tok.endswith(".") and len(tok) > 2 and tok.lower() not in _ABBREVIATIONS
+        ends = ends_sentence(tok)
         if ends and run:
             found.append(" ".join(run))
             run = []
