@@ -236,8 +236,8 @@ def test_a_split_moves_stored_articles_and_links_the_halves(capsys, tmp_path, mo
     sys.path.insert(0, str(Path(__file__).parent / "cluster"))
     from test_stream import MERGED_EARLY
 
-    # a low threshold merges two earthquakes until the split check separates them
-    monkeypatch.setattr(ingest_module, "StreamClusterer", functools.partial(StreamClusterer, threshold=0.2))
+    # a join probability near 0 merges two earthquakes until the split check separates them
+    monkeypatch.setattr(ingest_module, "StreamClusterer", functools.partial(StreamClusterer, threshold=1e-6))
     batch = tmp_path / "quakes.jsonl"
     batch.write_text("\n".join(json.dumps({"id": a.id, "title": a.title, "text": a.text}) for a in MERGED_EARLY))
     db = str(tmp_path / "split.db")

@@ -97,10 +97,30 @@ def test_three_outlets_in_their_own_words_make_one_story(order):
     assert all("same-event probability" in g.reason and "semantic" in g.reason for g in joined)
 
 
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "ecbplus_sample.jsonl"
+
+
+@pytest.fixture(scope="module")
+def news_day():
+    """The 145 articles of the bundled ECB+ sample (twelve other events), as features: other news."""
+    rows = [json.loads(line) for line in SAMPLE.open(encoding="utf-8")]
+    return [(r["id"], compute(Article(id=r["id"], title=r["title"], text=r["text"]))) for r in rows]
+
+
 @pytest.mark.parametrize("order", [[STORM_KANSAS, STORM_OHIO], [STORM_OHIO, STORM_KANSAS]])
-def test_two_events_of_one_kind_a_day_apart_stay_two_stories(order):
-    clusterer, got = _stream(order)
+def test_two_events_of_one_kind_a_day_apart_stay_two_stories(order, news_day):
+    # After other news has been counted, as in any real stream. (When these two are
+    # the only articles seen, the statistics cannot yet tell "tornadoes" and "National
+    # Weather Service" from names, and the second scores 0.37-0.44: docs/benchmarks.md.)
+    clusterer = StreamClusterer()
+    for article_id, features in news_day:
+        clusterer.add(article_id, features)
+    got = {a.id: clusterer.add(a.id, compute(a), a.published) for a in order}
     assert len({clusterer.story_of(a.id) for a in order}) == 2, [g.reason for g in got.values()]
+    # and the three outlets' reports of one event, in the same stream, still make one
+    for a in (RIGHT, LEFT, CENTRE):
+        clusterer.add(a.id, compute(a), a.published)
+    assert len({clusterer.story_of(a.id) for a in (LEFT, CENTRE, RIGHT)}) == 1
 
 
 def test_the_same_reports_undated_still_group_by_event():
