@@ -54,7 +54,7 @@ class Member:
 class Story:
     __slots__ = (
         "id", "idx", "ids", "vals", "norm_sq", "size", "first_day", "last_day", "names", "members", "checks_done",
-        "emb", "temb",
+        "emb", "temb", "emb_unit", "temb_unit",
     )
 
     def __init__(self, story_id: str, idx: int) -> None:
@@ -71,14 +71,18 @@ class Story:
         self.members: list[Member] | None = []
         self.checks_done = 0  # split checks passed (see stream._SPLIT_AT)
         # sums of the members' unit embeddings (text, title): their direction is the mean's
-        self.emb = EMPTY_EMB
-        self.temb = EMPTY_EMB
+        self.emb = self.temb = EMPTY_EMB
+        # their directions, what scoring reads (kept: an article is scored against a
+        # few stories, a story is updated once per article it gains)
+        self.emb_unit = self.temb_unit = EMPTY_EMB
 
     def add_embeddings(self, emb: np.ndarray, temb: np.ndarray) -> None:
         if len(emb):
             self.emb = emb.copy() if not len(self.emb) else self.emb + emb
+            self.emb_unit = unit(self.emb)
         if len(temb):
             self.temb = temb.copy() if not len(self.temb) else self.temb + temb
+            self.temb_unit = unit(self.temb)
 
     def add(self, vec: Vec) -> np.ndarray:
         """Add a vector to the centroid; returns the term ids new to this story."""
@@ -115,7 +119,7 @@ class Story:
         """Empty the story (merged into another): it scores 0.0 and holds nothing."""
         self.ids, self.vals, self.norm_sq, self.size = EMPTY_IDS, EMPTY_VALS, 0.0, 0
         self.names, self.members = EMPTY_IDS, None
-        self.emb = self.temb = EMPTY_EMB
+        self.emb = self.temb = self.emb_unit = self.temb_unit = EMPTY_EMB
 
     def compact(self, max_terms: int, max_names: int) -> None:
         """Keep the ``max_terms`` heaviest centroid terms and drop the members.
@@ -131,6 +135,12 @@ class Story:
             self.norm_sq = float(np.dot(self.vals, self.vals))
         if len(self.names) > max_names:
             self.names = self.names[:max_names].copy()
+
+
+def unit(vec: np.ndarray) -> np.ndarray:
+    """The vector scaled to length 1 (empty when it is empty or zero)."""
+    n = float(np.dot(vec, vec)) if len(vec) else 0.0
+    return vec / math.sqrt(n) if n > 0.0 else EMPTY_EMB
 
 
 def centroid_of(vecs: list[tuple[np.ndarray, np.ndarray]]) -> Vec:

@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..features import Features, term_id
 from ..features.text import content_term
 from .kernels import count_shared, top_voted
-from .evidence import EVIDENCE, SameEventModel, default_model, time_evidence, unit_cosine
+from .evidence import EVIDENCE, SameEventModel, default_model, time_evidence
 from .settings import ClusterSettings, ClusterSettingsError
 from .split import two_means
 from .story import EMPTY_EMB, EMPTY_IDS, Member, Story, Vec, centroid_of
@@ -365,7 +365,7 @@ class StreamClusterer:
             _, _, scored = self._best_story(probe)
         finally:
             self.stats.remove_ids(tf[0])
-        return [(story.id, x, closed) for _, story, closed, x in scored]
+        return [(story.id, np.array(x), closed) for _, story, closed, x in scored]
 
     def pair_evidence(
         self, first: Features, second: Features, first_published: str | None = None,
@@ -389,7 +389,7 @@ class StreamClusterer:
         story.add_names(one.nums)
         story.add_embeddings(one.emb, one.temb)
         two = _Probe(self.stats.weigh(*terms(second)), second, _day(second_published))
-        return self._evidence(two, story)[0]
+        return np.array(self._evidence(two, story)[0])
 
     def restore(
         self,
@@ -482,7 +482,7 @@ class StreamClusterer:
         # The story as one probe: its centroid finds the candidate (the best other
         # open story, as an article would find it); the decision is taken below.
         probe = _Probe.of_parts(
-            (ids, vals / norm), story.names, EMPTY_IDS, _unit(story.emb), _unit(story.temb), story.last_day
+            (ids, vals / norm), story.names, EMPTY_IDS, story.emb_unit, story.temb_unit, story.last_day
         )
         _, _, scored = self._best_story(probe)
         best: Story | None = None
@@ -578,7 +578,7 @@ class StreamClusterer:
         story.members = [m for m, _ in kept]
 
     def _related(
-        self, new_id: str, features: Features, hashes: list[int], scored: list[tuple[float, Story, bool, np.ndarray]]
+        self, new_id: str, features: Features, hashes: list[int], scored: list[tuple[float, Story, bool, tuple[float, ...]]]
     ) -> tuple[StoryLink, ...]:
         """Links from a new story to the candidates it did not join (step 5).
 
@@ -597,9 +597,7 @@ class StreamClusterer:
                 continue  # not reached: an open story at threshold is joined
             if self._incoming.get(story.id, 0) >= _MAX_INCOMING:
                 continue
-            undated = x.copy()
-            undated[_TIME] = 0.0
-            p_topic = self.model.probability(undated)
+            p_topic = self.model.probability(tuple(0.0 if i in _TIME else v for i, v in enumerate(x)))
             if p_topic >= s.related_threshold:
                 candidates.append((p_topic, story, closed, x))
         for p_topic, story, closed, x in sorted(candidates, key=lambda c: c[0], reverse=True):
@@ -626,7 +624,9 @@ class StreamClusterer:
         df = int(self.stats.df(np.array([term_id(term)], dtype=np.uint32))[0])
         return df <= max(_SPECIFIC_MIN_DF, _SPECIFIC_SHARE * self.stats.n_docs)
 
-    def _best_story(self, probe: _Probe) -> tuple[Story | None, float, list[tuple[float, Story, bool, np.ndarray]]]:
+    def _best_story(
+        self, probe: _Probe
+    ) -> tuple[Story | None, float, list[tuple[float, Story, bool, tuple[float, ...]]]]:
         """The best open candidate and its probability, plus (p, story, closed, evidence) for every candidate."""
         s = self.settings
         ids, vals = probe.vec
@@ -658,7 +658,7 @@ class StreamClusterer:
         # 4. evidence and same-event probability of the best-voted stories
         best: Story | None = None
         best_p = -1.0
-        scored: list[tuple[float, Story, bool, np.ndarray]] = []
+        scored: list[tuple[float, Story, bool, tuple[float, ...]]] = []
         by_idx = self._by_idx
         for i in ranked:
             story = by_idx[i]
@@ -672,19 +672,18 @@ class StreamClusterer:
                 best, best_p = story, p
         return best, best_p, scored
 
-    def _evidence(self, probe: _Probe, story: Story) -> tuple[np.ndarray, int]:
+    def _evidence(self, probe: _Probe, story: Story) -> tuple[tuple[float, ...], int]:
         """The evidence (see evidence.EVIDENCE) that the probe reports the story's event, and the gap in days."""
         _, same_day, log_days, gap = time_evidence(probe.day, story.first_day, story.last_day)
-        terms = story.score(probe.vec)
-        x = np.array((
-            terms,
-            unit_cosine(probe.emb, story.emb),
-            unit_cosine(probe.temb, story.temb),
+        x = (
+            story.score(probe.vec),
+            _dot(probe.emb, story.emb_unit),
+            _dot(probe.temb, story.temb_unit),
             math.log1p(count_shared(probe.names, story.names)),
             _missing(probe.lead, story.names),
             math.log1p(count_shared(probe.nums, story.names)),
             same_day, log_days,
-        ))
+        )
         return x, gap
 
     def _member_vector(self, member: Member) -> Vec:
@@ -784,15 +783,18 @@ def _missing(lead: np.ndarray, story_names: np.ndarray) -> float:
     return 1.0 - count_shared(lead, story_names) / len(lead) if len(lead) else 0.0
 
 
-def _unit(vec: np.ndarray) -> np.ndarray:
-    n = float(np.dot(vec, vec)) if len(vec) else 0.0
-    return vec / np.sqrt(n) if n > 0.0 else EMPTY_EMB
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine of two unit vectors; 0 when either is missing (an article without words)."""
+    return float(np.dot(a, b)) if len(a) and len(b) else 0.0
 
 
-def _explain(x: np.ndarray) -> str:
+def _explain(x: tuple[float, ...]) -> str:
     """The evidence in a few words, for the assignment reason."""
-    parts = [f"terms {x[0]:.2f}", f"semantic {x[1]:.2f}", f"title {x[2]:.2f}",
-             f"names {int(round(math.expm1(x[3])))}", f"numbers {int(round(math.expm1(x[4])))}"]
-    if x[_LOG_DAYS] or x[EVIDENCE.index("same_day")]:
-        parts.append(f"{int(round(math.expm1(x[_LOG_DAYS])))} days apart")
+    e = dict(zip(EVIDENCE, x))
+    parts = [f"terms {e['terms']:.2f}", f"semantic {e['semantic']:.2f}", f"title {e['title']:.2f}",
+             f"names {int(round(math.expm1(e['names'])))}",
+             f"{e['lead_names_missing']:.0%} of its main names new to the story",
+             f"numbers {int(round(math.expm1(e['numbers'])))}"]
+    if e["log_days"] or e["same_day"]:
+        parts.append(f"{int(round(math.expm1(e['log_days'])))} days apart")
     return ", ".join(parts)
