@@ -219,6 +219,11 @@ def test_stories_link_a_follow_up_weeks_later_in_both_directions(capsys, tmp_pat
         assert sorted(quake["article_ids"]) == ["quake-turkey-a", "quake-turkey-b"], step
         assert later["related_story_ids"] == [quake["id"]] and quake["related_story_ids"] == [later["id"]], step
         assert basra["related_story_ids"] == [] and basra["independent_sources"] == 2, step
+        # the reason for the link: outside the window, the specific names both name, how far apart
+        (link,) = later["related"]
+        assert link["id"] == quake["id"] and link["reason"].startswith("closed: shares "), link
+        assert "turkey" in link["reason"] and "days apart" in link["reason"], link
+        assert basra["related"] == []
         assert main(["cluster", "--db", db, "--recluster"]) == 0
         capsys.readouterr()
     _, out, _ = run(capsys, "stories", "--db", db)

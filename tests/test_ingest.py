@@ -166,3 +166,26 @@ def test_a_compressed_jsonl_bomb_is_cut_off_by_lines_and_by_inflation(tmp_path):
         for n in range(50):
             f.write(json.dumps({"id": f"n{n}", "text": f"{n} {BODY}"}).encode() + b"\n\n")
     assert len([i for i in iter_inputs([normal], 1_000_000) if isinstance(i, RawDoc)]) == 50
+
+
+def test_features_of_an_older_format_are_recomputed_on_the_next_ingest(tmp_path, samples):
+    """A store written before the embeddings (features format 1) gains them, and its stories stay."""
+    import struct
+
+    from storyscope.features import Features
+
+    config = build_config(db=str(tmp_path / "s.db"))
+    with Store(config.db) as store:
+        assert {s.status for s in ingest_paths(store, [samples], config)} == {"stored"}
+        stories = dict(store.story_rows())
+        blobs = dict(store.iter_article_features_blobs())
+        # what version 1 left: the same header but its version number (and no embeddings)
+        with store.transaction() as db:
+            for article_id, blob in blobs.items():
+                old = blob[:4] + struct.pack("<H", 1) + blob[6:]
+                store.set_features(db, article_id, old)
+        assert not any(Features.is_current(b) for _, b in store.iter_article_features_blobs())
+        assert [s.status for s in ingest_paths(store, [samples], config)] == ["duplicate"] * len(blobs)
+        upgraded = dict(store.iter_article_features_blobs())
+        assert upgraded == blobs  # recomputed from the stored articles: the very same features
+        assert dict(store.story_rows()) == stories

@@ -174,3 +174,18 @@ def test_the_default_join_threshold_is_the_one_the_model_was_fitted_with():
 
     fitted = json.loads((Path(evidence.__file__).with_name("same_event_model.json")).read_text())["fitted"]
     assert ClusterSettings().threshold == fitted["threshold"]
+
+
+def test_links_need_specific_names_not_the_ones_every_story_has(news_day):
+    """A name in many of the articles seen links nothing; a name in a few does."""
+    from collections import Counter
+
+    clusterer = StreamClusterer()
+    for article_id, features in news_day:
+        clusterer.add(article_id, features)
+    counts = Counter(n for _, f in news_day for n in set(f.names) if not n[:1].isdigit())
+    common = [n for n, k in counts.most_common() if k > 0.05 * len(news_day)]
+    rare = [n for n, k in counts.items() if k == 1 and " " in n]
+    assert common and rare
+    assert not any(clusterer._is_specific(n) for n in common), common
+    assert all(clusterer._is_specific(n) for n in rare[:20])
