@@ -20,7 +20,6 @@ import math
 from dataclasses import dataclass
 from importlib import resources
 
-
 from ..errors import StoryscopeError
 
 # The evidence, in the order of the model's weights:
@@ -40,7 +39,9 @@ from ..errors import StoryscopeError
 # same_day  1 when both sides have dates and the article falls within the
 #           story's days (0 when undated: no evidence either way);
 # log_days  log(1 + days between the article and the nearest day of the story),
-#           0 when undated: a day apart is weak evidence against, a week strong.
+#           0 when undated: meant as graded evidence against (a day apart weak,
+#           a week strong); the data fitted so far gave it no weight (see
+#           docs/benchmarks.md), so today only "same day" and the window count.
 # Having dates is no evidence in itself: on a news day most stories are dated
 # the same day. (A first fit with a "dated" indicator learned the opposite from
 # BASIL, where the only dated candidates inside the window are the right ones,

@@ -20,21 +20,12 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
+from ..jit import jit
 
-def _jit(fn):  # type: ignore[no-untyped-def]
-    """Compile ``fn`` on first call, caching the machine code where numba can write.
 
-    A read-only install with no writable home directory has nowhere to cache:
-    numba then refuses ``cache=True`` at import (RuntimeError), so such a
-    machine compiles on each run (about 5 s) instead of failing to start.
-    """
-    try:
-        return numba.njit(cache=True, nogil=True)(fn)
-    except RuntimeError:
-        return numba.njit(nogil=True)(fn)
+_jit = jit  # see storyscope/jit.py: cached where numba can write, else compiled per run
 
 
 @_jit

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
+
+from ..jit import jit
 
 # bits of ``tokens.char_classes``: the character classes of the token regex
 LETTER = 1
@@ -35,12 +36,7 @@ ENDS = 4  # ends a sentence (``text.ends_sentence``)
 LOWER = 8  # starts with a lower-case letter
 
 
-def _jit(fn):  # type: ignore[no-untyped-def]
-    """Compile on first call, caching the machine code where numba can write (see cluster/kernels.py)."""
-    try:
-        return numba.njit(cache=True, nogil=True)(fn)
-    except RuntimeError:
-        return numba.njit(nogil=True)(fn)
+_jit = jit  # see storyscope/jit.py: cached where numba can write, else compiled per run
 
 
 @_jit
