@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from clustering import bcubed  # noqa: E402
 
 from storyscope.cluster import StreamClusterer  # noqa: E402
-from storyscope.features import compute  # noqa: E402
+from storyscope.features import compute_many  # noqa: E402
 from storyscope.features.text import STOP_WORDS  # noqa: E402
 from storyscope.model import Article  # noqa: E402
 
@@ -131,7 +131,7 @@ def run(gen: Generator, n: int, args) -> dict:
                 for old in [e for e in cache if e < int(events[b0]) - 2 * args.spread]:
                     del cache[old]
             t0 = time.perf_counter()
-            feats = [compute(a) for a in arts]
+            feats = compute_many(arts)  # embeddings in one batch per block
             t1 = time.perf_counter()
             add = clusterer.add
             for a, f in zip(arts, feats):

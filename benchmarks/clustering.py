@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from storyscope.cluster import StreamClusterer  # noqa: E402
-from storyscope.features import compute  # noqa: E402
+from storyscope.features import compute, compute_many  # noqa: E402
 from storyscope.model import Article  # noqa: E402
 
 
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = load(args.data, args.dates, args.topics)
     gold = {a.id: s for a, s in rows}
     t0 = time.perf_counter()
-    feats = {a.id: compute(a) for a, _ in rows}
+    feats = dict(zip((a.id for a, _ in rows), compute_many([a for a, _ in rows])))
     t_feat = time.perf_counter() - t0
     overrides = {} if args.threshold is None else {"threshold": args.threshold}
 

@@ -38,7 +38,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from storyscope.cluster import StreamClusterer  # noqa: E402
-from storyscope.features import compute  # noqa: E402
+from storyscope.features import compute_many  # noqa: E402
 from storyscope.model import Article  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     ecb = undated(load(args.data / "ecbplus" / "ecbplus_docs.jsonl", "ecb:"))
     basil = load(args.data / "basil-dev" / "basil_dev.jsonl", "basil:")
     t0 = time.perf_counter()
-    feats = {a.id: compute(a) for a, _ in ecb + basil}
+    arts = [a for a, _ in ecb + basil]
+    feats = dict(zip((a.id for a in arts), compute_many(arts)))
     print(f"{len(ecb)} ECB+ and {len(basil)} BASIL articles; features {len(feats) / (time.perf_counter() - t0):,.0f} art/s")
     sets = {
         "ecb+": ecb,

@@ -43,7 +43,7 @@ from clustering import bcubed  # noqa: E402
 from same_event import load, undated  # noqa: E402
 from storyscope.cluster import StreamClusterer  # noqa: E402
 from storyscope.cluster.evidence import EVIDENCE, SameEventModel  # noqa: E402
-from storyscope.features import compute  # noqa: E402
+from storyscope.features import compute_many  # noqa: E402
 from storyscope.model import Article  # noqa: E402
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "src" / "storyscope" / "cluster" / "same_event_model.json"
@@ -178,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     basil = load(args.data / "basil-dev" / "basil_dev.jsonl", "basil:")
     ecb_one_day = one_day(ecb)
     t0 = time.perf_counter()
-    feats = {a.id: compute(a) for a, _ in ecb + basil}
+    arts = [a for a, _ in ecb + basil]
+    feats = dict(zip((a.id for a in arts), compute_many(arts)))
     print(f"features of {len(feats)} articles in {time.perf_counter() - t0:.1f} s")
 
     groups = sorted({group_of(s) for _, s in ecb + basil})

@@ -189,3 +189,14 @@ def test_links_need_specific_names_not_the_ones_every_story_has(news_day):
     assert common and rare
     assert not any(clusterer._is_specific(n) for n in common), common
     assert all(clusterer._is_specific(n) for n in rare[:20])
+
+
+def test_compute_many_equals_compute_of_each(news_day):
+    from storyscope.features import compute_many
+
+    rows = [json.loads(line) for line in SAMPLE.open(encoding="utf-8")][:40]
+    articles = [Article(id=r["id"], title=r["title"], text=r["text"]) for r in rows]
+    articles += [Article(id="empty", text=""), Article(id="untitled", text="Only a body, no title at all.")]
+    many = compute_many(articles)
+    assert many == [compute(a) for a in articles]
+    assert many[-2].embedding == b"" and many[-1].title_embedding == b"" and many[-1].embedding
