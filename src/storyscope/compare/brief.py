@@ -9,6 +9,7 @@ from ..model import Article, Brief, Enrichment, Story
 from .disputes import find_disagreements
 from .entities import merge_entities
 from .facts import align, order_facts, representative
+from .outlets import outlet_names
 from .quotes import QuoteRef, match_quotes, recover_quotes
 from .summary import coverage, summarize
 from .text import STOPWORDS, Vectorizer, words
@@ -69,7 +70,8 @@ def build_brief(
     6. match quotes across outlets;
     7. find disagreements (denials, differing figures) and mark those facts disputed;
     8. build the timeline from dated mentions;
-    9. write facts, summary, coverage and notes.
+    9. write facts, summary, coverage (outlets named from their URL where the record
+       names none) and notes.
     """
     # 1. records
     for pair in items:
@@ -216,7 +218,7 @@ def build_brief(
         "entities": entities,
         "timeline": timeline,
         "disagreements": disagreements,
-        "coverage": coverage(compared, ordered, voices, n_independent),
+        "coverage": coverage(compared, ordered, voices, n_independent, outlet_names(articles)),
         "notes": notes,
     }
     return Brief(data=data)

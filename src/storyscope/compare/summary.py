@@ -65,14 +65,20 @@ def summarize(facts: list[tuple[Fact, str]], lead_first: bool = True) -> list[di
 
 
 def coverage(
-    articles: list[Article], facts: list[tuple[Fact, str]], voices: dict[str, list[str]], independent: int
+    articles: list[Article],
+    facts: list[tuple[Fact, str]],
+    voices: dict[str, list[str]],
+    independent: int,
+    names: dict[str, str] | None = None,
 ) -> list[dict]:
     """Per outlet: the facts only it reports, the facts others agree on that it leaves out
-    (with two sources: anything the other reports), and who it quotes."""
+    (with two sources: anything the other reports), and who it quotes. ``names`` maps an
+    article id to its outlet's name (outlets.outlet_names)."""
     shared_by = 2 if independent >= 3 else 1
+    names = names or {}
     outlets: dict[str, list[Article]] = {}
     for a in articles:
-        outlets.setdefault(a.outlet or f"article {a.id}", []).append(a)
+        outlets.setdefault(names.get(a.id) or a.outlet or f"article {a.id}", []).append(a)
     out = []
     for name, arts in outlets.items():
         ids = {a.id for a in arts}
@@ -85,7 +91,7 @@ def coverage(
                     seen.append(v)
         out.append(
             {
-                "outlet": arts[0].outlet,
+                "outlet": name if arts[0].id in names else arts[0].outlet,
                 "article_ids": sorted(ids),
                 "unique_facts": unique[:COVERAGE_LIST_MAX],
                 "omitted_facts": omitted[:COVERAGE_LIST_MAX],
