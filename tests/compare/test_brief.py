@@ -318,3 +318,22 @@ def test_site_of_reads_the_registrable_domain():
     assert site_of("http://[::1]/x") is None
     assert site_of("http://localhost:8000/x") is None
     assert site_of(None) is None
+
+
+def test_without_the_embedding_model_facts_align_on_words(seed, monkeypatch):
+    """The static model's files missing: the brief is still built, on the wording alone,
+    and the Pompeo evacuation reports still meet."""
+    import storyscope.features.embed as embed_module
+    from storyscope.errors import EmbeddingUnavailableError
+
+    def missing(texts, **kw):
+        raise EmbeddingUnavailableError("static embedding model files are missing")
+
+    monkeypatch.setattr(embed_module, "embed", missing)
+    story, items, with_model = seed
+    brief = build_brief(story, items).data
+    jsonschema.validate(brief, SCHEMA)
+    shared = [f for f in brief["facts"] if f["status"] == "corroborated"]
+    assert shared
+    assert any("Pompeo" in s["sentence"] for f in shared for s in f["support"])
+    assert len(brief["facts"]) >= len(with_model["facts"]) - 5
