@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from dataclasses import replace
 from importlib import resources
 
 import jsonschema
@@ -13,7 +14,8 @@ import pytest
 from storyscope.compare import build_brief
 from storyscope.compare.quotes import containment
 from storyscope.compare.text import numbers, stem
-from storyscope.model import Article, DateMention, Enrichment, Quote, Sentence, Story
+from storyscope.model import Article, Brief, DateMention, Enrichment, Quote, Sentence, Story
+from storyscope.render import render_markdown
 
 from compare_helpers import RFERL, WAPO, dated, seed_items
 
@@ -287,3 +289,51 @@ def test_a_copy_with_an_extra_line_counts_once(seed):
     assert all(f["status"] != "corroborated" for f in brief["facts"])
     shared = next(f for f in brief["facts"] if "We look to all international parties" in f["text"])
     assert shared["article_ids"] == sorted([art.id, "copy"])
+
+
+def test_coverage_names_outlets_from_the_url_or_numbers_them(seed):
+    """A record without an outlet is named by its URL's site (public suffix list, no
+    network), else numbered as it is cited; never "unknown outlet"."""
+    story, items, _ = seed
+    (a0, e0), (a1, e1) = items
+    third = Article(id="x3", text=a1.text + "\n\nA third outlet adds one more sentence here.", language="en")
+    items = [
+        (replace(a0, outlet=None, url="https://www.bbc.co.uk/news/world-middle-east-45678"), e0),
+        (replace(a1, outlet=None, url="http://203.0.113.7/story.html"), e1),
+        (third, Enrichment("x3", (), (), (), ())),
+    ]
+    brief = build_brief(story, items).data
+    jsonschema.validate(brief, SCHEMA)
+    names = {tuple(c["article_ids"]): c["outlet"] for c in brief["coverage"]}
+    assert names == {(a0.id,): "bbc.co.uk", (a1.id,): "source 2", ("x3",): "source 3"}
+    assert "unknown outlet" not in render_markdown(Brief(data=brief))
+
+
+def test_site_of_reads_the_registrable_domain():
+    from storyscope.compare.outlets import site_of
+
+    assert site_of("https://edition.cnn.com/2018/09/28/politics/index.html") == "cnn.com"
+    assert site_of("https://news.example.co.uk:8443/a?b=c") == "example.co.uk"
+    assert site_of("www.rferl.org/a/29514286.html") == "rferl.org"
+    assert site_of("http://[::1]/x") is None
+    assert site_of("http://localhost:8000/x") is None
+    assert site_of(None) is None
+
+
+def test_without_the_embedding_model_facts_align_on_words(seed, monkeypatch):
+    """The static model's files missing: the brief is still built, on the wording alone,
+    and the Pompeo evacuation reports still meet."""
+    import storyscope.features.embed as embed_module
+    from storyscope.errors import EmbeddingUnavailableError
+
+    def missing(texts, **kw):
+        raise EmbeddingUnavailableError("static embedding model files are missing")
+
+    monkeypatch.setattr(embed_module, "embed", missing)
+    story, items, with_model = seed
+    brief = build_brief(story, items).data
+    jsonschema.validate(brief, SCHEMA)
+    shared = [f for f in brief["facts"] if f["status"] == "corroborated"]
+    assert shared
+    assert any("Pompeo" in s["sentence"] for f in shared for s in f["support"])
+    assert len(brief["facts"]) >= len(with_model["facts"]) - 5

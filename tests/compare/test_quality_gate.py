@@ -1,6 +1,6 @@
 """Quality gate: the seed brief scored against its hand labels (benchmarks/gold/seed_basra.json).
 
-Floors sit a little under today's scores (facts P 1.00 R 0.62, quotes 1.00/1.00,
+Floors sit a little under today's scores (facts P 1.00 R 0.75, quotes 1.00/1.00,
 disagreements 1.00/1.00 since the Iranian Foreign Ministry's rejection of the U.S.
 allegations is found); the whole gold set runs in benchmarks/brief.py.
 """

@@ -8,7 +8,8 @@ from dataclasses import replace
 from ..model import Article, Brief, Enrichment, Story
 from .disputes import find_disagreements
 from .entities import merge_entities
-from .facts import align, order_facts, representative
+from .facts import align, order_facts, representative, similarity
+from .outlets import outlet_names
 from .quotes import QuoteRef, match_quotes, recover_quotes
 from .summary import coverage, summarize
 from .text import STOPWORDS, Vectorizer, words
@@ -64,12 +65,14 @@ def build_brief(
     2. count independent sources (``independent`` maps a copy to its original; identical
        texts are copies too);
     3. merge entities across articles with their aliases;
-    4. split articles into claim units and vectorise them over the story (IDF);
+    4. split articles into sentence units; vectorise them over the story (IDF) and embed
+       them (static sentence embedding);
     5. align units into facts (corroborated / single-source);
     6. match quotes across outlets;
     7. find disagreements (denials, differing figures) and mark those facts disputed;
     8. build the timeline from dated mentions;
-    9. write facts, summary, coverage and notes.
+    9. write facts, summary, coverage (outlets named from their URL where the record
+       names none) and notes.
     """
     # 1. records
     for pair in items:
@@ -143,10 +146,11 @@ def build_brief(
                     originals[(u.root, u.text)] = u
             by_article[a.id].append(u)
     vec = Vectorizer([u.tokens for u in units])
-    sim = vec.similarity() if units else None
+    word_sim = vec.similarity() if units else None
+    sim, threshold = similarity(units, word_sim) if units else (None, None)
 
     # 5. facts
-    facts = align(units, sim) if units else []
+    facts = align(units, sim, threshold) if units else []
     fact_of = {u.index: i for i, f in enumerate(facts) for u in f.units}
     for u in shadows:
         facts[fact_of[u.index]].units.append(u)
@@ -166,7 +170,8 @@ def build_brief(
 
     # 8. timeline
     dated = dated_units(by_article, {a.id: enrich[a.id].dates for a in compared})
-    timeline = build_timeline(dated, sim, fact_of) if units else []
+    #    (on the wording alone, as its SAME_EVENT threshold was set)
+    timeline = build_timeline(dated, word_sim, fact_of) if units else []
 
     # 9. output
     ordered = [(f, representative(f, sim).text) for f in order_facts(facts)]
@@ -216,7 +221,7 @@ def build_brief(
         "entities": entities,
         "timeline": timeline,
         "disagreements": disagreements,
-        "coverage": coverage(compared, ordered, voices, n_independent),
+        "coverage": coverage(compared, ordered, voices, n_independent, outlet_names(articles)),
         "notes": notes,
     }
     return Brief(data=data)

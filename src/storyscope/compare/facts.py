@@ -8,14 +8,41 @@ import numpy as np
 
 from .units import Unit
 
-# Cosine similarity of the IDF-weighted stem/entity/number vectors above which two units
-# of different articles are taken to report the same fact. Calibrated on benchmarks/gold
-# (the seed pair + five ECB+ stories, 20 articles, 69 labelled same-fact pairs) with
-# `python benchmarks/brief.py --data ../shared/data --sweep`: F1 0.79-0.80 on a plateau
-# from 0.20 to 0.30 (precision 0.83 -> 0.89, recall 0.75 -> 0.72), 0.75 at 0.35, 0.63 at
-# 0.45. 0.30 is the plateau's high-precision end: a wrong merge misleads a reader more
-# than a missed one.
-ALIGN_THRESHOLD = 0.30
+# Two units of different articles are taken to report the same fact when the similarity
+# of their wording passes ALIGN_THRESHOLD. The similarity blends the cosine of the
+# IDF-weighted stem/entity/number bags (the same words) with, at EMBED_WEIGHT, the cosine
+# of static sentence embeddings (features/embed.py: "blaze"/"fire", "hurt"/"injured",
+# which a bag of stems never meets), centred on the story's mean so that the topic every
+# sentence shares adds nothing. Calibrated on benchmarks/gold (the seed pair + five ECB+
+# stories, 20 articles, 69 labelled same-fact pairs) with
+# `python benchmarks/brief.py --data ../shared/data --sweep`, units whole sentences:
+# words alone F1 0.78-0.80 (best 0.80 at 0.30); blended, F1 0.82-0.84 on a plateau of
+# weight 0.2-0.4 x threshold 0.20-0.28 (P 0.84-0.92, R 0.74-0.81); weight 0.5 falls to
+# 0.77-0.78, and the embedding uncentred needs 0.35 for 0.835 at lower precision.
+# 0.3 x 0.25 is the plateau's middle (P 0.90, R 0.78). Without the model (files
+# missing) the words alone align, at their own best threshold.
+EMBED_WEIGHT = 0.3
+ALIGN_THRESHOLD = 0.25
+WORDS_ONLY_THRESHOLD = 0.30
+
+
+def similarity(units: list[Unit], word_sim: np.ndarray) -> tuple[np.ndarray, float | None]:
+    """The units' pairwise similarity for alignment and the threshold to use with it
+    (None: ALIGN_THRESHOLD); ``word_sim`` is the bag-of-words cosine matrix."""
+    from ..errors import EmbeddingUnavailableError
+    from ..features.embed import embed
+
+    texts = list(dict.fromkeys(u.text for u in units))  # copies share sentences: embed each once
+    try:
+        emb = embed(texts)
+    except EmbeddingUnavailableError:
+        return word_sim, WORDS_ONLY_THRESHOLD
+    row = {t: i for i, t in enumerate(texts)}
+    emb = emb[[row[u.text] for u in units]]
+    emb = emb - emb.mean(axis=0, keepdims=True)
+    norms = np.linalg.norm(emb, axis=1, keepdims=True)
+    np.divide(emb, norms, out=emb, where=norms > 0)
+    return ((1.0 - EMBED_WEIGHT) * word_sim + EMBED_WEIGHT * (emb @ emb.T)).astype(np.float32), None
 
 
 @dataclass

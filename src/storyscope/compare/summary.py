@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
+import re
+
 from ..model import Article
 from .facts import Fact
 
 SUMMARY_MIN, SUMMARY_MAX = 3, 6
+# The summary is read without the articles, so each sentence must stand alone: no
+# pronoun subject or speaker whose name was in a sentence the reader never sees
+# ("He said that Washington is working with ..."; "..., he said."), and no quotation
+# that opens the sentence (the reporter's own words tell what happened; quotes have
+# their own section).
+_PRONOUN_START_RE = re.compile(
+    r"(?:he|she|they|it|his|her|their|its|this|these|that|those|we|i)\b", re.IGNORECASE
+)
+_PRONOUN_SPEAKER_RE = re.compile(r"\b(?:he|she|they|it)\s+(?:said|says|added|told|stated|explained)\b")
+_OPEN_QUOTES = "\"\u201c\u201d'\u2018"
+# An article's lead tells what happened: the earliest fact of some article's first
+# sentences that names who or what (the most widely reported on a tie) opens the summary.
+LEAD_SENTENCES = 3
 COVERAGE_LIST_MAX = 10  # facts listed per outlet; the brief stays readable for big stories
 
 
+def stands_alone(text: str) -> bool:
+    """Can a reader who sees only this sentence tell who did or said what?"""
+    text = text.strip()
+    return bool(text) and not (
+        text[0] in _OPEN_QUOTES or _PRONOUN_START_RE.match(text) or _PRONOUN_SPEAKER_RE.search(text)
+    )
+
+
+def _lead_rank(fact: Fact, text: str) -> tuple:
+    unit = next((u for u in fact.units if u.text == text), fact.units[0])
+    lead = min(u.position for u in fact.units)
+    return (lead >= LEAD_SENTENCES or not unit.entities, lead, -len(fact.roots))
+
+
 def summarize(facts: list[tuple[Fact, str]], lead_first: bool = True) -> list[dict]:
-    """3-6 fact sentences: corroborated facts by number of sources, then disputed, then
-    the earliest single-source facts (an article's lead) to reach the minimum.
+    """3-6 fact sentences that each stand alone: what happened first (an article's lead
+    that names who or what), then corroborated facts by number
+    of sources, then disputed, then the earliest single-source facts to reach the minimum.
 
     Every item is an exact unit of an article: the summary quotes, it never writes.
     ``facts`` holds (fact, text) pairs in brief order.
     """
+    facts = [x for x in facts if stands_alone(x[1])]
     chosen: list[tuple[Fact, str]] = []
     corroborated = [x for x in facts if x[0].status == "corroborated"]
     disputed = [x for x in facts if x[0].status == "disputed" and len(x[0].roots) >= 2]
@@ -25,18 +56,29 @@ def summarize(facts: list[tuple[Fact, str]], lead_first: bool = True) -> list[di
         rest = [x for x in facts if x not in chosen]
         rest.sort(key=lambda x: min(u.position for u in x[0].units))
         chosen += rest[: SUMMARY_MIN - len(chosen)]
+    if lead_first and facts:
+        lead = min(facts, key=lambda x: _lead_rank(*x))
+        if lead in chosen:
+            chosen.remove(lead)
+        chosen.insert(0, lead)
     return [{"text": text, "article_ids": fact.article_ids} for fact, text in chosen[:SUMMARY_MAX]]
 
 
 def coverage(
-    articles: list[Article], facts: list[tuple[Fact, str]], voices: dict[str, list[str]], independent: int
+    articles: list[Article],
+    facts: list[tuple[Fact, str]],
+    voices: dict[str, list[str]],
+    independent: int,
+    names: dict[str, str] | None = None,
 ) -> list[dict]:
     """Per outlet: the facts only it reports, the facts others agree on that it leaves out
-    (with two sources: anything the other reports), and who it quotes."""
+    (with two sources: anything the other reports), and who it quotes. ``names`` maps an
+    article id to its outlet's name (outlets.outlet_names)."""
     shared_by = 2 if independent >= 3 else 1
+    names = names or {}
     outlets: dict[str, list[Article]] = {}
     for a in articles:
-        outlets.setdefault(a.outlet or f"article {a.id}", []).append(a)
+        outlets.setdefault(names.get(a.id) or a.outlet or f"article {a.id}", []).append(a)
     out = []
     for name, arts in outlets.items():
         ids = {a.id for a in arts}
@@ -49,7 +91,7 @@ def coverage(
                     seen.append(v)
         out.append(
             {
-                "outlet": arts[0].outlet,
+                "outlet": name if arts[0].id in names else arts[0].outlet,
                 "article_ids": sorted(ids),
                 "unique_facts": unique[:COVERAGE_LIST_MAX],
                 "omitted_facts": omitted[:COVERAGE_LIST_MAX],

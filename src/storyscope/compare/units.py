@@ -9,17 +9,27 @@ from dataclasses import dataclass
 from ..model import Article, Enrichment, Sentence
 from .text import DENIAL_RE, content_stems, numbers, words
 
-# A sentence longer than this many words is split at a clause boundary when both parts
-# keep at least MIN_PART_WORDS words: one unit should carry one claim, and the seed's
-# long RFE/RL sentences otherwise carry two facts each.
-LONG_SENTENCE_WORDS = 40
-MIN_PART_WORDS = 8
+# A unit is a whole sentence. Clause splits (at a semicolon, or a comma before "but" or
+# "although") were tried for long sentences: they left pieces such as "although some
+# personnel could remain in the diplomatic compound." as facts of their own and the
+# sentence before them cut off, and on benchmarks/gold they aligned no more same-fact
+# pairs than whole sentences (facts F1 0.82 with them).
 MIN_UNIT_WORDS = 4
 # a sentence end the sentencizer missed (a lowercase word before the stop, so that
-# "U.S. Secretary" stays whole) always splits; a long sentence also splits at a
-# semicolon or at a comma before a contrast
+# "U.S. Secretary" stays whole) always splits
 _SENT_END_RE = re.compile(r"(?<=[a-z]{2}[.!?])\s+(?=[\u201c\"A-Z])|(?<=[a-z][.!?][\u201d\"])\s+(?=[\u201c\"A-Z])")
-_CLAUSE_RE = re.compile(r";\s+|,\s+(?=(?:but|while|although|though|whereas)\b)")
+# ...and a cut that leaves a piece unable to stand alone is mended: a "sentence" that
+# starts in lower case continues the one before ("at 7:48 a.m. | local time, 75
+# kilometers west"), a title before a name ends no sentence ("the home church of Alaska
+# Gov. | Sarah Palin and her family"), and a sentence that opens with a coordinating
+# conjunction ("But neither country has been able to...") answers the one before, so
+# the two are one claim (across a paragraph break too: one-sentence paragraphs are
+# common in wire copy)
+_CONJUNCTION_RE = re.compile(r"(?:And|But|Or|Nor)\b(?![-'\u2019])")
+_TITLE_END_RE = re.compile(
+    r"\b(?:Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Adm|Cmdr|Maj|Supt|Insp|Det|Prof|Dr|Mr|Mrs|Ms|St|Rev|Hon|"
+    r"Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|No)\.$"
+)
 _SENT_FALLBACK_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\u201d\"']?|\n|$)")
 
 
@@ -33,8 +43,8 @@ class Unit:
     position: int  # order within its article
     start: int
     end: int
-    text: str  # the claim: the whole sentence or one clause of it
-    sentence: str  # the full sentence, exactly as in Article.text
+    text: str  # the claim: the sentence without a leading dash or stray punctuation
+    sentence: str  # the sentence, exactly as in Article.text
     tokens: tuple[str, ...]  # stems + "ent:" + "num:" tokens, the vector's input
     entities: frozenset[str]
     numbers: tuple[tuple[float, str], ...]
@@ -61,40 +71,44 @@ def sentences_of(article: Article, enrichment: Enrichment) -> list[Sentence]:
                     lead = len(m.group(0)) - len(m.group(0).lstrip())
                     text = m.group(0).strip()
                     out.append(Sentence(sent.start + m.start() + lead, sent.start + m.start() + lead + len(text), text))
-        return out
+        return _mend(article.text, _cut(out))
     out = []
     for m in _SENT_FALLBACK_RE.finditer(article.text):
         text = m.group(0).strip()
         if text:
             start = article.text.index(text, m.start())
             out.append(Sentence(start, start + len(text), text))
+    return _mend(article.text, _cut(out))
+
+
+def _cut(sents: list[Sentence]) -> list[Sentence]:
+    """Each sentence cut at the sentence ends the sentencizer missed."""
+    out = []
+    for sent in sents:
+        last = 0
+        for m in _SENT_END_RE.finditer(sent.text):
+            out.append(Sentence(sent.start + last, sent.start + m.start(), sent.text[last:m.start()]))
+            last = m.end()
+        out.append(Sentence(sent.start + last, sent.end, sent.text[last:]))
     return out
 
 
-def _split(text: str, lo: int, hi: int, pattern: re.Pattern) -> list[tuple[int, int]]:
-    parts, last = [], lo
-    for m in pattern.finditer(text, lo, hi):
-        parts.append((last, m.start()))
-        last = m.end()
-    parts.append((last, hi))
-    merged: list[tuple[int, int]] = []
-    for s, e in parts:
-        if merged and (len(words(text[merged[-1][0]:merged[-1][1]])) < MIN_PART_WORDS
-                       or len(words(text[s:e])) < MIN_PART_WORDS):
-            merged[-1] = (merged[-1][0], e)
+def _mend(text: str, sents: list[Sentence]) -> list[Sentence]:
+    """Join a sentence to the one before when the cut between them is no sentence end."""
+    out: list[Sentence] = []
+    for sent in sents:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end <= sent.start
+            and not text[prev.end:sent.start].strip()
+            and text[prev.start:prev.end] == prev.text
+            and text[sent.start:sent.end] == sent.text
+            and (sent.text[:1].islower() or _CONJUNCTION_RE.match(sent.text) or _TITLE_END_RE.search(prev.text))
+        ):
+            out[-1] = Sentence(prev.start, sent.end, text[prev.start:sent.end])
         else:
-            merged.append((s, e))
-    return merged
-
-
-def _clauses(sent: Sentence) -> list[tuple[int, int]]:
-    text = sent.text
-    out = []
-    for s, e in _split(text, 0, len(text), _SENT_END_RE):
-        if len(words(text[s:e])) > LONG_SENTENCE_WORDS:
-            out.extend(_split(text, s, e, _CLAUSE_RE))
-        else:
-            out.append((s, e))
+            out.append(sent)
     return out
 
 
@@ -112,40 +126,39 @@ def make_units(
     starts = [m.start for m in mentions]
     for sent in sentences_of(article, enrichment):
         base = sent.start
-        for s, e in _clauses(sent):
-            text = sent.text[s:e].strip().lstrip("\u2014\u2013-:;,. ")
-            if len(words(text)) < MIN_UNIT_WORDS:
-                continue
-            lo = base + sent.text.index(text, s)
-            hi = lo + len(text)
-            ents = frozenset(
-                alias_of.get(m.canonical, m.canonical)
-                for m in mentions[bisect_left(starts, lo): bisect_left(starts, hi)]
+        text = sent.text.strip().lstrip("\u2014\u2013-:;,. ")
+        if len(words(text)) < MIN_UNIT_WORDS:
+            continue
+        lo = base + sent.text.index(text)
+        hi = lo + len(text)
+        ents = frozenset(
+            alias_of.get(m.canonical, m.canonical)
+            for m in mentions[bisect_left(starts, lo): bisect_left(starts, hi)]
+        )
+        speaker = None
+        for q in quotes:
+            if q.start < sent.end and q.end > sent.start and q.speaker:
+                speaker = alias_of.get(q.speaker, q.speaker)
+                break
+        nums = tuple(numbers(text))
+        tokens = tuple(content_stems(text)) + tuple("ent:" + x for x in sorted(ents)) + tuple(
+            f"num:{v:g}" for v, _ in nums
+        )
+        units.append(
+            Unit(
+                index=first_index + len(units),
+                article_id=article.id,
+                root=root,
+                position=len(units),
+                start=lo,
+                end=hi,
+                text=text,
+                sentence=sent.text.strip(),
+                tokens=tokens,
+                entities=ents,
+                numbers=nums,
+                speaker=speaker,
+                denial=bool(DENIAL_RE.search(text)),
             )
-            speaker = None
-            for q in quotes:
-                if q.start < sent.end and q.end > sent.start and q.speaker:
-                    speaker = alias_of.get(q.speaker, q.speaker)
-                    break
-            nums = tuple(numbers(text))
-            tokens = tuple(content_stems(text)) + tuple("ent:" + x for x in sorted(ents)) + tuple(
-                f"num:{v:g}" for v, _ in nums
-            )
-            units.append(
-                Unit(
-                    index=first_index + len(units),
-                    article_id=article.id,
-                    root=root,
-                    position=len(units),
-                    start=lo,
-                    end=hi,
-                    text=text,
-                    sentence=sent.text.strip(),
-                    tokens=tokens,
-                    entities=ents,
-                    numbers=nums,
-                    speaker=speaker,
-                    denial=bool(DENIAL_RE.search(text)),
-                )
-            )
+        )
     return units
