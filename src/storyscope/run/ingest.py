@@ -34,17 +34,19 @@ from ..ingest import Rejected, iter_inputs
 from ..ingest.meta import LONE_SURROGATE, has_lone_surrogate
 from ..model import ItemStatus, RawDoc
 from ..store import Store
-from .resume import SnapshotPolicy, resume
+from .resume import SnapshotPolicy, checked_seq, resume
 
 
-def upgrade_features(store: Store, batch: int = 500) -> int:
+def upgrade_features(store: Store, batch: int = 500, after_seq: int = 0) -> int:
     """Recompute the features an older version stored (a format change); returns how many.
 
     Run with the write lock held, before the clusterer reads the store. The
     articles' text is in the store, so nothing is lost: a store of version 1
     features (no embeddings) gains them on its first ingest by this version.
+    Articles up to ``after_seq`` are known to be current (see resume.checked_seq).
     """
-    stale = [a for a, blob in store.iter_article_features_blobs() if blob is not None and not feats.Features.is_current(blob)]
+    stale = [a for a, blob in store.iter_article_features_blobs(after_seq)
+             if blob is not None and not feats.Features.is_current(blob)]
     for start in range(0, len(stale), batch):
         with store.transaction() as db:
             store.drop_snapshots(db)  # taken from the old features: a replay would now differ
@@ -72,7 +74,7 @@ def ingest_raw(
     the last item (waiting up to ``config.lock_wait`` seconds for it).
     """
     with store.write_lock(config.lock_wait):
-        upgrade_features(store)
+        upgrade_features(store, after_seq=checked_seq(store, _maker(config)))
         resumed = resume(store, _maker(config))
         clusterer = resumed.clusterer
         snapshots = resumed.policy(config.snapshot_every)

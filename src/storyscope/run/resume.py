@@ -82,6 +82,18 @@ def resume(store: Store, make: Callable[[], StreamClusterer]) -> Resumed:
     return Resumed(clusterer, "as stored", n, n, why)
 
 
+def checked_seq(store: Store, make: Callable[[], StreamClusterer]) -> int:
+    """Up to which article the stored features are known to be of this version's format.
+
+    Those a snapshot of this code covers: the run that took it had brought every
+    article's features up to date (``upgrade_features``) and computed the rest
+    itself, and its fingerprint covers the features code (cluster/snapshot.py).
+    Spares a run reading every stored features record to find none stale.
+    """
+    snap = store.latest_snapshot()
+    return snap.covers_seq if snap is not None and snap.fingerprint == fingerprint(make()) else 0
+
+
 def _replay_tail(store: Store, clusterer: StreamClusterer, after_seq: int) -> int | None:
     """Replay the articles stored after ``after_seq``; their count, or None when any lands elsewhere than stored."""
     stored: dict[str, str] = {}

@@ -208,9 +208,9 @@ class Store:
         """The ingest order number of the newest article (0 for an empty store)."""
         return self._db.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
 
-    def iter_article_features_blobs(self) -> Iterator[tuple[str, bytes | None]]:
-        """(article_id, features) in ingest order."""
-        yield from self._db.execute("SELECT id, features FROM articles ORDER BY seq")
+    def iter_article_features_blobs(self, after_seq: int = 0) -> Iterator[tuple[str, bytes | None]]:
+        """(article_id, features) in ingest order, from ``after_seq`` on."""
+        yield from self._db.execute("SELECT id, features FROM articles WHERE seq > ? ORDER BY seq", (after_seq,))
 
     def iter_article_features(self) -> Iterator[tuple[str, bytes | None, str | None]]:
         """(article_id, features, published) in ingest order, streamed (no join on assignments)."""
