@@ -111,8 +111,8 @@ def fingerprint(clusterer: StreamClusterer) -> str:
 
 @contextmanager
 def _no_gc() -> Iterator[None]:
-    """Without the cyclic collector: building 100,000 objects set off its full passes over all of them
-    (a load at 100,000 articles took 2.0 s with it, 1.2 s without)."""
+    """Without the cyclic collector: building a hundred thousand objects set off its full passes
+    over all of them, a third of a load's time at 100,000 articles (cProfile)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -143,6 +143,15 @@ class _Columns:
         self.put(name + ".len", np.fromiter(map(len, parts), np.int64, len(parts)), "int64")
         full = [p for p in parts if len(p)]
         self.put(name, np.concatenate(full) if full else np.zeros(0, dtype), dtype)
+
+    def halves(self, name: str, parts: list[np.ndarray]) -> None:
+        """Float32 vectors as float16 when that loses nothing: an article's embeddings were stored
+        as float16 (features/record.py), so its members' are, and they are half the snapshot."""
+        self.ragged(name, parts, "float32")
+        flat = self.arrays[name]
+        half = flat.astype(np.float16)
+        if np.array_equal(half.astype(np.float32), flat):
+            self.arrays[name] = half
 
     def strings(self, name: str, values: Iterable[str]) -> None:
         self.put(name, np.frombuffer(json.dumps(list(values)).encode("utf-8"), np.uint8), "uint8")
@@ -182,8 +191,8 @@ def _dumps(clusterer: StreamClusterer) -> bytearray:
     cols.put("member.day", _days(m.day for m in members), "int64")
     for field, dtype in (("ids", "uint32"), ("tf", "float32"), ("names", "uint32"), ("nums", "uint32")):
         cols.ragged(f"member.{field}", [getattr(m, field) for m in members], dtype)
-    cols.ragged("member.emb", [m.emb for m in members], "float32")
-    cols.ragged("member.temb", [m.temb for m in members], "float32")
+    cols.halves("member.emb", [m.emb for m in members])
+    cols.halves("member.temb", [m.temb for m in members])
     # which stories are live, in the dict's order; the hot ones, oldest first
     cols.put("stories.order", [s.idx for s in c._stories.values()], "int64")
     cols.put("hot.order", [c._stories[sid].idx for sid in c._hot], "int64")
@@ -293,6 +302,8 @@ class _Reader:
     def ragged(self, name: str, count: int) -> list[np.ndarray]:
         lens = self.get(name + ".len")
         flat = self.get(name)
+        if flat.dtype == np.float16:  # see _Columns.halves
+            flat = flat.astype(np.float32)
         if len(lens) != count or int(lens.sum()) != len(flat) or (lens < 0).any():
             raise SnapshotError(f"snapshot array {name!r} does not add up")
         ends = np.cumsum(lens).tolist()
