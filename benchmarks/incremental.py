@@ -82,13 +82,9 @@ def measure(n: int, gen: Generator, args) -> dict:
     old, new = articles[:n], articles[n:]
     folder = Path(args.keep or tempfile.mkdtemp(prefix="storyscope-incr-"))
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"incremental-{n}.db"
-    config = Config(db=str(path), snapshot_every=args.snapshot_every)
-    built = None
-    if not path.exists():
-        built = build(path, old, config)
     base = folder / f"incremental-{n}.base.db"
-    os.replace(path, base) if not base.exists() else None
+    config = Config(db=str(base), snapshot_every=args.snapshot_every)
+    built = None if base.exists() else build(base, old, config)
     make = lambda: StreamClusterer(window_days=config.story_window_days)  # noqa: E731
     with Store(base) as store:  # a kept store's snapshot from older code: replay once, store a new one
         if store.latest_snapshot().fingerprint != fingerprint(make()):
