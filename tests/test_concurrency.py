@@ -165,10 +165,13 @@ def test_a_store_locked_by_another_sqlite_writer(tmp_path, halves):
     assert code == 1 and "Traceback" not in err and count(db) > 0
 
 
-def test_resume_after_sigkill_equals_a_clean_run_links_included(tmp_path):
+@pytest.mark.parametrize("every", [[], ["--snapshot-every", "20"]], ids=["end-of-run-snapshots", "every-20"])
+def test_resume_after_sigkill_equals_a_clean_run_links_included(tmp_path, every):
     # An order of the sample in which a story is split before the kill point: the
     # moved articles' weights and the split-off story's place differ from what
     # restoring the stored assignments gives, which linked two more stories.
+    # With snapshots every 20 articles the restarted runs load the clusterer's
+    # snapshot stored with the last 20th article and replay the rest.
     lines = [line for line in ECB.read_text().splitlines() if line.strip()]
     random.Random(1).shuffle(lines)
     src = tmp_path / "shuffled.jsonl"
@@ -178,14 +181,18 @@ def test_resume_after_sigkill_equals_a_clean_run_links_included(tmp_path):
     total = count(clean)
     killed = tmp_path / "killed.db"
     for target in (45, 90):
-        proc = cli("ingest", "--db", str(killed), str(src))
+        proc = cli("ingest", "--db", str(killed), *every, str(src))
         while count(killed) < target and proc.poll() is None:
             time.sleep(0.005)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert proc.returncode == -signal.SIGKILL
         assert target <= count(killed) < total  # killed mid-run, not after
-    code, err = finish(cli("ingest", "--db", str(killed), str(src)))
+    if every:
+        con = sqlite3.connect(killed)
+        assert con.execute("SELECT count(*) FROM cluster_snapshots").fetchone()[0] == 1  # taken mid-run
+        con.close()
+    code, err = finish(cli("ingest", "--db", str(killed), *every, str(src)))
     assert "Traceback" not in err
     stories, links = result(killed)
     want_stories, want_links = result(clean)

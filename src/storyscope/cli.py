@@ -355,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a file of URLs, one per line (# comments allowed)")
     p.add_argument("--allow-private", action="store_true",
                    help="allow fetching private, loopback and link-local addresses (refused by default)")
+    p.add_argument("--snapshot-every", type=int, metavar="N",
+                   help="store the clusterer's state with every N articles (default: the snapshot_every setting)")
     p = add("stories", cmd_stories, "list the stories in the store")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p = add("brief", cmd_brief, "print the cross-source brief of one story")
@@ -386,7 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        config = build_config(db=getattr(args, "db", None), lock_wait=getattr(args, "wait", None))
+        config = build_config(db=getattr(args, "db", None), lock_wait=getattr(args, "wait", None),
+                              snapshot_every=getattr(args, "snapshot_every", None))
         return args.func(args, config)
     except StoryscopeError as exc:
         print(f"storyscope: error: {safe(exc)}", file=sys.stderr)

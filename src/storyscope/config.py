@@ -31,6 +31,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_delay", 1.0, "seconds between two requests to the same host (politeness)"),
     Setting("lock_wait", 120.0, "seconds a writing run (ingest, enrich, cluster) waits for another one to finish "
                                 "with the store before giving up (--wait overrides it)"),
+    Setting("snapshot_every", 20_000, "ingest stores the clusterer's state with every this many articles and at the "
+                                      "end of each run, so that the next run replays only the articles after it; "
+                                      "0: never (each run replays every stored article)"),
 )
 
 
@@ -45,6 +48,7 @@ class Config:
     fetch_timeout: float = 20.0
     fetch_delay: float = 1.0
     lock_wait: float = 120.0
+    snapshot_every: int = 20_000
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1_000:
@@ -58,6 +62,9 @@ class Config:
             raise SettingError("fetch_timeout must be positive and fetch_delay not negative")
         if self.lock_wait < 0:
             raise SettingError(f"lock_wait must not be negative, got {self.lock_wait}")
+        if not isinstance(self.snapshot_every, int) or self.snapshot_every < 0:
+            raise SettingError(f"snapshot_every must be a whole number of articles, 0 or more, "
+                               f"got {self.snapshot_every!r}")
         if self.story_window_days < 1:
             raise SettingError(f"story_window_days must be at least 1 day, got {self.story_window_days}")
 

@@ -426,6 +426,26 @@ class StreamClusterer:
         self._release(story)
         self._dups.insert(article_id, features.minhash)
 
+    def snapshot(self) -> bytearray:
+        """The whole state as one buffer (``cluster/snapshot.py``), for ``from_snapshot``."""
+        from . import snapshot
+
+        return snapshot.dumps(self)
+
+    @classmethod
+    def from_snapshot(
+        cls, buf: bytes | bytearray | memoryview, settings: ClusterSettings | None = None, *,
+        model: SameEventModel | None = None, **overrides: object,
+    ) -> StreamClusterer:
+        """A clusterer in the state ``snapshot`` saved: its ``add`` gives exactly what the original's would.
+
+        Raises snapshot.SnapshotError when ``buf`` is damaged or was taken with
+        other settings, model or code (the caller then replays the articles).
+        """
+        from . import snapshot
+
+        return snapshot.loads(buf, cls(settings, model=model, **overrides))
+
     # -- internals ----------------------------------------------------------
 
     def _new_story(self) -> Story:

@@ -1,8 +1,9 @@
 """Ingest runner: inputs -> extract -> features -> story assignment -> store.
 
 The run first takes the store's write lock (store/lock.py), and only then
-rebuilds the clusterer from the store: two runs never assign stories from two
-states. Then, for each input item, streamed one at a time:
+rebuilds the clusterer from the store (run/resume.py: the stored snapshot of its
+state, then the articles stored after it): two runs never assign stories from
+two states. Then, for each input item, streamed one at a time:
 1. read it (ingest/): a rejected read is reported and the run goes on;
 2. extract the article (extract/): no usable text, or text that is not valid
    Unicode (a lone surrogate from a JSON escape), is reported and the run goes on;
@@ -13,7 +14,10 @@ states. Then, for each input item, streamed one at a time:
    most the item in flight and a re-run neither loses nor duplicates anything.
    A store-level failure (locked, read-only, disk full) ends the run with
    StoreError; a constraint the store refuses rejects the item alone, and the
-   clusterer, which had counted it, is rebuilt from the store.
+   clusterer, which had counted it, is rebuilt from the store. Every
+   ``snapshot_every`` articles the same transaction also stores the clusterer's
+   snapshot;
+6. at the end, a snapshot of the state after the run's last article.
 """
 
 from __future__ import annotations
@@ -30,56 +34,35 @@ from ..ingest import Rejected, iter_inputs
 from ..ingest.meta import LONE_SURROGATE, has_lone_surrogate
 from ..model import ItemStatus, RawDoc
 from ..store import Store
+from .resume import SnapshotPolicy, checked_seq, resume
 
 
-def upgrade_features(store: Store, batch: int = 500) -> int:
+def upgrade_features(store: Store, batch: int = 500, after_seq: int = 0) -> int:
     """Recompute the features an older version stored (a format change); returns how many.
 
     Run with the write lock held, before the clusterer reads the store. The
     articles' text is in the store, so nothing is lost: a store of version 1
     features (no embeddings) gains them on its first ingest by this version.
+    Articles up to ``after_seq`` are known to be current (see resume.checked_seq).
     """
-    stale = [a for a, blob in store.iter_article_features_blobs() if blob is not None and not feats.Features.is_current(blob)]
+    stale = [a for a, blob in store.iter_article_features_blobs(after_seq)
+             if blob is not None and not feats.Features.is_current(blob)]
     for start in range(0, len(stale), batch):
         with store.transaction() as db:
+            store.drop_snapshots(db)  # taken from the old features: a replay would now differ
             for article_id in stale[start : start + batch]:
                 store.set_features(db, article_id, feats.compute(store.get_article(article_id)).to_bytes())
     return len(stale)
 
 
 def restored_clusterer(store: Store, config: Config) -> StreamClusterer:
-    """A clusterer in the state a clean run over the stored articles would have left it.
-
-    The stored articles are replayed through ``add`` in ingest order. Assignment
-    is deterministic, so this gives back the very state the runs that stored them
-    ended in, split and merged stories' centroids and links included; restoring
-    each stored assignment without scoring does not: a split or a merge weighs
-    the moved articles under the statistics of that moment, and the merged-away
-    story keeps its candidate slot, so a run resumed after a crash linked stories
-    that a clean run does not. When the replay disagrees with the stored
-    assignments (a store clustered with other settings or by an older version),
-    they are restored as stored instead.
-    """
-    clusterer = StreamClusterer(window_days=config.story_window_days)
-    stored: dict[str, str] = {}
-    for article_id, blob, published, story_id, _ in store.iter_features():
-        if blob is not None and story_id is not None:
-            stored[article_id] = story_id
-            clusterer.add(article_id, feats.Features.from_bytes(blob), published)
-    if all(clusterer.story_of(a) == s for a, s in stored.items()):
-        return clusterer
-    return _restored_as_stored(store, config)
+    """A clusterer in the state a clean run over the stored articles would have left it (run/resume.py)."""
+    return resume(store, _maker(config)).clusterer
 
 
-def _restored_as_stored(store: Store, config: Config) -> StreamClusterer:
-    """A clusterer holding every stored assignment, rebuilt without re-scoring."""
-    clusterer = StreamClusterer(window_days=config.story_window_days)
-    clusterer.reserve(store.merged_story_ids())  # merged-away ids are never handed out again
-    for article_id, blob, published, story_id, syndicated_of in store.iter_features():
-        if blob is not None and story_id is not None:
-            clusterer.restore(article_id, story_id, feats.Features.from_bytes(blob), published,
-                              syndicated_of=syndicated_of)
-    return clusterer
+def _maker(config: Config):
+    # the module's StreamClusterer, looked up at call time (tests put another in)
+    return lambda: StreamClusterer(window_days=config.story_window_days)
 
 
 def ingest_raw(
@@ -91,8 +74,10 @@ def ingest_raw(
     the last item (waiting up to ``config.lock_wait`` seconds for it).
     """
     with store.write_lock(config.lock_wait):
-        upgrade_features(store)
-        clusterer = restored_clusterer(store, config)
+        upgrade_features(store, after_seq=checked_seq(store, _maker(config)))
+        resumed = resume(store, _maker(config))
+        clusterer = resumed.clusterer
+        snapshots = resumed.policy(config.snapshot_every)
         for item in items:
             # 1. rejected while reading
             if isinstance(item, Rejected):
@@ -117,19 +102,28 @@ def ingest_raw(
             # 4. features and story
             features = feats.compute(article)
             assignment = clusterer.add(article.id, features, article.published)
-            # 5. one transaction per article (with the links of a new story)
+            # 5. one transaction per article (with the links of a new story, and now
+            # and then the clusterer's snapshot)
+            snapshotted = False
             try:
                 with store.transaction() as db:
                     store.add_article(db, article, features.to_bytes())
                     store.assign(db, article.id, assignment.story_id, assignment.score,
                                  assignment.syndicated_of, assignment.reason)
                     _store_links(store, db, clusterer, assignment)
+                    if snapshots.due():
+                        snapshotted = snapshots.write(store, db, clusterer)
             except ItemConflict as exc:
                 # the clusterer counted an article the store does not hold: start again from the store
-                clusterer = restored_clusterer(store, config)
+                resumed = resume(store, _maker(config))
+                clusterer = resumed.clusterer
+                snapshots = resumed.policy(config.snapshot_every)
                 yield ItemStatus(item.source, "rejected", str(exc), item.id)
                 continue
+            snapshots.stored(snapshotted)
             yield ItemStatus(item.source, "stored", assignment.reason, article.id)
+        # 6. the state after the run's last article, for the next run to start from
+        snapshots.finish(store, clusterer)
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], config: Config) -> Iterator[ItemStatus]:
@@ -143,13 +137,13 @@ def recluster(store: Store, config: Config) -> int:
     clusterer = StreamClusterer(window_days=config.story_window_days)
     with store.write_lock(config.lock_wait):
         upgrade_features(store)
-        return _recluster(store, clusterer)
+        return _recluster(store, clusterer, config.snapshot_every)
 
 
-def _recluster(store: Store, clusterer: StreamClusterer) -> int:
+def _recluster(store: Store, clusterer: StreamClusterer, snapshot_every: int = 0) -> int:
     n = 0
     with store.transaction() as db:
-        store.clear_assignments(db)
+        store.clear_assignments(db)  # the snapshots too
         for article_id, blob, published in store.iter_article_features():
             if blob is None:
                 continue
@@ -158,6 +152,8 @@ def _recluster(store: Store, clusterer: StreamClusterer) -> int:
             store.assign(db, article_id, assignment.story_id, assignment.score,
                          assignment.syndicated_of, assignment.reason)
             _store_links(store, db, clusterer, assignment)
+        if n and snapshot_every:  # in the same transaction as the stories it holds
+            SnapshotPolicy(snapshot_every, n).write(store, db, clusterer)
     return n
 
 

@@ -83,4 +83,27 @@ def _v5_story_merges(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [_v1_initial, _v2_captions, _v3_story_links, _v4_url_key, _v5_story_merges]
+def _v6_cluster_snapshots(db: sqlite3.Connection) -> None:
+    # the clusterer's state (cluster/snapshot.py) after the articles with seq <=
+    # covers_seq, so that a run loads it and replays only the articles stored
+    # after it (issue 11); cut into chunks because SQLite caps a BLOB at 1e9 bytes
+    db.execute(
+        """CREATE TABLE cluster_snapshots (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            covers_seq INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            nbytes INTEGER NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE cluster_snapshot_chunks (
+            snapshot_id INTEGER NOT NULL REFERENCES cluster_snapshots (id) ON DELETE CASCADE,
+            part INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (snapshot_id, part)
+        )"""
+    )
+
+
+MIGRATIONS = [_v1_initial, _v2_captions, _v3_story_links, _v4_url_key, _v5_story_merges, _v6_cluster_snapshots]

@@ -18,8 +18,10 @@ from pathlib import Path
 from ..errors import ItemConflict, NotFound, StoreError, StoreLocked
 from ..ingest.urls import url_key
 from ..model import Article, DateMention, Enrichment, EntityMention, Quote, Sentence
+from . import snapshots
 from .lock import WriteLock
 from .migrations import MIGRATIONS
+from .snapshots import StoredSnapshot
 
 _ARTICLE_COLUMNS = (
     "id", "text", "title", "published", "author", "outlet", "url", "language", "source", "content_hash", "captions",
@@ -192,16 +194,23 @@ class Store:
     def count_articles(self) -> int:
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
-    def iter_features(self) -> Iterator[tuple[str, bytes | None, str | None, str | None, str | None]]:
-        """(article_id, features, published, story_id, syndicated_of) in ingest order."""
+    def iter_features(
+        self, after_seq: int = 0
+    ) -> Iterator[tuple[str, bytes | None, str | None, str | None, str | None]]:
+        """(article_id, features, published, story_id, syndicated_of) in ingest order, from ``after_seq`` on."""
         yield from self._db.execute(
             "SELECT a.id, a.features, a.published, s.story_id, s.syndicated_of "
-            "FROM articles a LEFT JOIN assignments s ON s.article_id = a.id ORDER BY a.seq"
+            "FROM articles a LEFT JOIN assignments s ON s.article_id = a.id WHERE a.seq > ? ORDER BY a.seq",
+            (after_seq,),
         )
 
-    def iter_article_features_blobs(self) -> Iterator[tuple[str, bytes | None]]:
-        """(article_id, features) in ingest order."""
-        yield from self._db.execute("SELECT id, features FROM articles ORDER BY seq")
+    def last_seq(self) -> int:
+        """The ingest order number of the newest article (0 for an empty store)."""
+        return self._db.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+
+    def iter_article_features_blobs(self, after_seq: int = 0) -> Iterator[tuple[str, bytes | None]]:
+        """(article_id, features) in ingest order, from ``after_seq`` on."""
+        yield from self._db.execute("SELECT id, features FROM articles WHERE seq > ? ORDER BY seq", (after_seq,))
 
     def iter_article_features(self) -> Iterator[tuple[str, bytes | None, str | None]]:
         """(article_id, features, published) in ingest order, streamed (no join on assignments)."""
@@ -219,7 +228,8 @@ class Store:
         )
 
     def clear_assignments(self, db: sqlite3.Connection) -> None:
-        """Forget every assignment and the story links made with them (before a recluster)."""
+        """Forget every assignment, the story links made with them and the clusterer snapshots (a recluster)."""
+        snapshots.drop(db)
         db.execute("DELETE FROM assignments")
         db.execute("DELETE FROM story_links")
         db.execute("DELETE FROM story_merges")
@@ -332,6 +342,33 @@ class Store:
                 f"SELECT article_id, syndicated_of FROM assignments WHERE syndicated_of IS NOT NULL "
                 f"AND article_id IN ({', '.join('?' * len(chunk))})", chunk))
         return out
+
+    def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """article id -> its stored story, for the given ids that have one."""
+        ids = list(article_ids)
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update(self._db.execute(
+                f"SELECT article_id, story_id FROM assignments WHERE article_id IN ({', '.join('?' * len(chunk))})",
+                chunk))
+        return out
+
+    # -- clusterer snapshots (store/snapshots.py) ----------------------------------------------
+    def put_snapshot(self, db: sqlite3.Connection, covers_seq: int, fingerprint: str, data: bytes | bytearray) -> None:
+        """Store the clusterer's state after the articles up to ``covers_seq`` (inside a transaction)."""
+        snapshots.put(db, covers_seq, fingerprint, data)
+
+    def drop_snapshots(self, db: sqlite3.Connection) -> None:
+        """Forget every snapshot: the stored assignments or features they were taken from changed."""
+        snapshots.drop(db)
+
+    def latest_snapshot(self) -> StoredSnapshot | None:
+        return snapshots.latest(self._db)
+
+    def read_snapshot(self, snap: StoredSnapshot) -> bytearray | None:
+        """The snapshot's bytes; None when some are missing."""
+        return snapshots.read(self._db, snap)
 
     # -- enrichment --------------------------------------------------------------------------
     def get_enrichment(self, article_id: str, version: int) -> Enrichment | None:

@@ -1,0 +1,183 @@
+"""The clusterer's snapshot in the store: runs start from it and end where a clean run does.
+
+Real input: the ECB+ sample in an order in which stories are split and merged
+(as in test_concurrency.py). A run's result is its stories and story links, read
+from the store.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import storyscope.run.ingest as ingest_module
+from storyscope.cluster import StreamClusterer
+from storyscope.config import Config
+from storyscope.errors import SettingError
+from storyscope.model import RawDoc
+from storyscope.run.ingest import ingest_raw, recluster
+from storyscope.run.resume import resume
+from storyscope.store import Store
+from storyscope.store import snapshots as store_snapshots
+
+ECB = Path(__file__).parent / "data" / "ecbplus_sample.jsonl"
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[RawDoc]:
+    rows = [json.loads(x) for x in ECB.read_text().splitlines() if x.strip()]
+    random.Random(1).shuffle(rows)
+    return [RawDoc(id=r["id"], source="ecb", text=r["text"], title=r.get("title")) for r in rows]
+
+
+def ingest(store: Store, docs, every: int, stop_after: int | None = None) -> list[str]:
+    """Ingest ``docs``; with ``stop_after``, the run ends (as if killed) after that many items."""
+    statuses = ingest_raw(store, docs, Config(db=store.path, snapshot_every=every))
+    out = []
+    for status in statuses:
+        out.append(status.status)
+        if stop_after is not None and len(out) == stop_after:
+            statuses.close()  # no end-of-run snapshot: a crash after the last commit
+            break
+    return out
+
+
+def result(store: Store) -> tuple:
+    db = store._db
+    stories = sorted(store.story_rows())
+    links = sorted(db.execute("SELECT story_id, related_id, score, reason FROM story_links").fetchall())
+    merges = sorted(db.execute("SELECT story_id, merged_into FROM story_merges").fetchall())
+    return stories, links, merges
+
+
+def how(store: Store) -> tuple:
+    r = resume(store, lambda: StreamClusterer(window_days=Config().story_window_days))
+    return r.how, r.replayed, r.why
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory, docs) -> tuple:
+    """One run over the whole sample, no snapshot."""
+    with Store(tmp_path_factory.mktemp("clean") / "clean.db") as store:
+        ingest(store, docs, every=0)
+        assert store.latest_snapshot() is None
+        return result(store)
+
+
+def snapshot_rows(store: Store) -> list:
+    return store._db.execute("SELECT covers_seq FROM cluster_snapshots").fetchall()
+
+
+def test_runs_in_parts_start_from_the_snapshot_and_end_as_one_clean_run(tmp_path, docs, clean):
+    assert clean[2] or any("split" in link[3] for link in clean[1])  # stories were merged or split
+    with Store(tmp_path / "parts.db") as store:
+        # every=1000: no snapshot within these runs; one at the end of each (it stored >= 10)
+        ingest(store, docs[:40], every=1000)
+        assert snapshot_rows(store) == [(store.last_seq(),)]  # the end of the run
+        for start, stop in ((40, 90), (90, len(docs))):
+            assert how(store) == ("snapshot", 0, "")  # nothing stored after it: nothing replayed
+            ingest(store, docs[start:stop], every=1000)
+            assert snapshot_rows(store) == [(store.last_seq(),)]  # only the latest is kept
+        assert result(store) == clean
+
+
+def test_the_end_of_run_snapshot_waits_until_it_is_worth_writing():
+    from storyscope.run.resume import SnapshotPolicy
+
+    big = 500_000_000  # a snapshot of about a million articles
+    assert SnapshotPolicy(20_000, 100, big).worth_it() is False  # 100 articles replay faster than it is written
+    assert SnapshotPolicy(20_000, 2_000, big).worth_it() is True  # but a start never replays more than 2,000
+    assert SnapshotPolicy(20_000, 10, 200_000).worth_it() is True  # a small store is saved after a short run
+    assert SnapshotPolicy(20_000, 0, 0).worth_it() is False  # nothing new
+    assert SnapshotPolicy(0, 5_000, 0).worth_it() is False  # switched off
+
+
+def test_a_run_killed_after_a_mid_run_snapshot_replays_only_what_came_after(tmp_path, docs, clean):
+    with Store(tmp_path / "killed.db") as store:
+        statuses = ingest(store, docs, every=25, stop_after=60)
+        stored = statuses.count("stored")
+        assert stored < 60  # short ECB+ texts are rejected: a snapshot counts stored articles only
+        covers = snapshot_rows(store)
+        assert len(covers) == 1 and covers[0][0] < store.last_seq()
+        state, replayed, _ = how(store)
+        assert state == "snapshot" and replayed == stored % 25
+        ingest(store, docs, every=25)
+        assert result(store) == clean
+
+
+def test_a_damaged_snapshot_is_ignored_and_every_article_replayed(tmp_path, docs, clean):
+    with Store(tmp_path / "damaged.db") as store:
+        ingest(store, docs[:70], every=1000)
+        with store.transaction() as db:
+            (data,) = db.execute("SELECT data FROM cluster_snapshot_chunks").fetchone()
+            bad = bytearray(data)
+            bad[len(bad) // 2] ^= 0x01
+            db.execute("UPDATE cluster_snapshot_chunks SET data = ?", (bytes(bad),))
+        state, replayed, why = how(store)
+        assert state == "replay" and replayed == store.count_articles() and "CRC" in why
+        ingest(store, docs[70:], every=1000)
+        assert result(store) == clean
+
+
+def test_a_snapshot_missing_a_chunk_is_ignored(tmp_path, docs, monkeypatch):
+    monkeypatch.setattr(store_snapshots, "CHUNK", 50_000)
+    with Store(tmp_path / "chunks.db") as store:
+        ingest(store, docs[:70], every=1000)
+        parts = store._db.execute("SELECT count(*) FROM cluster_snapshot_chunks").fetchone()[0]
+        assert parts > 3
+        assert how(store)[0] == "snapshot"  # read back from its chunks
+        with store.transaction() as db:
+            db.execute("DELETE FROM cluster_snapshot_chunks WHERE part = 1")
+        assert how(store)[0] == "replay"
+
+
+def test_a_snapshot_of_other_settings_is_ignored(tmp_path, docs, monkeypatch):
+    with Store(tmp_path / "settings.db") as store:
+        ingest(store, docs[:70], every=1000)
+        other = functools.partial(StreamClusterer, threshold=0.35)
+        monkeypatch.setattr(ingest_module, "StreamClusterer", other)
+        r = resume(store, lambda: other(window_days=Config().story_window_days))
+        assert r.how != "snapshot" and "other settings" in r.why
+        assert r.clusterer.settings.threshold == 0.35
+
+
+def test_a_recluster_replaces_the_snapshot_in_its_transaction(tmp_path, docs, clean):
+    with Store(tmp_path / "recluster.db") as store:
+        ingest(store, docs[:50], every=1000)
+        ingest(store, docs[50:], every=1000)
+        recluster(store, Config(db=store.path, snapshot_every=1000))
+        assert snapshot_rows(store) == [(store.last_seq(),)]
+        assert how(store) == ("snapshot", 0, "")
+        assert result(store)[0] == clean[0]
+
+
+def test_no_snapshot_when_switched_off(tmp_path, docs):
+    with Store(tmp_path / "off.db") as store:
+        ingest(store, docs[:30], every=0)
+        assert snapshot_rows(store) == []
+        assert how(store)[0] == "replay"
+
+
+def test_snapshot_every_is_checked():
+    with pytest.raises(SettingError, match="snapshot_every"):
+        Config(snapshot_every=-1)
+
+
+def test_the_migration_adds_the_snapshot_tables_to_an_older_store(tmp_path):
+    path = tmp_path / "v5.db"
+    with Store(path):
+        pass
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE cluster_snapshot_chunks")
+    con.execute("DROP TABLE cluster_snapshots")
+    con.execute("DELETE FROM schema_version WHERE version = 6")
+    con.commit()
+    con.close()
+    with Store(path) as store:
+        assert store.latest_snapshot() is None
+        assert store._db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 6
