@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import StoryscopeError
-from .story import EMPTY_EMB, EMPTY_IDS, EMPTY_VALS, Member, Story
+from .story import EMPTY_EMB, EMPTY_IDS, EMPTY_VALS, Member, Story, unit
 
 if TYPE_CHECKING:
     from .stream import StreamClusterer
@@ -63,9 +63,9 @@ CLUSTERER_FIELDS = frozenset({
 })
 STORY_FIELDS = frozenset({
     "id", "idx", "ids", "vals", "norm_sq", "size", "first_day", "last_day", "names", "members", "checks_done",
-    "emb", "temb",
+    "emb", "temb", "emb_unit", "temb_unit",  # the units are recomputed from the sums on load
 })
-MEMBER_FIELDS = frozenset({"article_id", "ids", "tf", "names", "nums", "day", "emb", "temb"})
+MEMBER_FIELDS = frozenset({"article_id", "ids", "tf", "names", "nums", "day", "emb", "temb", "lead"})
 
 # The code whose behaviour the state depends on: a change to any of these files
 # makes older snapshots another version's (one full replay, then new snapshots).
@@ -189,7 +189,8 @@ def _dumps(clusterer: StreamClusterer) -> bytearray:
     members = [m for s in by_idx if s.members for m in s.members]
     cols.strings("member.article", (m.article_id for m in members))
     cols.put("member.day", _days(m.day for m in members), "int64")
-    for field, dtype in (("ids", "uint32"), ("tf", "float32"), ("names", "uint32"), ("nums", "uint32")):
+    for field, dtype in (("ids", "uint32"), ("tf", "float32"), ("names", "uint32"), ("nums", "uint32"),
+                         ("lead", "uint32")):
         cols.ragged(f"member.{field}", [getattr(m, field) for m in members], dtype)
     cols.halves("member.emb", [m.emb for m in members])
     cols.halves("member.temb", [m.temb for m in members])
@@ -372,13 +373,14 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
     m_ids = r.strings("member.article")
     k = len(m_ids)
     m_day = _day_values(r.get("member.day"))
-    m_cols = [r.ragged(f"member.{f}", k) for f in ("ids", "tf", "names", "nums", "emb", "temb")]
+    m_cols = [r.ragged(f"member.{f}", k) for f in ("ids", "tf", "names", "nums", "emb", "temb", "lead")]
     if len(m_day) != k or sum(x for x in n_members if x > 0) != k:
         raise SnapshotError("snapshot members do not add up")
     members = []
-    for aid, day, m_i, m_tf, m_n, m_num, m_e, m_t in zip(m_ids, m_day, *m_cols):
+    for aid, day, m_i, m_tf, m_n, m_num, m_e, m_t, m_l in zip(m_ids, m_day, *m_cols):
         m = Member.__new__(Member)
         m.article_id, m.ids, m.tf, m.names, m.nums, m.day, m.emb, m.temb = aid, m_i, m_tf, m_n, m_num, day, m_e, m_t
+        m.lead = m_l
         members.append(m)
     by_idx = []
     pos = 0
@@ -390,6 +392,7 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
         s.names = names[i] if len(names[i]) else EMPTY_IDS
         s.emb = embs[i] if len(embs[i]) else EMPTY_EMB
         s.temb = tembs[i] if len(tembs[i]) else EMPTY_EMB
+        s.emb_unit, s.temb_unit = unit(s.emb), unit(s.temb)
         if n_members[i] < 0:
             s.members = None
         else:
