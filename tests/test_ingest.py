@@ -179,8 +179,10 @@ def test_features_of_an_older_format_are_recomputed_on_the_next_ingest(tmp_path,
         assert {s.status for s in ingest_paths(store, [samples], config)} == {"stored"}
         stories = dict(store.story_rows())
         blobs = dict(store.iter_article_features_blobs())
-        # what version 1 left: the same header but its version number (and no embeddings)
+        # what version 1 left: the same header but its version number (and no embeddings),
+        # and no clusterer snapshot (snapshots came later)
         with store.transaction() as db:
+            store.drop_snapshots(db)
             for article_id, blob in blobs.items():
                 old = blob[:4] + struct.pack("<H", 1) + blob[6:]
                 store.set_features(db, article_id, old)
