@@ -65,6 +65,13 @@ def adjusted_rand(pred: dict[str, str], gold: dict[str, str]) -> float:
     return (index - expected) / (top - expected) if top != expected else 1.0
 
 
+def iso_date(value: object) -> str | None:
+    """``value`` when it looks like an ISO date (YYYY-MM-DD...), else None: raw page strings are dropped."""
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[:4].isdigit():
+        return value
+    return None
+
+
 def load(path: Path, use_dates: bool, topics: str = "all") -> list[tuple[Article, str]]:
     out = []
     with path.open(encoding="utf-8") as fh:
@@ -74,9 +81,7 @@ def load(path: Path, use_dates: bool, topics: str = "all") -> list[tuple[Article
             rec = json.loads(line)
             if topics != "all" and _topic_half(rec) != topics:
                 continue
-            date = rec.get("date") if use_dates else None
-            if date and not (len(date) >= 10 and date[4] == "-" and date[:4].isdigit()):
-                date = None
+            date = iso_date(rec.get("date")) if use_dates else None
             art = Article(id=str(rec["id"]), text=rec.get("text") or "", title=rec.get("title"), published=date)
             out.append((art, str(rec["story"])))
     return out

@@ -42,7 +42,7 @@ from storyscope.features import compute_many  # noqa: E402
 from storyscope.model import Article  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from clustering import bcubed  # noqa: E402
+from clustering import bcubed, iso_date  # noqa: E402
 
 
 def load(path: Path, prefix: str) -> list[tuple[Article, str]]:
@@ -53,9 +53,7 @@ def load(path: Path, prefix: str) -> list[tuple[Article, str]]:
             if not line.strip():
                 continue
             rec = json.loads(line)
-            date = rec.get("published") or rec.get("date")
-            if not (isinstance(date, str) and len(date) >= 10 and date[4] == "-" and date[:4].isdigit()):
-                date = None
+            date = iso_date(rec.get("published") or rec.get("date"))
             art = Article(
                 id=prefix + str(rec["id"]), text=rec.get("text") or "", title=rec.get("title"),
                 published=date, outlet=rec.get("outlet"),

@@ -97,9 +97,9 @@ def _report(statuses: Iterable[ItemStatus], label: str) -> int:
 
 def _inputs(paths: list[str], config: Config) -> Iterator:
     """The items of input files and folders, read within the caps of ``config``."""
-    from .ingest import iter_inputs
+    from .run.ingest import read_inputs
 
-    return iter_inputs(paths, config.max_bytes, max_lines=config.max_lines, max_inflation=config.max_inflation)
+    return read_inputs(paths, config)
 
 
 def _ingest_items(args, config: Config) -> Iterator:

@@ -79,3 +79,15 @@ def dated(enrichment: Enrichment, article: Article, phrase: str, value: str) -> 
     mention = DateMention(phrase, value, i, i + len(phrase))
     return Enrichment(enrichment.article_id, enrichment.sentences, enrichment.entities,
                       enrichment.quotes, enrichment.dates + (mention,))
+
+
+@lru_cache(maxsize=1)
+def brief_bench():
+    """``benchmarks/brief.py`` as a module (its gold loading and scoring), loaded once."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "brief.py"
+    spec = importlib.util.spec_from_file_location("brief_bench", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod

@@ -7,7 +7,6 @@ allegations is found); the whole gold set runs in benchmarks/brief.py.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -15,22 +14,15 @@ import pytest
 
 from storyscope.compare import build_brief
 
-from compare_helpers import seed_items
+from compare_helpers import brief_bench, seed_items
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOORS = {"facts": (0.8, 0.5), "quotes": (0.9, 0.9), "disagreements": (0.9, 0.9)}
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("brief_bench", ROOT / "benchmarks" / "brief.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture(scope="module")
 def scores():
-    bench = _bench()
+    bench = brief_bench()
     gold = json.loads((ROOT / "benchmarks" / "gold" / "seed_basra.json").read_text(encoding="utf-8"))
     story, items = seed_items()
     brief = build_brief(story, list(items)).data

@@ -8,7 +8,6 @@ the ECB+ church-fire story of benchmarks/gold, whose articles are in tests/data.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from storyscope.compare import build_brief
 from storyscope.run.stories import iter_stories, story_brief
 
-from compare_helpers import enrich, seed_items
+from compare_helpers import brief_bench, enrich, seed_items
 
 ROOT = Path(__file__).resolve().parents[2]
 ECB_SAMPLE = ROOT / "tests" / "data" / "ecbplus_sample.jsonl"
@@ -32,18 +31,11 @@ _PRONOUN_SPEAKER_RE = re.compile(r"\b(?:he|she|they|it)\s+(?:said|says|added|tol
 _OPEN_QUOTE = "\"\u201c'\u2018"
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("brief_bench", ROOT / "benchmarks" / "brief.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture(scope="module")
 def briefs(sample_store):
     store, config, _ = sample_store
     out = [story_brief(store, config, s.id).data for s, _ in iter_stories(store)]
-    bench = _bench()
+    bench = brief_bench()
     gold = json.loads((ROOT / "benchmarks" / "gold" / "ecb_13_church.json").read_text(encoding="utf-8"))
     with open(ECB_SAMPLE, encoding="utf-8") as fh:
         ecb = {d["id"]: d for d in map(json.loads, fh)}

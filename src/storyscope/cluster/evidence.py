@@ -109,9 +109,9 @@ def default_model() -> SameEventModel:
     return _DEFAULT
 
 
-def time_evidence(day: int | None, first_day: int | None, last_day: int | None) -> tuple[float, float, float, int]:
-    """(dated, same_day, log_days, gap in days) between an article's day and a span of days."""
+def time_evidence(day: int | None, first_day: int | None, last_day: int | None) -> tuple[float, float, int]:
+    """(same_day, log_days, gap in days) between an article's day and a span of days; zeros when undated."""
     if day is None or first_day is None or last_day is None:
-        return 0.0, 0.0, 0.0, 0
+        return 0.0, 0.0, 0
     gap = max(first_day - day, day - last_day, 0)
-    return 1.0, float(gap == 0), math.log1p(gap), gap
+    return float(gap == 0), math.log1p(gap), gap

@@ -22,10 +22,7 @@ import math
 
 import numpy as np
 
-from ..jit import jit
-
-
-_jit = jit  # see storyscope/jit.py: cached where numba can write, else compiled per run
+from ..jit import jit as _jit  # cached where numba can write, else compiled per run
 
 
 @_jit

@@ -84,6 +84,20 @@ class Story:
             self.temb = temb.copy() if not len(self.temb) else self.temb + temb
             self.temb_unit = unit(self.temb)
 
+    def take(self, member: Member, vec: Vec) -> np.ndarray:
+        """Add an article: its vector to the centroid, its day, names and embeddings, and
+        the member itself while the story keeps members. Returns the term ids new to
+        this story (for the clusterer's postings)."""
+        fresh = self.add(vec)
+        self.size += 1
+        self.note_day(member.day)
+        self.add_names(member.names)
+        self.add_names(member.nums)
+        self.add_embeddings(member.emb, member.temb)
+        if self.members is not None:
+            self.members.append(member)
+        return fresh
+
     def add(self, vec: Vec) -> np.ndarray:
         """Add a vector to the centroid; returns the term ids new to this story."""
         v_ids, v_vals = vec

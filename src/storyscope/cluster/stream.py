@@ -382,12 +382,7 @@ class StreamClusterer:
         story = Story("pair", -1)
         tf = terms(first)
         one = _Probe(self.stats.weigh(*tf), first, _day(first_published))
-        story.add(one.vec)
-        story.size = 1
-        story.note_day(one.day)
-        story.add_names(one.names)
-        story.add_names(one.nums)
-        story.add_embeddings(one.emb, one.temb)
+        story.take(one.member("pair", tf), one.vec)
         two = _Probe(self.stats.weigh(*terms(second)), second, _day(second_published))
         return np.array(self._evidence(two, story)[0])
 
@@ -592,7 +587,7 @@ class StreamClusterer:
         for m, _ in kept:
             story.note_day(m.day)
         story.names = np.unique(np.concatenate([m.names for m, _ in kept] + [m.nums for m, _ in kept]))
-        story.emb = story.temb = EMPTY_EMB
+        story.emb = story.temb = story.emb_unit = story.temb_unit = EMPTY_EMB
         for m, _ in kept:
             story.add_embeddings(m.emb, m.temb)
         story.members = [m for m, _ in kept]
@@ -694,7 +689,7 @@ class StreamClusterer:
 
     def _evidence(self, probe: _Probe, story: Story) -> tuple[tuple[float, ...], int]:
         """The evidence (see evidence.EVIDENCE) that the probe reports the story's event, and the gap in days."""
-        _, same_day, log_days, gap = time_evidence(probe.day, story.first_day, story.last_day)
+        same_day, log_days, gap = time_evidence(probe.day, story.first_day, story.last_day)
         x = (
             story.score(probe.vec),
             _dot(probe.emb, story.emb_unit),
@@ -714,12 +709,11 @@ class StreamClusterer:
         return _Probe.of_parts(vec, member.names, member.nums, member.emb, member.temb, member.day, member.lead)
 
     def _join(self, story: Story, article_id: str, probe: _Probe, tf: Vec) -> None:
-        member = Member(article_id, tf, probe.names, probe.day, probe.nums, probe.emb, probe.temb, probe.lead)
-        self._attach(story, member, probe.vec)
+        self._attach(story, probe.member(article_id, tf), probe.vec)
 
     def _attach(self, story: Story, member: Member, vec: Vec | None = None) -> None:
         # 6. centroid, postings, dates, names; members while the story may be split
-        new_terms = story.add(vec if vec is not None else self._member_vector(member))
+        new_terms = story.take(member, vec if vec is not None else self._member_vector(member))
         if len(new_terms):
             postings = self._postings
             keep = self.settings.max_postings
@@ -733,13 +727,6 @@ class StreamClusterer:
                     posting.append(idx)
                     if len(posting) >= cut:
                         del posting[:-keep]
-        story.size += 1
-        story.note_day(member.day)
-        story.add_names(member.names)
-        story.add_names(member.nums)
-        story.add_embeddings(member.emb, member.temb)
-        if story.members is not None:
-            story.members.append(member)
         hot = self._hot
         hot[story.id] = None
         hot.move_to_end(story.id)
@@ -773,13 +760,12 @@ class _Probe:
     __slots__ = ("vec", "names", "nums", "emb", "temb", "day", "lead")
 
     def __init__(self, vec: Vec, features: Features, day: int | None) -> None:
-        words = [n for n in features.names if not n[:1].isdigit()][:_ARTICLE_NAMES]
-        self.lead = _name_hashes(words[:_LEAD_NAMES])  # its most frequent names: who and where
+        words = _hash_names([n for n in features.names if not n[:1].isdigit()][:_ARTICLE_NAMES])
+        self.lead = _name_set(words[:_LEAD_NAMES])  # its most frequent names: who and where
+        self.names = _name_set(words)
         # numbers hashed apart from names: "7" the magnitude is no name
-        nums = ["#" + n for n in features.names if n[:1].isdigit()]
+        self.nums = _name_hashes(["#" + n for n in features.names if n[:1].isdigit()])
         self.vec = vec
-        self.names = _name_hashes(words)
-        self.nums = _name_hashes(nums)
         self.emb = features.vector()
         self.temb = features.title_vector()
         self.day = day
@@ -793,6 +779,10 @@ class _Probe:
         probe.vec, probe.names, probe.nums, probe.emb, probe.temb, probe.day = vec, names, nums, emb, temb, day
         probe.lead = lead
         return probe
+
+    def member(self, article_id: str, tf: Vec) -> Member:
+        """The article as a story keeps it (its term frequencies, not this vector: see Member)."""
+        return Member(article_id, tf, self.names, self.day, self.nums, self.emb, self.temb, self.lead)
 
 
 _LEAD_NAMES = 5

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ..jit import jit
+from ..jit import jit as _jit  # cached where numba can write, else compiled per run
 
 # bits of ``tokens.char_classes``: the character classes of the token regex
 LETTER = 1
@@ -36,7 +36,6 @@ ENDS = 4  # ends a sentence (``text.ends_sentence``)
 LOWER = 8  # starts with a lower-case letter
 
 
-_jit = jit  # see storyscope/jit.py: cached where numba can write, else compiled per run
 
 
 @_jit

@@ -10,9 +10,10 @@ import numpy as np
 
 from ..errors import StoryscopeError
 
-# Version 2 added the two embeddings (issue 11). A version-1 blob raises
-# FeaturesFormatError; the ingest runner then recomputes the features from the
-# stored article (run/ingest.py).
+# Version 2 added the two embeddings (issue 11). ``from_bytes`` refuses a blob of
+# another version (FeaturesFormatError); before reading a store, the ingest runner
+# recomputes those ``is_current`` finds stale from the stored articles
+# (run/ingest.py, upgrade_features).
 FORMAT_VERSION = 2
 # magic, version, num_perm, n_terms, n_tokens, names bytes, embedding bytes (each of two)
 _HEADER = struct.Struct("<4sHHIIII")
@@ -85,8 +86,7 @@ class Features:
     def from_bytes(cls, blob: bytes) -> Features:
         if len(blob) < _HEADER.size:
             raise FeaturesFormatError(f"features blob too short ({len(blob)} bytes)")
-        magic, version = blob[:4], struct.unpack_from("<H", blob, 4)[0]
-        if magic != _MAGIC or version != FORMAT_VERSION:
+        if not cls.is_current(blob):
             raise FeaturesFormatError(
                 f"not a storyscope features blob of version {FORMAT_VERSION}: recompute the features"
             )

@@ -334,24 +334,24 @@ class Store:
 
     def syndication(self, article_ids: Iterable[str]) -> dict[str, str]:
         """article id -> the article it copies, for the given ids that are syndicated copies."""
-        ids = list(article_ids)
-        out: dict[str, str] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            out.update(self._db.execute(
-                f"SELECT article_id, syndicated_of FROM assignments WHERE syndicated_of IS NOT NULL "
-                f"AND article_id IN ({', '.join('?' * len(chunk))})", chunk))
-        return out
+        return self._assignment_column("syndicated_of", article_ids)
 
     def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
         """article id -> its stored story, for the given ids that have one."""
+        return self._assignment_column("story_id", article_ids)
+
+    def _assignment_column(self, column: str, article_ids: Iterable[str]) -> dict[str, str]:
+        """article id -> ``column`` of its assignment (a fixed name, never input), where not NULL.
+
+        In chunks of 500 ids: SQLite caps the parameters of one statement.
+        """
         ids = list(article_ids)
         out: dict[str, str] = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             out.update(self._db.execute(
-                f"SELECT article_id, story_id FROM assignments WHERE article_id IN ({', '.join('?' * len(chunk))})",
-                chunk))
+                f"SELECT article_id, {column} FROM assignments WHERE {column} IS NOT NULL "
+                f"AND article_id IN ({', '.join('?' * len(chunk))})", chunk))
         return out
 
     # -- clusterer snapshots (store/snapshots.py) ----------------------------------------------
