@@ -308,6 +308,31 @@ def cmd_demo(args, config: Config) -> int:
     return status
 
 
+def cmd_serve(args, config: Config) -> int:
+    import os
+
+    import uvicorn
+
+    from .errors import InputError
+    from .web import WebConfig, create_app
+
+    token = os.environ.get("STORYSCOPE_API_TOKEN") or None
+    if args.token_file:
+        try:
+            token = Path(args.token_file).read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise InputError(f"cannot read --token-file {args.token_file}: {exc.strerror or exc}") from exc
+    if args.max_body < 1_000:
+        raise InputError(f"--max-body must be at least 1000 bytes, got {args.max_body}")
+    app = create_app(config, WebConfig(max_body=args.max_body, token=token))
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"storyscope serve: listening on {safe(args.host)}: reachable from other machines", file=sys.stderr)
+    print(f"storyscope serve: http://{safe(args.host)}:{args.port}/ over {safe(config.db)}; "
+          f"ingest over HTTP {'on (token set)' if token else 'off'}", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
+    return EXIT_OK
+
+
 def cmd_settings(args, config: Config) -> int:
     for s in SETTINGS:
         print(f"{s.name:20} {getattr(config, s.name)!s:16} {s.help}")
@@ -381,6 +406,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="json for one file (default), jsonl for a .jsonl batch (default)")
     p = add("demo", cmd_demo, "ingest the bundled sample articles and print the brief of every story")
     p.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
+    p = add("serve", cmd_serve, "serve the stories, briefs and search as web pages and a JSON API")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--token-file", metavar="FILE",
+                   help="file holding the token that allows POST /api/articles (or $STORYSCOPE_API_TOKEN); "
+                        "without one, ingest over HTTP is off")
+    p.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
+                   help="largest request body accepted (default: 1000000)")
     add("settings", cmd_settings, "list the settings, their values and what they do")
     return parser
 

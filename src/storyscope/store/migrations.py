@@ -106,4 +106,16 @@ def _v6_cluster_snapshots(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [_v1_initial, _v2_captions, _v3_story_links, _v4_url_key, _v5_story_merges, _v6_cluster_snapshots]
+def _v7_search(db: sqlite3.Connection) -> None:
+    # the web app's reads (issue 14): full-text search over articles, quotes and the facts of
+    # built briefs; entity names per article (filters, entity pages); built briefs kept so a
+    # story page never waits for the compare stage twice. Kept in step by the write path
+    # (store/search.py); existing stores are indexed here.
+    from . import search
+
+    search.create(db)
+    search.backfill(db)
+
+
+MIGRATIONS = [_v1_initial, _v2_captions, _v3_story_links, _v4_url_key, _v5_story_merges, _v6_cluster_snapshots,
+              _v7_search]

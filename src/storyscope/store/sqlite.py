@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import ItemConflict, NotFound, StoreError, StoreLocked
 from ..ingest.urls import url_key
 from ..model import Article, DateMention, Enrichment, EntityMention, Quote, Sentence
+from . import search as web_index
 from . import snapshots
 from .lock import WriteLock
 from .migrations import MIGRATIONS
@@ -169,6 +170,7 @@ class Store:
             f"VALUES ({', '.join('?' * (len(_ARTICLE_COLUMNS) + 2))})",
             (*values, features, url_key(article.url)),
         )
+        web_index.index_article(db, article.id, article.title, article.text)
 
     def set_features(self, db: sqlite3.Connection, article_id: str, features: bytes) -> None:
         """Replace an article's features (recomputed after a format change)."""
@@ -404,6 +406,35 @@ class Store:
                 "INSERT OR REPLACE INTO enrichments (article_id, version, data) VALUES (?, ?, ?)",
                 (enrichment.article_id, version, data),
             )
+            web_index.index_enrichment(db, enrichment.article_id, enrichment.quotes, enrichment.entities)
+
+    # -- web reads: full-text search, entities, built briefs (store/search.py) -----------------
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> tuple[list[web_index.Hit], int]:
+        """(hits best first, total) of articles, quotes and brief facts holding every word of ``text``."""
+        return web_index.search(self._db, text, limit, offset)
+
+    def search_stories(self, text: str) -> list[str]:
+        """Ids of the stories that the best hits of ``text`` belong to, best first."""
+        return web_index.matching_stories(self._db, text)
+
+    def story_page(self, **filters) -> tuple[list[web_index.StoryRow], int]:
+        """One page of the story list (see search.story_rows for the filters) and the number matching."""
+        return web_index.story_rows(self._db, **filters)
+
+    def entity_mentions(self, name: str) -> list[tuple[str, str, str, str | None, str | None]]:
+        return web_index.entity_rows(self._db, name)
+
+    def entities_of(self, article_ids: list[str]) -> dict[str, list[str]]:
+        return web_index.entities_of(self._db, article_ids)
+
+    def put_brief(self, story_id: str, fingerprint: str, data: str, facts: Iterable[str]) -> None:
+        """Keep a built brief (its JSON) and index its facts, in one transaction."""
+        with self.transaction() as db:
+            web_index.put_brief(db, story_id, fingerprint, data, facts)
+
+    def get_brief(self, story_id: str) -> tuple[str, str] | None:
+        """(fingerprint, JSON) of the story's kept brief, or None."""
+        return web_index.get_brief(self._db, story_id)
 
 
 def _enrichment_from_json(article_id: str, data: str) -> Enrichment:
