@@ -3,13 +3,24 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean chromium
 
 demo: $(VENV)/.installed
 	$(BIN)/storyscope demo
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev chromium
 	$(BIN)/python -m pytest
+
+# The browser tests (tests/web) drive Debian's chromium through Playwright: installed here when
+# missing (as root, as CI runs). Without it they skip on a developer's machine and fail in CI.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing (apt-get install chromium): the browser tests will skip"; \
+	  fi; }
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,4 +33,4 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf $(VENV) storyscope.db storyscope.db-wal storyscope.db-shm storyscope.db.lock
+	rm -rf $(VENV) artifacts storyscope.db storyscope.db-wal storyscope.db-shm storyscope.db.lock
