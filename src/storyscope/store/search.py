@@ -45,6 +45,8 @@ def create(db: sqlite3.Connection) -> None:
         ) WITHOUT ROWID"""
     )
     db.execute("CREATE INDEX article_entities_article ON article_entities (article_id)")
+    # the story list walks articles newest first instead of grouping every assignment
+    db.execute("CREATE INDEX articles_published ON articles (published)")
     db.execute(
         """CREATE TABLE brief_cache (
             story_id TEXT PRIMARY KEY,
@@ -226,6 +228,24 @@ def story_rows(
     if until:
         having.append("coalesce(min(a.published), '9999') <= ?")
         hparams.append(until + "\uffff")  # a date-time on the last day is still inside
+    if not where and not having:
+        # newest first without grouping every story: walk the articles by date, newest first, until
+        # the page's stories are found and the date at its end is complete (ties: biggest first)
+        story_ids, boundary = [], None
+        for story_id, published in db.execute(
+                "SELECT s.story_id, a.published FROM articles a INDEXED BY articles_published "
+                "JOIN assignments s ON s.article_id = a.id ORDER BY a.published DESC, a.seq DESC"):
+            if boundary is not None and published != boundary:
+                break
+            if story_id not in story_ids:
+                story_ids.append(story_id)
+                if len(story_ids) >= offset + limit:
+                    boundary = published
+        where.append("s.story_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(story_ids))
+        total = db.execute("SELECT count(DISTINCT story_id) FROM assignments").fetchone()[0]
+    else:
+        total = None
     grouped = (
         "SELECT s.story_id, count(*) AS n, sum(s.syndicated_of IS NOT NULL) AS copies, "
         "min(a.published) AS first, max(a.published) AS last, max(a.seq) AS newest "
@@ -233,7 +253,8 @@ def story_rows(
         + (f"WHERE {' AND '.join(where)} " if where else "")
         + "GROUP BY s.story_id" + (f" HAVING {' AND '.join(having)}" if having else ""))
     args = (*params, *hparams)
-    total = db.execute(f"SELECT count(*) FROM ({grouped})", args).fetchone()[0]
+    if total is None:
+        total = db.execute(f"SELECT count(*) FROM ({grouped})", args).fetchone()[0]
     page = db.execute(f"SELECT story_id, n, copies, first, last FROM ({grouped}) "
                       "ORDER BY last IS NULL, last DESC, n DESC, newest DESC LIMIT ? OFFSET ?",
                       (*args, limit, offset)).fetchall()

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..errors import NotFound, StoreLocked
@@ -45,13 +45,14 @@ def routes(app: App) -> list[Route]:
     def brief(request: Request):
         story_id = request.path_params["story_id"]
         with app.reader() as store:
-            found = data.brief(store, app.writer, app.memo, story_id, app.web.brief_wait)
+            found = data.brief(store, app.writer, app.memo, story_id, app.web.brief_wait, text=True)
         if isinstance(found, Pending):
             if found.error is not None:
                 return _fail(500, f"building the brief failed: {found.error}")
             # 202: not ready yet; poll again (the body says how far the build got)
             return _json(found.as_json(), 202, {"Retry-After": "2"})
-        return _json(found)
+        # the kept JSON as it was written: no parse and dump per request
+        return Response(found.encode(), media_type="application/json")
 
     def article(request: Request):
         with app.reader() as store:

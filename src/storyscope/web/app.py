@@ -55,7 +55,8 @@ class App:
     def __init__(self, config: Config, web: WebConfig):
         self.config, self.web = config, web
         self.writer = Writer(config)
-        self.memo = BriefMemo()
+        self.memo = BriefMemo()  # parsed kept briefs
+        self.pages = BriefMemo(64)  # drawn story pages
         folder = Path(str(resources.files("storyscope") / "web" / "templates"))
         self.templates = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True),
                                      trim_blocks=True, lstrip_blocks=True)

@@ -148,7 +148,7 @@ def entity_detail(store: Store, name: str) -> dict | None:
 
 # -- briefs ---------------------------------------------------------------------------------------
 class BriefMemo:
-    """The last briefs read, parsed, keyed by story and fingerprint (a changed story misses)."""
+    """The last briefs read (or pages drawn), keyed by story and fingerprint (a changed story misses)."""
 
     def __init__(self, size: int = 256):
         self.size, self._items, self._lock = size, OrderedDict(), Lock()
@@ -167,8 +167,10 @@ class BriefMemo:
                 self._items.popitem(last=False)
 
 
-def brief(store: Store, writer: Writer, memo: BriefMemo, story_id: str, wait: float) -> dict | Pending:
-    """The story's brief (the JSON of ``brief --format json``), or how far building it got.
+def brief(store: Store, writer: Writer, memo: BriefMemo, story_id: str, wait: float,
+          text: bool = False) -> dict | str | Pending:
+    """The story's brief (the JSON of ``brief --format json``; as its text with ``text``), or how
+    far building it got.
 
     A brief kept for the story as it now stands is served as it is. Otherwise the writer builds
     it; the request waits up to ``wait`` seconds for that and then answers with the progress.
@@ -176,7 +178,7 @@ def brief(store: Store, writer: Writer, memo: BriefMemo, story_id: str, wait: fl
     ids = store.story_article_ids(story_id)  # NotFound for an unknown id
     key = (story_id, fingerprint(ids))
     if (found := memo.get(key)) is not None:
-        return found
+        return found[1] if text else found[0]
     kept = store.get_brief(story_id)
     if kept is None or kept[0] != key[1]:
         job = writer.progress(story_id)
@@ -195,5 +197,5 @@ def brief(store: Store, writer: Writer, memo: BriefMemo, story_id: str, wait: fl
         if kept is None or kept[0] != key[1]:
             return writer.progress(story_id) or job
     data = json.loads(kept[1])
-    memo.put(key, data)
-    return data
+    memo.put(key, (data, kept[1]))
+    return kept[1] if text else data

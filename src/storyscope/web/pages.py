@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
+from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from ..enrich.pipeline import ENRICH_VERSION
 from ..errors import NotFound
 from . import data
-from .briefs import Pending
+from .briefs import Pending, fingerprint
 from .highlight import marked_text
 from .timeline import timeline_svg
 
@@ -114,7 +115,13 @@ def routes(app: App) -> list[Route]:
         if isinstance(brief, Pending):
             return app.render("progress.html", status=202 if brief.error is None else 500, detail=detail,
                               job=brief)
-        return app.render("story.html", detail=detail, **_brief_view(brief))
+        # a kept brief's page is drawn once: the same articles, brief and links give the same page
+        key = (story_id, fingerprint([a["id"] for a in detail["article_list"]]), repr(detail["related"]))
+        html = app.pages.get(key)
+        if html is None:
+            html = app.templates.get_template("story.html").render(detail=detail, **_brief_view(brief))
+            app.pages.put(key, html)
+        return HTMLResponse(html)
 
     def article(request: Request):
         article_id = request.path_params["article_id"]
