@@ -82,3 +82,14 @@ def test_write_path_keeps_the_index_in_step(web_db, tmp_path):
 def test_query_words_only():
     assert fts_query('Basra" OR NEAR(a b) title:x*') == '"Basra" "OR" "NEAR" "a" "b" "title" "x"'
     assert fts_query("  ,;  ") is None
+
+
+def test_story_list_walk_by_date_orders_as_the_grouping_does(web_db):
+    with Store(web_db) as store:
+        every = [s for s, _ in store.story_rows()]
+        walked, total = store.story_page(limit=100)  # no filter: the walk by date
+        grouped, same_total = store.story_page(story_ids=every, limit=100)  # a filter: grouped
+        assert walked == grouped and total == same_total == len(every) == 4
+        assert walked[-1].last_published is None  # the undated ECB+ story comes last
+        pages = [store.story_page(limit=1, offset=k)[0][0] for k in range(4)]
+        assert pages == walked

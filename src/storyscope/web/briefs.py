@@ -14,6 +14,8 @@ import json
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from .. import __version__
 from ..config import Config
@@ -22,9 +24,16 @@ from ..errors import StoryscopeError
 from ..store import Store
 
 
+@cache
+def _schema_digest() -> str:
+    text = (resources.files("storyscope") / "schema" / "brief.schema.json").read_bytes()
+    return hashlib.sha256(text).hexdigest()[:16]
+
+
 def fingerprint(article_ids: list[str]) -> str:
-    """What a kept brief was built from: the story's articles, the NLP and storyscope versions."""
-    key = json.dumps([__version__, ENRICH_VERSION, article_ids])
+    """What a kept brief was built from: the story's articles, the NLP and storyscope versions and
+    the brief's schema (a changed brief format builds every brief again)."""
+    key = json.dumps([__version__, ENRICH_VERSION, _schema_digest(), article_ids])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
 from ..enrich.pipeline import ENRICH_VERSION
@@ -105,6 +105,9 @@ def routes(app: App) -> list[Route]:
     def story(request: Request):
         story_id = request.path_params["story_id"]
         with app.reader() as store:
+            kept = store.merged_into(story_id)
+            if kept is not None:  # a story merged into another lives on there
+                return RedirectResponse(f"/stories/{url_part(kept)}", status_code=301)
             detail = data.story_detail(store, story_id)
             brief = data.brief(store, app.writer, app.memo, story_id, app.web.brief_wait)
             if detail["related"]:
