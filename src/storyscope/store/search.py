@@ -138,33 +138,48 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{t}"' for t in terms) if terms else None
 
 
+# Ranking (bm25) scores every match; past this many matches the hits come newest first instead
+# (a walk of the index in rowid order that stops at the page): on a 100,000-article store a
+# word found in 20,000 articles costs about 100 ms to rank and under 1 ms to walk
+# (benchmarks/web.py), and a news search for so common a word wants the latest anyway.
+RANK_AT_MOST = 2_000
+_KEY = {"rank": "rank", "rowid DESC": "-rowid"}  # the same order as a column, for the join's ORDER BY
+
+
+def _order(db: sqlite3.Connection, query: str) -> tuple[int, str]:
+    """(number of matches, their ORDER BY: bm25's rank, or newest first)."""
+    total = db.execute("SELECT count(*) FROM search_index WHERE search_index MATCH ?", (query,)).fetchone()[0]
+    return total, ("rank" if total <= RANK_AT_MOST else "rowid DESC")
+
+
 def search(db: sqlite3.Connection, text: str, limit: int = 20, offset: int = 0) -> tuple[list[Hit], int]:
-    """(hits best first, total number of hits) for the words of ``text``."""
+    """(hits, best first or, past RANK_AT_MOST matches, newest first; the number of matches)."""
     query = fts_query(text)
     if query is None:
         return [], 0
-    total = db.execute("SELECT count(*) FROM search_index WHERE search_index MATCH ?", (query,)).fetchone()[0]
+    total, order = _order(db, query)
     rows = db.execute(
         "SELECT d.kind, d.ref, d.title, d.body, s.story_id FROM "
-        "(SELECT rowid, rank FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT ? OFFSET ?) m "
+        f"(SELECT rowid, {_KEY[order]} AS k FROM search_index WHERE search_index MATCH ? ORDER BY {order} LIMIT ? OFFSET ?) m "
         "JOIN search_docs d ON d.id = m.rowid "
-        "LEFT JOIN assignments s ON d.kind != 'fact' AND s.article_id = d.ref ORDER BY m.rank",
+        "LEFT JOIN assignments s ON d.kind != 'fact' AND s.article_id = d.ref ORDER BY m.k",
         (query, limit, offset)).fetchall()
     hits = [Hit(kind, None if kind == "fact" else ref, ref if kind == "fact" else story, title, body)
             for kind, ref, title, body, story in rows]
     return hits, total
 
 
-def matching_stories(db: sqlite3.Connection, text: str, cap: int = 5000) -> list[str]:
-    """Ids of the stories with a hit among the ``cap`` best, best first."""
+def matching_stories(db: sqlite3.Connection, text: str, cap: int = 1000) -> list[str]:
+    """Ids of the stories with a hit among the ``cap`` first hits (as ``search`` orders them)."""
     query = fts_query(text)
     if query is None:
         return []
+    _, order = _order(db, query)
     rows = db.execute(
         "SELECT CASE d.kind WHEN 'fact' THEN d.ref ELSE s.story_id END FROM "
-        "(SELECT rowid, rank FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT ?) m "
+        f"(SELECT rowid, {_KEY[order]} AS k FROM search_index WHERE search_index MATCH ? ORDER BY {order} LIMIT ?) m "
         "JOIN search_docs d ON d.id = m.rowid "
-        "LEFT JOIN assignments s ON d.kind != 'fact' AND s.article_id = d.ref ORDER BY m.rank", (query, cap))
+        "LEFT JOIN assignments s ON d.kind != 'fact' AND s.article_id = d.ref ORDER BY m.k", (query, cap))
     return list(dict.fromkeys(r[0] for r in rows if r[0] is not None))
 
 

@@ -96,18 +96,16 @@ def article_detail(store: Store, article_id: str) -> dict:
 
 
 def search(store: Store, args: dict) -> dict:
-    """``/api/search?q=``: articles, quotes and brief facts holding every word, best first."""
+    """``/api/search?q=``: articles, quotes and brief facts holding every word, best first (newest
+    first for a query with very many matches, see store/search.py)."""
     q = (args.get("q") or "").strip()[:500]
     page, size = page_args(args.get("page"), args.get("per_page"))
     hits, total = store.search(q, limit=size, offset=(page - 1) * size)
-    titles: dict[str, str | None] = {}
     out = []
     for h in hits:
         item = {"kind": h.kind, "story_id": h.story_id, "article_id": h.article_id}
         if h.kind == "article":
-            if h.article_id not in titles:
-                titles[h.article_id] = store.get_article(h.article_id).title
-            item["text"] = titles[h.article_id]
+            item["text"] = h.title  # the headline (the search index keeps it)
         else:
             item["text"] = h.body
             if h.kind == "quote":

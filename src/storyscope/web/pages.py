@@ -108,6 +108,11 @@ def routes(app: App) -> list[Route]:
             kept = store.merged_into(story_id)
             if kept is not None:  # a story merged into another lives on there
                 return RedirectResponse(f"/stories/{url_part(kept)}", status_code=301)
+            # a kept brief's page is drawn once: the same articles, brief and links give the same page
+            links = store.story_links(story_id)
+            key = (story_id, fingerprint(store.story_article_ids(story_id)), repr(links))
+            if (html := app.pages.get(key)) is not None:
+                return HTMLResponse(html)
             detail = data.story_detail(store, story_id)
             brief = data.brief(store, app.writer, app.memo, story_id, app.web.brief_wait)
             if detail["related"]:
@@ -118,12 +123,8 @@ def routes(app: App) -> list[Route]:
         if isinstance(brief, Pending):
             return app.render("progress.html", status=202 if brief.error is None else 500, detail=detail,
                               job=brief)
-        # a kept brief's page is drawn once: the same articles, brief and links give the same page
-        key = (story_id, fingerprint([a["id"] for a in detail["article_list"]]), repr(detail["related"]))
-        html = app.pages.get(key)
-        if html is None:
-            html = app.templates.get_template("story.html").render(detail=detail, **_brief_view(brief))
-            app.pages.put(key, html)
+        html = app.templates.get_template("story.html").render(detail=detail, **_brief_view(brief))
+        app.pages.put(key, html)
         return HTMLResponse(html)
 
     def article(request: Request):
