@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 
 from storyscope.ingest.feeds import iter_feed
-from storyscope.ingest.files import Rejected
+from storyscope.ingest.records import Rejected
 from storyscope.ingest.http import Fetcher, url_id
 from storyscope.model import RawDoc
 

@@ -11,7 +11,7 @@ import pytest
 
 import storyscope.ingest.http as http_mod
 from storyscope.errors import InputError, SettingError
-from storyscope.ingest.files import Rejected
+from storyscope.ingest.records import Rejected
 from storyscope.ingest.http import (
     USER_AGENT,
     Fetcher,

@@ -34,7 +34,7 @@ from xml.etree.ElementTree import Element, tostring
 
 from ..errors import InputError, MissingDependency
 from ..model import RawDoc
-from .files import Rejected
+from .records import Rejected
 from .http import Fetcher, fetch_doc, url_id
 from .meta import normalise_published
 
