@@ -1,13 +1,14 @@
 """One Config, built in one place (the CLI), from one table of settings.
 
-The table is what ``storyscope settings``, the docs and the tests read, so a
-setting cannot exist without a default and a line of help.
+Each setting is a field of ``Config`` with its default and its line of help;
+``SETTINGS``, the table that ``storyscope settings``, the docs and the tests
+read, is made from those fields.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from .errors import SettingError
 
@@ -19,36 +20,29 @@ class Setting:
     help: str
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "storyscope.db", "SQLite store file (the STORYSCOPE_DB environment variable or --db override it)"),
-    Setting("max_bytes", 20_000_000, "largest input item (file, JSONL line) accepted, in bytes; larger ones are rejected"),
-    Setting("max_lines", 1_000_000, "most lines read from one compressed JSONL file; the rest is one rejected item"),
-    Setting("max_inflation", 100, "a compressed JSONL file, or one record of a .warc.gz, may inflate to this many "
-                                  "times the file's size (or max_bytes, if more); past it, one rejected item"),
-    Setting("enrich_batch", 16, "articles per spaCy batch in the enrich stage"),
-    Setting("story_window_days", 7, "a story not updated for this many days (by publication date) takes no new articles"),
-    Setting("fetch_timeout", 20.0, "seconds allowed for one HTTP request (connect, headers and body together)"),
-    Setting("fetch_delay", 1.0, "seconds between two requests to the same host (politeness)"),
-    Setting("lock_wait", 120.0, "seconds a writing run (ingest, enrich, cluster) waits for another one to finish "
-                                "with the store before giving up (--wait overrides it)"),
-    Setting("snapshot_every", 20_000, "ingest stores the clusterer's state with every this many articles and at the "
-                                      "end of each run, so that the next run replays only the articles after it; "
-                                      "0: never (each run replays every stored article)"),
-)
+def _setting(default: object, help: str) -> object:
+    """A Config field with its line of help, kept beside its default (``SETTINGS`` reads both)."""
+    return field(default=default, metadata={"help": help})
 
 
 @dataclass(frozen=True)
 class Config:
-    db: str = "storyscope.db"
-    max_bytes: int = 20_000_000
-    max_lines: int = 1_000_000
-    max_inflation: int = 100
-    enrich_batch: int = 16
-    story_window_days: int = 7
-    fetch_timeout: float = 20.0
-    fetch_delay: float = 1.0
-    lock_wait: float = 120.0
-    snapshot_every: int = 20_000
+    db: str = _setting("storyscope.db", "SQLite store file (the STORYSCOPE_DB environment variable or --db override it)")
+    max_bytes: int = _setting(20_000_000, "largest input item (file, JSONL line) accepted, in bytes; larger ones are "
+                                          "rejected")
+    max_lines: int = _setting(1_000_000, "most lines read from one compressed JSONL file; the rest is one rejected item")
+    max_inflation: int = _setting(100, "a compressed JSONL file, or one record of a .warc.gz, may inflate to this many "
+                                       "times the file's size (or max_bytes, if more); past it, one rejected item")
+    enrich_batch: int = _setting(16, "articles per spaCy batch in the enrich stage")
+    story_window_days: int = _setting(7, "a story not updated for this many days (by publication date) takes no new "
+                                         "articles")
+    fetch_timeout: float = _setting(20.0, "seconds allowed for one HTTP request (connect, headers and body together)")
+    fetch_delay: float = _setting(1.0, "seconds between two requests to the same host (politeness)")
+    lock_wait: float = _setting(120.0, "seconds a writing run (ingest, enrich, cluster) waits for another one to "
+                                       "finish with the store before giving up (--wait overrides it)")
+    snapshot_every: int = _setting(20_000, "ingest stores the clusterer's state with every this many articles and at "
+                                           "the end of each run, so that the next run replays only the articles after "
+                                           "it; 0: never (each run replays every stored article)")
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1_000:
@@ -80,5 +74,6 @@ def build_config(db: str | None = None, **overrides: object) -> Config:
     return Config(**values)
 
 
-# The table and the dataclass must list the same settings with the same defaults.
-assert [(s.name, s.default) for s in SETTINGS] == [(f.name, f.default) for f in fields(Config)]
+# The table that ``storyscope settings``, the docs and the tests read: Config's own fields,
+# so a setting cannot exist without a default and a line of help, nor the two drift apart.
+SETTINGS: tuple[Setting, ...] = tuple(Setting(f.name, f.default, f.metadata["help"]) for f in fields(Config))

@@ -29,7 +29,6 @@ from news_fixtures import (  # noqa: E402
 )
 
 from storyscope.cluster import StreamClusterer  # noqa: E402
-from storyscope.cluster import stream as stream_mod  # noqa: E402
 from storyscope.config import build_config  # noqa: E402
 from storyscope.errors import NotFound  # noqa: E402
 from storyscope.extract import extract  # noqa: E402
@@ -155,24 +154,23 @@ def test_two_earthquakes_are_not_merged(dates):
         assert {c.story_of(i) for i in ids if event[i] == "turkey"} != {c.story_of(i) for i in ids if event[i] == "nepal"}
 
 
-def test_the_article_check_keeps_two_earthquakes_apart(monkeypatch):
+def test_the_article_check_keeps_two_earthquakes_apart():
     # At a join probability of 0.2 (an override) the centroid of one quake pair
     # reaches the other pair in many orders, but an article of the smaller story
     # falls below it against the other story, so nothing is merged. With that check
-    # off (_MERGE_ARTICLE_CHECK monkeypatched) the two earthquakes are merged: the check is
+    # off (merge_article_check=False) the two earthquakes are merged: the check is
     # what the first half of this test sees.
     orders = list(itertools.permutations([TURKEY_A, TURKEY_B, NEPAL_A, NEPAL_B]))
 
-    def merges():
+    def merges(check: bool = True):
         found = []
         for order in orders:
-            _, out = _run(order, StreamClusterer(threshold=0.2), dates=False)
+            _, out = _run(order, StreamClusterer(threshold=0.2, merge_article_check=check), dates=False)
             found += [o.merged_from for o in out if o.merged_from]
         return found
 
     assert merges() == []
-    monkeypatch.setattr(stream_mod, "_MERGE_ARTICLE_CHECK", False)
-    assert merges() != []
+    assert merges(check=False) != []
 
 
 def test_retarget_links_moves_a_gone_storys_links_to_the_kept_one(tmp_path):

@@ -77,9 +77,13 @@ def test_wapo_seed_masthead_captions_and_inline_link():
         "Democracy Dies in Darkness",
         "(Essam al-Sudani/Reuters)",
         "(Video: Joyce Lee/The Washington Post)",
-        "Both are failing.",
     ):
         assert must_not not in body
+    # The page's promo for another story, "The U.S. and Iran are competing to shape Iraq's
+    # new government. Both are failing.", is written as two prose sentences: by its shape
+    # it is a short paragraph of the article, and a cleaner that removed it would remove
+    # such paragraphs of real articles too (benchmarks/plaintext.py), so it stays.
+    assert "Both are failing." in body
     for must in (
         "Secretary of State Mike Pompeo ordered the evacuation",
         "“Given the increasing and specific threats",
@@ -89,11 +93,10 @@ def test_wapo_seed_masthead_captions_and_inline_link():
         "“We look to all international parties interested in peace",
     ):
         assert must in body
-    assert len(result.paragraphs) == 14
+    assert len(result.paragraphs) == 15
     why = reasons(result)
     assert why["The Washington PostDemocracy Dies in Darkness"] == "masthead"
     assert list(why.values()).count("photo or video caption with credit") == 2
-    assert "inline link to another story" in why.values()
     assert_nothing_lost(text, result)
 
 
@@ -203,6 +206,15 @@ def test_inline_link_between_long_paragraphs_is_removed_but_short_body_is_kept()
     assert link not in result.paragraphs
     assert short_body in result.paragraphs
     assert reasons(result)[link] == "inline link to another story"
+
+
+def test_short_sentence_between_long_paragraphs_is_kept():
+    # a sentence of the article, not a link: it ends as prose does (issue 12)
+    for short in ("Iran denies any role in the attacks on the compound.",
+                  "Nobody has claimed responsibility for the blast so far!",
+                  "'It is a really tough decision.'"):
+        result = clean_text(page("Council approves bigger transport budget", BODY[0], short, BODY[1], *BODY[2:]))
+        assert short in result.paragraphs and result.removed == ()
 
 
 def test_trailing_tagline_uses_the_outlet_named_by_the_dateline():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 
 from storyscope.ingest.feeds import iter_feed
-from storyscope.ingest.files import Rejected
+from storyscope.ingest.records import Rejected
 from storyscope.ingest.http import Fetcher, url_id
 from storyscope.model import RawDoc
 
@@ -159,20 +159,25 @@ def test_rss1_rdf(tmp_path, base):
     assert (doc.outlet, doc.title, doc.published, doc.html) == ("RDF Times", "Old style", "2018-09-29", "<p>Body</p>")
 
 
-def test_not_xml_is_one_rejected_item(tmp_path):
+def test_not_a_feed_is_one_rejected_item(tmp_path):
     page = tmp_path / "page.rss"
     page.write_text("<html><body><p>Not a feed<br></body></html>", encoding="utf-8")
     (item,) = iter_feed(page, follow_links=False)
-    assert item.item == str(page) and item.reason.startswith("not a feed: not well-formed XML")
+    assert item.item == str(page) and item.reason.startswith("not a feed: no RSS or Atom channel found")
+    assert "not well-formed XML" in item.reason
     xhtml = tmp_path / "x.xml"
     xhtml.write_text("<html><body/></html>", encoding="utf-8")
     (item,) = iter_feed(xhtml, follow_links=False)
-    assert "XML root element <html>" in item.reason
+    assert item.reason == "not a feed: no RSS or Atom channel found"
     (missing,) = iter_feed(tmp_path / "absent.rss")
     assert missing.reason == "no such file"
+    path_text = tmp_path / "path.rss"  # bytes that name a file are still only bytes
+    path_text.write_text(str(xhtml), encoding="utf-8")
+    (item,) = iter_feed(path_text, follow_links=False)
+    assert isinstance(item, Rejected) and item.reason.startswith("not a feed")
 
 
-def test_entity_expansion_is_refused(tmp_path):
+def test_entity_declarations_are_refused(tmp_path):
     bomb = tmp_path / "bomb.xml"
     bomb.write_text(
         '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
@@ -180,7 +185,59 @@ def test_entity_expansion_is_refused(tmp_path):
         encoding="utf-8",
     )
     (item,) = iter_feed(bomb, follow_links=False)
-    assert isinstance(item, Rejected) and item.reason.startswith("refused feed: EntitiesForbidden")
+    assert item == Rejected(str(bomb), "refused feed: entity declarations are not allowed")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not read", encoding="utf-8")
+    external = tmp_path / "external.xml"
+    external.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<rss version="2.0"><channel><title>T &x;</title><item><title>a</title>'
+        "<description>&x;</description><content:encoded>&x;</content:encoded></item></channel></rss>",
+        encoding="utf-8",
+    )
+    (item,) = iter_feed(external, follow_links=False)
+    assert isinstance(item, Rejected) and "do not read" not in item.reason
+
+
+def broken_rss(base: str) -> str:
+    """A feed with the faults real ones carry: text before the XML declaration, a bare ``&`` in
+    a title and in link queries, HTML entities XML does not define, unclosed HTML in a
+    description, a channel that never closes."""
+    return f"""
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+  <channel>
+    <title>Tom & Jerry&rsquo;s Gazette</title>
+    <item>
+      <title>Storm hits the coast &mdash; caf&eacute;s&nbsp;closed</title>
+      <link>{base}/article-rss1?ref=rss&section=news</link>
+      <pubDate>Tue, 25 Sep 2018 23:30:00 -0500</pubDate>
+      <description><p>The storm reached the coast.<br> More soon</description>
+      <content:encoded><![CDATA[<p>The storm reached the coast & the port.</p>]]></content:encoded>
+    </item>
+    <item>
+      <title>Q&A: what the clean-up costs</title>
+      <link>{base}/article-rss2?a=1&b=2</link>
+      <pubDate>Wed, 26 Sep 2018 08:00:00 +0000</pubDate>
+    </item>
+"""
+
+
+def test_feed_that_is_not_well_formed_is_read(tmp_path, base, fetcher):
+    path = tmp_path / "broken.rss"
+    path.write_text(broken_rss(base), encoding="utf-8")
+    inline = list(iter_feed(path, follow_links=False))
+    assert [type(i).__name__ for i in inline] == ["RawDoc", "Rejected"]
+    first = inline[0]
+    assert first.outlet == "Tom & Jerry\u2019s Gazette"
+    assert first.title == "Storm hits the coast \u2014 caf\u00e9s\u00a0closed"
+    assert first.url == f"{base}/article-rss1?ref=rss&section=news"
+    assert first.published == "2018-09-25"  # the day as the feed states it, not the UTC day after
+    assert first.html == "<p>The storm reached the coast & the port.</p>"
+    followed = list(iter_feed(path, fetcher))
+    assert all(isinstance(i, RawDoc) for i in followed)
+    assert followed[1].title == "Q&A: what the clean-up costs" and followed[1].published == "2018-09-26"
+    assert "Storm /article-rss2" in followed[1].html
 
 
 def test_feed_size_cap_and_refused_feed_url(tmp_path, base):

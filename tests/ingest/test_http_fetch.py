@@ -11,7 +11,7 @@ import pytest
 
 import storyscope.ingest.http as http_mod
 from storyscope.errors import InputError, SettingError
-from storyscope.ingest.files import Rejected
+from storyscope.ingest.records import Rejected
 from storyscope.ingest.http import (
     USER_AGENT,
     Fetcher,
@@ -21,6 +21,7 @@ from storyscope.ingest.http import (
     read_url_file,
     url_id,
 )
+from storyscope.ingest.urls import url_key
 from storyscope.model import RawDoc
 
 pytest_plugins = ["ingest_server"]  # the local server fixtures: server, base, fetcher
@@ -198,6 +199,28 @@ def test_canonical_url_and_id():
     assert url_id("https://example.com/a").startswith("example.com-")
     with pytest.raises(InputError):
         url_id("not a url")
+
+
+def test_one_key_for_the_addresses_of_one_article():
+    story = "https://www.example.com/world/2018/09/28/quake-hits-sulawesi"
+    copies = [
+        "http://example.com/world/2018/09/28/quake-hits-sulawesi/",  # no www, http, trailing slash
+        "https://amp.example.com/world/2018/09/28/quake-hits-sulawesi",  # AMP host
+        "https://www.example.com/amp/world/2018/09/28/quake-hits-sulawesi",  # AMP path prefix
+        "https://www.example.com/world/2018/09/28/quake-hits-sulawesi/amp/",  # AMP path suffix
+        "https://www.example.com/world/2018/09/28/quake-hits-sulawesi?amp=1&utm_source=twitter",
+        "https://www.example.com/world/2018/09/28/quake-hits-sulawesi?outputType=amp&ocid=msn",
+        "https://www.example.com/world/2018/09/28/quake-hits-sulawesi?mc_cid=12&gclid=3#comments",
+    ]
+    assert {url_key(u) for u in copies} == {url_key(story)} == {"example.com/world/2018/09/28/quake-hits-sulawesi"}
+    assert {url_id(u) for u in copies} == {url_id(story)}
+    assert url_id(story).startswith("example.com-")
+    # what names the page stays: another path, another id parameter, another host
+    assert url_key("https://www.example.com/story?id=7") != url_key("https://www.example.com/story?id=8")
+    assert url_key("https://www.example.com/story?id=7&page=2") == url_key("https://example.com/story?page=2&id=7")
+    assert url_key("https://www.example.com/amplifiers/review") == "example.com/amplifiers/review"
+    assert url_key("https://news.example.com/a") != url_key("https://example.com/a")
+    assert url_key("not a url") is None and url_key(None) is None
 
 
 def test_iter_urls_yields_a_status_per_url(base, fetcher, tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from storyscope.ingest.files import Rejected
+from storyscope.ingest.records import Rejected
 from storyscope.ingest.http import url_id
 from storyscope.ingest.warc import iter_warc
 from storyscope.model import RawDoc

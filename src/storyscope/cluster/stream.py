@@ -67,7 +67,6 @@ _SPLIT_MIN_PART = 3
 _MERGE_AT = (2, 4)
 _MERGE_TERMS = 100
 _MERGE_NAMES = 2
-_MERGE_ARTICLE_CHECK = True  # a switch for the tests, which show that it matters
 # Memory bound: only the _MAX_HOT most recently updated stories keep their whole
 # centroid and their members (for the split check). An older one is compacted to
 # its _COLD_TERMS heaviest terms and _COLD_NAMES names (about 3 KB instead of 30):
@@ -204,7 +203,8 @@ class StreamClusterer:
     """
 
     def __init__(
-        self, settings: ClusterSettings | None = None, *, model: SameEventModel | None = None, **overrides: object
+        self, settings: ClusterSettings | None = None, *, model: SameEventModel | None = None,
+        merge_article_check: bool = True, **overrides: object
     ) -> None:
         if settings is not None and not isinstance(settings, ClusterSettings):
             raise ClusterSettingsError(
@@ -222,6 +222,8 @@ class StreamClusterer:
         if model is not None and not isinstance(model, SameEventModel):
             raise ClusterSettingsError(f"model must be a SameEventModel, got {type(model).__name__}")
         self.model = model or default_model()
+        # False only where a test shows what the merge step's per-article check prevents
+        self._merge_article_check = merge_article_check
         self.stats = TermStats()
         self._stories: dict[str, Story] = {}
         self._by_idx: list[Story] = []
@@ -520,7 +522,7 @@ class StreamClusterer:
         vecs = [self._member_vector(m) for m in members]  # weighed once: scored now, added below
         lowest = min(self.model.probability(self._evidence(self._member_probe(m, v), dst)[0])
                      for m, v in zip(members, vecs))
-        if _MERGE_ARTICLE_CHECK and lowest < self.settings.threshold:
+        if self._merge_article_check and lowest < self.settings.threshold:
             return None
         # the story merged away stays in _by_idx (the postings point at it) but is
         # empty: it scores 0.0 and _best_story skips it

@@ -10,6 +10,8 @@ tags, htmldate for dates). On top of it storyscope
   also the page's meta description) in a header block outside the article
   container, where trafilatura does not look; when the description is shown
   on the page but missing from the text, that visible paragraph is prepended;
+* reads the page's canonical link (``<link rel="canonical">``) on its own
+  site: the article's address, whatever address it was fetched from;
 * runs the plain-text boilerplate filter of :mod:`storyscope.extract.plaintext`
   on the extracted paragraphs (captions with credits, share lines, comment forms).
 """
@@ -19,11 +21,12 @@ from __future__ import annotations
 import html as htmllib
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 from storyscope.errors import ExtractionError
 from storyscope.extract import metadata as meta
 
-__all__ = ["HtmlResult", "extract_html"]
+__all__ = ["HtmlResult", "canonical_link", "extract_html"]
 
 # Pages past this size are cut before parsing: a news article is rarely over
 # 1 MB of markup, and lxml's time and memory grow with the tree. The cut keeps
@@ -42,6 +45,8 @@ class HtmlResult:
     outlet: str | None = None
     url: str | None = None
     language: str | None = None
+    # the page's own <link rel="canonical">, absolute, when it is on the page's site
+    canonical: str | None = None
 
 
 # trafilatura's fallback extractors (readability, jusText) rescue pages where
@@ -179,4 +184,28 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
         outlet=structured.outlet or doc.sitename or meta.outlet_from_url(url or doc.url),
         url=url or doc.url,
         language=doc.language,
+        canonical=canonical_link(structured.canonical, url),
     )
+
+
+def canonical_link(href: str | None, page_url: str | None) -> str | None:
+    """The absolute http(s) address of a page's canonical link, or None.
+
+    A canonical link on another site is how a syndicated copy points at the
+    original: that copy is its own outlet's article (the clusterer marks it
+    syndicated), so only a link on the page's own site (courlan's domain test,
+    ``www.``, ``m.`` or ``amp.`` hosts alike) names the page. Without a page URL
+    (an HTML file) the link is the only address there is.
+    """
+    if not href:
+        return None
+    absolute = urljoin(page_url or "", href.strip())
+    parts = urlsplit(absolute)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if page_url:
+        from courlan import is_external  # lazy: with trafilatura, a heavy import
+
+        if is_external(absolute, page_url, ignore_suffix=False):
+            return None
+    return absolute

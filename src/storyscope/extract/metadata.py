@@ -1,4 +1,4 @@
-"""Metadata that pages state explicitly: JSON-LD, OpenGraph / article meta tags, the URL.
+"""Metadata that pages state explicitly: JSON-LD, OpenGraph / article meta tags, the canonical link, the URL.
 
 Structured data is what the publisher's CMS wrote for search engines, so when it
 names a publication date it is more reliable than any date found in the page
@@ -28,6 +28,8 @@ class Structured:
     # :func:`refine_published`: the article's datePublished and dateModified.
     published_stamp: str | None = None
     modified_stamp: str | None = None
+    # <link rel="canonical" href>: the address the page gives itself, as written
+    canonical: str | None = None
 
 
 _JSONLD = re.compile(
@@ -35,6 +37,7 @@ _JSONLD = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_LINK = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -134,9 +137,22 @@ def _from_jsonld(page: str) -> Structured:
     return Structured(title, published, author, _clean(outlet), published_stamp, modified_stamp)
 
 
-def _meta_tags(page: str) -> dict[str, str]:
+def _head(page: str) -> str:
+    end = page.lower().find("</head>")
+    return page[: end if end >= 0 else 200_000]
+
+
+def _canonical_link(head: str) -> str | None:
+    """The href of the first ``<link rel="canonical">`` (rel is a list of words)."""
+    for tag in _LINK.findall(head):
+        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in _ATTR.findall(tag)}
+        if "canonical" in (attrs.get("rel") or "").lower().split() and (attrs.get("href") or "").strip():
+            return htmllib.unescape(attrs["href"].strip())
+    return None
+
+
+def _meta_tags(head: str) -> dict[str, str]:
     found: dict[str, str] = {}
-    head = page[: page.lower().find("</head>") if "</head>" in page.lower() else 200_000]
     for tag in _META.findall(head):
         attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in _ATTR.findall(tag)}
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
@@ -147,9 +163,10 @@ def _meta_tags(page: str) -> dict[str, str]:
 
 
 def structured_metadata(page: str) -> Structured:
-    """Title, publication date, author and outlet that the page declares explicitly."""
+    """Title, publication date, author, outlet and canonical address that the page declares explicitly."""
     ld = _from_jsonld(page)
-    tags = _meta_tags(page)
+    head = _head(page)
+    tags = _meta_tags(head)
     stamp, modified = ld.published_stamp, ld.modified_stamp
     if stamp is None:
         stamp = next((tags[k].strip() for k in _META_DATE_KEYS if iso_date(tags.get(k))), None)
@@ -161,6 +178,7 @@ def structured_metadata(page: str) -> Structured:
         outlet=ld.outlet or _clean(tags.get("og:site_name")),
         published_stamp=stamp,
         modified_stamp=modified,
+        canonical=_canonical_link(head),
     )
 
 
@@ -212,8 +230,12 @@ def refine_published(found: str | None, structured: Structured) -> str | None:
 
     htmldate is right more often than structured data overall (it reads it too),
     so the stated publication only wins in two situations where htmldate's
-    pick is demonstrably not the publication day. Both were checked on the 728
-    pages of trafilatura's evaluation set with a gold date (see each rule).
+    pick is demonstrably not the publication day. Neither names a site: each
+    reads the timestamps' own shape (time of day, UTC offset, modified before
+    published), and each has its test (tests/extract/test_metadata.py). Both
+    were checked on the 728 pages of trafilatura's evaluation set with a gold
+    date; ``benchmarks/extraction.py --ablate-date-rules`` shows what they do on
+    the tune hosts and on the held-out ones.
     """
     published = _stamp(structured.published_stamp)
     if found is None or published is None:
@@ -221,9 +243,9 @@ def refine_published(found: str | None, structured: Structured) -> str | None:
     # 1. Local midnight written in UTC. A CMS that stores a date without a time
     #    as midnight in Central European time writes it as 22:00 or 23:00 UTC
     #    of the day before, exactly on the hour; the publication day is the
-    #    next one. Checked on the evaluation set: 2 pages fixed (kas.de,
-    #    beige.de), none broken; no stated publication in the set falls exactly
-    #    on 22:00 or 23:00 UTC for another reason.
+    #    next one. Checked on the evaluation set: 2 pages fixed, none broken;
+    #    no stated publication in the set falls exactly on 22:00 or 23:00 UTC
+    #    for another reason.
     if (
         published.utc and published.hour in (22, 23) and published.minute == published.second == 0
         and found == published.day.isoformat()
@@ -237,9 +259,9 @@ def refine_published(found: str | None, structured: Structured) -> str | None:
     #    trusts a /YYYY/MM/DD/ URL date first, which records when the URL was
     #    made, not when the story went out). A UTC stamp one day after htmldate's
     #    pick is usually the same evening in the Americas, so it does not count.
-    #    Checked on the evaluation set: 5 pages fixed (elpais.com, larepublica.pe,
-    #    libero.pe: URL date a day to a week before the stated local publication;
-    #    tagblatt.ch, baumeister.de: modified before published), none broken.
+    #    Checked on the evaluation set: 5 pages fixed (3 with a URL date a day to
+    #    a week before the stated local publication, 2 modified before published),
+    #    none broken.
     try:
         picked = date.fromisoformat(found)
     except ValueError:

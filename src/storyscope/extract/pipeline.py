@@ -49,7 +49,8 @@ def extract(raw: RawDoc) -> Article:
     3. Plain text: headline, boilerplate lines and dateline tag
        (:func:`storyscope.extract.plaintext.clean_text`).
     4. Refuse items without usable text (ExtractionError with the reason).
-    5. Merge metadata: what the RawDoc states wins over what was extracted;
+    5. Merge metadata: what the RawDoc states wins over what was extracted,
+       except the URL, where the page's canonical link on its own site wins;
        the date is normalised to ``YYYY-MM-DD``.
     6. Detect the language and hash the normalised text; keep the removed
        photo and video captions (credits cut off) apart as ``captions``.
@@ -62,12 +63,13 @@ def extract(raw: RawDoc) -> Article:
         text_outlet = cleaned.outlet
         title, published, author = page.title, page.published, page.author
         outlet, url, language = page.outlet, page.url, page.language
+        canonical = page.canonical
     elif raw.text is not None and raw.text.strip():
         # 3. Plain text.
         cleaned = clean_text(raw.text, title=raw.title, outlet=raw.outlet)
         text_outlet = cleaned.outlet
         title = cleaned.title
-        published = author = url = language = None
+        published = author = url = language = canonical = None
         outlet = None
     else:
         raise ExtractionError("empty item: neither text nor HTML content")
@@ -81,9 +83,11 @@ def extract(raw: RawDoc) -> Article:
             f"main text too short ({len(text)} characters, at least {MIN_TEXT_CHARS} needed)"
         )
 
-    # 5. Metadata: the RawDoc's own values win.
+    # 5. Metadata: the RawDoc's own values win, but for the address the page gives
+    #    itself (its canonical link), which names the article whatever address the
+    #    RawDoc was reached by (a redirect, a share link, an AMP copy).
     published = meta.iso_date(raw.published) or meta.iso_date(published)
-    url = _first(raw.url, url)
+    url = _first(canonical, raw.url, url)
     # 6. Language and hash.
     language = detect_language(text) or language
     return Article(

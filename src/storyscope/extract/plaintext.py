@@ -168,7 +168,7 @@ def _has_quote(line: str) -> bool:
 
 
 def _is_sentence_end(line: str) -> bool:
-    return line.rstrip(_QUOTE_CHARS + ")] ").endswith((".", "!", "?", "…"))
+    return line.rstrip(_QUOTE_CHARS + "')] ").endswith((".", "!", "?", "…"))  # "... decision.'" too
 
 
 def _headline_like(line: str) -> bool:
@@ -280,15 +280,20 @@ def _inline_link(paragraphs: list[str], i: int, english: bool) -> bool:
     """A headline-like paragraph dropped between body paragraphs: a link to another story.
 
     Calibrated on the seed articles and hand-made pages: such links are 4-20
-    words, carry no quotation or attribution, do not open with a word that
-    refers back, are written in the present tense, and sit between paragraphs
-    at least twice their length.
+    words, end without a period (as headlines do), carry no quotation or
+    attribution, do not open with a word that refers back, are written in the
+    present tense, and sit between paragraphs at least twice their length.
     """
     if not english or i == 0 or i >= len(paragraphs) - 1:
         return False
     line = paragraphs[i]
-    if line.rstrip().endswith(("?", "!", ":", ";", ",")):
-        return False  # questions (interviews) and lead-ins to lists are body text
+    if _is_sentence_end(line) or line.rstrip().endswith((":", ";", ",")):
+        # A headline carries no final period; a short paragraph that ends as prose does
+        # is a sentence of the article ("Iran denies any role in the attacks."), as are
+        # questions (interviews) and lead-ins to lists. Measured on clean article text
+        # (benchmarks/plaintext.py): without this test the rule removed 0.57 % of real
+        # sentences on the tune split, 206 of its 207 removals ending in a period.
+        return False
     words = _words(line)
     if not 4 <= len(words) <= 20 or _has_quote(line) or _ATTRIBUTION.search(line):
         return False

@@ -1,5 +1,6 @@
 """Sources of news -> RawDoc records (or a per-item rejection), streamed one at a time."""
 
-from .files import Rejected, iter_inputs
+from .files import iter_inputs
+from .records import Rejected
 
 __all__ = ["Rejected", "iter_inputs"]

@@ -4,9 +4,11 @@ Steps of :func:`iter_feed`:
 
 1. read the feed: a URL through the Fetcher, a file with the byte cap
    (``.gz`` allowed); a feed is small, so it is read whole, capped;
-2. parse it with defusedxml (no entity expansion, no external references: a
-   feed is untrusted input); not XML, or XML that is not RSS 2.0, RSS 1.0 (RDF)
-   or Atom, is one rejected item for the feed;
+2. parse it with feedparser, which reads RSS 0.9x-2.0, RSS 1.0 (RDF) and Atom,
+   well-formed or not (real feeds often carry an unescaped ``&`` or an HTML
+   entity); it never resolves external references, and a feed that declares
+   entities is refused before it (a feed is untrusted input). Bytes in which
+   no feed is found are one rejected item for the feed;
 3. for each item take link, title, published (RFC 2822 or ISO), author, and any
    full content (``content:encoded``, Atom ``<content>``);
 4. ``follow_links=True``: fetch the linked page (the Fetcher) -> RawDoc with the
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import gzip
 import html as htmllib
+import io
 import re
 import zlib
 from collections.abc import Iterator
@@ -30,22 +33,14 @@ from dataclasses import dataclass
 from hashlib import sha1
 from pathlib import Path
 from urllib.parse import urljoin
-from xml.etree.ElementTree import Element, tostring
 
 from ..errors import InputError, MissingDependency
 from ..model import RawDoc
-from .files import Rejected
+from .records import Rejected
 from .http import Fetcher, fetch_doc, url_id
 from .meta import normalise_published
 
 __all__ = ["iter_feed"]
-
-ATOM = "{http://www.w3.org/2005/Atom}"
-RSS1 = "{http://purl.org/rss/1.0/}"
-RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
-DC = "{http://purl.org/dc/elements/1.1/}"
-CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
-XHTML = "{http://www.w3.org/1999/xhtml}"
 
 _TAG = re.compile(r"<[^>]+>")
 _EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((?P<name>[^)]+)\)\s*$")  # RSS: "jane@x.org (Jane Doe)"
@@ -138,55 +133,75 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
 
 
 def _parse(data: bytes) -> tuple[str | None, Iterator[_Item]]:
-    """(outlet, items) of a feed; InputError when it is not an RSS or Atom feed."""
+    """(outlet, items) of a feed; InputError when no RSS or Atom feed can be read from it.
+
+    feedparser reads what real feeds are: well-formed XML with its strict parser, and
+    otherwise (an unescaped ``&``, an HTML entity XML does not define, a stray tag) with
+    its lenient one, as browsers and feed readers do. It gets the bytes as a stream,
+    never a string: a string that looks like a URL or a file path it would fetch or open.
+    """
     try:
-        from defusedxml import DefusedXmlException
-        from defusedxml.ElementTree import ParseError, fromstring
+        import feedparser
     except ImportError:  # pragma: no cover - a declared dependency
-        raise MissingDependency("reading feeds needs defusedxml: pip install defusedxml") from None
+        raise MissingDependency("reading feeds needs feedparser: pip install feedparser") from None
     if not data.strip():
         raise InputError("not a feed: empty")
-    try:
-        root = fromstring(data)
-    except ParseError as exc:
-        raise InputError(f"not a feed: not well-formed XML ({exc})") from None
-    except DefusedXmlException as exc:
-        raise InputError(f"refused feed: {type(exc).__name__} (entity declarations are not allowed)") from None
-    if root.tag == "rss":
-        channel = root.find("channel")
-        if channel is None:
-            raise InputError("not a feed: <rss> without <channel>")
-        return _text(channel.find("title")), (_rss_item(el) for el in channel.iter("item"))
-    if root.tag == f"{RDF}RDF":
-        channel = root.find(f"{RSS1}channel")
-        outlet = _text(channel.find(f"{RSS1}title")) if channel is not None else None
-        return outlet, (_rss_item(el, RSS1) for el in root.iter(f"{RSS1}item"))
-    if root.tag == f"{ATOM}feed":
-        feed_author = _text(root.find(f"{ATOM}author/{ATOM}name"))
-        return _atom_text(root.find(f"{ATOM}title")), (
-            _atom_entry(el, feed_author) for el in root.iter(f"{ATOM}entry")
-        )
-    local = root.tag.rsplit("}", 1)[-1]
-    raise InputError(f"not a feed: XML root element <{local}>, expected <rss>, <rdf:RDF> or Atom <feed>")
+    # A feed has no use for its own entities; declaring them is how entity-expansion
+    # bombs start (expat stops one only after seconds of work), so such a feed is refused.
+    if _ENTITY_DECLARATION.search(data[:_PROLOG_BYTES]):
+        raise InputError("refused feed: entity declarations are not allowed")
+    parsed = feedparser.parse(io.BytesIO(_escape_bare_ampersands(data)), resolve_relative_uris=False)
+    if not parsed.get("version"):
+        problem = parsed.get("bozo_exception")
+        detail = f" ({_reason(problem)})" if problem is not None else ""
+        raise InputError(f"not a feed: no RSS or Atom channel found{detail}")
+    feed = parsed.get("feed", {})
+    # Atom lets an entry inherit the feed's author; RSS has no such rule.
+    feed_author = _person(feed.get("author")) if parsed["version"].startswith("atom") else None
+    return _title(feed), (_item(entry, feed_author) for entry in parsed.get("entries", ()))
 
 
-def _text(el: Element | None) -> str | None:
-    if el is None:
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_PROLOG_BYTES = 100_000  # where a DOCTYPE can sit: before the root element, at the start
+
+
+# A bare "&" (a "Q&A" title, a link's query) is the commonest fault of real feeds; the
+# lenient parser would read "&A" as an entity ("Q&A;"). Escaped first, outside CDATA
+# sections (whose text is literal), it is read as written. A well-formed feed has none.
+_BARE_AMPERSAND = re.compile(rb"<!\[CDATA\[.*?\]\]>|&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)", re.DOTALL)
+
+
+def _escape_bare_ampersands(data: bytes) -> bytes:
+    return _BARE_AMPERSAND.sub(lambda m: m[0] if m[0] != b"&" else b"&amp;", data)
+
+
+def _reason(problem: Exception) -> str:
+    message = getattr(problem, "getMessage", None)
+    return f"not well-formed XML: {message() if callable(message) else problem}"
+
+
+def _title(node) -> str | None:
+    """A title as plain text: a title feedparser reports as HTML has its markup removed."""
+    value = (node.get("title") or "").strip()
+    if value and (node.get("title_detail") or {}).get("type") == "text/html":
+        value = htmllib.unescape(_TAG.sub("", value)).strip()
+    return value or None
+
+
+def _person(value: str | None) -> str | None:
+    """An author's name: RSS writes "jane@x.org (Jane Doe)"; a bare address is no name."""
+    if not value or not value.strip():
         return None
-    text = "".join(el.itertext()).strip()
-    return text or None
-
-
-def _first(el: Element, *paths: str) -> str | None:
-    for path in paths:
-        value = _text(el.find(path))
-        if value:
-            return value
-    return None
+    named = _EMAIL_NAME.match(value)
+    if named:
+        return named.group("name").strip()
+    return None if "@" in value and " " not in value.strip() else value.strip()
 
 
 def _date(value: str | None) -> str | None:
-    """``YYYY-MM-DD``, or None for a missing or unreadable date (extraction may still find one)."""
+    """``YYYY-MM-DD`` as the feed writes it, or None for a missing or unreadable date
+    (extraction may still find one). The stated day, not feedparser's ``*_parsed``,
+    which is in UTC and can be the day after a local evening."""
     if not value:
         return None
     try:
@@ -195,70 +210,28 @@ def _date(value: str | None) -> str | None:
         return None
 
 
-def _rss_item(el: Element, ns: str = "") -> _Item:
-    author = _first(el, f"{DC}creator", f"{ns}author")
-    if author:
-        named = _EMAIL_NAME.match(author)
-        author = named.group("name").strip() if named else (None if "@" in author and " " not in author else author)
-    guid = el.find(f"{ns}guid")
-    key = _text(guid)
-    # RSS 2.0: a guid is the item's permalink unless isPermaLink="false".
-    permalink = key if key and guid is not None and guid.get("isPermaLink", "true") != "false" else None
-    if permalink and not permalink.lower().startswith(("http://", "https://")):
-        permalink = None
-    return _Item(
-        link=_first(el, f"{ns}link") or el.get(f"{RDF}about") or permalink,
-        title=_first(el, f"{ns}title"),
-        published=_date(_first(el, f"{ns}pubDate", f"{DC}date")),
-        author=author,
-        html=_first(el, f"{CONTENT}encoded"),
-        text=None,
-        key=key,
-    )
-
-
-def _atom_entry(el: Element, feed_author: str | None) -> _Item:
-    link = None
-    for candidate in el.findall(f"{ATOM}link"):
-        if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
-            link = candidate.get("href", "").strip()
+def _item(entry, feed_author: str | None) -> _Item:
+    link = (entry.get("link") or "").strip() or None
+    # RSS 2.0: a guid is the item's permalink unless isPermaLink="false"; only a web
+    # address counts as one ("tag:" ids are names, not links)
+    if link and entry.get("guidislink") and not link.lower().startswith(("http://", "https://")):
+        link = None
+    html = text = None
+    for content in entry.get("content") or ():
+        # Atom's out-of-line content (src=) has no value: it counts as none
+        value = (content.get("value") or "").strip()
+        if value:
+            if content.get("type") == "text/plain":
+                text = value
+            else:
+                html = value
             break
-    html, text = _atom_content(el.find(f"{ATOM}content"))
     return _Item(
         link=link,
-        title=_atom_text(el.find(f"{ATOM}title")),
-        published=_date(_first(el, f"{ATOM}published", f"{ATOM}updated")),
-        author=_text(el.find(f"{ATOM}author/{ATOM}name")) or feed_author,
+        title=_title(entry),
+        published=_date(entry.get("published") or entry.get("updated")),
+        author=_person(entry.get("author")) or feed_author,
         html=html,
         text=text,
-        key=_first(el, f"{ATOM}id"),
+        key=(entry.get("id") or "").strip() or None,
     )
-
-
-def _atom_text(el: Element | None) -> str | None:
-    """An Atom text construct as plain text (type="html" has its markup removed)."""
-    value = _text(el)
-    if value and el is not None and el.get("type") == "html":
-        value = htmllib.unescape(_TAG.sub("", value)).strip() or None
-    return value
-
-
-def _atom_content(el: Element | None) -> tuple[str | None, str | None]:
-    """(html, text) of an Atom <content>; out-of-line content (src=) counts as none."""
-    if el is None or el.get("src"):
-        return None, None
-    kind = el.get("type", "text")
-    if kind == "xhtml":
-        wrapper = el.find(f"{XHTML}div")  # RFC 4287: the content sits inside one XHTML <div>
-        el = wrapper if wrapper is not None else el
-        for node in el.iter():  # serialise as plain HTML, without the XHTML namespace
-            if isinstance(node.tag, str) and node.tag.startswith(XHTML):
-                node.tag = node.tag[len(XHTML) :]
-        # tostring() writes each child's tail; the text before the first child is added here.
-        lead = htmllib.escape(el.text or "", quote=False)
-        inner = lead + "".join(tostring(child, encoding="unicode") for child in el)
-        return (inner.strip() or None), None
-    value = "".join(el.itertext()).strip() or None
-    if kind == "html" or kind.endswith(("/html", "+xml")):
-        return value, None
-    return None, value

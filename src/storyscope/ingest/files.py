@@ -20,7 +20,6 @@ import gzip
 import json
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
@@ -28,20 +27,13 @@ from ..extract.encoding import decode_bytes
 from ..model import RawDoc
 from .jsonl import iter_jsonl
 from .meta import clean_meta
+from .records import Rejected, article_id_for
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
 WARC_SUFFIXES = (".warc",)
 SIDECAR_SUFFIX = ".meta.json"
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """An input item that could not become a RawDoc, and why."""
-
-    item: str
-    reason: str
 
 
 def _kind(path: Path) -> tuple[str | None, bool]:
@@ -57,14 +49,6 @@ def _kind(path: Path) -> tuple[str | None, bool]:
         if name.endswith(suffixes):
             return kind, gz
     return None, gz
-
-
-def article_id_for(path: Path) -> str:
-    """The file name without its extensions (``a.html.gz`` -> ``a``)."""
-    name = path.name
-    if name.lower().endswith(".gz"):
-        name = name[:-3]
-    return name.rsplit(".", 1)[0] if "." in name else name
 
 
 def _read_capped(path: Path, gz: bool, max_bytes: int) -> bytes:

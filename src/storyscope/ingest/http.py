@@ -42,7 +42,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from ..errors import InputError, SettingError
 from ..extract.encoding import decode_bytes
 from ..model import RawDoc
-from .files import Rejected
+from .records import Rejected
 from .urls import canonical_url, url_id
 
 __all__ = [

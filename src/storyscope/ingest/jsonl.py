@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import RawDoc
 from .meta import LONE_SURROGATE, clean_meta, has_lone_surrogate
+from .records import Rejected, article_id_for
 
 
 def _raw_from_record(record: object, default_id: str, source: str) -> RawDoc:
@@ -51,8 +52,6 @@ def iter_jsonl(path: Path, gz: bool, max_bytes: int, *, max_lines: int = 1_000_0
     (or ``max_bytes``, if more): a small compression bomb of newlines costs
     seconds, not minutes.
     """
-    from .files import Rejected, article_id_for  # files imports this module
-
     stem = article_id_for(path)
     try:
         f = gzip.open(path, "rb") if gz else open(path, "rb")

@@ -38,7 +38,7 @@ from typing import IO
 from ..errors import InputError, MissingDependency
 from ..extract.encoding import decode_bytes
 from ..model import RawDoc
-from .files import Rejected
+from .records import Rejected
 from .http import HTML_TYPES, url_id
 
 __all__ = ["iter_warc"]
