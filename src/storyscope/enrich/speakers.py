@@ -70,6 +70,11 @@ _NOT_SPEAKERS = frozenset({"DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUAN
 _FOR_SOMEONE = frozenset(
     "campaign spokesman spokeswoman spokesperson aide aides adviser advisers lawyer lawyers attorney".split()
 )
+# person words that name an office one person holds: "the governor" is someone named before
+_OFFICES = frozenset(
+    """governor senator president candidate nominee mayor congressman congresswoman chairman
+    chairwoman secretary minister ambassador businessman billionaire""".split()
+)
 _PERSON_WORDS = frozenset(
     """official officials spokesman spokeswoman spokesperson source sources aide aides
     adviser advisers advisor minister secretary president senator lawmaker lawmakers
@@ -210,6 +215,7 @@ class SpeakerResolver:
             for e in entities
         ]
         self.entities = sorted(fixed, key=lambda e: e.start)
+        self.person_tails = person_tails
         # what "he" and "she" may point at: from titles ("Mr. Obama", "Ms. Palmieri"),
         # then from the pronouns already resolved to a name
         self.gender: dict[str, str] = {}
@@ -266,9 +272,11 @@ class SpeakerResolver:
     def _person(self, t, gender: str | None):
         """The person a subject token names: a PERSON entity, or a name the NER left
         untagged ("Fields said"); None for anything else."""
-        if t.pos_ != "PROPN":
+        if t.pos_ != "PROPN" and t.text not in self.person_tails:
             return None
         ent = self.entity_at(t.idx, t.idx + len(t))
+        if ent is None and t.text[:1].isupper() and t.text in self.person_tails:
+            ent = EntityMention(t.text, "PERSON", t.idx, t.idx + len(t), self.person_tails[t.text])
         if ent is not None:
             # the article's entities, where a surname once tagged ORG is still the person
             if ent.label == "PERSON" and self._fits(ent.canonical, gender):
@@ -279,6 +287,18 @@ class SpeakerResolver:
             if sp is not None and sp.is_person and self._fits(sp.name, gender):
                 return Speaker(sp.name, t.idx, t.idx + len(t), sp.head, True)
         return None
+
+    def _person_in_sentence(self, head, before: int) -> EntityMention | None:
+        """The one person named (outside quotes) in ``head``'s sentence before ``before``."""
+        sent = head.sent
+        found = {}
+        for t in self.doc[sent.start : head.i]:
+            if t.idx >= before or self.inside[t.i] or t.ent_type_ != "PERSON":
+                continue
+            ent = self.entity_at(t.idx, t.idx + len(t))
+            if ent is not None and ent.label == "PERSON":
+                found[ent.canonical] = ent
+        return next(iter(found.values())) if len(found) == 1 else None
 
     # -- resolution -----------------------------------------------------------------
     def resolve(self, tok) -> Speaker | None:
@@ -343,8 +363,11 @@ class SpeakerResolver:
         tokens = _np_tokens(head)
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         hstart, hend = head.idx, head.idx + len(head)
-        # 1. the head is (part of) a named entity
+        # 1. the head is (part of) a named entity, or a surname of a person the article
+        #    named in full that the NER missed here ("Fields said")
         ent = self.entity_at(hstart, hend)
+        if ent is None and head.text[:1].isupper() and head.text in self.person_tails and len(tokens) <= 2:
+            ent = EntityMention(head.text, "PERSON", hstart, hend, self.person_tails[head.text])
         if ent is None:
             # 2. "Secretary of State Mike Pompeo" parsed with a title as head; "his
             #    spokesman, John Kirby" (apposition)
@@ -388,6 +411,14 @@ class SpeakerResolver:
                 if e.label in ("ORG", "FAC") and e.canonical.split()[-1].lower() == head.lower_:
                     return Speaker(e.canonical, start, end, head_word, False)
                 i -= 1
+            # 3c. "Sarah Palin ... the former governor said": the one person named earlier
+            # in the same sentence is who an office points back to. (Reaching back to the
+            # sentence before as well was tried on PolNeAR train: a quarter of the names
+            # it gave were wrong, "the president" -> a candidate.)
+            if is_person and head.lemma_.lower() in _OFFICES:
+                named = self._person_in_sentence(head, start)
+                if named is not None:
+                    return Speaker(named.canonical, start, end, named.canonical.split()[-1].lower(), True)
         text = " ".join(self.text[start:end].split())
         if first == "the" and (head.pos_ == "PROPN" or all(t.is_title or t.is_punct or t.lower_ == "the" for t in tokens)):
             text = text[4:]
