@@ -226,3 +226,29 @@ def test_a_year_earlier_follows_the_quarter_last_named():
     assert values(text, "1989-10-26") == {"Third-quarter": "1989-Q3", "a year earlier": "1988-Q3"}
     # with no quarter named, a year before publication
     assert values("Sales doubled from a year earlier.", "1989-10-26") == {"a year earlier": "1988"}
+
+
+# Real sentences (PolNeAR train, BASIL dev) with a publication date: an event the clause
+# awaits lies ahead; one the clause reports is past.
+@pytest.mark.parametrize(
+    "sentence, published, expected",
+    [
+        ("Among Republicans, Donald Trump and Ted Cruz maintained their battle as they sit atop "
+         "most polls ahead of Monday's  GOP caucuses.", "2016-01-29", {"Monday": "2016-02-01"}),
+        ("Sen. Charles Schumer, D-N.Y., speaking on the Senate floor moments before Wednesday's "
+         "vote in that chamber, pushed back hard on Saudi government objections to the legislation.", "2016-09-29",
+         {"Wednesday": "2016-09-28"}),
+        ("The arrest will not affect Jackson's status for Sunday's game.", "2009-01-13",
+         {"Sunday": "2009-01-18"}),
+    ],
+)
+def test_weekday_of_a_coming_event(sentence, published, expected):
+    assert values(sentence, published) == expected
+
+
+def test_rules_carry_their_trigger_words():
+    # the rule table says which words each rule needs; nothing is looked up by name
+    from storyscope.enrich.dates import _RULES
+
+    assert _RULES and all(rule.triggers for rule in _RULES)
+    assert all(rule.resolve.__module__ == "storyscope.enrich.dates" for rule in _RULES)

@@ -70,6 +70,10 @@ _NUMBERS = {
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
              "fourth": 4, "4th": 4}
 _SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+# trigger words shared by several rules (see _rule)
+_MONTH_WORDS = frozenset(_MONTHS)
+_UNIT_WORDS = frozenset({"week", "weekend", "month", "year", "quarter", "decade", "century",
+                         *_SEASONS})
 
 # Capitalised month names; "May" alone is too often the verb, so it needs a day, a year
 # or a preposition ("in May") next to it (see _BARE_MONTH).
@@ -92,7 +96,15 @@ _NOT_YEAR_AFTER = r"(?![0-9]|,[0-9]|\.[0-9]|%|\s*(?:percent|people|troops|shares
 # future markers in the clause before an expression: a bare weekday or month looks forward
 _FUTURE = re.compile(
     r"\b(?:will|won't|shall|'ll|is to|are to|to be held|scheduled|planned|plans? to|"
-    r"expected to|due to|set to|going to|next)\b", re.I)
+    r"expected to|due to|set to|going to|next|"
+    # what an event is awaited by: "ahead of Thursday's debate", "preparing for Saturday"
+    r"ahead of|in advance of|(?:in )?the run-up to|leading up to|upcoming|"
+    r"prepar(?:e|es|ing) for|await(?:s|ing)?|looking ahead to)\b", re.I)
+# after a possessive expression, the event it dates speaks of the future: "Thursday's
+# debate will ...", "Saturday's straw poll, which is expected to ..."
+_FUTURE_AFTER = re.compile(
+    r"\s*(?:,\s*)?(?:will|'ll)\b|(?:'s|\u2019s)(?:\s+[\w-]+){1,3},?\s+(?:which\s+|that\s+)?"
+    r"(?:will|is\s+(?:to|scheduled|set|expected|due))\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -191,7 +203,7 @@ def _tense(text: str, start: int, end: int) -> int:
     # "had been scheduled to expire Friday" is a plan in the past
     before = re.sub(r"\b(?:had|was|were)\s+(?:been\s+)?(?:scheduled|planned|expected|due|set)\b", "",
                     before, flags=re.I)
-    if _FUTURE.search(before) or re.match(r"\s*(?:,\s*)?(?:will|'ll)\b", after):
+    if _FUTURE.search(before) or _FUTURE_AFTER.match(after):
         return 1
     return 0
 
@@ -202,12 +214,23 @@ def _tense(text: str, start: int, end: int) -> int:
 # unless the expression is absolute.
 
 _Resolver = Callable[[re.Match, "date | None", str], "str | None"]
-_RULES: list[tuple[re.Pattern, _Resolver]] = []
 
 
-def _rule(pattern: str, flags: int = 0):
+@dataclass(frozen=True)
+class _Rule:
+    pattern: re.Pattern
+    resolve: _Resolver
+    # lower-cased words (or "#n" for a number of n digits, 5 = five or more) without one
+    # of which the pattern cannot match: the rule runs only in windows around them
+    triggers: frozenset[str]
+
+
+_RULES: list[_Rule] = []
+
+
+def _rule(triggers: frozenset[str], pattern: str, flags: int = 0):
     def register(fn: _Resolver) -> _Resolver:
-        _RULES.append((re.compile(pattern, flags), fn))
+        _RULES.append(_Rule(re.compile(pattern, flags), fn, frozenset(triggers)))
         return fn
 
     return register
@@ -220,12 +243,14 @@ def _num(word: str) -> int | None:
     return _NUMBERS.get(w)
 
 
-@_rule(r"\b(?P<y>[12][0-9]{3})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])\b")
+@_rule(frozenset({"#4"}), r"\b(?P<y>[12][0-9]{3})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])\b")
 def _iso(m, anchor, text):
     return _valid(int(m["y"]), int(m["m"]), int(m["d"]))
 
 
-@_rule(r"\b(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<y>[0-9]{4}|[0-9]{2})\b(?!/)")
+@_rule(
+    frozenset({"#1", "#2"}),
+    r"\b(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<y>[0-9]{4}|[0-9]{2})\b(?!/)")
 def _slash(m, anchor, text):
     # English-language news: month first; day first only when the first number cannot be
     # a month ("28/09/2018").
@@ -238,8 +263,10 @@ def _slash(m, anchor, text):
     return _valid(y, a, b)
 
 
-@_rule(rf"\b(?:{_WD},?\s+)?(?:(?:the\s+)?{_MOD}(?:on\s+)?)?(?P<mon>{_MON})\s+(?P<d>{_DAY})"
-       rf"(?:,?\s+(?P<y>{_YEAR}))?\b(?!\s*(?:%|percent)|[0-9.,][0-9])")
+@_rule(
+    _MONTH_WORDS,
+    rf"\b(?:{_WD},?\s+)?(?:(?:the\s+)?{_MOD}(?:on\s+)?)?(?P<mon>{_MON})\s+(?P<d>{_DAY})"
+    rf"(?:,?\s+(?P<y>{_YEAR}))?\b(?!\s*(?:%|percent)|[0-9.,][0-9])")
 def _month_day(m, anchor, text):
     month, day = _month_no(m["mon"]), int(re.match(r"[0-9]+", m["d"]).group())
     if m["y"]:
@@ -249,14 +276,16 @@ def _month_day(m, anchor, text):
     return _valid(_year_for(anchor, month, day, text, m.start(), m.end()), month, day)
 
 
-@_rule(rf"\b(?:{_WD},?\s+)?(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MON})"
-       rf"(?:,?\s+(?P<y>{_YEAR}))?\b")
+@_rule(_MONTH_WORDS, rf"\b(?:{_WD},?\s+)?(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MON})"
+    rf"(?:,?\s+(?P<y>{_YEAR}))?\b")
 def _day_month(m, anchor, text):
     return _month_day(m, anchor, text)
 
 
-@_rule(rf"\b(?:(?:the\s+)?{_MOD}(?:of\s+)?)?(?P<mon>{_MON}),?\s+(?:of\s+)?(?P<y>{_YEAR})"
-       rf"{_NOT_YEAR_AFTER}")
+@_rule(
+    _MONTH_WORDS,
+    rf"\b(?:(?:the\s+)?{_MOD}(?:of\s+)?)?(?P<mon>{_MON}),?\s+(?:of\s+)?(?P<y>{_YEAR})"
+    rf"{_NOT_YEAR_AFTER}")
 def _month_year(m, anchor, text):
     return f"{int(m['y']):04d}-{_month_no(m['mon']):02d}"
 
@@ -268,7 +297,7 @@ _BARE_MONTH = (rf"(?:(?P<prep>(?i:since|until|till|in|by|from|through|during|bef
                rf"(?:(?i:early|late|mid)(?:\s+|-))?(?P<mon>{_MON_FULL}|May)\b)(?!\s+[0-9])")
 
 
-@_rule(r"\b(?:the\s+(?:middle|end|beginning|start)\s+of\s+)?" + _BARE_MONTH)
+@_rule(_MONTH_WORDS, r"\b(?:the\s+(?:middle|end|beginning|start)\s+of\s+)?" + _BARE_MONTH)
 def _bare_month(m, anchor, text):
     pre = (m["pre"] or m["prep"] or "").lower()
     if m["mon"] == "May" and not pre:
@@ -285,9 +314,11 @@ def _bare_month(m, anchor, text):
     return f"{_year_for(anchor, month, 15, text, m.start(), m.end(), pre):04d}-{month:02d}"
 
 
-@_rule(rf"\b(?:(?:the\s+)?(?:(?:end|beginning|start|middle|first\s+half|second\s+half|"
-       rf"spring|summer|fall|autumn|winter)\s+of|(?:early|late|mid)(?:\s+|-)|fiscal\s+|"
-       rf"calendar\s+)\s*)?(?<![$.,])(?P<y>{_YEAR}){_NOT_YEAR_AFTER}(?!-[0-9])")
+@_rule(
+    frozenset({"#4"}),
+    rf"\b(?:(?:the\s+)?(?:(?:end|beginning|start|middle|first\s+half|second\s+half|"
+    rf"spring|summer|fall|autumn|winter)\s+of|(?:early|late|mid)(?:\s+|-)|fiscal\s+|"
+    rf"calendar\s+)\s*)?(?<![$.,])(?P<y>{_YEAR}){_NOT_YEAR_AFTER}(?!-[0-9])")
 def _year(m, anchor, text):
     season = re.search(r"spring|summer|fall|autumn|winter", m.group(), re.I)
     if season:
@@ -295,7 +326,9 @@ def _year(m, anchor, text):
     return m["y"]
 
 
-@_rule(r"\b(?:the\s+)?(?:(?:early|late|mid)(?:\s+|-))?(?P<dec>(?:1[6-9]|20)[0-9]0|'[0-9]0)'?s\b")
+@_rule(
+    frozenset({"#2", "#4"}),
+    r"\b(?:the\s+)?(?:(?:early|late|mid)(?:\s+|-))?(?P<dec>(?:1[6-9]|20)[0-9]0|'[0-9]0)'?s\b")
 def _decade(m, anchor, text):
     dec = m["dec"]
     if dec.startswith("'"):
@@ -306,8 +339,10 @@ def _decade(m, anchor, text):
     return dec[:3]
 
 
-@_rule(rf"\b(?:(?P<rel>last|next|this|past|coming|previous|following)\s+)?(?P<wd>{_WD})"
-       rf"(?:{_TOD})?\b(?!,?\s+{_MON}\s+[0-9])")
+@_rule(
+    frozenset(_WEEKDAYS),
+    rf"\b(?:(?P<rel>last|next|this|past|coming|previous|following)\s+)?(?P<wd>{_WD})"
+    rf"(?:{_TOD})?\b(?!,?\s+{_MON}\s+[0-9])")
 def _weekday(m, anchor, text):
     if anchor is None:
         return None
@@ -324,8 +359,10 @@ def _weekday(m, anchor, text):
     return d.isoformat()
 
 
-@_rule(rf"\b(?:(?:early|late)\s+)?(?P<w>today|yesterday|tomorrow|tonight|last\s+night)(?:{_TOD})?\b",
-       re.I)
+@_rule(
+    frozenset({"today", "yesterday", "tomorrow", "tonight", "night"}),
+    rf"\b(?:(?:early|late)\s+)?(?P<w>today|yesterday|tomorrow|tonight|last\s+night)(?:{_TOD})?\b",
+    re.I)
 def _deictic_day(m, anchor, text):
     if anchor is None:
         return None
@@ -334,15 +371,19 @@ def _deictic_day(m, anchor, text):
     return (anchor + timedelta(days=off)).isoformat()
 
 
-@_rule(r"\bthis\s+(?:morning|afternoon|evening)\b", re.I)
+@_rule(
+    frozenset({"morning", "afternoon", "evening"}),
+    r"\bthis\s+(?:morning|afternoon|evening)\b", re.I)
 def _this_tod(m, anchor, text):
     return anchor.isoformat() if anchor else None
 
 
-@_rule(rf"\b(?:(?P<mod>earlier|later|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)"
-       rf"(?:\s+|-))?(?P<rel>this\s+past|this|last|next|the\s+past|the\s+coming|the\s+previous|the\s+current|"
-       rf"the\s+same|the\s+next|the\s+following|the\s+prior)\s+(?P<unit>week(?:end)?|month|year|"
-       rf"quarter|decade|century|spring|summer|fall|autumn|winter)\b", re.I)
+@_rule(
+    _UNIT_WORDS,
+    rf"\b(?:(?P<mod>earlier|later|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)"
+    rf"(?:\s+|-))?(?P<rel>this\s+past|this|last|next|the\s+past|the\s+coming|the\s+previous|the\s+current|"
+    rf"the\s+same|the\s+next|the\s+following|the\s+prior)\s+(?P<unit>week(?:end)?|month|year|"
+    rf"quarter|decade|century|spring|summer|fall|autumn|winter)\b", re.I)
 def _this_unit(m, anchor, text):
     if anchor is None:
         return None
@@ -389,8 +430,10 @@ def _shift(anchor: date, unit: str, n: int) -> str | None:
     return None
 
 
-@_rule(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\s+(?P<dir>ago|earlier|before|later|from\s+now|hence)\b",
-       re.I)
+@_rule(
+    frozenset({"ago", "earlier", "before", "later", "now", "hence"}),
+    rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\s+(?P<dir>ago|earlier|before|later|from\s+now|hence)\b",
+    re.I)
 def _ago(m, anchor, text):
     if m["dir"].lower() in ("later", "before"):
         # "a week later" counts from an event named in the text, not from publication
@@ -412,10 +455,12 @@ def _ago(m, anchor, text):
     return _shift(anchor, unit, direction * n)
 
 
-@_rule(r"\b(?:the\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)|"
-       r"(?P<rel>latest|last|past|previous|current|next|year-earlier|year-ago|prior-year|"
-       r"comparable|same|recent))(?:\s+|-)(?:fiscal\s+|calendar\s+)?quarter"
-       rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y>{{YEAR}}))?\b".replace("{YEAR}", _YEAR), re.I)
+@_rule(
+    frozenset({"quarter"}),
+    r"\b(?:the\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)|"
+    r"(?P<rel>latest|last|past|previous|current|next|year-earlier|year-ago|prior-year|"
+    r"comparable|same|recent))(?:\s+|-)(?:fiscal\s+|calendar\s+)?quarter"
+    rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y>{{YEAR}}))?\b".replace("{YEAR}", _YEAR), re.I)
 def _quarter_rule(m, anchor, text):
     if m["ord"]:
         q = _ORDINALS[m["ord"].lower()]
@@ -439,14 +484,18 @@ def _quarter_rule(m, anchor, text):
     return f"{k // 4:04d}-Q{k % 4 + 1}"
 
 
-@_rule(rf"\b(?P<y>{_YEAR})(?:'s)?\s+(?P<ord>first|second|third|fourth)(?:\s+|-)(?:fiscal\s+)?quarter\b",
-       re.I)
+@_rule(
+    frozenset({"quarter"}),
+    rf"\b(?P<y>{_YEAR})(?:'s)?\s+(?P<ord>first|second|third|fourth)(?:\s+|-)(?:fiscal\s+)?quarter\b",
+    re.I)
 def _year_quarter(m, anchor, text):
     return f"{m['y']}-Q{_ORDINALS[m['ord'].lower()]}"
 
 
-@_rule(r"\b(?:(?P<rel>this|last|next)\s+year's|the\s+year's)\s+(?P<ord>first|second|third|fourth)"
-       r"(?:\s+|-)quarter\b", re.I)
+@_rule(
+    frozenset({"quarter"}),
+    r"\b(?:(?P<rel>this|last|next)\s+year's|the\s+year's)\s+(?P<ord>first|second|third|fourth)"
+    r"(?:\s+|-)quarter\b", re.I)
 def _rel_year_quarter(m, anchor, text):
     if anchor is None:
         return None
@@ -454,7 +503,9 @@ def _rel_year_quarter(m, anchor, text):
     return f"{anchor.year + off:04d}-Q{_ORDINALS[m['ord'].lower()]}"
 
 
-@_rule(r"\b(?:(?P<ord>first|second|third|fourth)-quarter|(?P<the>the\s+)?quarter)\b", re.I)
+@_rule(
+    frozenset({"quarter"}),
+    r"\b(?:(?P<ord>first|second|third|fourth)-quarter|(?P<the>the\s+)?quarter)\b", re.I)
 def _bare_quarter(m, anchor, text):
     if anchor is None:
         return None
@@ -475,7 +526,9 @@ def _before_word(text: str, pos: int) -> str:
     return w.group(1).lower() if w else ""
 
 
-@_rule(r"\b(?:year-(?:earlier|ago)|year\s+ago|year\s+earlier)\b(?!\s+(?:quarter|period))", re.I)
+@_rule(
+    frozenset({"year"}),
+    r"\b(?:year-(?:earlier|ago)|year\s+ago|year\s+earlier)\b(?!\s+(?:quarter|period))", re.I)
 def _year_ago_adj(m, anchor, text):
     if anchor is None:
         return None
@@ -483,21 +536,27 @@ def _year_ago_adj(m, anchor, text):
     return f"@Q-4|{anchor.year - 1:04d}"
 
 
-@_rule(r"\b(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?(?:(?:year-(?:earlier|ago)|prior-year|"
-       r"year-before)\s+(?:period|quarter)|(?:period|quarter)\s+(?:a\s+year\s+(?:ago|earlier)|"
-       r"last\s+year)|last\s+year's\s+(?:period|quarter))\b", re.I)
+@_rule(
+    frozenset({"year"}),
+    r"\b(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?(?:(?:year-(?:earlier|ago)|prior-year|"
+    r"year-before)\s+(?:period|quarter)|(?:period|quarter)\s+(?:a\s+year\s+(?:ago|earlier)|"
+    r"last\s+year)|last\s+year's\s+(?:period|quarter))\b", re.I)
 def _year_ago_period(m, anchor, text):
     return _year_ago_adj(m, anchor, text)
 
 
-@_rule(rf"\b(?:the\s+)?(?:fiscal\s+)?(?P<y>{_YEAR})\s+(?:period|quarter)\b", re.I)
+@_rule(
+    frozenset({"period", "quarter"}),
+    rf"\b(?:the\s+)?(?:fiscal\s+)?(?P<y>{_YEAR})\s+(?:period|quarter)\b", re.I)
 def _year_period(m, anchor, text):
     # "the 1988 period": the quarter last reported on, in that year
     return f"@Y{m['y']}|{m['y']}"
 
 
-@_rule(r"\b(?:(?P<rel>this|last|next|early|late)\s+)(?P<s>spring|summer|fall|autumn|winter)"
-       rf"(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?\b", re.I)
+@_rule(
+    frozenset(_SEASONS),
+    r"\b(?:(?P<rel>this|last|next|early|late)\s+)(?P<s>spring|summer|fall|autumn|winter)"
+    rf"(?:\s+(?:of\s+)?(?P<y>{_YEAR}))?\b", re.I)
 def _season(m, anchor, text):
     code = _SEASONS[m["s"].lower()]
     if m["y"]:
@@ -509,7 +568,7 @@ def _season(m, anchor, text):
     return _shift(anchor, m["s"].lower(), n)
 
 
-@_rule(r"\b(?:the\s+)?weekend\b", re.I)
+@_rule(frozenset({"weekend"}), r"\b(?:the\s+)?weekend\b", re.I)
 def _weekend(m, anchor, text):
     if anchor is None or not m.group().lower().startswith("the"):
         return None
@@ -534,7 +593,7 @@ _REFS = {
 _MONTH_REL_YEAR = rf"(?P<mon>{_MON_FULL}|May)\s+(?:of\s+)?(?P<rel>last|this|next)\s+year"
 
 
-@_rule(rf"\b(?:(?:early|late|mid)(?:\s+|-))?{_MONTH_REL_YEAR}\b", re.I)
+@_rule(_MONTH_WORDS, rf"\b(?:(?:early|late|mid)(?:\s+|-))?{_MONTH_REL_YEAR}\b", re.I)
 def _month_rel_year(m, anchor, text):
     if anchor is None:
         return None
@@ -542,8 +601,10 @@ def _month_rel_year(m, anchor, text):
     return f"{anchor.year + off:04d}-{_month_no(m['mon']):02d}"
 
 
-@_rule(rf"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:(?:fiscal|calendar)\s+)?"
-       rf"(?:(?P<y>{_YEAR})|(?P<rel>this|last|next|the)\s+year)\b", re.I)
+@_rule(
+    frozenset({"half"}),
+    rf"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:(?:fiscal|calendar)\s+)?"
+    rf"(?:(?P<y>{_YEAR})|(?P<rel>this|last|next|the)\s+year)\b", re.I)
 def _half(m, anchor, text):
     h = "H1" if m["h"].lower() == "first" else "H2"
     if m["y"]:
@@ -553,9 +614,11 @@ def _half(m, anchor, text):
     return f"{anchor.year + {'last': -1, 'next': 1}.get(m['rel'].lower(), 0):04d}-{h}"
 
 
-@_rule(r"\b(?:(?:for|in|during|through|throughout|of)\s+)?(?P<x>the\s+(?:(?:full|fiscal|current|"
-       r"calendar|whole|entire)\s+)*year|(?:the\s+end\s+of\s+|around\s+)?(?:the\s+)?year[-\s]end|"
-       r"year's\s+end|the\s+end\s+of\s+the\s+year)\b", re.I)
+@_rule(
+    frozenset({"year", "end"}),
+    r"\b(?:(?:for|in|during|through|throughout|of)\s+)?(?P<x>the\s+(?:(?:full|fiscal|current|"
+    r"calendar|whole|entire)\s+)*year|(?:the\s+end\s+of\s+|around\s+)?(?:the\s+)?year[-\s]end|"
+    r"year's\s+end|the\s+end\s+of\s+the\s+year)\b", re.I)
 def _the_year(m, anchor, text):
     if not m.group().lower().startswith(("for", "in", "dur", "thr", "of")) and "end" not in m["x"]:
         return None  # "the year" needs a preposition: "the year he was born" is no date
@@ -564,7 +627,7 @@ def _the_year(m, anchor, text):
     return f"{anchor.year:04d}" if anchor else None
 
 
-@_rule(r"\b(?:the\s+)?end\s+of\s+the\s+month\b", re.I)
+@_rule(frozenset({"month"}), r"\b(?:the\s+)?end\s+of\s+the\s+month\b", re.I)
 def _end_month(m, anchor, text):
     return f"{anchor.year:04d}-{anchor.month:02d}" if anchor else None
 
@@ -592,8 +655,10 @@ def _spelled_year(m) -> int:
     return 2000 + (_ONES.get(o2) or _TEENS.get(o2) or 0)
 
 
-@_rule(rf"\b(?:(?P<mon>{_MON_FULL}|May)\s+|(?:the\s+)?(?:year\s+)|(?:the\s+)?(?P<s>spring|summer|"
-       rf"fall|autumn|winter)\s+of\s+)?{_SPELLED_YEAR}\b(?!\s+(?:dollars|people|percent))", re.I)
+@_rule(
+    frozenset({"eighteen", "nineteen", "twenty", "thousand"}),
+    rf"\b(?:(?P<mon>{_MON_FULL}|May)\s+|(?:the\s+)?(?:year\s+)|(?:the\s+)?(?P<s>spring|summer|"
+    rf"fall|autumn|winter)\s+of\s+)?{_SPELLED_YEAR}\b(?!\s+(?:dollars|people|percent))", re.I)
 def _spelled(m, anchor, text):
     # spoken-news transcripts write years out: "January nineteen ninety-seven"
     if not (m["mon"] or m.group().lower().startswith(("the", "year", "in")) or m["s"]
@@ -607,8 +672,11 @@ def _spelled(m, anchor, text):
     return f"{y:04d}"
 
 
-@_rule(r"\b(?:the\s+)?(?:(?:early|late|mid)(?:\s+|-))?(?P<d>twenties|thirties|forties|fifties|sixties|"
-       r"seventies|eighties|nineties)\b", re.I)
+@_rule(
+    frozenset({"twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
+               "nineties"}),
+    r"\b(?:the\s+)?(?:(?:early|late|mid)(?:\s+|-))?(?P<d>twenties|thirties|forties|fifties|sixties|"
+    r"seventies|eighties|nineties)\b", re.I)
 def _decade_word(m, anchor, text):
     tens = _TENS[{"twenties": "twenty", "thirties": "thirty", "forties": "forty", "fifties": "fifty",
                   "sixties": "sixty", "seventies": "seventy", "eighties": "eighty",
@@ -618,7 +686,7 @@ def _decade_word(m, anchor, text):
     return str(190 + tens // 10)
 
 
-@_rule(r"\b(?:the\s+)?(?P<n>[0-9]{1,2})(?:st|nd|rd|th)\s+century\b", re.I)
+@_rule(frozenset({"#1", "#2"}), r"\b(?:the\s+)?(?P<n>[0-9]{1,2})(?:st|nd|rd|th)\s+century\b", re.I)
 def _century(m, anchor, text):
     return f"{int(m['n']) - 1:02d}"
 
@@ -626,7 +694,11 @@ def _century(m, anchor, text):
 # "previously", "formerly", "soon" and a bare "recent" are left out: on TimeBank most of
 # their occurrences are not annotated as times (16 of 18 "previously"), so they cost more
 # precision than they add recall. "current" stays (8 of 15 annotated).
-@_rule(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _REFS.items()) + r")\b", re.I)
+@_rule(
+    frozenset({"now", "current", "currently", "present", "presently", "nowadays", "days", "moment",
+               "recently", "lately", "past", "recent", "future", "someday", "coming", "ahead",
+               "term", "later", "years", "once"}),
+    r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _REFS.items()) + r")\b", re.I)
 def _ref(m, anchor, text):
     word = m.group().lower()
     if word == "current":
@@ -645,8 +717,10 @@ def _ref(m, anchor, text):
     return next(k for k, v in m.groupdict().items() if v)
 
 
-@_rule(r"\b(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year's\s+(?:Day|Eve)|Independence\s+Day|"
-       rf"Halloween|Valentine's\s+Day)(?:\s+(?P<y>{_YEAR}))?\b")
+@_rule(
+    frozenset({"christmas", "new", "independence", "halloween", "valentine"}),
+    r"\b(?:Christmas(?:\s+(?:Day|Eve))?|New\s+Year's\s+(?:Day|Eve)|Independence\s+Day|"
+    rf"Halloween|Valentine's\s+Day)(?:\s+(?P<y>{_YEAR}))?\b")
 def _holiday(m, anchor, text):
     g = m.group().lower()
     md = (12, 24) if "eve" in g and "christmas" in g else (12, 25) if "christmas" in g else \
@@ -681,37 +755,10 @@ def _parse_published(published: str | None) -> date | None:
         f"published must be a date such as '2018-09-28' (or None), got {published!r}")
 
 
-# Trigger words: each rule runs only in windows around a word it cannot match without
-# ("#4" stands for any number of four digits). Python's re has no fast scan for patterns that open with
-# optional prefixes: all rules over a whole text ran at about 0.3 MB/s; one plain word
-# scan plus per-rule windows is several times faster (see benchmarks/dates.py).
-_MONTH_WORDS = frozenset(_MONTHS)
-_UNIT_WORDS = frozenset({"week", "weekend", "month", "year", "quarter", "decade", "century",
-                         *_SEASONS})
-_TRIGGERS: dict[str, frozenset[str]] = {
-    "_iso": frozenset({"#4"}), "_slash": frozenset({"#1", "#2"}), "_year": frozenset({"#4"}),
-    "_decade": frozenset({"#2", "#4"}), "_century": frozenset({"#1", "#2"}),
-    "_month_day": _MONTH_WORDS, "_day_month": _MONTH_WORDS, "_month_year": _MONTH_WORDS,
-    "_bare_month": _MONTH_WORDS, "_month_rel_year": _MONTH_WORDS,
-    "_weekday": frozenset(_WEEKDAYS),
-    "_deictic_day": frozenset({"today", "yesterday", "tomorrow", "tonight", "night"}),
-    "_this_tod": frozenset({"morning", "afternoon", "evening"}),
-    "_this_unit": _UNIT_WORDS, "_season": frozenset(_SEASONS), "_weekend": frozenset({"weekend"}),
-    "_ago": frozenset({"ago", "earlier", "before", "later", "now", "hence"}),
-    "_quarter_rule": frozenset({"quarter"}), "_year_quarter": frozenset({"quarter"}),
-    "_rel_year_quarter": frozenset({"quarter"}), "_bare_quarter": frozenset({"quarter"}),
-    "_year_ago_adj": frozenset({"year"}), "_year_ago_period": frozenset({"year"}),
-    "_year_period": frozenset({"period", "quarter"}),
-    "_half": frozenset({"half"}), "_the_year": frozenset({"year", "end"}),
-    "_end_month": frozenset({"month"}),
-    "_spelled": frozenset({"eighteen", "nineteen", "twenty", "thousand"}),
-    "_decade_word": frozenset({"twenties", "thirties", "forties", "fifties", "sixties",
-                               "seventies", "eighties", "nineties"}),
-    "_ref": frozenset({"now", "current", "currently", "present", "presently", "nowadays", "days",
-                       "moment", "recently", "lately", "past", "recent", "future", "someday",
-                       "coming", "ahead", "term", "later", "years", "once"}),
-    "_holiday": frozenset({"christmas", "new", "independence", "halloween", "valentine"}),
-}
+# Trigger words (each rule's ``triggers``): a rule runs only in windows around a word it
+# cannot match without. Python's re has no fast scan for patterns that open with optional
+# prefixes: all rules over a whole text ran at about 0.3 MB/s; one plain word scan plus
+# per-rule windows is several times faster (see benchmarks/dates.py).
 _WORD = re.compile(r"[A-Za-z]+|[0-9]+")
 _WINDOW = 50  # characters each side of a trigger word: longer than any expression
 
@@ -736,8 +783,9 @@ def _candidates(text: str, anchor: date | None, lo: int = 0, hi: int | None = No
         key = f"#{min(len(w), 5)}" if w[0].isdigit() else w.lower()
         where.setdefault(key, []).append(m.start())
     out = []
-    for i, (pattern, resolve) in enumerate(_RULES):
-        hits = sorted(p for w in _TRIGGERS[resolve.__name__] for p in where.get(w, ()))
+    for i, rule in enumerate(_RULES):
+        pattern = rule.pattern
+        hits = sorted(p for w in rule.triggers for p in where.get(w, ()))
         seen: set[tuple[int, int]] = set()
         for ws, we in _windows(hits, lo, hi):
             # widen the window to whitespace so that no word is cut in two
@@ -751,7 +799,7 @@ def _candidates(text: str, anchor: date | None, lo: int = 0, hi: int | None = No
                 if (m.start(x), m.end(x)) in seen:
                     continue
                 seen.add((m.start(x), m.end(x)))
-                out.append(_Cand(m.start(x), m.end(x), resolve(m, anchor, text), i))
+                out.append(_Cand(m.start(x), m.end(x), rule.resolve(m, anchor, text), i))
     return out
 
 

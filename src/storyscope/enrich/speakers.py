@@ -62,6 +62,19 @@ _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # NP modifiers kept in a described speaker; appositions and relative clauses are dropped
 # ("A senior Iraqi security official, who spoke on the condition ..." -> the first five words).
 _NP_KEEP = frozenset({"det", "amod", "compound", "nummod", "poss", "case", "nmod", "quantmod", "advmod", "npadvmod"})
+# a date, a time or a number parsed as a subject ("Saturday at the convention Sen. Warren
+# said") is not who speaks
+_NOT_SPEAKERS = frozenset({"DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL"})
+# who speak for someone named inside their description ("a spokesman for Trump", "the
+# Clinton campaign"): the name is not the speaker
+_FOR_SOMEONE = frozenset(
+    "campaign spokesman spokeswoman spokesperson aide aides adviser advisers lawyer lawyers attorney".split()
+)
+# person words that name an office one person holds: "the governor" is someone named before
+_OFFICES = frozenset(
+    """governor senator president candidate nominee mayor congressman congresswoman chairman
+    chairwoman secretary minister ambassador businessman billionaire""".split()
+)
 _PERSON_WORDS = frozenset(
     """official officials spokesman spokeswoman spokesperson source sources aide aides
     adviser advisers advisor minister secretary president senator lawmaker lawmakers
@@ -70,7 +83,10 @@ _PERSON_WORDS = frozenset(
     mayor chairman chairwoman director ambassador envoy representative congressman
     congresswoman judge lawyer attorney prosecutor general colonel member members
     voter voters supporter supporters critic critics activist activists protester
-    protesters worker workers student students author researcher researchers""".split()
+    protesters worker workers student students author researcher researchers blogger
+    bloggers writer writers columnist columnists editor editors reporter reporters
+    correspondent correspondents host anchor commentator commentators contributor
+    founder professor pollster pollsters strategist strategists""".split()
 )
 
 
@@ -135,7 +151,10 @@ def _main_clause(verb) -> bool:
 
 def _own_subject(verb):
     """The verb's subject; of two, the one that is a word ("―" can be parsed as one)."""
-    subjects = [c for c in verb.children if c.dep_ in _SUBJ_DEPS and any(ch.isalpha() for ch in c.text)]
+    subjects = [
+        c for c in verb.children
+        if c.dep_ in _SUBJ_DEPS and any(ch.isalpha() for ch in c.text) and c.ent_type_ not in _NOT_SPEAKERS
+    ]
     if not subjects:
         return None
     return min(subjects, key=lambda c: abs(c.i - verb.i))
@@ -196,6 +215,7 @@ class SpeakerResolver:
             for e in entities
         ]
         self.entities = sorted(fixed, key=lambda e: e.start)
+        self.person_tails = person_tails
         # what "he" and "she" may point at: from titles ("Mr. Obama", "Ms. Palmieri"),
         # then from the pronouns already resolved to a name
         self.gender: dict[str, str] = {}
@@ -239,15 +259,46 @@ class SpeakerResolver:
         best = None
         for j in range(tok.i - 1, lo - 1, -1):
             t = doc[j]
-            if t.dep_ in _SUBJ_DEPS and t.ent_type_ == "PERSON" and not self.inside[t.i] and _main_clause(t.head):
-                ent = self.entity_at(t.idx, t.idx + len(t))
-                if ent is not None and ent.label == "PERSON" and self._fits(ent.canonical, gender):
+            if t.dep_ in _SUBJ_DEPS and not self.inside[t.i] and _main_clause(t.head):
+                person = self._person(t, gender)
+                if person is not None:
                     # keep looking to the sentence's start: its first subject is the one
                     # the sentence is about ("Anderson agreed with McLenny and seemed ...")
-                    best = Speaker(ent.canonical, t.idx, t.idx + len(t), ent.canonical.split()[-1].lower(), True)
+                    best = person
             if best is not None and t.is_sent_start:
                 break
         return best
+
+    def _person(self, t, gender: str | None):
+        """The person a subject token names: a PERSON entity, or a name the NER left
+        untagged ("Fields said"); None for anything else."""
+        if t.pos_ != "PROPN" and t.text not in self.person_tails:
+            return None
+        ent = self.entity_at(t.idx, t.idx + len(t))
+        if ent is None and t.text[:1].isupper() and t.text in self.person_tails:
+            ent = EntityMention(t.text, "PERSON", t.idx, t.idx + len(t), self.person_tails[t.text])
+        if ent is not None:
+            # the article's entities, where a surname once tagged ORG is still the person
+            if ent.label == "PERSON" and self._fits(ent.canonical, gender):
+                return Speaker(ent.canonical, t.idx, t.idx + len(t), ent.canonical.split()[-1].lower(), True)
+            return None
+        if t.tag_ == "NNP":
+            sp = self._resolve_np(t)
+            if sp is not None and sp.is_person and self._fits(sp.name, gender):
+                return Speaker(sp.name, t.idx, t.idx + len(t), sp.head, True)
+        return None
+
+    def _person_in_sentence(self, head, before: int) -> EntityMention | None:
+        """The one person named (outside quotes) in ``head``'s sentence before ``before``."""
+        sent = head.sent
+        found = {}
+        for t in self.doc[sent.start : head.i]:
+            if t.idx >= before or self.inside[t.i] or t.ent_type_ != "PERSON":
+                continue
+            ent = self.entity_at(t.idx, t.idx + len(t))
+            if ent is not None and ent.label == "PERSON":
+                found[ent.canonical] = ent
+        return next(iter(found.values())) if len(found) == 1 else None
 
     # -- resolution -----------------------------------------------------------------
     def resolve(self, tok) -> Speaker | None:
@@ -266,13 +317,14 @@ class SpeakerResolver:
             if low in _PERSON_PRONOUNS:
                 gender = _PRONOUN_GENDER[low]
                 found = None
-                # the person who is the subject earlier in the same sentence
-                # ("Rohani denounced ... what he called ...")
+                # the person who is the subject earlier in the same sentence, of a clause
+                # that holds the pronoun ("Rohani denounced ... what he called ..."), not
+                # of one beside it ("In the event that Clinton faces Trump, she replied")
+                above = {a.i for a in tok.ancestors}
                 for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
-                    if t.dep_ in _SUBJ_DEPS and t.ent_type_ == "PERSON" and not self.inside[t.i]:
-                        ent = self.entity_at(t.idx, t.idx + len(t))
-                        if ent is not None and ent.label == "PERSON" and self._fits(ent.canonical, gender):
-                            found = Speaker(ent.canonical, t.idx, t.idx + len(t), ent.canonical.split()[-1].lower(), True)
+                    if t.dep_ in _SUBJ_DEPS and not self.inside[t.i] and t.head.i in above:
+                        found = self._person(t, gender)
+                        if found is not None:
                             break
                 if found is None:
                     # the last person who spoke, unless another person has been the subject
@@ -311,14 +363,21 @@ class SpeakerResolver:
         tokens = _np_tokens(head)
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         hstart, hend = head.idx, head.idx + len(head)
-        # 1. the head is (part of) a named entity
+        # 1. the head is (part of) a named entity, or a surname of a person the article
+        #    named in full that the NER missed here ("Fields said")
         ent = self.entity_at(hstart, hend)
+        if ent is None and head.text[:1].isupper() and head.text in self.person_tails and len(tokens) <= 2:
+            ent = EntityMention(head.text, "PERSON", hstart, hend, self.person_tails[head.text])
         if ent is None:
             # 2. "Secretary of State Mike Pompeo" parsed with a title as head; "his
             #    spokesman, John Kirby" (apposition)
             inner = [self.entity_at(t.idx, t.idx + len(t)) for t in tokens]
-            inner = [e for e in inner if e is not None and e.label in ("PERSON", "ORG") and e.start >= start]
-            if inner and head.lower_ not in ("campaign", "spokesman", "spokeswoman", "aide", "aides"):
+            # a person described by where they work ("a blogger for the website Gawker",
+            # "the RNC member") is not that organisation: only a name can stand for them
+            person_head = head.lower_ in _PERSON_WORDS or head.lemma_.lower() in _PERSON_WORDS
+            labels = ("PERSON",) if person_head else ("PERSON", "ORG")
+            inner = [e for e in inner if e is not None and e.label in labels and e.start >= start]
+            if inner and head.lower_ not in _FOR_SOMEONE:
                 ent = inner[-1]
             else:
                 for child in head.rights:
@@ -336,6 +395,9 @@ class SpeakerResolver:
         head_word = head.lemma_.lower() if head.pos_ == "NOUN" else head.lower_
         # one person: "he"/"she" can point back to it; a plural ("analysts") is a group
         is_person = (head.lower_ in _PERSON_WORDS or head.lemma_.lower() in _PERSON_WORDS) and head.tag_ not in ("NNS", "NNPS")
+        # a name the NER did not tag ("Fields said"): a speaker named so is most often a
+        # person, whom "he"/"she" may point back to
+        is_person = is_person or (head.tag_ == "NNP" and not head.ent_type_ and tokens[0].lower_ != "the")
         first = tokens[0].lower_
         if first in ("the", "this", "that") and head.pos_ == "NOUN":
             # 3a. "the official" -> an earlier speaker with the same head word
@@ -349,6 +411,14 @@ class SpeakerResolver:
                 if e.label in ("ORG", "FAC") and e.canonical.split()[-1].lower() == head.lower_:
                     return Speaker(e.canonical, start, end, head_word, False)
                 i -= 1
+            # 3c. "Sarah Palin ... the former governor said": the one person named earlier
+            # in the same sentence is who an office points back to. (Reaching back to the
+            # sentence before as well was tried on PolNeAR train: a quarter of the names
+            # it gave were wrong, "the president" -> a candidate.)
+            if is_person and head.lemma_.lower() in _OFFICES:
+                named = self._person_in_sentence(head, start)
+                if named is not None:
+                    return Speaker(named.canonical, start, end, named.canonical.split()[-1].lower(), True)
         text = " ".join(self.text[start:end].split())
         if first == "the" and (head.pos_ == "PROPN" or all(t.is_title or t.is_punct or t.lower_ == "the" for t in tokens)):
             text = text[4:]
