@@ -79,11 +79,20 @@ def coverage(
     outlets: dict[str, list[Article]] = {}
     for a in articles:
         outlets.setdefault(names.get(a.id) or a.outlet or f"article {a.id}", []).append(a)
+    # which facts each article carries, once: a big story has hundreds of outlets
+    carried: dict[str, list[int]] = {}
+    for k, (f, _) in enumerate(facts):
+        for aid in f.article_ids:
+            carried.setdefault(aid, []).append(k)
+    widely = [k for k, (f, _) in enumerate(facts) if len(f.roots) >= shared_by]
     out = []
     for name, arts in outlets.items():
         ids = {a.id for a in arts}
-        unique = [t for f, t in facts if set(f.article_ids) <= ids and f.status != "corroborated"]
-        omitted = [t for f, t in facts if len(f.roots) >= shared_by and not ids & set(f.article_ids)]
+        mine = sorted({k for a in arts for k in carried.get(a.id, ())})
+        unique = [facts[k][1] for k in mine
+                  if facts[k][0].status != "corroborated" and set(facts[k][0].article_ids) <= ids]
+        present = set(mine)
+        omitted = [facts[k][1] for k in widely[: COVERAGE_LIST_MAX + len(present)] if k not in present]
         seen: list[str] = []
         for a in arts:
             for v in voices.get(a.id, []):

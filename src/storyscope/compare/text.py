@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from scipy import sparse
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019]*|\d[\d,]*(?:\.\d+)?")
 
@@ -160,7 +161,9 @@ NUMBER_BOOST = 1.0
 
 
 class Vectorizer:
-    """IDF-weighted, L2-normalised bags of stems, entity and number tokens over one story.
+    """IDF-weighted, L2-normalised bags of stems, entity and number tokens over one story,
+    as a sparse matrix (one row per document): a big story's units x vocabulary would not
+    fit densely (20,000 units x 30,000 tokens is 2.4 GB as float32).
 
     IDF is computed over the story's own units, so words every outlet uses for the
     event ("consulate", "Basra") weigh less than the details that tell facts apart.
@@ -178,22 +181,26 @@ class Vectorizer:
             self.idf[i] = math.log((n + 1) / (df[t] + 1)) + 1.0
         self.matrix = self.transform(token_lists)
 
-    def transform(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
-        mat = np.zeros((len(token_lists), max(len(self.vocab), 1)), dtype=np.float32)
+    def transform(self, token_lists: Sequence[Sequence[str]]) -> sparse.csr_array:
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
         for row, toks in enumerate(token_lists):
             for t, c in Counter(toks).items():
                 col = self.vocab.get(t)
                 if col is not None:
                     boost = TOKEN_BOOST if t[:4] == "ent:" else NUMBER_BOOST if t[:4] == "num:" else 1.0
-                    mat[row, col] = boost * (1.0 + math.log(c)) * self.idf[col]
-        norms = np.linalg.norm(mat, axis=1, keepdims=True)
+                    rows.append(row)
+                    cols.append(col)
+                    vals.append(boost * (1.0 + math.log(c)) * float(self.idf[col]))
+        mat = sparse.csr_array(
+            (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            shape=(len(token_lists), max(len(self.vocab), 1)),
+        )
+        norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        return mat / norms
-
-    def similarity(self) -> np.ndarray:
-        return self.matrix @ self.matrix.T
+        return sparse.csr_array(sparse.diags_array(1.0 / norms).astype(np.float32) @ mat)
 
     def weight(self, token: str) -> float:
         col = self.vocab.get(token)
         return float(self.idf[col]) if col is not None else 0.0
-
