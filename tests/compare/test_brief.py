@@ -308,7 +308,7 @@ def test_coverage_names_outlets_from_the_url_or_numbers_them(seed):
     jsonschema.validate(brief, SCHEMA)
     names = {tuple(c["article_ids"]): c["outlet"] for c in brief["coverage"]}
     assert names == {(a0.id,): "bbc.co.uk", (a1.id,): "source 2", ("x3",): "source 3"}
-    assert "unknown outlet" not in render_markdown(Brief(data=brief))
+    assert "unknown outlet" not in render_markdown(Brief.from_dict(brief))
 
 
 def test_site_of_reads_the_registrable_domain():

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..extract.language import detect_language
+from ..brief_records import BriefFact, Cited, Source, StoryHeader, TimelineEntry
 from ..model import Article, Brief, Enrichment, Story
 from .disputes import find_disagreements
 from .entities import merge_entities
@@ -145,7 +146,8 @@ def _make_units(compared: list[Article], enrich: dict[str, Enrichment], roots: d
                 u = replace(u, index=twin.index)
                 shadows.append(u)
             else:
-                u = replace(u, index=len(units))
+                if u.index != len(units):  # after a twin: renumbered
+                    u = replace(u, index=len(units))
                 units.append(u)
                 if a.id == u.root:
                     originals[(u.root, u.text)] = u
@@ -250,27 +252,20 @@ def build_brief(
 
     # 9. output
     ordered = [(f, representative(f, sim).text) for f in order_facts(facts)]
-    return Brief(data={
-        "story": {
-            "id": story.id,
-            "title": story.title,
-            "first_published": story.first_published,
-            "last_published": story.last_published,
-        },
-        "sources": [
-            {"article_id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published, "url": a.url}
-            for a in articles
-        ],
-        "independent_sources": n_independent,
-        "summary": summarize(ordered),
-        "facts": _fact_items(ordered),
-        "quotes": quotes,
-        "entities": entities,
-        "timeline": timeline,
-        "disagreements": disagreements,
-        "coverage": coverage(compared, ordered, _voices(refs), n_independent, outlet_names(articles)),
-        "notes": notes + _notes(compared, n_independent, refs, timeline, disagreements),
-    })
+    return Brief(
+        story=StoryHeader(story.id, story.title, story.first_published, story.last_published),
+        sources=tuple(Source(a.id, a.outlet, a.title, a.published, a.url) for a in articles),
+        independent_sources=n_independent,
+        summary=tuple(summarize(ordered)),
+        facts=tuple(_fact_items(ordered)),
+        quotes=tuple(quotes),
+        entities=tuple(entities),
+        # the timeline's own items, as records
+        timeline=tuple(TimelineEntry(t["date"], t["text"], tuple(t["article_ids"])) for t in timeline),
+        disagreements=tuple(disagreements),
+        coverage=tuple(coverage(compared, ordered, _voices(refs), n_independent, outlet_names(articles))),
+        notes=tuple(notes + _notes(compared, n_independent, refs, timeline, disagreements)),
+    )
 
 
 class _WordSim:
@@ -283,14 +278,9 @@ class _WordSim:
         return self._sim.word(*ij)
 
 
-def _fact_items(ordered: list[tuple[Fact, str]]) -> list[dict]:
+def _fact_items(ordered: list[tuple[Fact, str]]) -> list[BriefFact]:
     return [
-        {
-            "text": text,
-            "article_ids": f.article_ids,
-            "status": f.status,
-            "support": [{"article_id": u.article_id, "sentence": u.sentence} for u in f.units],
-        }
+        BriefFact(text, tuple(f.article_ids), f.status, tuple(Cited(u.article_id, u.sentence) for u in f.units))
         for f, text in ordered
     ]
 

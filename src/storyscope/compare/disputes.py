@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse
 
+from ..brief_records import Disagreement, Position
 from ..disjoint import DisjointSets
 from .facts import Fact
 from .text import DENIAL_RE, WORD_RE, Vectorizer, content_stems, quantities, stem
@@ -278,7 +279,7 @@ def find_disagreements(
     vec: Vectorizer,
     facts: list[Fact],
     fact_of: dict[int, int],
-) -> list[dict]:
+) -> list[Disagreement]:
     """Return disagreements and mark the facts they touch as disputed.
 
     Three rules, each its own function: 1. denials (``denials``); 2. different figures
@@ -286,8 +287,13 @@ def find_disagreements(
     breakdown (``breakdowns``). Only the facts of a clash found here are marked disputed.
     """
     figures = {u.index: figures_of(u) for u in units if u.numbers}
-    return (denials(units, vec, facts, fact_of) + figure_clashes(units, figures, vec, facts, fact_of)
-            + breakdowns(units, figures, facts, fact_of))
+    found = (denials(units, vec, facts, fact_of) + figure_clashes(units, figures, vec, facts, fact_of)
+             + breakdowns(units, figures, facts, fact_of))
+    return [
+        Disagreement(d["topic"], d["kind"], tuple(Position(p["speaker"], p["text"], tuple(p["article_ids"]))
+                                                  for p in d["positions"]))
+        for d in found
+    ]
 
 
 def _denial_blocks(units: list[Unit]) -> list[list[Unit]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from ..enrich.aliases import group_aliases
+from ..brief_records import BriefEntity, Cited
 from ..model import Enrichment
 
 
@@ -23,7 +24,7 @@ def _alias_groups(rows: list[tuple[str, str, str]]) -> list[dict]:
     return groups
 
 
-def merge_entities(enrichments: list[Enrichment]) -> tuple[list[dict], dict[str, str]]:
+def merge_entities(enrichments: list[Enrichment]) -> tuple[list[BriefEntity], dict[str, str]]:
     """Return the brief's entity list and a map from every canonical name to its group name.
 
     Steps: 1. one row (canonical, label, article id) per mention, captions included;
@@ -50,7 +51,11 @@ def merge_entities(enrichments: list[Enrichment]) -> tuple[list[dict], dict[str,
         alias_of.setdefault(name, name)
     _add_sentences(groups, enrichments, alias_of)
     groups.sort(key=lambda g: (-len(g["article_ids"]), -g["mentions"], g["name"]))
-    return groups, alias_of
+    return [
+        BriefEntity(g["name"], g["type"], tuple(g["aliases"]), tuple(g["article_ids"]), g["mentions"],
+                    tuple(Cited(c["article_id"], c["sentence"]) for c in g["sentences"]))
+        for g in groups
+    ], alias_of
 
 
 # Sentences quoted per entity: enough to see who or what it is in context; the

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..disjoint import DisjointSets
+from ..brief_records import BriefQuote, Variant
 from ..model import Quote
 from .text import stem, words
 
@@ -122,7 +123,7 @@ def recover_quotes(texts: dict[str, tuple[str, str]], refs: list[QuoteRef]) -> l
     return out
 
 
-def match_quotes(refs: list[QuoteRef]) -> list[dict]:
+def match_quotes(refs: list[QuoteRef]) -> list[BriefQuote]:
     """Group quote references and return the brief's quote list.
 
     Steps: 1. compare the pairs that can match (direct and partial quotes only: an
@@ -171,20 +172,13 @@ def match_quotes(refs: list[QuoteRef]) -> list[dict]:
             max(speakers, key=lambda s: (speakers[s], prominence[s], len(s))) if speakers else None
         )
         text = max((r.quote.text.strip() for r in members), key=len)
-        item: dict = {
-            "speaker": speaker,
-            "text": text,
-            "article_ids": sorted({r.article_id for r in members}),
-        }
-        wordings = {" ".join(words(r.quote.text)) for r in members}
-        if len(wordings) > 1:
-            seen = set()
-            item["variants"] = []
+        variants: list[Variant] = []
+        if len({" ".join(words(r.quote.text)) for r in members}) > 1:
             for r in sorted(members, key=lambda r: (r.article_id, r.quote.start)):
-                key = (r.article_id, r.quote.text.strip())
-                if key not in seen:
-                    seen.add(key)
-                    item["variants"].append({"article_id": r.article_id, "text": r.quote.text.strip()})
+                v = Variant(r.article_id, r.quote.text.strip())
+                if v not in variants:
+                    variants.append(v)
+        item = BriefQuote(speaker, text, tuple(sorted({r.article_id for r in members})), tuple(variants))
         out.append((len({r.root for r in members}), item))
-    out.sort(key=lambda x: (x[1]["speaker"] is None, x[1]["speaker"] or "", -x[0], x[1]["text"]))
+    out.sort(key=lambda x: (x[1].speaker is None, x[1].speaker or "", -x[0], x[1].text))
     return [item for _, item in out]
