@@ -51,7 +51,7 @@ FOCUS_BOOST = 3.0
 _CUE_STEMS = {"aware", "evidenc", "indication", "sign", "credibl", "idea", "appear", "deni", "deny",
               "reject", "dismiss", "refut", "disput", "true", "untrue", "fals", "baseless", "unfound",
               "basi", "proof", "truth", "rebut", "groundl", "fabrica", "call", "allegat", "accusat",
-              "claim", "charg"}
+              "claim", "charg", "unawar", "knowled", "foundat", "repudia", "rejecti", "denial", "contrar"}
 
 
 def is_denial(text: str) -> bool:
