@@ -12,7 +12,7 @@ EVIL = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 
 def _brief() -> Brief:
     ids = ["a<1>"]
-    return Brief({
+    return Brief.from_dict({
         "story": {"id": "s1", "title": EVIL, "first_published": None, "last_published": None},
         "sources": [{"article_id": "a<1>", "outlet": EVIL, "title": EVIL, "published": None,
                      "url": "javascript:alert(1)"}],
@@ -51,7 +51,7 @@ HOSTILE = [
 def _hostile_brief() -> Brief:
     evil = " ".join(HOSTILE)
     ids = ["id`<script>alert(1)</script>`", "[ref]"]
-    return Brief({
+    return Brief.from_dict({
         "story": {"id": "s1", "title": evil, "first_published": None, "last_published": None},
         "sources": [{"article_id": a, "outlet": evil, "title": evil, "published": None,
                      "url": "javascript:alert(1)"} for a in ids],

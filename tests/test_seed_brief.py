@@ -82,7 +82,7 @@ def test_dates_are_resolved_against_each_articles_publication_date(seed_brief):
 def test_markdown_and_html_carry_the_same_quote(seed_brief):
     from storyscope.model import Brief
 
-    brief = Brief(seed_brief)
+    brief = Brief.from_dict(seed_brief)
     md, html = render_markdown(brief), render_html(brief)
     assert "reinforce our message to Iran" in md and "reinforce our message to Iran" in html
     assert md.startswith("# ") and "<!doctype html>" in html

@@ -9,7 +9,7 @@ Dates are ISO strings (``YYYY-MM-DD``) or TimeML-style values (``2018-09``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 QuoteKind = Literal["direct", "partial", "indirect"]
@@ -129,12 +129,6 @@ class ItemStatus:
     article_id: str | None = None
 
 
-@dataclass(frozen=True)
-class Brief:
-    """The cross-source brief of one story, as plain JSON-ready data.
-
-    Kept as a mapping because the brief schema (``brief.schema.json``) is the
-    contract; the compare stage builds it and the renderers only read it.
-    """
-
-    data: dict = field(default_factory=dict)
+# The brief and its parts are frozen records of their own module (brief_records.py),
+# re-exported here with the other records.
+from .brief_records import Brief  # noqa: E402

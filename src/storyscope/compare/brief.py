@@ -3,33 +3,41 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from ..extract.language import detect_language
+from ..brief_records import BriefFact, Cited, Source, StoryHeader, TimelineEntry
 from ..model import Article, Brief, Enrichment, Story
 from .disputes import find_disagreements
 from .entities import merge_entities
-from .facts import align, order_facts, representative, similarity
+from .facts import Fact, align, order_facts, representative
 from .outlets import outlet_names
 from .quotes import QuoteRef, match_quotes, recover_quotes
+from .similar import Similarity
 from .summary import coverage, summarize
-from .text import STOPWORDS, Vectorizer, words
 from .timeline import build_timeline, dated_units
 from .units import Unit, make_units
 
-# An article whose language is not given is taken as English when at least this share of
-# its words are English function words (English news runs 0.35-0.5; German, Spanish or
-# French news under 0.1 against this list).
-ENGLISH_STOPWORD_SHARE = 0.15
 _WS_RE = re.compile(r"\s+")
+# The bound on one brief's work: at most this many sentence units of distinct articles
+# are compared (a 1,000-article story of real length has about 20,000, verbatim copies
+# not counted). Past it, articles are sampled evenly across the story's publication
+# order and the brief says so; every article is still listed as a source. Chosen so that
+# the biggest story compared stays under 10 s and 500 MB (benchmarks/big_story.py).
+MAX_UNITS = 20000
 
 
-def _is_english(article: Article) -> bool:
-    if article.language:
-        return article.language.lower().startswith("en")
-    toks = words(article.text[:3000])  # the opening is enough to tell the language
-    if len(toks) < 20:
-        return True
-    return sum(t in STOPWORDS for t in toks) / len(toks) >= ENGLISH_STOPWORD_SHARE
+def _languages(articles: list[Article]) -> dict[str, str | None]:
+    """article id -> language: the record's own (the extract stage sets it), else that of
+    an identical text whose record has one (a copy of a tagged original), else py3langid's
+    (as the extract stage detects it), once per distinct text. None: too short to tell."""
+    known = {a.text: a.language for a in articles if a.language}
+    out = {}
+    for a in articles:
+        if a.text not in known:
+            known[a.text] = detect_language(a.text)
+        out[a.id] = a.language or known[a.text]
+    return out
 
 
 def _roots(articles: list[Article], independent: dict[str, str] | None) -> dict[str, str]:
@@ -53,28 +61,7 @@ def _roots(articles: list[Article], independent: dict[str, str] | None) -> dict[
     return roots
 
 
-def build_brief(
-    story: Story,
-    items: list[tuple[Article, Enrichment]],
-    independent: dict[str, str] | None = None,
-) -> Brief:
-    """Build the cross-source brief of one story from stored records (no parsing here).
-
-    Steps:
-    1. check the records; keep English articles with text, note the others;
-    2. count independent sources (``independent`` maps a copy to its original; identical
-       texts are copies too);
-    3. merge entities across articles with their aliases;
-    4. split articles into sentence units; vectorise them over the story (IDF) and embed
-       them (static sentence embedding);
-    5. align units into facts (corroborated / single-source);
-    6. match quotes across outlets;
-    7. find disagreements (denials, differing figures) and mark those facts disputed;
-    8. build the timeline from dated mentions;
-    9. write facts, summary, coverage (outlets named from their URL where the record
-       names none) and notes.
-    """
-    # 1. records
+def _check(items: list[tuple[Article, Enrichment]]) -> None:
     for pair in items:
         if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], Article)
                 and isinstance(pair[1], Enrichment)):
@@ -84,42 +71,62 @@ def build_brief(
                 f"enrichment for {pair[1].article_id!r} was paired with article {pair[0].id!r}; "
                 "pair each Article with its own Enrichment"
             )
-    notes: list[str] = []
-    articles = [a for a, _ in items]
-    enrich = {a.id: e for a, e in items}
-    compared: list[Article] = []
+
+
+def _comparable(articles: list[Article], notes: list[str]) -> list[Article]:
+    """English articles with text (a text too short to tell is taken as English); a note
+    for each other one."""
+    out = []
+    langs = _languages([a for a in articles if a.text.strip()])
     for a in articles:
+        lang = langs.get(a.id)
         if not a.text.strip():
             notes.append(f"article {a.id} has no text; it is listed but not compared")
-        elif not _is_english(a):
-            lang = a.language or "not English"
+        elif lang and not lang.lower().startswith("en"):
             notes.append(f"article {a.id} is in another language ({lang}); it is listed but not compared")
         else:
-            compared.append(a)
+            out.append(a)
+    return out
 
-    # 2. independence
-    roots = _roots(compared, independent)
-    n_independent = len(set(roots.values()))
-    copies = len(compared) - n_independent
-    if copies:
-        notes.append(
-            f"{copies} of {len(compared)} compared articles copy another article; "
-            f"they count once ({n_independent} independent source{'s' if n_independent != 1 else ''})"
-        )
 
-    # 3. entities
-    entities, alias_of = merge_entities([enrich[a.id] for a in compared])
-    #    speakers that are no named entity ("a senior Iraqi security official") meet
-    #    across sentence-initial capitals
-    by_lower = {name.lower(): group for name, group in alias_of.items()}
-    for a in compared:
-        for q in enrich[a.id].quotes:
-            if q.speaker and q.speaker not in alias_of:
-                alias_of[q.speaker] = by_lower.setdefault(q.speaker.lower(), q.speaker)
+def _sample(compared: list[Article], roots: dict[str, str], enrich: dict[str, Enrichment],
+            notes: list[str]) -> list[Article]:
+    """The articles compared within MAX_UNITS: all of them when they fit, else an even
+    sample of the independent articles across publication order (with their copies)."""
+    originals = [a for a in compared if roots[a.id] == a.id]
+    cost = {a.id: max(len(enrich[a.id].sentences), len(a.text) // 150, 1) for a in originals}
+    total = sum(cost.values())
+    if total <= MAX_UNITS:
+        return compared
+    ordered = sorted(originals, key=lambda a: (a.published or "", a.id))
+    share = MAX_UNITS / total
+    kept, budget = set(), 0.0
+    for a in ordered:  # every article adds its share; one is taken each time a whole one is due
+        budget += share * cost[a.id]
+        if budget >= cost[a.id]:
+            budget -= cost[a.id]
+            kept.add(a.id)
+    out = [a for a in compared if roots[a.id] in kept]
+    notes.append(
+        f"this story is too big to compare in full: {len(out)} of {len(compared)} articles "
+        f"({len(kept)} of {len(originals)} independent ones, sampled evenly across publication order) "
+        "were compared; every article is listed as a source"
+    )
+    return out
 
-    # 4. units and vectors
-    #    a copy's sentence found verbatim in its original is not aligned again: it joins
-    #    the original's fact afterwards (fifty copies of a wire story cost one article)
+
+@dataclass(frozen=True)
+class _Units:
+    units: list[Unit]  # the units compared (one per wording within an independent article)
+    shadows: list[Unit]  # copies' units, placed with their originals' facts afterwards
+    by_article: dict[str, list[Unit]]
+
+
+def _make_units(compared: list[Article], enrich: dict[str, Enrichment], roots: dict[str, str],
+                alias_of: dict[str, str]) -> _Units:
+    """Split every article into units. A copy's sentence found verbatim in its original is
+    not aligned again: it joins the original's fact afterwards (fifty copies of a wire
+    story cost one article)."""
     units: list[Unit] = []
     shadows: list[Unit] = []
     by_article: dict[str, list[Unit]] = {}
@@ -132,27 +139,98 @@ def build_brief(
             by_article[a.id] = [replace(u, article_id=a.id) for u in by_article[root]]
             shadows.extend(by_article[a.id])
             continue
-        us = make_units(a, enrich[a.id], root, alias_of, len(units))
         by_article[a.id] = []
-        for u in us:
+        for u in make_units(a, enrich[a.id], root, alias_of, len(units)):
             twin = originals.get((u.root, u.text)) if a.id != u.root else None
             if twin is not None:
                 u = replace(u, index=twin.index)
                 shadows.append(u)
             else:
-                u = replace(u, index=len(units))
+                if u.index != len(units):  # after a twin: renumbered
+                    u = replace(u, index=len(units))
                 units.append(u)
                 if a.id == u.root:
                     originals[(u.root, u.text)] = u
             by_article[a.id].append(u)
-    vec = Vectorizer([u.tokens for u in units])
-    word_sim = vec.similarity() if units else None
-    sim, threshold = similarity(units, word_sim) if units else (None, None)
+    return _Units(units, shadows, by_article)
+
+
+def _notes(compared: list[Article], n_independent: int, refs: list, timeline: list,
+           disagreements: list) -> list[str]:
+    notes = []
+    if len(compared) == 1:
+        notes.append("only one article reports this story: nothing is corroborated or compared")
+    elif compared and n_independent == 1:
+        notes.append("every article is a copy of one source: nothing is independently corroborated")
+    if compared and not refs:
+        notes.append("no quotes were found in the articles")
+    if compared and not timeline:
+        notes.append("no dated mentions were found in the articles")
+    if compared and not disagreements:
+        notes.append("no disagreements between sources were found")
+    if not compared:
+        notes.append("no article could be compared: the brief lists the sources only")
+    return notes
+
+
+def build_brief(
+    story: Story,
+    items: list[tuple[Article, Enrichment]],
+    independent: dict[str, str] | None = None,
+) -> Brief:
+    """Build the cross-source brief of one story from stored records (no parsing here).
+
+    Steps:
+    1. check the records; keep English articles with text, note the others;
+    2. count independent sources (``independent`` maps a copy to its original; identical
+       texts are copies too); past MAX_UNITS, sample the articles compared;
+    3. merge entities across articles with their aliases;
+    4. split articles into sentence units; vectorise each distinct wording over the story
+       (IDF) and embed it (static sentence embedding);
+    5. align units into facts (corroborated / single-source);
+    6. match quotes across outlets;
+    7. find disagreements (denials, differing figures) and mark those facts disputed;
+    8. build the timeline from dated mentions;
+    9. write facts, summary, coverage (outlets named from their URL where the record
+       names none) and notes.
+    """
+    # 1. records
+    _check(items)
+    notes: list[str] = []
+    articles = [a for a, _ in items]
+    enrich = {a.id: e for a, e in items}
+    compared = _comparable(articles, notes)
+
+    # 2. independence, and the bound on work
+    roots = _roots(compared, independent)
+    n_independent = len(set(roots.values()))
+    copies = len(compared) - n_independent
+    if copies:
+        notes.append(
+            f"{copies} of {len(compared)} compared articles copy another article; "
+            f"they count once ({n_independent} independent source{'s' if n_independent != 1 else ''})"
+        )
+    compared = _sample(compared, roots, enrich, notes)
+
+    # 3. entities
+    entities, alias_of = merge_entities([enrich[a.id] for a in compared])
+    #    speakers that are no named entity ("a senior Iraqi security official") meet
+    #    across sentence-initial capitals
+    by_lower = {name.lower(): group for name, group in alias_of.items()}
+    for a in compared:
+        for q in enrich[a.id].quotes:
+            if q.speaker and q.speaker not in alias_of:
+                alias_of[q.speaker] = by_lower.setdefault(q.speaker.lower(), q.speaker)
+
+    # 4. units and their similarity
+    made = _make_units(compared, enrich, roots, alias_of)
+    units = made.units
+    sim = Similarity(units)
 
     # 5. facts
-    facts = align(units, sim, threshold) if units else []
+    facts = align(units, sim) if units else []
     fact_of = {u.index: i for i, f in enumerate(facts) for u in f.units}
-    for u in shadows:
+    for u in made.shadows:
         facts[fact_of[u.index]].units.append(u)
 
     # 6. quotes
@@ -166,62 +244,50 @@ def build_brief(
     quotes = match_quotes(refs + recovered)
 
     # 7. disagreements
-    disagreements = find_disagreements(units, vec, facts, fact_of) if units else []
+    disagreements = find_disagreements(units, sim.vec, facts, fact_of) if units else []
 
-    # 8. timeline
-    dated = dated_units(by_article, {a.id: enrich[a.id].dates for a in compared})
-    #    (on the wording alone, as its SAME_EVENT threshold was set)
-    timeline = build_timeline(dated, word_sim, fact_of) if units else []
+    # 8. timeline (on the wording alone, as its SAME_EVENT threshold was set)
+    dated = dated_units(made.by_article, {a.id: enrich[a.id].dates for a in compared})
+    timeline = build_timeline(dated, _WordSim(sim), fact_of) if units else []
 
     # 9. output
     ordered = [(f, representative(f, sim).text) for f in order_facts(facts)]
-    fact_items = [
-        {
-            "text": text,
-            "article_ids": f.article_ids,
-            "status": f.status,
-            "support": [{"article_id": u.article_id, "sentence": u.sentence} for u in f.units],
-        }
+    return Brief(
+        story=StoryHeader(story.id, story.title, story.first_published, story.last_published),
+        sources=tuple(Source(a.id, a.outlet, a.title, a.published, a.url) for a in articles),
+        independent_sources=n_independent,
+        summary=tuple(summarize(ordered)),
+        facts=tuple(_fact_items(ordered)),
+        quotes=tuple(quotes),
+        entities=tuple(entities),
+        # the timeline's own items, as records
+        timeline=tuple(TimelineEntry(t["date"], t["text"], tuple(t["article_ids"])) for t in timeline),
+        disagreements=tuple(disagreements),
+        coverage=tuple(coverage(compared, ordered, _voices(refs), n_independent, outlet_names(articles))),
+        notes=tuple(notes + _notes(compared, n_independent, refs, timeline, disagreements)),
+    )
+
+
+class _WordSim:
+    """``sim[i, j]``: the word cosine of two units, computed when asked (no n x n matrix)."""
+
+    def __init__(self, sim: Similarity):
+        self._sim = sim
+
+    def __getitem__(self, ij: tuple[int, int]) -> float:
+        return self._sim.word(*ij)
+
+
+def _fact_items(ordered: list[tuple[Fact, str]]) -> list[BriefFact]:
+    return [
+        BriefFact(text, tuple(f.article_ids), f.status, tuple(Cited(u.article_id, u.sentence) for u in f.units))
         for f, text in ordered
     ]
+
+
+def _voices(refs: list[QuoteRef]) -> dict[str, list[str]]:
     voices: dict[str, list[str]] = {}
     for r in refs:
         if r.speaker and r.speaker not in voices.setdefault(r.article_id, []):
             voices[r.article_id].append(r.speaker)
-    if len(compared) == 1:
-        notes.append("only one article reports this story: nothing is corroborated or compared")
-    elif compared and n_independent == 1:
-        notes.append("every article is a copy of one source: nothing is independently corroborated")
-    if compared and not refs:
-        notes.append("no quotes were found in the articles")
-    if compared and not timeline:
-        notes.append("no dated mentions were found in the articles")
-    if compared and not disagreements:
-        notes.append("no disagreements between sources were found")
-    if not compared:
-        notes.append("no article could be compared: the brief lists the sources only")
-
-    for q in quotes:
-        q.pop("_roots", None)
-    data = {
-        "story": {
-            "id": story.id,
-            "title": story.title,
-            "first_published": story.first_published,
-            "last_published": story.last_published,
-        },
-        "sources": [
-            {"article_id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published, "url": a.url}
-            for a in articles
-        ],
-        "independent_sources": n_independent,
-        "summary": summarize(ordered),
-        "facts": fact_items,
-        "quotes": quotes,
-        "entities": entities,
-        "timeline": timeline,
-        "disagreements": disagreements,
-        "coverage": coverage(compared, ordered, voices, n_independent, outlet_names(articles)),
-        "notes": notes,
-    }
-    return Brief(data=data)
+    return voices

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+import numpy as np
+from scipy import sparse
+
+from ..brief_records import Disagreement, Position
+from ..disjoint import DisjointSets
 from .facts import Fact
 from .text import DENIAL_RE, WORD_RE, Vectorizer, content_stems, quantities, stem
 from .units import Unit
@@ -45,7 +51,7 @@ FOCUS_BOOST = 3.0
 _CUE_STEMS = {"aware", "evidenc", "indication", "sign", "credibl", "idea", "appear", "deni", "deny",
               "reject", "dismiss", "refut", "disput", "true", "untrue", "fals", "baseless", "unfound",
               "basi", "proof", "truth", "rebut", "groundl", "fabrica", "call", "allegat", "accusat",
-              "claim", "charg"}
+              "claim", "charg", "unawar", "knowled", "foundat", "repudia", "rejecti", "denial", "contrar"}
 
 
 def is_denial(text: str) -> bool:
@@ -96,11 +102,20 @@ def _surface(stems: list[str], texts: list[str]) -> str:
     return ", ".join(seen.get(t, t) for t in stems)
 
 
-def _context(a: Unit, b: Unit, vec: Vectorizer) -> float:
-    """IDF-weighted Dice overlap of two units' words, figures left out (they differ)."""
-    sa, sb = _stems(a), _stems(b)
-    total = sum(vec.weight(t) for t in sa) + sum(vec.weight(t) for t in sb)
-    return 2 * sum(vec.weight(t) for t in sa & sb) / total if total else 0.0
+def _context(a: Unit, b: Unit, vec: Vectorizer, cache: dict[int, tuple[set[str], float]]) -> float:
+    """IDF-weighted Dice overlap of two units' words, figures left out (they differ);
+    ``cache`` keeps each unit's stems and weight for the next pair."""
+    wa, wb = _weighted(a, vec, cache), _weighted(b, vec, cache)
+    total = wa[1] + wb[1]
+    return 2 * sum(vec.weight(t) for t in wa[0] & wb[0]) / total if total else 0.0
+
+
+def _weighted(u: Unit, vec: Vectorizer, cache: dict[int, tuple[set[str], float]]) -> tuple[set[str], float]:
+    hit = cache.get(u.index)
+    if hit is None:
+        stems = _stems(u)
+        hit = cache[u.index] = (stems, sum(vec.weight(t) for t in stems))
+    return hit
 
 
 def _position(u: Unit, fact_of: dict[int, int], facts: list[Fact], value: float | None = None) -> dict:
@@ -184,7 +199,12 @@ def figures_of(u: Unit) -> list[tuple[float, str, str]]:
     """The unit's figures as (value, key, bound), bound "=", ">=" or "<=" (a hedged
     figure); conversions in parentheses are left out, and the key carries the figure's
     role when it has one ("people/kill")."""
-    text = _CONVERSION_RE.sub(lambda m: m.group("keep"), u.text)
+    return list(_figures(u.text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _figures(text: str) -> tuple[tuple[float, str, str], ...]:
+    text = _CONVERSION_RE.sub(lambda m: m.group("keep"), text)
     out = []
     for value, key, at in quantities(text):
         if text[at:at + 5].lower() in ("dozen", "hundr"):
@@ -193,7 +213,7 @@ def figures_of(u: Unit) -> list[tuple[float, str, str]]:
         bound = ">=" if _LOWER_RE.search(before) else "<=" if _UPPER_RE.search(before) else "="
         role = _role_of(text, at) if key[0].isalpha() else None
         out.append((value, f"{key}/{role}" if role else key, bound))
-    return out
+    return tuple(out)
 
 
 def _agree(a: tuple[float, str], b: tuple[float, str]) -> bool:
@@ -259,22 +279,25 @@ def find_disagreements(
     vec: Vectorizer,
     facts: list[Fact],
     fact_of: dict[int, int],
-) -> list[dict]:
+) -> list[Disagreement]:
     """Return disagreements and mark the facts they touch as disputed.
 
-    Steps: 1. denials: a unit with a denial or rejection cue ("not aware", "denied",
-    "called the U.S. allegations ...") opposes the claims of other speakers that repeat
-    enough of its topic words (claims of a party the denial names count more; an
-    outlet's unattributed narration counts when it comes from another outlet);
-    consecutive denials of one speaker form one position, and each asserting voice is one
-    position; 2. numbers: units of different independent sources counting the same thing
-    with figures that cannot agree (conversions in parentheses, rounding and "at least"
-    bounds allowed for), when the units are otherwise alike; 3. a whole against another
-    outlet's breakdown ("23 Somali pirates" / "12 Somali and 11 Yemeni"). Only the facts
-    of a clash found here are marked disputed.
+    Three rules, each its own function: 1. denials (``denials``); 2. different figures
+    for the same counted thing (``figure_clashes``); 3. a whole against another outlet's
+    breakdown (``breakdowns``). Only the facts of a clash found here are marked disputed.
     """
-    out: list[dict] = []
-    # 1. denial blocks: consecutive denial units of one article and one speaker
+    figures = {u.index: figures_of(u) for u in units if u.numbers}
+    found = (denials(units, vec, facts, fact_of) + figure_clashes(units, figures, vec, facts, fact_of)
+             + breakdowns(units, figures, facts, fact_of))
+    return [
+        Disagreement(d["topic"], d["kind"], tuple(Position(p["speaker"], p["text"], tuple(p["article_ids"]))
+                                                  for p in d["positions"]))
+        for d in found
+    ]
+
+
+def _denial_blocks(units: list[Unit]) -> list[list[Unit]]:
+    """Consecutive denial units of one article and one speaker."""
     blocks: list[list[Unit]] = []
     for u in units:
         if not u.denial:
@@ -284,7 +307,47 @@ def find_disagreements(
             blocks[-1].append(u)
         else:
             blocks.append([u])
-    topics = {u.index: _stems(u) for u in units} if blocks else {}
+    return blocks
+
+
+class _Topics:
+    """Every unit's topic stems as a sparse units x stems matrix, so that a denial's
+    overlap with all claims is one product (a big story has thousands of units)."""
+
+    def __init__(self, units: list[Unit]):
+        self.sets = [_stems(u) for u in units]
+        self.col: dict[str, int] = {}
+        rows, cols = [], []
+        for r, stems in enumerate(self.sets):
+            for t in stems:
+                rows.append(r)
+                cols.append(self.col.setdefault(t, len(self.col)))
+        self.matrix = sparse.csr_array(
+            (np.ones(len(rows), dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            shape=(len(units), max(len(self.col), 1)),
+        )
+
+    def overlap(self, weight: dict[str, float]) -> np.ndarray:
+        """Per unit, the summed weight of its stems found in ``weight``."""
+        q = np.zeros(self.matrix.shape[1], dtype=np.float32)
+        for t, w in weight.items():
+            if t in self.col:
+                q[self.col[t]] = w
+        return self.matrix @ q
+
+
+def denials(units: list[Unit], vec: Vectorizer, facts: list[Fact], fact_of: dict[int, int]) -> list[dict]:
+    """A unit with a denial or rejection cue ("not aware", "denied", "called the U.S.
+    allegations ...") opposes the claims of other speakers that repeat enough of its topic
+    words (claims of a party the denial names count more; an outlet's unattributed
+    narration counts when it comes from another outlet); consecutive denials of one
+    speaker form one position, and each asserting voice is one position."""
+    out: list[dict] = []
+    blocks = _denial_blocks(units)
+    if not blocks:
+        return out
+    topics = _Topics(units)
+    position_of = {u.index: i for i, u in enumerate(units)}
     done: set[int] = set()  # facts already denied: outlets repeating one denial give one entry
     for block in blocks:
         if {fact_of[u.index] for u in block} <= done:
@@ -306,8 +369,11 @@ def find_disagreements(
         named = set().union(*(u.entities for u in block if _allegation(u))) - {speaker}
         # score every claim of another speaker; a fact's score sums its units, so the
         # claim that several outlets carry outranks a one-off sentence naming the same places
+        overlap = topics.overlap(weight) / total
+        floor = MIN_UNIT_OVERLAP - PARTY_BONUS if named else MIN_UNIT_OVERLAP
         by_fact: dict[int, list[tuple[float, Unit, set[str]]]] = {}
-        for a in units:
+        for k in np.flatnonzero((overlap > 0) & (overlap >= floor)).tolist():
+            a = units[k]
             if a.denial or fact_of.get(a.index) in block_facts:
                 continue
             if a.speaker == speaker and speaker is not None:
@@ -316,7 +382,7 @@ def find_disagreements(
                 # another outlet's narration can stand against a speaker's denial; the
                 # narration around the denial, or against an unattributed one, cannot
                 continue
-            shared = topic & topics[a.index]
+            shared = topic & topics.sets[position_of[a.index]]
             if not shared:
                 continue
             score = sum(weight[t] for t in shared) / total
@@ -355,23 +421,49 @@ def find_disagreements(
             facts[fact_of[u.index]].status = "disputed"
             done.add(fact_of[u.index])
 
-    # 2. different figures for the same counted thing: units linked by a clash form one
-    #    disagreement whose positions are the distinct figures (a toll that five outlets
-    #    give three ways is one disagreement with three positions, not ten pairs)
-    figures = {u.index: figures_of(u) for u in units if u.numbers}
+    return out
+
+
+# Work bound for figure clashes in a big story: per counted thing, the FIGURE_VALUES
+# figures that the most sources give, each through the FIGURE_FACTS facts that carry it
+# most widely, each fact through at most FIGURE_UNITS units (of different sources). A
+# story's handful of competing tolls stays whole; a 5,000-article story's thousand
+# sentences saying "12 people" are not compared pairwise.
+FIGURE_VALUES = 40
+FIGURE_FACTS = 10
+FIGURE_UNITS = 3
+
+
+def _bounded(rows: list[tuple[float, Unit]], fact_of: dict[int, int], facts: list[Fact]) -> list[tuple[float, Unit]]:
+    by_value: dict[float, dict[int, list[Unit]]] = {}
+    for value, u in rows:
+        per_fact = by_value.setdefault(value, {}).setdefault(fact_of[u.index], [])
+        if len(per_fact) < FIGURE_UNITS and all(x.root != u.root for x in per_fact):
+            per_fact.append(u)
+    support = {v: sum(len(facts[f].roots) for f in fs) for v, fs in by_value.items()}
+    kept: set[tuple[float, int]] = set()
+    for v in sorted(by_value, key=lambda v: (-support[v], v))[:FIGURE_VALUES]:
+        fs = sorted(by_value[v], key=lambda f: (-len(facts[f].roots), f))[:FIGURE_FACTS]
+        kept.update((v, id(u)) for f in fs for u in by_value[v][f])
+    return [(v, u) for v, u in rows if (v, id(u)) in kept]
+
+
+def figure_clashes(units: list[Unit], figures: dict[int, list], vec: Vectorizer, facts: list[Fact],
+                   fact_of: dict[int, int]) -> list[dict]:
+    """Units of different independent sources counting the same thing with figures that
+    cannot agree (conversions in parentheses, rounding and "at least" bounds allowed for),
+    when the units are otherwise alike. Units linked by a clash form one disagreement
+    whose positions are the distinct figures (a toll that five outlets give three ways is
+    one disagreement with three positions, not ten pairs)."""
+    out: list[dict] = []
+    weighted: dict[int, tuple[set[str], float]] = {}
     by_key: dict[str, list[tuple[float, Unit]]] = {}
     for u in units:
         for value, key, _ in figures.get(u.index, ()):
             by_key.setdefault(key, []).append((value, u))
     for key, rows in by_key.items():
-        parent = list(range(len(rows)))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
+        rows = _bounded(rows, fact_of, facts)
+        sets = DisjointSets(len(rows))
         linked = set()
         for i, (va, ua) in enumerate(rows):
             for j in range(i + 1, len(rows)):
@@ -386,13 +478,13 @@ def find_disagreements(
                 fb = [(v, bd) for v, k, bd in figures[ub.index] if k.partition("/")[0] == noun]
                 if any(_agree(x, y) for x in fa for y in fb):
                     continue
-                if fact_of[ua.index] != fact_of[ub.index] and _context(ua, ub, vec) < NUMBER_CONTEXT:
+                if fact_of[ua.index] != fact_of[ub.index] and _context(ua, ub, vec, weighted) < NUMBER_CONTEXT:
                     continue
-                parent[find(j)] = find(i)
+                sets.join(i, j)
                 linked |= {i, j}
         groups: dict[int, list[int]] = {}
         for i in sorted(linked):
-            groups.setdefault(find(i), []).append(i)
+            groups.setdefault(sets.find(i), []).append(i)
         for members in groups.values():
             by_value: dict[float, list[Unit]] = {}
             for i in members:
@@ -415,23 +507,30 @@ def find_disagreements(
             out.append({"topic": topic, "kind": "number", "positions": positions})
             for i in members:
                 facts[fact_of[rows[i][1].index]].status = "disputed"
+    return out
 
-    # 3. a whole against its breakdown: one outlet's "23 Somali pirates" against another's
-    #    "12 Somali and 11 Yemeni": the two parts add up to the whole, one part is the
-    #    whole's kind and the other is not; every such pair for one whole is one entry
+
+def breakdowns(units: list[Unit], figures: dict[int, list], facts: list[Fact], fact_of: dict[int, int]) -> list[dict]:
+    """A whole against its breakdown: one outlet's "23 Somali pirates" against another's
+    "12 Somali and 11 Yemeni": the two parts add up to the whole, one part is the whole's
+    kind and the other is not; every such pair for one whole is one entry."""
+    out: list[dict] = []
     wholes: dict[tuple[float, str], tuple[list[Unit], list[Unit]]] = {}
-    breakdowns = [(u, m) for u in units for m in _BREAKDOWN_RE.finditer(u.text)]
-    if breakdowns:
+    by_total: dict[float, list[tuple[Unit, tuple[float, str, float, str]]]] = {}
+    for u in units:
+        for m in _BREAKDOWN_RE.finditer(u.text):
+            parsed = _parse_breakdown(m)
+            by_total.setdefault(parsed[0] + parsed[2], []).append((u, parsed))
+    if by_total:
         for ua in units:
             for total_, ka, bound in figures.get(ua.index, ()):
                 base = ka.partition("/")[0]
-                if bound != "=" or total_ < 3 or not _exclusive(ua.text, total_):
+                if bound != "=" or total_ < 3 or total_ not in by_total or not _exclusive(ua.text, total_):
                     continue
-                for ub, m in breakdowns:
+                for ub, (n1, k1, n2, k2) in by_total[total_]:
                     if ub.root == ua.root:
                         continue
-                    n1, k1, n2, k2 = _parse_breakdown(m)
-                    if n1 + n2 != total_ or _kin(k1, k2) or not (_kin(k1, base) or _kin(k2, base)):
+                    if _kin(k1, k2) or not (_kin(k1, base) or _kin(k2, base)):
                         continue
                     sides = wholes.setdefault((total_, base[:5]), ([], []))  # see _kin
                     for side, u in ((sides[0], ua), (sides[1], ub)):

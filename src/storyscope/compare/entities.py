@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter, defaultdict
 
 from ..enrich.aliases import group_aliases
+from ..brief_records import BriefEntity, Cited
 from ..model import Enrichment
 
 
@@ -23,11 +25,35 @@ def _alias_groups(rows: list[tuple[str, str, str]]) -> list[dict]:
     return groups
 
 
-def merge_entities(enrichments: list[Enrichment]) -> tuple[list[dict], dict[str, str]]:
+def _voted(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Every mention of a name labelled with the one type the story gives that name.
+
+    The small model labels one name differently from sentence to sentence ("Banda Aceh"
+    PERSON here, GPE there); a name's type is decided once per story: each article votes
+    for the label it gives the name most often, the most votes win, then the most
+    mentions, then the label's name (so that the result does not depend on order). One
+    article repeating a slip cannot outvote the other outlets.
+    """
+    per_article: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    mentions: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, label, aid in rows:
+        per_article[(name, aid)][label] += 1
+        mentions[name][label] += 1
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for (name, _), labels in per_article.items():
+        votes[name][max(labels, key=lambda lab: (labels[lab], mentions[name][lab], lab))] += 1
+    label_of = {
+        name: max(v, key=lambda lab: (v[lab], mentions[name][lab], lab)) for name, v in votes.items()
+    }
+    return [(name, label_of[name], aid) for name, _, aid in rows]
+
+
+def merge_entities(enrichments: list[Enrichment]) -> tuple[list[BriefEntity], dict[str, str]]:
     """Return the brief's entity list and a map from every canonical name to its group name.
 
-    Steps: 1. one row (canonical, label, article id) per mention, captions included;
-    2. the enrich stage's ``group_aliases``; 3. the first sentences that mention each
+    Steps: 1. one row (canonical, label, article id) per mention, captions included, each
+    name's label decided once for the story (``_voted``); 2. the enrich stage's
+    ``group_aliases`` (a group carries its majority type); 3. the first sentences that mention each
     entity, so a reader can check it; 4. order by how many articles name the entity,
     then mentions.
     """
@@ -40,6 +66,7 @@ def merge_entities(enrichments: list[Enrichment]) -> tuple[list[dict], dict[str,
     ]
     if not rows:
         return [], {}
+    rows = _voted(rows)
     groups = _alias_groups(rows)
     alias_of: dict[str, str] = {}
     for g in groups:
@@ -50,7 +77,11 @@ def merge_entities(enrichments: list[Enrichment]) -> tuple[list[dict], dict[str,
         alias_of.setdefault(name, name)
     _add_sentences(groups, enrichments, alias_of)
     groups.sort(key=lambda g: (-len(g["article_ids"]), -g["mentions"], g["name"]))
-    return groups, alias_of
+    return [
+        BriefEntity(g["name"], g["type"], tuple(g["aliases"]), tuple(g["article_ids"]), g["mentions"],
+                    tuple(Cited(c["article_id"], c["sentence"]) for c in g["sentences"]))
+        for g in groups
+    ], alias_of
 
 
 # Sentences quoted per entity: enough to see who or what it is in context; the

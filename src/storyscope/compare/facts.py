@@ -6,43 +6,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..disjoint import DisjointSets
+from .similar import Similarity
 from .units import Unit
 
-# Two units of different articles are taken to report the same fact when the similarity
-# of their wording passes ALIGN_THRESHOLD. The similarity blends the cosine of the
-# IDF-weighted stem/entity/number bags (the same words) with, at EMBED_WEIGHT, the cosine
-# of static sentence embeddings (features/embed.py: "blaze"/"fire", "hurt"/"injured",
-# which a bag of stems never meets), centred on the story's mean so that the topic every
-# sentence shares adds nothing. Calibrated on benchmarks/gold (the seed pair + five ECB+
-# stories, 20 articles, 69 labelled same-fact pairs) with
-# `python benchmarks/brief.py --data ../shared/data --sweep`, units whole sentences:
-# words alone F1 0.78-0.80 (best 0.80 at 0.30); blended, F1 0.82-0.84 on a plateau of
-# weight 0.2-0.4 x threshold 0.20-0.28 (P 0.84-0.92, R 0.74-0.81); weight 0.5 falls to
-# 0.77-0.78, and the embedding uncentred needs 0.35 for 0.835 at lower precision.
-# 0.3 x 0.25 is the plateau's middle (P 0.90, R 0.78). Without the model (files
-# missing) the words alone align, at their own best threshold.
-EMBED_WEIGHT = 0.3
+# Two units of different articles are taken to report the same fact when their blended
+# similarity (similar.py: the cosine of IDF-weighted stem/entity/number bags, with the
+# centred static sentence embedding at EMBED_WEIGHT) passes ALIGN_THRESHOLD.
+# Calibrated on benchmarks/gold (the seed pair + five ECB+ stories, 20 articles, 69
+# labelled same-fact pairs) with `python benchmarks/brief.py --data ../shared/data
+# --sweep`, units whole sentences: words alone F1 0.78-0.80 (best 0.80 at 0.30);
+# blended, F1 0.82-0.84 on a plateau of weight 0.2-0.4 x threshold 0.20-0.28 (P
+# 0.84-0.92, R 0.74-0.81); weight 0.5 falls to 0.77-0.78, and the embedding uncentred
+# needs 0.35 for 0.835 at lower precision. 0.3 x 0.25 is the plateau's middle (P 0.90,
+# R 0.78). Without the model (files missing) the words alone align, at their own best
+# threshold.
 ALIGN_THRESHOLD = 0.25
 WORDS_ONLY_THRESHOLD = 0.30
-
-
-def similarity(units: list[Unit], word_sim: np.ndarray) -> tuple[np.ndarray, float | None]:
-    """The units' pairwise similarity for alignment and the threshold to use with it
-    (None: ALIGN_THRESHOLD); ``word_sim`` is the bag-of-words cosine matrix."""
-    from ..errors import EmbeddingUnavailableError
-    from ..features.embed import embed
-
-    texts = list(dict.fromkeys(u.text for u in units))  # copies share sentences: embed each once
-    try:
-        emb = embed(texts)
-    except EmbeddingUnavailableError:
-        return word_sim, WORDS_ONLY_THRESHOLD
-    row = {t: i for i, t in enumerate(texts)}
-    emb = emb[[row[u.text] for u in units]]
-    emb = emb - emb.mean(axis=0, keepdims=True)
-    norms = np.linalg.norm(emb, axis=1, keepdims=True)
-    np.divide(emb, norms, out=emb, where=norms > 0)
-    return ((1.0 - EMBED_WEIGHT) * word_sim + EMBED_WEIGHT * (emb @ emb.T)).astype(np.float32), None
 
 
 @dataclass
@@ -56,50 +36,42 @@ class Fact:
         return sorted({u.article_id for u in self.units})
 
 
-def align(units: list[Unit], sim: np.ndarray, threshold: float | None = None) -> list[Fact]:
+def align(units: list[Unit], sim: Similarity, threshold: float | None = None) -> list[Fact]:
     """Group units into facts.
 
-    Steps: 1. cosine similarity of every pair of units; 2. keep pairs from different
-    articles above ``threshold``; 3. merge best pairs first (single link) while a fact
-    holds at most one unit per article, so a fact never swallows a whole article;
-    4. every unit not merged is a fact of its own.
+    Steps: 1. units with the same wording are one node (copies compared once); 2. the
+    nodes' neighbour pairs above the threshold (similar.py; a denial only pairs with a
+    denial, and an article's own sentences never pair); 3. merge best pairs first (single
+    link) while a fact holds at most one unit per article, so a fact never swallows a
+    whole article; 4. every node not merged is a fact of its own.
     """
-    threshold = ALIGN_THRESHOLD if threshold is None else threshold
-    n = len(units)
-    if n == 0:
+    if threshold is None:
+        threshold = ALIGN_THRESHOLD if sim.has_embedding else WORDS_ONLY_THRESHOLD
+    if not units:
         return []
-    ids = {aid: i for i, aid in enumerate(dict.fromkeys(u.article_id for u in units))}
-    art = np.array([ids[u.article_id] for u in units])
+    n = len(sim.texts)
+    nodes: list[list[Unit]] = [[] for _ in range(n)]
+    for u in units:
+        nodes[sim.row[u.index]].append(u)
     # a denial and the claim it denies share their words; they must stay apart (they are
     # a disagreement, found later), so units only align with units of the same polarity
-    pol = np.array([u.denial for u in units])
-    mask = np.triu(np.ones((n, n), dtype=bool), k=1) & (art[:, None] != art[None, :])
-    mask &= pol[:, None] == pol[None, :]
-    cand = np.argwhere(mask & (sim >= threshold))
-    order = np.argsort(-sim[cand[:, 0], cand[:, 1]], kind="stable") if len(cand) else []
-    pairs = cand[order].tolist() if len(cand) else []
-
-    parent = list(range(n))
-    members: dict[int, set[str]] = {i: {units[i].article_id} for i in range(n)}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
+    polarity = np.array([us[0].denial for us in nodes])
+    article = np.unique([us[0].article_id for us in nodes], return_inverse=True)[1]
+    pairs = sim.neighbours(threshold, polarity, article)
+    sets = DisjointSets(n)
+    members: dict[int, set[str]] = {i: {u.article_id for u in us} for i, us in enumerate(nodes)}
+    for a, b in zip(pairs.i.tolist(), pairs.j.tolist()):
+        ra, rb = sets.find(a), sets.find(b)
         if ra == rb or members[ra] & members[rb]:
             continue
-        parent[rb] = ra
-        members[ra] |= members.pop(rb)
-
-    groups: dict[int, list[Unit]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(units[i])
+        root = sets.join(ra, rb)
+        gone = rb if root == ra else ra
+        small, big = sorted((members.pop(gone), members.pop(root)), key=len)
+        big |= small  # the smaller set into the bigger: a 500-outlet fact grows cheaply
+        members[root] = big
     facts = []
-    for us in groups.values():
+    for group in sets.groups().values():
+        us = [u for g in group for u in nodes[g]]
         us.sort(key=lambda u: (u.article_id, u.position))
         fact = Fact(units=us, roots={u.root for u in us})
         fact.status = "corroborated" if len(fact.roots) >= 2 else "single-source"
@@ -107,14 +79,23 @@ def align(units: list[Unit], sim: np.ndarray, threshold: float | None = None) ->
     return facts
 
 
-def representative(fact: Fact, sim: np.ndarray) -> Unit:
+# A fact's representative is chosen among this many of its units (the first by article):
+# a sentence 500 outlets carry needs no 500 x 500 comparison to find its typical wording.
+REPRESENTATIVE_POOL = 50
+
+
+def representative(fact: Fact, sim: Similarity) -> Unit:
     """The unit closest to the others (the most typical wording); shorter wins ties."""
     if len(fact.units) <= 2:
         return min(fact.units, key=lambda u: (len(u.text) > 300, u.position, len(u.text)))
-    idx = [u.index for u in fact.units]
-    scores = sim[np.ix_(idx, idx)].sum(axis=1)
-    best = max(range(len(idx)), key=lambda i: (round(float(scores[i]), 3), -len(fact.units[i].text)))
-    return fact.units[best]
+    pool = fact.units[:REPRESENTATIVE_POOL]
+    # one row per wording, weighted by how many units of the pool carry it
+    rows, first, counts = np.unique(sim.row[[u.index for u in pool]], return_index=True, return_counts=True)
+    if len(rows) == 1:
+        return pool[0]
+    scores = sim.block([pool[k].index for k in first]) @ counts
+    best = max(range(len(rows)), key=lambda i: (round(float(scores[i]), 3), -len(pool[first[i]].text)))
+    return pool[first[best]]
 
 
 def order_facts(facts: list[Fact]) -> list[Fact]:

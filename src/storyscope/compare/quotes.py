@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..disjoint import DisjointSets
+from ..brief_records import BriefQuote, Variant
 from ..model import Quote
 from .text import stem, words
 
@@ -51,6 +54,42 @@ def _containment(pa: tuple[list[str], set], pb: tuple[list[str], set]) -> float:
     return len(ga & gb) / max(len(ga), 1)
 
 
+class _GramIndex:
+    """Which quotes can reach a containment bar with a given one, without trying them all.
+
+    A pair scores above zero only if the two share a bigram (a one-word quote matches only
+    itself, and equal wordings are folded before). For the shorter quote to have a share
+    ``bar`` of its bigrams in the longer, the two must share one of its rarest
+    ``len - ceil(bar * len) + 1`` bigrams (prefix filtering); a pair is a candidate when
+    either side's prefix meets the other's bigrams. The candidates are then scored exactly,
+    so the result is what comparing every pair gives, at the cost of the rare bigrams'
+    postings (a 5,000-article story has thousands of quotes).
+    """
+
+    def __init__(self, grams: list[tuple[list[str], set]], bar: float):
+        self.df: Counter = Counter(g for _, gs in grams for g in gs)
+        self.bar = bar
+        self.full: dict[tuple[str, str], list[int]] = {}
+        self.prefix: dict[tuple[str, str], list[int]] = {}
+        for i, (_, gs) in enumerate(grams):
+            for g in gs:
+                self.full.setdefault(g, []).append(i)
+            for g in self.prefix_of(gs):
+                self.prefix.setdefault(g, []).append(i)
+
+    def prefix_of(self, gs: set) -> list:
+        ranked = sorted(gs, key=lambda g: (self.df.get(g, 0), g))
+        return ranked[: len(ranked) - math.ceil(self.bar * len(ranked) - 1e-9) + 1] if len(ranked) > 2 else ranked
+
+    def candidates(self, gs: set) -> set[int]:
+        out: set[int] = set()
+        for g in self.prefix_of(gs):
+            out.update(self.full.get(g, ()))
+        for g in gs:
+            out.update(self.prefix.get(g, ()))
+        return out
+
+
 _QUOTED_RE = re.compile(r"[\u201c\"]([^\u201c\u201d\"\n]{3,400})[\u201d\"]")
 
 
@@ -65,6 +104,7 @@ def recover_quotes(texts: dict[str, tuple[str, str]], refs: list[QuoteRef]) -> l
     """
     known = [r for r in refs if r.quote.kind in ("direct", "partial") and r.quote.text.strip()]
     grams = [_grams(r.quote.text) for r in known]
+    index = _GramIndex(grams, CONTAINMENT)
     spans: dict[str, list[tuple[int, int]]] = {}
     for r in refs:
         spans.setdefault(r.article_id, []).append((r.quote.start, r.quote.end))
@@ -77,45 +117,41 @@ def recover_quotes(texts: dict[str, tuple[str, str]], refs: list[QuoteRef]) -> l
             g = _grams(m.group(1))
             if len(g[0]) < MIN_WORDS:
                 continue
-            if any(r.article_id != aid and _containment(g, gr) >= CONTAINMENT for r, gr in zip(known, grams)):
+            if any(known[k].article_id != aid and _containment(g, grams[k]) >= CONTAINMENT
+                   for k in index.candidates(g[1])):
                 out.append(QuoteRef(aid, root, Quote(None, m.group(1).strip(), "partial", lo, hi), None))
     return out
 
 
-def match_quotes(refs: list[QuoteRef]) -> list[dict]:
+def match_quotes(refs: list[QuoteRef]) -> list[BriefQuote]:
     """Group quote references and return the brief's quote list.
 
-    Steps: 1. compare every pair (direct and partial quotes only: an indirect quote is a
-    paraphrase, matched as a fact instead); 2. merge pairs whose containment passes the
-    bar for their speakers; 3. per group: the most named speaker, the fullest wording,
-    every article, and each article's own wording as a variant when wordings differ;
-    4. sort by speaker, then by how many articles carry the quote.
+    Steps: 1. compare the pairs that can match (direct and partial quotes only: an
+    indirect quote is a paraphrase, matched as a fact instead; see _GramIndex); 2. merge
+    pairs whose containment passes the bar for their speakers; 3. per group: the most
+    named speaker, the fullest wording, every article, and each article's own wording as
+    a variant when wordings differ; 4. sort by speaker, then by how many independent
+    sources carry the quote.
     """
     refs = [r for r in refs if r.quote.kind in ("direct", "partial") and r.quote.text.strip()]
     # the same wording in several articles (a copy, or outlets quoting one statement in
-    # full) is folded in before the pairwise pass, which grows with the square of the refs
+    # full) is folded in before the pairwise pass
     carried: dict[str, list[QuoteRef]] = {}
     for r in refs:
         carried.setdefault(" ".join(words(r.quote.text)), []).append(r)
     copies_of = {id(rs[0]): rs[1:] for rs in carried.values()}
     refs = [rs[0] for rs in carried.values()]
-    parent = list(range(len(refs)))
+    sets = DisjointSets(len(refs))
     grams = [_grams(r.quote.text) for r in refs]
-    toksets = [set(g[0]) for g in grams]
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    index = _GramIndex(grams, CONTAINMENT)
 
     # each quote links to its best match in every other article (not to every match), so
     # one shared fragment cannot chain two different statements into one quote
     for i in range(len(refs)):
         best: dict[str, tuple[float, int]] = {}
-        for j in range(len(refs)):
+        for j in sorted(index.candidates(grams[i][1])):
             a, b = refs[i], refs[j]
-            if a.article_id == b.article_id or not toksets[i] & toksets[j]:
+            if a.article_id == b.article_id:
                 continue
             same = a.speaker is None or b.speaker is None or a.speaker == b.speaker
             bar = CONTAINMENT if same else CONTAINMENT_OTHER_SPEAKER
@@ -123,36 +159,26 @@ def match_quotes(refs: list[QuoteRef]) -> list[dict]:
             if score >= bar and score > best.get(b.article_id, (0.0, -1))[0]:
                 best[b.article_id] = (score, j)
         for _, j in best.values():
-            parent[find(j)] = find(i)
+            sets.join(i, j)
 
-    groups: dict[int, list[QuoteRef]] = {}
-    for i, r in enumerate(refs):
-        groups.setdefault(find(i), []).extend([r, *copies_of[id(r)]])
     # when outlets name different speakers, the one quoted most across the story wins ties:
     # an attribution slip ("he said" resolved to the wrong person) rarely picks the main voice
     prominence = Counter(r.speaker for r in refs if r.speaker)
     out = []
-    for members in groups.values():
+    for group in sets.groups().values():
+        members = [m for i in group for m in (refs[i], *copies_of[id(refs[i])])]
         speakers = Counter(r.speaker for r in members if r.speaker)
         speaker = (
             max(speakers, key=lambda s: (speakers[s], prominence[s], len(s))) if speakers else None
         )
         text = max((r.quote.text.strip() for r in members), key=len)
-        item: dict = {
-            "speaker": speaker,
-            "text": text,
-            "article_ids": sorted({r.article_id for r in members}),
-        }
-        wordings = {" ".join(words(r.quote.text)) for r in members}
-        if len(wordings) > 1:
-            seen = set()
-            item["variants"] = []
+        variants: list[Variant] = []
+        if len({" ".join(words(r.quote.text)) for r in members}) > 1:
             for r in sorted(members, key=lambda r: (r.article_id, r.quote.start)):
-                key = (r.article_id, r.quote.text.strip())
-                if key not in seen:
-                    seen.add(key)
-                    item["variants"].append({"article_id": r.article_id, "text": r.quote.text.strip()})
-        item["_roots"] = sorted({r.root for r in members})
-        out.append(item)
-    out.sort(key=lambda q: (q["speaker"] is None, q["speaker"] or "", -len(q["_roots"]), q["text"]))
-    return out
+                v = Variant(r.article_id, r.quote.text.strip())
+                if v not in variants:
+                    variants.append(v)
+        item = BriefQuote(speaker, text, tuple(sorted({r.article_id for r in members})), tuple(variants))
+        out.append((len({r.root for r in members}), item))
+    out.sort(key=lambda x: (x[1].speaker is None, x[1].speaker or "", -x[0], x[1].text))
+    return [item for _, item in out]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..brief_records import OutletCoverage, SummaryLine
 from ..model import Article
 from .facts import Fact
 
@@ -38,7 +39,7 @@ def _lead_rank(fact: Fact, text: str) -> tuple:
     return (lead >= LEAD_SENTENCES or not unit.entities, lead, -len(fact.roots))
 
 
-def summarize(facts: list[tuple[Fact, str]], lead_first: bool = True) -> list[dict]:
+def summarize(facts: list[tuple[Fact, str]], lead_first: bool = True) -> list[SummaryLine]:
     """3-6 fact sentences that each stand alone: what happened first (an article's lead
     that names who or what), then corroborated facts by number
     of sources, then disputed, then the earliest single-source facts to reach the minimum.
@@ -61,7 +62,7 @@ def summarize(facts: list[tuple[Fact, str]], lead_first: bool = True) -> list[di
         if lead in chosen:
             chosen.remove(lead)
         chosen.insert(0, lead)
-    return [{"text": text, "article_ids": fact.article_ids} for fact, text in chosen[:SUMMARY_MAX]]
+    return [SummaryLine(text, tuple(fact.article_ids)) for fact, text in chosen[:SUMMARY_MAX]]
 
 
 def coverage(
@@ -70,7 +71,7 @@ def coverage(
     voices: dict[str, list[str]],
     independent: int,
     names: dict[str, str] | None = None,
-) -> list[dict]:
+) -> list[OutletCoverage]:
     """Per outlet: the facts only it reports, the facts others agree on that it leaves out
     (with two sources: anything the other reports), and who it quotes. ``names`` maps an
     article id to its outlet's name (outlets.outlet_names)."""
@@ -79,23 +80,30 @@ def coverage(
     outlets: dict[str, list[Article]] = {}
     for a in articles:
         outlets.setdefault(names.get(a.id) or a.outlet or f"article {a.id}", []).append(a)
+    # which facts each article carries, once: a big story has hundreds of outlets
+    carried: dict[str, list[int]] = {}
+    for k, (f, _) in enumerate(facts):
+        for aid in f.article_ids:
+            carried.setdefault(aid, []).append(k)
+    widely = [k for k, (f, _) in enumerate(facts) if len(f.roots) >= shared_by]
     out = []
     for name, arts in outlets.items():
         ids = {a.id for a in arts}
-        unique = [t for f, t in facts if set(f.article_ids) <= ids and f.status != "corroborated"]
-        omitted = [t for f, t in facts if len(f.roots) >= shared_by and not ids & set(f.article_ids)]
+        mine = sorted({k for a in arts for k in carried.get(a.id, ())})
+        unique = [facts[k][1] for k in mine
+                  if facts[k][0].status != "corroborated" and set(facts[k][0].article_ids) <= ids]
+        present = set(mine)
+        omitted = [facts[k][1] for k in widely[: COVERAGE_LIST_MAX + len(present)] if k not in present]
         seen: list[str] = []
         for a in arts:
             for v in voices.get(a.id, []):
                 if v not in seen:
                     seen.append(v)
-        out.append(
-            {
-                "outlet": name if arts[0].id in names else arts[0].outlet,
-                "article_ids": sorted(ids),
-                "unique_facts": unique[:COVERAGE_LIST_MAX],
-                "omitted_facts": omitted[:COVERAGE_LIST_MAX],
-                "voices": seen,
-            }
-        )
+        out.append(OutletCoverage(
+            outlet=name if arts[0].id in names else arts[0].outlet,
+            article_ids=tuple(sorted(ids)),
+            unique_facts=tuple(unique[:COVERAGE_LIST_MAX]),
+            omitted_facts=tuple(omitted[:COVERAGE_LIST_MAX]),
+            voices=tuple(seen),
+        ))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import Article, Enrichment, Sentence
 from .text import DENIAL_RE, content_stems, numbers, words
@@ -112,6 +113,14 @@ def _mend(text: str, sents: list[Sentence]) -> list[Sentence]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
+def _wording(text: str) -> tuple[tuple[str, ...], tuple[tuple[float, str], ...], bool, bool]:
+    """What a unit's wording gives, once per wording (a big story repeats its sentences
+    across hundreds of articles): stems, figures, a denial cue, too short to be a claim."""
+    return (tuple(content_stems(text)), tuple(numbers(text)), bool(DENIAL_RE.search(text)),
+            len(words(text)) < MIN_UNIT_WORDS)
+
+
 def make_units(
     article: Article,
     enrichment: Enrichment,
@@ -127,7 +136,8 @@ def make_units(
     for sent in sentences_of(article, enrichment):
         base = sent.start
         text = sent.text.strip().lstrip("\u2014\u2013-:;,. ")
-        if len(words(text)) < MIN_UNIT_WORDS:
+        stems, nums, denial, short = _wording(text)
+        if short:
             continue
         lo = base + sent.text.index(text)
         hi = lo + len(text)
@@ -140,8 +150,7 @@ def make_units(
             if q.start < sent.end and q.end > sent.start and q.speaker:
                 speaker = alias_of.get(q.speaker, q.speaker)
                 break
-        nums = tuple(numbers(text))
-        tokens = tuple(content_stems(text)) + tuple("ent:" + x for x in sorted(ents)) + tuple(
+        tokens = stems + tuple("ent:" + x for x in sorted(ents)) + tuple(
             f"num:{v:g}" for v, _ in nums
         )
         units.append(
@@ -158,7 +167,7 @@ def make_units(
                 entities=ents,
                 numbers=nums,
                 speaker=speaker,
-                denial=bool(DENIAL_RE.search(text)),
+                denial=denial,
             )
         )
     return units

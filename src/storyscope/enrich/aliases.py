@@ -38,6 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..disjoint import DisjointSets
 from .entities import acronym_key
 
 __all__ = ["AliasGroup", "group_aliases"]
@@ -129,22 +130,6 @@ def _initials(name: str) -> str:
     return "".join(w[0].upper() for w in words if w.lower() not in _MINOR and w[0].isalpha())
 
 
-class _Union:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def join(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)
-
-
 def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
     """Group (canonical_name, label, article_id) rows of one story into ``AliasGroup``s.
 
@@ -172,7 +157,7 @@ def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
     # an acronym is keyed by its letters, so "U.S." = "US" but not the word "Us"
     words = [[f"#{key}"] if (key := acronym_key(n)) else _words(n) for n, _ in nodes]
     fams = [_family(lab) for _, lab in nodes]
-    uf = _Union(len(nodes))
+    uf = DisjointSets(len(nodes))
 
     # 2a. normal form; 2b. transliteration, word by word
     by_len: dict[tuple[str, int], list[int]] = defaultdict(list)

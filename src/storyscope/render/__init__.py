@@ -1,4 +1,4 @@
-"""Renderers of a brief: JSON, Markdown, self-contained HTML. They only read Brief.data."""
+"""Renderers of a brief: JSON, Markdown, self-contained HTML. They only read the Brief's records."""
 
 from .html import render_html
 from .markdown import render_markdown

@@ -16,25 +16,24 @@ code{font-size:.85em}
 
 
 def render_html(brief: Brief) -> str:
-    d = brief.data
-    story = d["story"]
+    story = brief.story
     labels = source_labels(brief)
     e = escape  # every piece of article text goes through this
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(story['title'])}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{e(story['title'])}</h1>",
+        f"<title>{e(story.title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(story.title)}</h1>",
         f'<p class="meta">{e(story_line(brief))}</p>',
         "<h2>Sources</h2><ol>",
     ]
-    for s in d["sources"]:
-        title = e(s["title"] or s["article_id"])
-        if s["url"] and s["url"].startswith(("http://", "https://")):
-            title = f'<a href="{e(s["url"], quote=True)}" rel="noopener noreferrer">{title}</a>'
-        meta = ", ".join(e(x) for x in (s["outlet"], s["published"]) if x)
-        parts.append(f"<li>{title} <span class=\"cite\">{meta} <code>{e(s['article_id'])}</code></span></li>")
+    for s in brief.sources:
+        title = e(s.title or s.article_id)
+        if s.url and s.url.startswith(("http://", "https://")):
+            title = f'<a href="{e(s.url, quote=True)}" rel="noopener noreferrer">{title}</a>'
+        meta = ", ".join(e(x) for x in (s.outlet, s.published) if x)
+        parts.append(f"<li>{title} <span class=\"cite\">{meta} <code>{e(s.article_id)}</code></span></li>")
     parts.append("</ol>")
     for heading, lines in sections(brief):
         if not lines:

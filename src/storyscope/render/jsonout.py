@@ -8,4 +8,4 @@ from ..model import Brief
 
 
 def render_json(brief: Brief) -> str:
-    return json.dumps(brief.data, indent=2, ensure_ascii=False)
+    return json.dumps(brief.to_dict(), indent=2, ensure_ascii=False)

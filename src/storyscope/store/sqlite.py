@@ -323,6 +323,25 @@ class Store:
         if current is not None:
             yield current, ids
 
+    def story_headers(self) -> Iterator[tuple[str, list[tuple[str, str | None, str | None, str | None, bool]]]]:
+        """(story_id, [(article_id, title or the text's first 100 characters, published,
+        outlet, is a syndicated copy)] in ingest order) for every story, oldest story
+        first: what a story list needs, without reading any article's whole text."""
+        rows = self._db.execute(
+            "SELECT s.story_id, a.id, COALESCE(NULLIF(a.title, ''), substr(a.text, 1, 100)), a.published, "
+            "a.outlet, s.syndicated_of IS NOT NULL "
+            "FROM assignments s JOIN articles a ON a.id = s.article_id ORDER BY s.story_id, a.seq"
+        )
+        current, members = None, []
+        for story_id, *member in rows:
+            if story_id != current:
+                if current is not None:
+                    yield current, members
+                current, members = story_id, []
+            members.append((member[0], member[1], member[2], member[3], bool(member[4])))
+        if current is not None:
+            yield current, members
+
     def story_article_ids(self, story_id: str) -> list[str]:
         ids = [r[0] for r in self._db.execute(
             "SELECT s.article_id FROM assignments s JOIN articles a ON a.id = s.article_id "

@@ -1,0 +1,154 @@
+"""How alike the story's sentences are: sparse word vectors, sentence embeddings, and each
+sentence's top-k neighbours, computed once per distinct wording.
+
+A big story is mostly rewrites: the same sentence in hundreds of articles. Every distinct
+wording is vectorised and embedded once ("copies compared once"), and the units x units
+matrix is never built: rows are compared in blocks, and each row keeps only its best
+``NEIGHBOURS`` partners above the alignment threshold, so memory grows with the number of
+sentences, not with its square. A small story loses nothing: no sentence of the gold
+stories has anywhere near ``NEIGHBOURS`` partners above the threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .text import Vectorizer
+from .units import Unit
+
+# The similarity blends the cosine of the IDF-weighted stem/entity/number bags (the same
+# words) with, at EMBED_WEIGHT, the cosine of static sentence embeddings
+# (features/embed.py: "blaze"/"fire", "hurt"/"injured", which a bag of stems never
+# meets), centred on the story's mean so that the topic every sentence shares adds
+# nothing. See facts.ALIGN_THRESHOLD for how both were chosen.
+EMBED_WEIGHT = 0.3
+# Partners kept per wording: single-link grouping only needs a connected chain, so a
+# sentence that 500 outlets carry still becomes one fact through its 64 best partners.
+NEIGHBOURS = 64
+# Rows compared at once: a block is BLOCK x distinct wordings floats (25 MB at 12,000).
+BLOCK = 512
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Neighbouring wordings: row indices ``i < j`` and their blended similarity, best first."""
+
+    i: np.ndarray
+    j: np.ndarray
+    score: np.ndarray
+
+
+class Similarity:
+    """Similarity of the units of one story, by distinct wording.
+
+    ``row[u.index]`` is the unit's wording; ``words`` the sparse word vectors (one row per
+    wording), ``emb`` the centred, unit-length embeddings or None when the model is missing.
+    """
+
+    def __init__(self, units: list[Unit]):
+        texts: dict[str, int] = {}
+        first: list[Unit] = []
+        for u in units:
+            if u.text not in texts:
+                texts[u.text] = len(first)
+                first.append(u)
+        self.row = np.array([texts[u.text] for u in units], dtype=np.int64)
+        self.texts = [u.text for u in first]
+        self.vec = Vectorizer([u.tokens for u in first])
+        self.words = self.vec.matrix
+        self.emb = _centred_embeddings(self.texts, np.bincount(self.row, minlength=len(first)))
+        self._rows: dict[int, dict[int, float]] = {}
+
+    @property
+    def has_embedding(self) -> bool:
+        return self.emb is not None
+
+    def word(self, a: int, b: int) -> float:
+        """Cosine of two units' word vectors (unit indices)."""
+        ra, rb = self.row[a], self.row[b]
+        if ra == rb:
+            return 1.0
+        da, db = self._row(ra), self._row(rb)
+        if len(da) > len(db):
+            da, db = db, da
+        return sum(v * db.get(k, 0.0) for k, v in da.items())
+
+    def _row(self, r: int) -> dict[int, float]:
+        d = self._rows.get(r)
+        if d is None:
+            lo, hi = self.words.indptr[r], self.words.indptr[r + 1]
+            d = dict(zip(self.words.indices[lo:hi].tolist(), self.words.data[lo:hi].tolist()))
+            self._rows[r] = d
+        return d
+
+    def block(self, units: list[int]) -> np.ndarray:
+        """The blended similarity among the given units (a small dense matrix)."""
+        rows = self.row[units]
+        w = self.words[rows]
+        out = (w @ w.T).toarray()
+        if self.emb is not None:
+            e = self.emb[rows]
+            out = (1.0 - EMBED_WEIGHT) * out + EMBED_WEIGHT * (e @ e.T)
+        return out
+
+    def neighbours(self, threshold: float, group: np.ndarray, apart: np.ndarray) -> Pairs:
+        """Pairs of wordings scoring at least ``threshold``, at most NEIGHBOURS per row.
+
+        ``group[r]``: only rows of one group pair (the same polarity); ``apart[r]``: rows
+        with the same value never pair (one article's own sentences).
+        """
+        n = len(self.texts)
+        words_t = sparse.csr_array(self.words.T)
+        found_i, found_j, found_s = [], [], []
+        for lo in range(0, n, BLOCK):
+            hi = min(n, lo + BLOCK)
+            sim = (self.words[lo:hi] @ words_t).toarray()
+            if self.emb is not None:
+                sim *= 1.0 - EMBED_WEIGHT
+                sim += EMBED_WEIGHT * (self.emb[lo:hi] @ self.emb.T)
+            r = np.arange(lo, hi)
+            sim[r - lo, r] = -1.0  # itself
+            sim[group[lo:hi, None] != group[None, :]] = -1.0
+            sim[apart[lo:hi, None] == apart[None, :]] = -1.0
+            if n > NEIGHBOURS:
+                top = np.argpartition(-sim, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
+            else:
+                top = np.broadcast_to(np.arange(n), sim.shape)
+            rows = np.repeat(r, top.shape[1])
+            cols = top.ravel()
+            vals = sim[rows - lo, cols]
+            keep = vals >= threshold
+            found_i.append(rows[keep])
+            found_j.append(cols[keep])
+            found_s.append(vals[keep])
+        i = np.concatenate(found_i) if found_i else np.zeros(0, dtype=np.int64)
+        j = np.concatenate(found_j) if found_j else np.zeros(0, dtype=np.int64)
+        s = np.concatenate(found_s) if found_s else np.zeros(0, dtype=np.float32)
+        lo_, hi_ = np.minimum(i, j), np.maximum(i, j)
+        key = lo_ * max(n, 1) + hi_
+        key, first = np.unique(key, return_index=True)  # a pair both rows kept, once
+        lo_, hi_, s = lo_[first], hi_[first], s[first]
+        order = np.lexsort((hi_, lo_, -s))  # best first; ties in index order (stable)
+        return Pairs(lo_[order], hi_[order], s[order])
+
+
+def _centred_embeddings(texts: list[str], counts: np.ndarray) -> np.ndarray | None:
+    """Unit-length embeddings minus the story's mean (each wording weighted by how many
+    units carry it); None when the embedding model is missing."""
+    from ..errors import EmbeddingUnavailableError
+    from ..features.embed import embed
+
+    if not texts:
+        return None
+    try:
+        emb = embed(texts)
+    except EmbeddingUnavailableError:
+        return None
+    mean = (counts[:, None] * emb).sum(axis=0, keepdims=True) / max(int(counts.sum()), 1)
+    emb = emb - mean
+    norms = np.linalg.norm(emb, axis=1, keepdims=True)
+    np.divide(emb, norms, out=emb, where=norms > 0)
+    return emb.astype(np.float32)
