@@ -61,11 +61,27 @@ def _shift(records, offset: int):
 _SPACE = re.compile(r"\s+")
 
 
+def _sentences(doc) -> tuple[Sentence, ...]:
+    """The sentences of ``doc`` (as ``doc.sents`` has them), read off arrays: ``doc.sents``
+    makes a Python object of every token."""
+    from spacy.attrs import IDX, LENGTH, SENT_START
+
+    if not len(doc):
+        return ()
+    arr = doc.to_array([SENT_START, IDX, LENGTH]).astype("int64")
+    bounds = [0, *(i + 1 for i in (arr[1:, 0] == 1).nonzero()[0].tolist()), len(doc)]
+    text = doc.text
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        start, end = int(arr[a, 1]), int(arr[b - 1, 1] + arr[b - 1, 2])
+        piece = text[start:end]
+        if piece.strip():
+            out.append(Sentence(start, end, _SPACE.sub(" ", piece).strip()))
+    return tuple(out)
+
+
 def _enrich_doc(doc, published: str | None, offset: int) -> tuple:
-    sentences = tuple(
-        Sentence(s.start_char, s.end_char, _SPACE.sub(" ", s.text).strip())
-        for s in doc.sents if s.text.strip()
-    )
+    sentences = _sentences(doc)
     entities = find_entities(doc)
     quotes = find_quotes(doc, entities)
     dates = find_dates(doc.text, published, doc=doc)
