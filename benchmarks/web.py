@@ -142,6 +142,7 @@ def load_test(port: int, paths: list[str], requests: int, seconds: float, client
 def writer(db: str, data: str, start: int, seconds: float) -> None:
     """(``--write-into``) the ingest's per-article work on new replicas until ``seconds`` pass."""
     from storyscope import features as feats
+    from storyscope.errors import StoryscopeError
     from storyscope.extract import extract
     from storyscope.model import RawDoc
 
@@ -152,14 +153,20 @@ def writer(db: str, data: str, start: int, seconds: float) -> None:
         while time.monotonic() < deadline:
             rec = records[n % len(records)]
             a, story = article_of(rec, start + n // len(records))
-            article = extract(RawDoc(id=a.id, source="bench", text=a.text, title=a.title, outlet=a.outlet,
-                                     published=a.published))
+            # ids of this run only: a kept store may hold an earlier run's written articles
+            try:
+                article = extract(RawDoc(id=f"{a.id}-w{os.getpid()}", source="bench", text=a.text, title=a.title,
+                                         outlet=a.outlet, published=a.published))
+            except StoryscopeError:  # as ingest does: a record with no usable text is rejected
+                n += 1
+                continue
             f = feats.compute(article)
             with store.transaction() as con:
                 store.add_article(con, article, f.to_bytes())
                 store.assign(con, article.id, story, 1.0, None, "benchmark")
             n += 1
-    print(json.dumps({"written": n, "seconds": seconds}))
+            if n % 100 == 0:
+                print(json.dumps({"written": n}), flush=True)
 
 
 def main() -> int:
@@ -243,6 +250,11 @@ def main() -> int:
             if proc is not None:
                 proc.terminate()
                 out, _ = proc.communicate(timeout=60)
+                lines = [json.loads(x) for x in out.splitlines() if x.startswith("{")]
+                written = lines[-1]["written"] if lines else 0
+                print(f"the writer stored {written} articles during the load", file=sys.stderr)
+                if not written:
+                    raise SystemExit("the writer stored nothing: the 'ingest writing' rows would not be what they say")
         print(f"\nstore: {args.n:,} articles ({db.stat().st_size / 1e6:.0f} MB), {len(timed)} timed stories, "
               f"{len(queries)} search queries, {args.clients} clients, <= {args.requests} requests "
               f"and {args.seconds:g} s per row")

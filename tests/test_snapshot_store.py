@@ -169,15 +169,15 @@ def test_snapshot_every_is_checked():
 
 
 def test_the_migration_adds_the_snapshot_tables_to_an_older_store(tmp_path):
+    from storyscope.store.migrations import MIGRATIONS, _v6_cluster_snapshots
+
     path = tmp_path / "v5.db"
-    with Store(path):
-        pass
-    con = sqlite3.connect(path)
-    con.execute("DROP TABLE cluster_snapshot_chunks")
-    con.execute("DROP TABLE cluster_snapshots")
-    con.execute("DELETE FROM schema_version WHERE version = 6")
-    con.commit()
+    con = sqlite3.connect(path, isolation_level=None)  # a store as version 5 left it
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for version, migration in enumerate(MIGRATIONS[:MIGRATIONS.index(_v6_cluster_snapshots)], start=1):
+        migration(con)
+        con.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
     con.close()
     with Store(path) as store:
         assert store.latest_snapshot() is None
-        assert store._db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 6
+        assert store._db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == len(MIGRATIONS)

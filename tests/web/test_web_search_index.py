@@ -93,3 +93,16 @@ def test_story_list_walk_by_date_orders_as_the_grouping_does(web_db):
         assert walked[-1].last_published is None  # the undated ECB+ story comes last
         pages = [store.story_page(limit=1, offset=k)[0][0] for k in range(4)]
         assert pages == walked
+
+
+def test_past_the_rank_cap_hits_come_newest_first(web_db, monkeypatch):
+    from storyscope.store import search
+
+    with Store(web_db) as store:
+        ranked, total = store.search("Basra Iran", limit=100)
+        monkeypatch.setattr(search, "RANK_AT_MOST", 1)
+        newest, same_total = store.search("Basra Iran", limit=100)
+    assert total == same_total == len(ranked) > 1
+    assert sorted(map(repr, ranked)) == sorted(map(repr, newest))
+    # the samples are ingested in file-name order: the Washington Post's (004_) after RFE/RL's (000_)
+    assert [h.article_id for h in newest if h.kind == "article"] == ["004_30c83ec27df2ac6c", SEED_RFERL]

@@ -140,9 +140,11 @@ def fts_query(text: str) -> str | None:
 
 # Ranking (bm25) scores every match; past this many matches the hits come newest first instead
 # (a walk of the index in rowid order that stops at the page): on a 100,000-article store a
-# word found in 20,000 articles costs about 100 ms to rank and under 1 ms to walk
-# (benchmarks/web.py), and a news search for so common a word wants the latest anyway.
-RANK_AT_MOST = 2_000
+# word found in 20,000 articles costs about 100 ms to rank and under 1 ms to walk, and over
+# benchmarks/web.py's queries the median search costs 9 ms with 2,000 here, 3 ms with 500. A
+# speed setting, not a quality one: no relevance was measured, and a news search for a word
+# this common wants the latest anyway.
+RANK_AT_MOST = 500
 _KEY = {"rank": "rank", "rowid DESC": "-rowid"}  # the same order as a column, for the join's ORDER BY
 
 
@@ -189,18 +191,6 @@ def entity_rows(db: sqlite3.Connection, name: str) -> list[tuple[str, str, str, 
         "SELECT e.alias, e.label, e.article_id, a.published, s.story_id FROM article_entities e "
         "JOIN articles a ON a.id = e.article_id LEFT JOIN assignments s ON s.article_id = e.article_id "
         "WHERE e.name = ? ORDER BY a.published, a.seq", (name,)).fetchall()
-
-
-def entities_of(db: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[str]]:
-    """article id -> the canonical names it mentions."""
-    out: dict[str, list[str]] = {}
-    for i in range(0, len(article_ids), 500):
-        chunk = article_ids[i:i + 500]
-        for name, article_id in db.execute(
-                f"SELECT DISTINCT name, article_id FROM article_entities "
-                f"WHERE article_id IN ({', '.join('?' * len(chunk))}) ORDER BY name", chunk):
-            out.setdefault(article_id, []).append(name)
-    return out
 
 
 @dataclass(frozen=True)

@@ -443,9 +443,6 @@ class Store:
     def entity_mentions(self, name: str) -> list[tuple[str, str, str, str | None, str | None]]:
         return web_index.entity_rows(self._db, name)
 
-    def entities_of(self, article_ids: list[str]) -> dict[str, list[str]]:
-        return web_index.entities_of(self._db, article_ids)
-
     def put_brief(self, story_id: str, fingerprint: str, data: str, facts: Iterable[str]) -> None:
         """Keep a built brief (its JSON) and index its facts, in one transaction."""
         with self.transaction() as db:
