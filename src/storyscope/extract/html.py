@@ -194,8 +194,9 @@ def canonical_link(href: str | None, page_url: str | None) -> str | None:
     A canonical link on another site is how a syndicated copy points at the
     original: that copy is its own outlet's article (the clusterer marks it
     syndicated), so only a link on the page's own site (courlan's domain test,
-    ``www.``, ``m.`` or ``amp.`` hosts alike) names the page. Without a page URL
-    (an HTML file) the link is the only address there is.
+    ``www.``, ``m.`` or ``amp.`` hosts alike) names the page, and not the site's
+    front page named by an article page. Without a page URL (an HTML file) the
+    link is the only address there is.
     """
     if not href:
         return None
@@ -207,5 +208,9 @@ def canonical_link(href: str | None, page_url: str | None) -> str | None:
         from courlan import is_external  # lazy: with trafilatura, a heavy import
 
         if is_external(absolute, page_url, ignore_suffix=False):
+            return None
+        # A CMS that gives every page the front page as its canonical link would make
+        # all of a site's articles one (the store keeps one article per address).
+        if parts.path.strip("/") == "" and not parts.query and urlsplit(page_url).path.strip("/"):
             return None
     return absolute
