@@ -109,6 +109,8 @@ def test_the_pages_canonical_link_names_the_article():
     assert article.url == "https://amp.example-news.org/world/evacuation"  # relative, on the page's host
     www = extract(RawDoc(id="c", source=amp, html=_page("https://www.example-news.org/world/evacuation"), url=amp))
     assert www.url == "https://www.example-news.org/world/evacuation"  # same site, another host
+    upper = extract(RawDoc(id="c", source=amp, html=_page("https://WWW.Example-News.org/world/evacuation"), url=amp))
+    assert upper.url == "https://WWW.Example-News.org/world/evacuation"  # host names ignore case
     from storyscope.ingest.urls import url_key
 
     assert url_key(article.url) == url_key(www.url) == "example-news.org/world/evacuation"
