@@ -109,16 +109,21 @@ def test_the_pages_canonical_link_names_the_article():
     assert article.url == "https://amp.example-news.org/world/evacuation"  # relative, on the page's host
     www = extract(RawDoc(id="c", source=amp, html=_page("https://www.example-news.org/world/evacuation"), url=amp))
     assert www.url == "https://www.example-news.org/world/evacuation"  # same site, another host
+    upper = extract(RawDoc(id="c", source=amp, html=_page("https://WWW.Example-News.org/world/evacuation"), url=amp))
+    assert upper.url == "https://WWW.Example-News.org/world/evacuation"  # host names ignore case
     from storyscope.ingest.urls import url_key
 
     assert url_key(article.url) == url_key(www.url) == "example-news.org/world/evacuation"
 
 
-def test_a_canonical_link_to_another_site_is_a_syndicated_copys_and_is_not_taken():
+def test_canonical_links_that_do_not_name_the_page_are_not_taken():
     copy = "https://news.aggregator.example/wire/12345"
     article = extract(RawDoc(id="s", source=copy, html=_page("https://www.example-news.org/world/evacuation"), url=copy))
     assert article.url == copy
     unsafe = extract(RawDoc(id="j", source=copy, html=_page("javascript:alert(1)"), url=copy))
     assert unsafe.url == copy
+    article = "https://www.example-news.org/world/evacuation"
+    front = extract(RawDoc(id="h", source=article, html=_page("https://www.example-news.org/"), url=article))
+    assert front.url == article  # a front page given as every page's canonical link names no article
     from_file = extract(RawDoc(id="f", source="page.html", html=_page("https://www.example-news.org/world/evacuation")))
     assert from_file.url == "https://www.example-news.org/world/evacuation"  # the only address there is

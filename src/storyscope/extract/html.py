@@ -21,7 +21,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from storyscope.errors import ExtractionError
 from storyscope.extract import metadata as meta
@@ -188,14 +188,20 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
     )
 
 
+def _lower_host(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.lower()))
+
+
 def canonical_link(href: str | None, page_url: str | None) -> str | None:
     """The absolute http(s) address of a page's canonical link, or None.
 
     A canonical link on another site is how a syndicated copy points at the
     original: that copy is its own outlet's article (the clusterer marks it
-    syndicated), so only a link on the page's own site (courlan's domain test,
-    ``www.``, ``m.`` or ``amp.`` hosts alike) names the page. Without a page URL
-    (an HTML file) the link is the only address there is.
+    syndicated), so only a link on the page's own host (courlan's test: ``www.``,
+    ``m.`` and ``amp.`` hosts count as one) names the page, and not the site's
+    front page named by an article page. Without a page URL (an HTML file) the
+    link is the only address there is.
     """
     if not href:
         return None
@@ -206,6 +212,11 @@ def canonical_link(href: str | None, page_url: str | None) -> str | None:
     if page_url:
         from courlan import is_external  # lazy: with trafilatura, a heavy import
 
-        if is_external(absolute, page_url, ignore_suffix=False):
+        # host names are case-insensitive; courlan's test is not
+        if is_external(_lower_host(absolute), _lower_host(page_url), ignore_suffix=False):
+            return None
+        # A CMS that gives every page the front page as its canonical link would make
+        # all of a site's articles one (the store keeps one article per address).
+        if parts.path.strip("/") == "" and not parts.query and urlsplit(page_url).path.strip("/"):
             return None
     return absolute
