@@ -160,13 +160,23 @@ def _own_subject(verb):
     return min(subjects, key=lambda c: abs(c.i - verb.i))
 
 
+def _untagged_name(tok) -> bool:
+    """A proper noun the NER left untagged, not merely a capitalised first word
+    ("Loyalty, he noted, ...")."""
+    if tok.tag_ != "NNP" or tok.ent_type_:
+        return False
+    if tok.i == tok.sent.start or tok.doc[tok.i - 1].is_punct and tok.doc[tok.i - 1].text in "\"“‘'(":
+        return any(t.tag_ == "NNP" for t in (tok.doc[tok.i + 1 : tok.i + 2]))
+    return True
+
+
 def _np_tokens(head):
     """Tokens of the noun phrase headed by ``head``, without appositions and clauses."""
     keep = [head]
 
     def left(tok):
         for child in tok.lefts:
-            if child.dep_ in _NP_KEEP or child.dep_ == "punct" and child.text in ".'’":
+            if child.dep_ in _NP_KEEP or child.dep_ == "punct" and child.text in ".'’-":
                 keep.extend(t for t in child.subtree)
 
     left(head)
@@ -282,7 +292,7 @@ class SpeakerResolver:
             if ent.label == "PERSON" and self._fits(ent.canonical, gender):
                 return Speaker(ent.canonical, t.idx, t.idx + len(t), ent.canonical.split()[-1].lower(), True)
             return None
-        if t.tag_ == "NNP":
+        if _untagged_name(t):
             sp = self._resolve_np(t)
             if sp is not None and sp.is_person and self._fits(sp.name, gender):
                 return Speaker(sp.name, t.idx, t.idx + len(t), sp.head, True)
@@ -397,7 +407,7 @@ class SpeakerResolver:
         is_person = (head.lower_ in _PERSON_WORDS or head.lemma_.lower() in _PERSON_WORDS) and head.tag_ not in ("NNS", "NNPS")
         # a name the NER did not tag ("Fields said"): a speaker named so is most often a
         # person, whom "he"/"she" may point back to
-        is_person = is_person or (head.tag_ == "NNP" and not head.ent_type_ and tokens[0].lower_ != "the")
+        is_person = is_person or (_untagged_name(head) and tokens[0].lower_ != "the")
         first = tokens[0].lower_
         if first in ("the", "this", "that") and head.pos_ == "NOUN":
             # 3a. "the official" -> an earlier speaker with the same head word
