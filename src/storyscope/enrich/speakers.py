@@ -347,6 +347,10 @@ class SpeakerResolver:
                         found = spoke
                 if found is None:
                     ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
+                    # a person merely mentioned (not the subject, not a speaker) in an
+                    # earlier paragraph is no antecedent for "he said" in this one
+                    if ent is not None and "\n" in self.text[ent.end : tstart]:
+                        ent = None
                     if ent is not None and self._fits(ent.canonical, gender):
                         found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
                 if found is not None:
