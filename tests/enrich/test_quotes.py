@@ -272,3 +272,13 @@ def test_a_headline_credited_to_a_thing_is_no_quote(nlp):
     quotes = quotes_of(nlp, "The magazine's cover reads: \u201cThe Queen of Rage\u201d\n\n"
                             "Sarah Palin said: \u201cThe Queen of Rage\u201d")
     assert [q.speaker for q in quotes] == ["Sarah Palin"]
+
+
+def test_adding_belongs_to_who_told_not_to_the_reported_clause(nlp):
+    text = (
+        "To wit, Trump told Newsmax that Mitt Romney \u201chad a crazy policy of self-deportation which "
+        "was maniacal,\u201d adding, \u201cHe lost all of the Latino vote \u2026 he lost everybody who is "
+        "inspired to come into this country.\u201d"
+    )
+    q = the_quote(quotes_of(nlp, text), "He lost all of the Latino vote")
+    assert q.speaker == "Trump"

@@ -137,6 +137,10 @@ def subject_of(cue):
         if subj is not None:
             if participle and verb.dep_ in ("relcl", "acl"):
                 continue
+            if participle and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in CUE_LEMMAS:
+                # "Trump told Newsmax that Romney “had ...,” adding, “...”": the parser hung
+                # "adding" on the reported clause; who adds is who told
+                return _own_subject(verb.head) or subj
             return subj
     return None
 
