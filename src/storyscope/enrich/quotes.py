@@ -486,13 +486,25 @@ def _not_speech(unit: _Unit, text: str) -> bool:
     content = " ".join(text[p.start : p.end] for p in unit.pieces)
     if not any(ch.isalpha() for ch in content):
         return True
-    if unit.kind != "partial" or len(unit.pieces) > 1:
+    if len(unit.pieces) > 1:
         return False
+    if unit.kind != "partial":
+        # a headline or a cover line credited to a thing ("the cover", a magazine): the
+        # words of a title, not a quote of anyone's speech ("The Queen of Rage")
+        if unit.speaker is not None and unit.speaker.is_person:
+            return False
+        return _title(content, min_words=2) and not content.rstrip(_STRIP + "\"“”").endswith((".", "!", "?", ","))
+    return _title(content)
+
+
+def _title(content: str, min_words: int = 1) -> bool:
+    """Up to six words, each capitalised or a small word of a title."""
     words = [w.strip(",.;:!?’'()") for w in content.split()]
     words = [w for w in words if any(ch.isalpha() for ch in w)]
-    if not words or len(words) > 6:
+    if not min_words <= len(words) <= 6:
         return False
-    return all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words) and words[0][0].isupper()
+    capitals = sum(w[0].isupper() for w in words)
+    return all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words) and words[0][0].isupper() and capitals >= min_words
 
 
 def _fills_paragraph(text, paras, piece: _Piece) -> bool:

@@ -137,6 +137,10 @@ def subject_of(cue):
         if subj is not None:
             if participle and verb.dep_ in ("relcl", "acl"):
                 continue
+            if participle and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in CUE_LEMMAS:
+                # "Trump told Newsmax that Romney “had ...,” adding, “...”": the parser hung
+                # "adding" on the reported clause; who adds is who told
+                return _own_subject(verb.head) or subj
             return subj
     return None
 
@@ -160,13 +164,23 @@ def _own_subject(verb):
     return min(subjects, key=lambda c: abs(c.i - verb.i))
 
 
+def _untagged_name(tok) -> bool:
+    """A proper noun the NER left untagged, not merely a capitalised first word
+    ("Loyalty, he noted, ...")."""
+    if tok.tag_ != "NNP" or tok.ent_type_:
+        return False
+    if tok.i == tok.sent.start or tok.doc[tok.i - 1].is_punct and tok.doc[tok.i - 1].text in "\"“‘'(":
+        return any(t.tag_ == "NNP" for t in (tok.doc[tok.i + 1 : tok.i + 2]))
+    return True
+
+
 def _np_tokens(head):
     """Tokens of the noun phrase headed by ``head``, without appositions and clauses."""
     keep = [head]
 
     def left(tok):
         for child in tok.lefts:
-            if child.dep_ in _NP_KEEP or child.dep_ == "punct" and child.text in ".'’":
+            if child.dep_ in _NP_KEEP or child.dep_ == "punct" and child.text in ".'’-":
                 keep.extend(t for t in child.subtree)
 
     left(head)
@@ -282,7 +296,7 @@ class SpeakerResolver:
             if ent.label == "PERSON" and self._fits(ent.canonical, gender):
                 return Speaker(ent.canonical, t.idx, t.idx + len(t), ent.canonical.split()[-1].lower(), True)
             return None
-        if t.tag_ == "NNP":
+        if _untagged_name(t):
             sp = self._resolve_np(t)
             if sp is not None and sp.is_person and self._fits(sp.name, gender):
                 return Speaker(sp.name, t.idx, t.idx + len(t), sp.head, True)
@@ -337,6 +351,10 @@ class SpeakerResolver:
                         found = spoke
                 if found is None:
                     ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
+                    # a person merely mentioned (not the subject, not a speaker) in an
+                    # earlier paragraph is no antecedent for "he said" in this one
+                    if ent is not None and "\n" in self.text[ent.end : tstart]:
+                        ent = None
                     if ent is not None and self._fits(ent.canonical, gender):
                         found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
                 if found is not None:
@@ -397,7 +415,7 @@ class SpeakerResolver:
         is_person = (head.lower_ in _PERSON_WORDS or head.lemma_.lower() in _PERSON_WORDS) and head.tag_ not in ("NNS", "NNPS")
         # a name the NER did not tag ("Fields said"): a speaker named so is most often a
         # person, whom "he"/"she" may point back to
-        is_person = is_person or (head.tag_ == "NNP" and not head.ent_type_ and tokens[0].lower_ != "the")
+        is_person = is_person or (_untagged_name(head) and tokens[0].lower_ != "the")
         first = tokens[0].lower_
         if first in ("the", "this", "that") and head.pos_ == "NOUN":
             # 3a. "the official" -> an earlier speaker with the same head word
