@@ -75,3 +75,26 @@ def test_markdown_renders_untrusted_text_as_text():
     # each hostile fact is one list item whose text reads as written
     for text in HOSTILE[:3]:
         assert text.replace("<", "&lt;").replace(">", "&gt;") in html
+
+
+def test_brief_records_are_frozen_and_read_back_from_their_json(brief_schema):
+    import dataclasses
+    import json
+
+    import jsonschema
+
+    from storyscope.compare import build_brief
+    from storyscope.model import Article, Enrichment, Story
+
+    texts = ["The mayor opened the new bridge over the river on Monday morning.",
+             "On Monday the mayor opened a new bridge across the river."]
+    items = [(Article(id=f"a{i}", text=t, outlet=f"Outlet {i}", language="en"), Enrichment(f"a{i}"))
+             for i, t in enumerate(texts)]
+    brief = build_brief(Story("s", "Bridge", ("a0", "a1"), (), None, None), items)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        brief.notes = ()
+    data = json.loads(render_json(brief))
+    jsonschema.validate(data, brief_schema)
+    assert "_roots" not in json.dumps(data)
+    assert Brief.from_dict(data) == brief
+    assert len(brief.facts) == 2 and brief.sources[1].outlet == "Outlet 1"

@@ -315,7 +315,8 @@ class _Topics:
     overlap with all claims is one product (a big story has thousands of units)."""
 
     def __init__(self, units: list[Unit]):
-        self.sets = [_stems(u) for u in units]
+        by_text: dict[str, set[str]] = {}  # a wording's stems are the same in every article
+        self.sets = [by_text[u.text] if u.text in by_text else by_text.setdefault(u.text, _stems(u)) for u in units]
         self.col: dict[str, int] = {}
         rows, cols = [], []
         for r, stems in enumerate(self.sets):

@@ -174,10 +174,9 @@ def match_quotes(refs: list[QuoteRef]) -> list[BriefQuote]:
         text = max((r.quote.text.strip() for r in members), key=len)
         variants: list[Variant] = []
         if len({" ".join(words(r.quote.text)) for r in members}) > 1:
-            for r in sorted(members, key=lambda r: (r.article_id, r.quote.start)):
-                v = Variant(r.article_id, r.quote.text.strip())
-                if v not in variants:
-                    variants.append(v)
+            for v in dict.fromkeys(Variant(r.article_id, r.quote.text.strip())
+                                   for r in sorted(members, key=lambda r: (r.article_id, r.quote.start))):
+                variants.append(v)
         item = BriefQuote(speaker, text, tuple(sorted({r.article_id for r in members})), tuple(variants))
         out.append((len({r.root for r in members}), item))
     out.sort(key=lambda x: (x[1].speaker is None, x[1].speaker or "", -x[0], x[1].text))
