@@ -128,12 +128,15 @@ def _ray_call(row: dict, fn) -> dict:
 
 
 def _ray_map(fn, batches, engine: Engine):
+    import logging
+
     ray = import_ray()
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # not a line per dataset on stderr
     started = not ray.is_initialized()
     if started:
         with _one_blas_thread():  # the env of the Ray workers this starts
             ray.init(address=engine.address, num_cpus=None if engine.address else engine.workers,
-                     include_dashboard=False, log_to_driver=False, configure_logging=False)
+                     include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
     try:
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True  # results in input order
@@ -142,7 +145,8 @@ def _ray_map(fn, batches, engine: Engine):
         for group in batched(batches, window):
             rows = [{"batch": pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL)} for b in group]
             ds = ray.data.from_items(rows, override_num_blocks=len(rows))
-            ds = ds.map(_ray_call, fn_kwargs={"fn": fn}, concurrency=engine.workers, num_cpus=1)
+            ds = ds.map(_ray_call, fn_kwargs={"fn": fn}, num_cpus=1,
+                        compute=ray.data.TaskPoolStrategy(size=engine.workers))
             for row in ds.iter_rows():
                 yield pickle.loads(row["out"])
     finally:
