@@ -28,8 +28,8 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 class Progress:
     """Count, rate and rejects on a terminal's stderr; silent when stderr is piped."""
 
-    def __init__(self, label: str, stream=sys.stderr, every: float = 0.5):
-        self.label, self.stream, self.every = label, stream, every
+    def __init__(self, label: str, stream=sys.stderr, every: float = 0.5, total: int | None = None):
+        self.label, self.stream, self.every, self.total = label, stream, every, total
         self.live = stream.isatty()
         self.start = self.last = time.monotonic()
         self.counts: dict[str, int] = {}
@@ -46,12 +46,27 @@ class Progress:
         n = sum(self.counts.values())
         rate = n / max(time.monotonic() - self.start, 1e-9)
         parts = ", ".join(f"{v} {k}" for k, v in sorted(self.counts.items()))
-        return f"{self.label}: {n} items ({parts}), {rate:.1f}/s"
+        line = f"{self.label}: {n} items ({parts}), {rate:.1f}/s"
+        if self.total and rate > 0 and n < self.total:
+            line += f", {n}/{self.total}, ETA {_duration((self.total - n) / rate)}"
+        return line
 
     def done(self) -> None:
         if self.live:
             self.stream.write("\r")
         self.stream.write(self.line() + "\n")
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _engine(args):
+    """The engine the --engine, --workers and --ray-address flags name (run/engines.py)."""
+    from .run.engines import Engine
+
+    return Engine(args.engine, args.workers, getattr(args, "ray_address", None))
 
 
 # -- terminal safety ----------------------------------------------------------------------------
@@ -133,7 +148,7 @@ def cmd_ingest(args, config: Config) -> int:
         print("storyscope ingest: nothing to ingest: give PATHs, --feed, --url or --urls", file=sys.stderr)
         return EXIT_USAGE
     with _store(config, create=True) as store, store.write_lock(config.lock_wait, _waiting(config)):
-        return _report(ingest_raw(store, _ingest_items(args, config), config), "ingest")
+        return _report(ingest_raw(store, _ingest_items(args, config), config, _engine(args)), "ingest")
 
 
 def _story_json(story, independent: int, links: list[tuple[str, float, str]] | None = None) -> dict:
@@ -187,11 +202,12 @@ def cmd_articles(args, config: Config) -> int:
 
 
 def cmd_enrich(args, config: Config) -> int:
-    from .run.enrich import enrich_missing
+    from .run.enrich import enrich_missing, missing
 
-    progress = Progress("enrich")
+    engine = _engine(args)
     with _store(config) as store, store.write_lock(config.lock_wait, _waiting(config)):
-        for _ in enrich_missing(store, config):
+        progress = Progress("enrich", total=len(missing(store)))
+        for _ in enrich_missing(store, config, engine=engine):
             progress.update("enriched")
     progress.done()
     return EXIT_OK
@@ -350,6 +366,23 @@ def _seconds(value: str) -> float:
     return seconds
 
 
+def _workers(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of workers, 1 or more, got {value!r}")
+    return int(value)
+
+
+def _engine_flags(p: argparse.ArgumentParser, ray_address: bool = False) -> None:
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="where the per-article work runs: local processes, or Ray Data "
+                        '(needs the extra: pip install "storyscope[ray]")')
+    p.add_argument("--workers", type=_workers, default=1, metavar="N",
+                   help="parallel workers (local: processes; ray: CPUs of the Ray it starts); default 1")
+    if ray_address:
+        p.add_argument("--ray-address", metavar="ADDR",
+                       help="an existing Ray cluster (e.g. auto, ray://head:10001) instead of a local Ray")
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_help = "store file (default: $STORYSCOPE_DB or ./storyscope.db)"
     parser = argparse.ArgumentParser(
@@ -382,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="allow fetching private, loopback and link-local addresses (refused by default)")
     p.add_argument("--snapshot-every", type=int, metavar="N",
                    help="store the clusterer's state with every N articles (default: the snapshot_every setting)")
+    _engine_flags(p, ray_address=True)
     p = add("stories", cmd_stories, "list the stories in the store")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p = add("brief", cmd_brief, "print the cross-source brief of one story")
@@ -389,8 +423,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
     p = add("articles", cmd_articles, "list every stored article")
     p.add_argument("--format", choices=("table", "jsonl"), default="table")
-    add("enrich", cmd_enrich, "run the deep NLP stage on every article that lacks it (briefs do this on demand)",
-        writes=True)
+    p = add("enrich", cmd_enrich, "run the deep NLP stage on every article that lacks it (briefs do this on demand)",
+            writes=True)
+    _engine_flags(p)
     p = add("cluster", cmd_cluster, "maintain story assignments", writes=True)
     p.add_argument("--recluster", action="store_true", help="rebuild every story from scratch")
     p = add("extract", cmd_extract, "print the extracted article(s) of one input file", db=False)

@@ -34,7 +34,14 @@ def _identifier():
 
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of ``text``'s language, or None when too short to tell."""
-    sample = text[:_SAMPLE_CHARS]
+    # whitespace collapsed: the plain-text cleaner asks about the body's paragraphs joined by
+    # spaces, the extractor about the same paragraphs joined by blank lines; one sample, one
+    # classification (about 3 ms, a third of extraction's CPU when done twice)
+    return _classify(" ".join(text[: 2 * _SAMPLE_CHARS].split())[:_SAMPLE_CHARS])
+
+
+@lru_cache(maxsize=64)
+def _classify(sample: str) -> str | None:
     if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
         return None
     code, _score = _identifier()(sample)

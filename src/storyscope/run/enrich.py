@@ -1,4 +1,11 @@
-"""Enrich runner: compute and store the deep NLP results of articles that lack them."""
+"""Enrich runner: compute and store the deep NLP results of articles that lack them.
+
+The articles are read from the store in the driver, in ingest order, and cut into batches of a
+fixed size; the engine (run/engines.py) enriches the batches, in parallel when it has several
+workers (each loads the spaCy model once), and gives them back in order; the driver stores each
+result. The batches are the same whatever the engine, so the enrichment is too. A run resumes
+where one before it stopped: only articles with no stored enrichment of this version are done.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +13,38 @@ from collections.abc import Iterable, Iterator
 
 from ..config import Config
 from ..enrich.pipeline import ENRICH_VERSION, enrich_articles
-from ..model import Enrichment
+from ..model import Article, Enrichment
 from ..store import Store
+from .engines import LOCAL, Engine, batched, ordered_map
+
+# spaCy batches (config.enrich_batch articles) per batch handed to a worker
+_SPACY_BATCHES_PER_TASK = 4
 
 
-def enrich_missing(store: Store, config: Config, article_ids: Iterable[str] | None = None) -> Iterator[str]:
+def enrich_batch(job: tuple[list[Article], int]) -> list[Enrichment]:
+    """The enrichment of each article of a batch (run by the engine's workers)."""
+    articles, spacy_batch = job
+    return list(enrich_articles(articles, batch_size=spacy_batch))
+
+
+def missing(store: Store, article_ids: Iterable[str] | None = None) -> list[str]:
+    """Ids of the given (default: all) articles with no enrichment of this version, in ingest order."""
+    return store.missing_enrichments(ENRICH_VERSION, article_ids)
+
+
+def enrich_missing(
+    store: Store, config: Config, article_ids: Iterable[str] | None = None, engine: Engine = LOCAL
+) -> Iterator[str]:
     """Enrich the given (default: all) articles not yet enriched; yields each id as it is stored."""
-    wanted = store.missing_enrichments(ENRICH_VERSION, article_ids)
+    wanted = missing(store, article_ids)
     articles = (store.get_article(a) for a in wanted)
-    for enrichment in enrich_articles(articles, batch_size=config.enrich_batch):
-        store.put_enrichment(enrichment, ENRICH_VERSION)
-        yield enrichment.article_id
+    # the same batches for every engine: spaCy's batches, and so its numbers, are the same too
+    size = config.enrich_batch * _SPACY_BATCHES_PER_TASK
+    jobs = ((batch, config.enrich_batch) for batch in batched(articles, size))
+    for enrichments in ordered_map(enrich_batch, jobs, engine):
+        for enrichment in enrichments:
+            store.put_enrichment(enrichment, ENRICH_VERSION)
+            yield enrichment.article_id
 
 
 def enrichments_for(store: Store, config: Config, article_ids: list[str]) -> list[Enrichment]:

@@ -3,12 +3,16 @@
 The run first takes the store's write lock (store/lock.py), and only then
 rebuilds the clusterer from the store (run/resume.py: the stored snapshot of its
 state, then the articles stored after it): two runs never assign stories from
-two states. Then, for each input item, streamed one at a time:
-1. read it (ingest/): a rejected read is reported and the run goes on;
-2. extract the article (extract/): no usable text, or text that is not valid
-   Unicode (a lone surrogate from a JSON escape), is reported and the run goes on;
+two states. Then the input items, streamed in batches of ``BATCH``:
+1. read them (ingest/): a rejected read is reported and the run goes on; an item whose id
+   an earlier run stored is a duplicate at once, with no work (a resumed run skips what it did);
+2. extract each article (extract/) and compute its fast features, the batch's embeddings in
+   one call (features.compute_many), in parallel on the run's engine (run/engines.py): no
+   usable text, or text that is not valid Unicode (a lone surrogate from a JSON escape), is
+   reported and the run goes on;
+then for each item, in input order, in the driver:
 3. skip it when the store already holds it (same id, URL or content hash);
-4. compute its fast features and assign it to a story on arrival (cluster/);
+4. assign it to a story on arrival (cluster/);
 5. store article, features, assignment, a new story's links to related earlier
    stories and the articles a split or merge check moved, in one transaction, so a crash loses at
    most the item in flight and a re-run neither loses nor duplicates anything.
@@ -32,9 +36,15 @@ from ..errors import ExtractionError, InputError, ItemConflict
 from ..extract import extract
 from ..ingest import Rejected, iter_inputs
 from ..ingest.meta import LONE_SURROGATE, has_lone_surrogate
-from ..model import ItemStatus, RawDoc
+from ..model import Article, ItemStatus, RawDoc
 from ..store import Store
+from .engines import LOCAL, Engine, batched, ordered_map
 from .resume import SnapshotPolicy, checked_seq, resume
+
+# Items per batch handed to the engine: the embeddings of a batch are computed in one call,
+# and a batch is the unit of parallel work. Fixed whatever the engine and worker count, so
+# that every engine computes the very same features.
+BATCH = 64
 
 
 def upgrade_features(store: Store, batch: int = 500, after_seq: int = 0) -> int:
@@ -67,13 +77,38 @@ def _maker(config: Config):
     return lambda: StreamClusterer(window_days=config.story_window_days)
 
 
+def prepare(items: list[RawDoc | Rejected | ItemStatus]) -> list[ItemStatus | tuple[Article, feats.Features]]:
+    """Steps 1-2 for a batch (run by the engine's workers): each item's status when it is
+    rejected (or already one), else its article and features."""
+    out: list = []
+    ok: list[int] = []
+    for item in items:
+        if isinstance(item, ItemStatus):
+            out.append(item)
+        elif isinstance(item, Rejected):  # rejected while reading
+            out.append(ItemStatus(item.item, "rejected", item.reason))
+        elif has_lone_surrogate((item.id, item.text, item.html, item.title, item.url, item.outlet, item.author)):
+            # any source, a library caller's RawDoc too: SQLite cannot store it
+            out.append(ItemStatus(item.source, "rejected", LONE_SURROGATE, item.id))
+        else:
+            try:
+                out.append(extract(item))
+                ok.append(len(out) - 1)
+            except (ExtractionError, InputError) as exc:
+                out.append(ItemStatus(item.source, "rejected", str(exc), item.id))
+    for i, features in zip(ok, feats.compute_many([out[i] for i in ok])):
+        out[i] = (out[i], features)
+    return out
+
+
 def ingest_raw(
-    store: Store, items: Iterable[RawDoc | Rejected], config: Config
+    store: Store, items: Iterable[RawDoc | Rejected], config: Config, engine: Engine = LOCAL
 ) -> Iterator[ItemStatus]:
-    """Store each item and yield its status; never stops on a bad item.
+    """Store each item and yield its status, in input order; never stops on a bad item.
 
     Holds the store's write lock from before the clusterer reads the store until
-    the last item (waiting up to ``config.lock_wait`` seconds for it).
+    the last item (waiting up to ``config.lock_wait`` seconds for it). ``engine``
+    runs extraction and features (run/engines.py); the result is the same with any.
     """
     make = _maker(config)
     with store.write_lock(config.lock_wait):
@@ -81,52 +116,52 @@ def ingest_raw(
         resumed = resume(store, make)
         clusterer = resumed.clusterer
         snapshots = resumed.policy(config.snapshot_every)
-        for item in items:
-            # 1. rejected while reading
-            if isinstance(item, Rejected):
-                yield ItemStatus(item.item, "rejected", item.reason)
-                continue
-            # 2. extract
-            if has_lone_surrogate((item.id, item.text, item.html, item.title, item.url, item.outlet, item.author)):
-                # any source, a library caller's RawDoc too: SQLite cannot store it
-                yield ItemStatus(item.source, "rejected", LONE_SURROGATE, item.id)
-                continue
-            try:
-                article = extract(item)
-            except (ExtractionError, InputError) as exc:
-                yield ItemStatus(item.source, "rejected", str(exc), item.id)
-                continue
-            # 3. already stored?
-            existing = store.find_duplicate(article)
-            if existing is not None:
-                why = "already stored" if existing == article.id else f"same article as {existing!r}"
-                yield ItemStatus(item.source, "duplicate", why, existing)
-                continue
-            # 4. features and story
-            features = feats.compute(article)
-            assignment = clusterer.add(article.id, features, article.published)
-            # 5. one transaction per article (with the links of a new story, and now
-            # and then the clusterer's snapshot)
-            snapshotted = False
-            try:
-                with store.transaction() as db:
-                    store.add_article(db, article, features.to_bytes())
-                    store.assign(db, article.id, assignment.story_id, assignment.score,
-                                 assignment.syndicated_of, assignment.reason)
-                    _store_links(store, db, clusterer, assignment)
-                    if snapshots.due():
-                        snapshotted = snapshots.write(store, db, clusterer)
-            except ItemConflict as exc:
-                # the clusterer counted an article the store does not hold: start again from the store
-                resumed = resume(store, make)
-                clusterer = resumed.clusterer
-                snapshots = resumed.policy(config.snapshot_every)
-                yield ItemStatus(item.source, "rejected", str(exc), item.id)
-                continue
-            snapshots.stored(snapshotted)
-            yield ItemStatus(item.source, "stored", assignment.reason, article.id)
+        # what the store held before this run: the same whatever the engine runs ahead
+        before = store.last_seq()
+        batches = batched((_stored_already(store, item, before) for item in items), BATCH)
+        for prepared in ordered_map(prepare, batches, engine):
+            for item in prepared:
+                if isinstance(item, ItemStatus):
+                    yield item
+                    continue
+                article, features = item
+                # 3. already stored?
+                existing = store.find_duplicate(article)
+                if existing is not None:
+                    why = "already stored" if existing == article.id else f"same article as {existing!r}"
+                    yield ItemStatus(article.source, "duplicate", why, existing)
+                    continue
+                # 4. story
+                assignment = clusterer.add(article.id, features, article.published)
+                # 5. one transaction per article (with the links of a new story, and now
+                # and then the clusterer's snapshot)
+                snapshotted = False
+                try:
+                    with store.transaction() as db:
+                        store.add_article(db, article, features.to_bytes())
+                        store.assign(db, article.id, assignment.story_id, assignment.score,
+                                     assignment.syndicated_of, assignment.reason)
+                        _store_links(store, db, clusterer, assignment)
+                        if snapshots.due():
+                            snapshotted = snapshots.write(store, db, clusterer)
+                except ItemConflict as exc:
+                    # the clusterer counted an article the store does not hold: start again from the store
+                    resumed = resume(store, make)
+                    clusterer = resumed.clusterer
+                    snapshots = resumed.policy(config.snapshot_every)
+                    yield ItemStatus(article.source, "rejected", str(exc), article.id)
+                    continue
+                snapshots.stored(snapshotted)
+                yield ItemStatus(article.source, "stored", assignment.reason, article.id)
         # 6. the state after the run's last article, for the next run to start from
         snapshots.finish(store, clusterer)
+
+
+def _stored_already(store: Store, item: RawDoc | Rejected, up_to_seq: int) -> RawDoc | Rejected | ItemStatus:
+    """A read item whose id a run before this one stored is a duplicate, found before any work is spent on it."""
+    if isinstance(item, RawDoc) and item.id and store.has_article(item.id, up_to_seq):
+        return ItemStatus(item.source, "duplicate", "already stored", item.id)
+    return item
 
 
 def read_inputs(paths: Iterable[str | Path], config: Config) -> Iterator[RawDoc | Rejected]:
@@ -134,9 +169,11 @@ def read_inputs(paths: Iterable[str | Path], config: Config) -> Iterator[RawDoc 
     return iter_inputs(paths, config.max_bytes, max_lines=config.max_lines, max_inflation=config.max_inflation)
 
 
-def ingest_paths(store: Store, paths: Iterable[str | Path], config: Config) -> Iterator[ItemStatus]:
+def ingest_paths(
+    store: Store, paths: Iterable[str | Path], config: Config, engine: Engine = LOCAL
+) -> Iterator[ItemStatus]:
     """Ingest files and folders (see ingest/files.py for what is read)."""
-    return ingest_raw(store, read_inputs(paths, config), config)
+    return ingest_raw(store, read_inputs(paths, config), config, engine)
 
 
 def recluster(store: Store, config: Config) -> int:

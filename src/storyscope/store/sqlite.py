@@ -176,8 +176,12 @@ class Store:
         """Replace an article's features (recomputed after a format change)."""
         db.execute("UPDATE articles SET features = ? WHERE id = ?", (features, article_id))
 
-    def has_article(self, article_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+    def has_article(self, article_id: str, up_to_seq: int | None = None) -> bool:
+        """Is the article stored (among the first ``up_to_seq`` stored, when given)?"""
+        if up_to_seq is None:
+            return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+        return self._db.execute("SELECT 1 FROM articles WHERE id = ? AND seq <= ?",
+                                (article_id, up_to_seq)).fetchone() is not None
 
     def get_article(self, article_id: str) -> Article:
         row = self._db.execute(

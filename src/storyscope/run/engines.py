@@ -1,0 +1,154 @@
+"""Where the per-item work of ingest and enrich runs: this process, a process pool, or Ray Data.
+
+The runners cut their items into batches of a fixed size, hand each batch to ``ordered_map``
+and get the results back batch by batch, in input order, whatever the engine and the number
+of workers; everything that must happen once and in order (duplicate checks, story
+assignment, writes to the store) stays in the driver. So any engine and any worker count give
+the same stories and the same enrichment.
+
+- ``local`` with one worker: in this process, nothing started;
+- ``local`` with N workers: the standard library's process pool (spawned processes, a bounded
+  number of batches in flight, so memory stays flat on a stream of any length);
+- ``ray``: Ray Data ``map`` over windows of batches, order preserved, on a local Ray the
+  command starts (``workers`` CPUs) or on an existing cluster (``address``, e.g. ``auto`` or
+  ``ray://head:10001``). Ray is the optional extra ``storyscope[ray]``.
+
+A worker function must be a module-level function (it is pickled by name) taking and returning
+plain picklable values.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from typing import TypeVar
+
+from ..errors import MissingDependency, SettingError
+
+ENGINES = ("local", "ray")
+RAY_INSTALL = 'pip install "storyscope[ray]"'
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Which engine runs the per-item work, on how many workers."""
+
+    kind: str = "local"
+    workers: int = 1
+    address: str | None = None  # Ray only: an existing cluster
+
+    def __post_init__(self) -> None:
+        if self.kind not in ENGINES:
+            raise SettingError(f"unknown engine {self.kind!r}: expected one of {', '.join(ENGINES)}")
+        if self.workers < 1:
+            raise SettingError(f"workers must be at least 1, got {self.workers}")
+        if self.address and self.kind != "ray":
+            raise SettingError("--ray-address needs --engine ray")
+
+    @property
+    def parallel(self) -> bool:
+        return self.kind == "ray" or self.workers > 1
+
+
+LOCAL = Engine()
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items (the last one shorter)."""
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def ordered_map(fn: Callable[[T], R], batches: Iterable[T], engine: Engine = LOCAL) -> Iterator[R]:
+    """``fn`` of each batch, in order, computed by ``engine``."""
+    if engine.kind == "ray":
+        return _ray_map(fn, batches, engine)
+    if engine.workers > 1:
+        return _pool_map(fn, batches, engine.workers)
+    return map(fn, batches)
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """Worker processes start with one BLAS thread each: N workers on N cores, not N x N threads."""
+    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    saved = {n: os.environ.get(n) for n in names}
+    os.environ.update({n: "1" for n in names})
+    try:
+        yield
+    finally:
+        for n, v in saved.items():
+            if v is None:
+                os.environ.pop(n, None)
+            else:
+                os.environ[n] = v
+
+
+def _pool_map(fn, batches, workers: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the driver may hold SQLite connections and BLAS threads
+    with _one_blas_thread():
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            pending: deque = deque()
+            for batch in batches:
+                pending.append(pool.submit(fn, batch))
+                if len(pending) >= 2 * workers:  # bounded: a few batches ahead of the driver
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def import_ray():
+    """The ``ray`` module, or MissingDependency saying how to install it."""
+    try:
+        import ray
+        import ray.data  # noqa: F401  (Ray Data is the part storyscope uses)
+    except ImportError as exc:
+        raise MissingDependency(f"--engine ray needs Ray (Ray Data): {RAY_INSTALL}") from exc
+    return ray
+
+
+def _ray_call(row: dict, fn) -> dict:
+    # rows carry pickled bytes: Arrow stores bytes as they are, whatever the records hold
+    return {"out": pickle.dumps(fn(pickle.loads(row["batch"])), protocol=pickle.HIGHEST_PROTOCOL)}
+
+
+def _ray_map(fn, batches, engine: Engine):
+    import logging
+
+    ray = import_ray()
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # not a line per dataset on stderr
+    started = not ray.is_initialized()
+    if started:
+        with _one_blas_thread():  # the env of the Ray workers this starts
+            ray.init(address=engine.address, num_cpus=None if engine.address else engine.workers,
+                     include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
+    try:
+        ctx = ray.data.DataContext.get_current()
+        ctx.execution_options.preserve_order = True  # results in input order
+        ctx.enable_progress_bars = False
+        window = 4 * engine.workers  # batches per Ray Data dataset: bounded memory on any stream
+        for group in batched(batches, window):
+            rows = [{"batch": pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL)} for b in group]
+            ds = ray.data.from_items(rows, override_num_blocks=len(rows))
+            ds = ds.map(_ray_call, fn_kwargs={"fn": fn}, num_cpus=1,
+                        compute=ray.data.TaskPoolStrategy(size=engine.workers))
+            for row in ds.iter_rows():
+                yield pickle.loads(row["out"])
+    finally:
+        if started:
+            ray.shutdown()

@@ -1,0 +1,68 @@
+"""The local engine: a process pool gives the very results of one process, and a run resumes."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyscope.errors import MissingDependency, SettingError
+from storyscope.run import engines
+from storyscope.run.engines import Engine, batched, ordered_map
+
+from .engine_helpers import result, run, small_corpus
+
+
+def _square_all(batch: list[int]) -> list[int]:
+    return [x * x for x in batch]
+
+
+def test_ordered_map_keeps_input_order_with_workers():
+    batches = list(batched(range(1000), 7))
+    assert list(ordered_map(_square_all, batches, Engine("local", 2))) == [_square_all(b) for b in batches]
+
+
+def test_engine_settings_are_checked():
+    with pytest.raises(SettingError):
+        Engine("spark")
+    with pytest.raises(SettingError):
+        Engine("local", 0)
+    with pytest.raises(SettingError):
+        Engine("local", 2, address="auto")
+
+
+def test_ray_engine_without_ray_says_how_to_install(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ray(name, *args, **kwargs):
+        if name == "ray" or name.startswith("ray."):
+            raise ImportError("no ray here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    with pytest.raises(MissingDependency, match=r"storyscope\[ray\]"):
+        engines.import_ray()
+
+
+def test_two_workers_give_the_stories_and_enrichment_of_one(tmp_path):
+    corpus = [small_corpus(tmp_path, 40)]
+    one = run(tmp_path / "one.db", corpus, Engine("local", 1), enrich=True)
+    two = run(tmp_path / "two.db", corpus, Engine("local", 2), enrich=True)
+    assert one == two
+    assert sum(s == "stored" for s, _ in one) >= 35  # real articles: nearly all are kept
+    first, second = result(tmp_path / "one.db"), result(tmp_path / "two.db")
+    assert first == second
+    stories, _, enriched = first
+    assert len(enriched) == sum(s == "stored" for s, _ in one)
+    assert 1 < len(stories) < len(enriched)  # several events, several articles each
+
+
+def test_a_resumed_run_redoes_nothing_and_ends_as_one_run(tmp_path):
+    head, whole = small_corpus(tmp_path, 30), small_corpus(tmp_path, 60)
+    first = run(tmp_path / "resumed.db", [head], Engine("local", 2))
+    statuses = run(tmp_path / "resumed.db", [whole], Engine("local", 2))
+    # what the first run stored is a duplicate now (found before any work), what it rejected still is
+    assert [s for s, _ in statuses[:30]] == ["duplicate" if s == "stored" else s for s, _ in first]
+    assert "stored" in {s for s, _ in statuses[30:]}
+    run(tmp_path / "clean.db", [whole], Engine("local", 1))
+    assert result(tmp_path / "resumed.db") == result(tmp_path / "clean.db")
