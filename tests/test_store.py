@@ -199,3 +199,22 @@ def test_two_stores_opened_at_once_migrate_once(tmp_path):
 
     versions = [v for (v,) in sqlite3.connect(tmp_path / "new.db").execute("SELECT version FROM schema_version")]
     assert versions == sorted(set(versions))
+
+
+def test_an_old_store_gets_its_url_keys_in_todays_form(tmp_path):
+    # A store written before url_key folded www. and AMP addresses (schema 7) holds the old
+    # key; the migration rewrites it so that the AMP copy of the article is known as the same.
+    import sqlite3
+
+    with Store(tmp_path / "s.db") as store, store.transaction() as db:
+        store.add_article(db, replace(_article("a"), url="https://www.example.com/news/story-1?utm_source=x"), None)
+    con = sqlite3.connect(tmp_path / "s.db")
+    con.execute("UPDATE articles SET url_key = 'www.example.com/news/story-1'")
+    con.execute("DELETE FROM schema_version WHERE version = 8")
+    con.commit()
+    con.close()
+    with Store(tmp_path / "s.db") as store:
+        key = store._db.execute("SELECT url_key FROM articles").fetchone()[0]
+        assert key == "example.com/news/story-1"
+        amp_copy = replace(_article("b", "Edited text."), content_hash="hb", url="https://amp.example.com/news/story-1/amp")
+        assert store.find_duplicate(amp_copy) == "a"

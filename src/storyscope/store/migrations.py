@@ -63,10 +63,15 @@ def _v3_story_links(db: sqlite3.Connection) -> None:
 
 def _v4_url_key(db: sqlite3.Connection) -> None:
     # the canonical URL (see ingest/urls.py) that identifies an article across inputs
-    from ..ingest.urls import url_key
-
     db.execute("ALTER TABLE articles ADD COLUMN url_key TEXT")
     db.execute("CREATE INDEX articles_url_key ON articles (url_key)")
+    _v4_rekey(db)
+
+
+def _v4_rekey(db: sqlite3.Connection) -> None:
+    """Set every stored article's url_key from its URL by today's ingest/urls.py."""
+    from ..ingest.urls import url_key
+
     rows = db.execute("SELECT seq, url FROM articles WHERE url IS NOT NULL").fetchall()
     db.executemany("UPDATE articles SET url_key = ? WHERE seq = ?", [(url_key(u), seq) for seq, u in rows])
 
@@ -117,5 +122,12 @@ def _v7_search(db: sqlite3.Connection) -> None:
     search.backfill(db)
 
 
+def _v8_url_key_courlan(db: sqlite3.Connection) -> None:
+    # url_key now also folds www., AMP addresses and a trailing slash (ingest/urls.py on
+    # courlan, issue 12): keys stored in the old form would let an edited re-fetch of an
+    # article stored under the old key in twice
+    _v4_rekey(db)
+
+
 MIGRATIONS = [_v1_initial, _v2_captions, _v3_story_links, _v4_url_key, _v5_story_merges, _v6_cluster_snapshots,
-              _v7_search]
+              _v7_search, _v8_url_key_courlan]
