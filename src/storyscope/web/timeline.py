@@ -65,13 +65,14 @@ def timeline_svg(timeline: list[dict], limit: int = 40) -> tuple[Markup, list[di
     ticks = {lo, hi} | ({lo + timedelta(days=span // 2)} if span > 2 else set())
     for t in sorted(ticks):
         x = LEFT + plot * (t - lo).days / span
-        out.append(f'<text x="{x:.1f}" y="{AXIS - 14}" font-size="10" text-anchor="middle" fill="#555">'
+        anchor = "start" if t == lo else "end" if t == hi else "middle"  # the ends stay inside the chart
+        out.append(f'<text x="{x:.1f}" y="{AXIS - 14}" font-size="10" text-anchor="{anchor}" fill="#555">'
                    f"{escape(t.isoformat())}</text>")
     for row, (d, item) in enumerate(placed):
         x = LEFT + plot * (d - lo).days / span
         y = AXIS + row * ROW + ROW / 2
         words = str(item.get("text", ""))
-        label = escape(f"{item.get('date')}: {words[:70]}" + ("\u2026" if len(words) > 70 else ""))
+        label = escape(f"{item.get('date')}: {words[:55]}" + ("\u2026" if len(words) > 55 else ""))
         dot = (f'<line x1="{x:.1f}" y1="{AXIS - 8}" x2="{x:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="#b03a2e"><title>{escape(words)}</title></circle>'
                f'<text x="{LEFT + plot + 12}" y="{y + 4:.1f}" font-size="12" fill="#222">{label}</text>')
