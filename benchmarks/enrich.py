@@ -7,7 +7,7 @@ parsed doc (entities, quotes, dates), and the end-to-end rate of ``enrich_articl
 (what ``storyscope enrich`` runs), so that it is plain what dominates; wall and CPU seconds
 (the CPU figure holds on a machine other work shares). In the same run, the parse as spaCy
 loads it by default (thinc's BLIS, spaCy's attribute ruler: what storyscope ran before
-enrich/nlp.py's ``Analyser``), with a check that both give the same docs.
+enrich/nlp.py's ``load_nlp``), with a check that both give the same docs.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def main() -> None:
         return out
 
     before = timed("spaCy parse as loaded by default", lambda: list(default.pipe((a.text for a in articles), batch_size=16)))
-    docs = timed("spaCy parse (Analyser)", lambda: list(nlp.pipe((a.text for a in articles), batch_size=16)))
+    docs = timed("spaCy parse (load_nlp)", lambda: list(nlp.pipe((a.text for a in articles), batch_size=16)))
     ents = timed("entities + canonical names", lambda: [find_entities(d) for d in docs])
     timed("quotes + speakers", lambda: [find_quotes(d, e) for d, e in zip(docs, ents)])
     timed("dates", lambda: [find_dates(a.text, a.published, doc=d) for d, a in zip(docs, articles)])
@@ -85,8 +85,8 @@ def main() -> None:
     for name, (wall, cpu) in steps.items():
         share = "" if name in ("enrich_articles, end to end", "spaCy parse as loaded by default") else f"{cpu / parts:6.0%}"
         print(f"{name:38} {wall:8.2f} {n / wall:8.1f} {cpu:8.2f} {n / cpu:10.1f} {share:>6}")
-    base, ours = steps["spaCy parse as loaded by default"][1], steps["spaCy parse (Analyser)"][1]
-    print(f"parse CPU, default / Analyser: {base / ours:.2f}x")
+    base, ours = steps["spaCy parse as loaded by default"][1], steps["spaCy parse (load_nlp)"][1]
+    print(f"parse CPU, default / load_nlp: {base / ours:.2f}x")
 
 
 if __name__ == "__main__":

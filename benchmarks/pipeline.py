@@ -56,10 +56,20 @@ def _records(data: Path) -> list[dict]:
             continue
         for line in path.open(encoding="utf-8"):
             d = json.loads(line)
+            day = d.get("published") or d.get("date") or ""
             out.append({"id": d["id"], "title": d.get("title") or "", "text": d["text"],
-                        "published": d.get("published") or d.get("date") or "2013-06-01",
+                        # ECB+'s dates are free text ("July 13, 2009"): the JSONL reader takes ISO only
+                        "published": day[:10] if _iso(day[:10]) else "2013-06-01",
                         "outlet": d.get("outlet"), "url": d.get("url")})
     return out
+
+
+def _iso(day: str) -> bool:
+    try:
+        date.fromisoformat(day)
+        return True
+    except ValueError:
+        return False
 
 
 def _shift(day: str, replica: int) -> str:

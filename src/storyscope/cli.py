@@ -377,7 +377,8 @@ def _engine_flags(p: argparse.ArgumentParser, ray_address: bool = False) -> None
                    help="where the per-article work runs: local processes, or Ray Data "
                         '(needs the extra: pip install "storyscope[ray]")')
     p.add_argument("--workers", type=_workers, default=1, metavar="N",
-                   help="parallel workers (local: processes; ray: CPUs of the Ray it starts); default 1")
+                   help="parallel workers (local: processes; ray: CPUs of the Ray it starts, or tasks at once on "
+                        "--ray-address, default all the cluster's CPUs); default 1")
     if ray_address:
         p.add_argument("--ray-address", metavar="ADDR",
                        help="an existing Ray cluster (e.g. auto, ray://head:10001) instead of a local Ray")
@@ -425,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "jsonl"), default="table")
     p = add("enrich", cmd_enrich, "run the deep NLP stage on every article that lacks it (briefs do this on demand)",
             writes=True)
-    _engine_flags(p)
+    _engine_flags(p, ray_address=True)
     p = add("cluster", cmd_cluster, "maintain story assignments", writes=True)
     p.add_argument("--recluster", action="store_true", help="rebuild every story from scratch")
     p = add("extract", cmd_extract, "print the extracted article(s) of one input file", db=False)

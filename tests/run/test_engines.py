@@ -66,3 +66,12 @@ def test_a_resumed_run_redoes_nothing_and_ends_as_one_run(tmp_path):
     assert "stored" in {s for s, _ in statuses[30:]}
     run(tmp_path / "clean.db", [whole], Engine("local", 1))
     assert result(tmp_path / "resumed.db") == result(tmp_path / "clean.db")
+
+
+def test_cli_refuses_zero_workers(capsys):
+    from storyscope.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["enrich", "--workers", "0"])
+    assert exit_.value.code == 2
+    assert "whole number of workers" in capsys.readouterr().err

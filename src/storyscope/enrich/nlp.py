@@ -1,7 +1,7 @@
 """The one place that loads the spaCy pipeline, once per process, and runs it.
 
-``load_nlp()`` gives an ``Analyser``: spaCy's full English pipeline (tagger, parser, attribute
-ruler, lemmatizer, NER) with the same output, at about half its CPU cost per article:
+``load_nlp()`` gives spaCy's full English pipeline (tagger, parser, attribute ruler, lemmatizer,
+NER) with the same output at two thirds of its CPU cost per article (benchmarks/enrich.py):
 
 1. matrix products go through numpy's BLAS (OpenBLAS) instead of the BLIS thinc bundles: 3x faster
    on this CPU for the tok2vec layers, same results (checked: identical docs on ECB+);
@@ -16,9 +16,7 @@ little, and it moves sentence boundaries (docs/scaling.md has the figures).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import islice
 
 from ..errors import MissingDependency
 
@@ -45,37 +43,16 @@ def load_spacy():
 
 
 @lru_cache(maxsize=1)
-def load_nlp() -> Analyser:
-    """The shared English analyser: ``nlp(text)`` and ``nlp.pipe(texts)`` give spaCy ``Doc``s."""
-    return Analyser(load_spacy())
-
-
-class Analyser:
-    """spaCy's pipeline, component by component, with ``FastAttributeRuler`` in place of spaCy's."""
-
-    def __init__(self, nlp) -> None:
-        self.nlp = nlp
-        self.vocab = nlp.vocab
-        self.pipes = [FastAttributeRuler.make(pipe) if name == "attribute_ruler" else pipe
-                      for name, pipe in nlp.pipeline]
-
-    def __call__(self, text: str):
-        return self._analyse([text], 1)[0]
-
-    def pipe(self, texts: Iterable, as_tuples: bool = False, batch_size: int = 16) -> Iterator:
-        """Docs of ``texts`` in order (``as_tuples``: of (text, context) pairs, giving (doc, context))."""
-        it = iter(texts)
-        while batch := list(islice(it, batch_size)):
-            if as_tuples:
-                yield from zip(self._analyse([t for t, _ in batch], batch_size), (c for _, c in batch))
-            else:
-                yield from self._analyse(batch, batch_size)
-
-    def _analyse(self, texts: list[str], batch_size: int) -> list:
-        docs = [self.nlp.make_doc(t) for t in texts]
-        for pipe in self.pipes:
-            docs = list(pipe.pipe(docs, batch_size=batch_size))
-        return docs
+def load_nlp():
+    """The shared English pipeline: spaCy's ``Language``, with ``FastAttributeRuler`` in place."""
+    nlp = load_spacy()
+    names = [name for name, _ in nlp._components]
+    if "attribute_ruler" in names:
+        i = names.index("attribute_ruler")
+        # swapped in place: spaCy's add_pipe builds components from registered factories only,
+        # and this one wraps the loaded ruler's own patterns
+        nlp._components[i] = ("attribute_ruler", FastAttributeRuler.make(nlp._components[i][1]))
+    return nlp
 
 
 class FastAttributeRuler:
@@ -124,7 +101,10 @@ class FastAttributeRuler:
         )
         return cls(ruler) if ok else ruler
 
-    def pipe(self, docs, batch_size: int = 16):
+    def get_error_handler(self):
+        return self.ruler.get_error_handler()
+
+    def pipe(self, docs, batch_size: int = 16, **_):
         for doc in docs:
             yield self(doc)
 

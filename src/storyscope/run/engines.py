@@ -141,12 +141,15 @@ def _ray_map(fn, batches, engine: Engine):
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True  # results in input order
         ctx.enable_progress_bars = False
-        window = 4 * engine.workers  # batches per Ray Data dataset: bounded memory on any stream
+        workers = engine.workers
+        if engine.address and workers == 1:  # an existing cluster: as many tasks as it has CPUs
+            workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        window = 4 * workers  # batches per Ray Data dataset: bounded memory on any stream
         for group in batched(batches, window):
             rows = [{"batch": pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL)} for b in group]
             ds = ray.data.from_items(rows, override_num_blocks=len(rows))
             ds = ds.map(_ray_call, fn_kwargs={"fn": fn}, num_cpus=1,
-                        compute=ray.data.TaskPoolStrategy(size=engine.workers))
+                        compute=ray.data.TaskPoolStrategy(size=workers))
             for row in ds.iter_rows():
                 yield pickle.loads(row["out"])
     finally:
