@@ -97,4 +97,5 @@ def test_brief_records_are_frozen_and_read_back_from_their_json(brief_schema):
     jsonschema.validate(data, brief_schema)
     assert "_roots" not in json.dumps(data)
     assert Brief.from_dict(data) == brief
-    assert len(brief.facts) == 2 and brief.sources[1].outlet == "Outlet 1"
+    assert {a for f in brief.facts for a in f.article_ids} == {"a0", "a1"}
+    assert brief.sources[1].outlet == "Outlet 1"

@@ -1,4 +1,4 @@
-"""Lexical tools of the compare stage: words, light stems, numbers, IDF-weighted vectors.
+"""Lexical tools of the compare stage: words, Snowball stems, numbers, IDF-weighted vectors.
 
 No spaCy here: the brief is built from stored records only, so these work on plain
 strings and must stay cheap (a 50-article story in well under a second).
@@ -15,20 +15,16 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from scipy import sparse
 
+from ..textnorm import STOP_WORDS
+from ..textnorm import stem as _snowball
+
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019]*|\d[\d,]*(?:\.\d+)?")
 
-# Function words plus the reporting verbs every news sentence carries; IDF would
-# down-weight them anyway, but dropping them keeps short units from matching on "said".
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be been before being
-    below between both but by can could did do does doing down during each few for from further
-    had has have having he her here hers herself him himself his how i if in into is it its itself
-    just me more most my myself no nor not now of off on once only or other our ours ourselves out
-    over own same she should so some such than that the their theirs them themselves then there
-    these they this those through to too under until up very was we were what when where which
-    while who whom why will with would you your yours yourself yourselves said say says saying
-    told tell tells according also would could may might must shall one its it's there's
-    mr mrs ms dr u.s us""".split()
+# spaCy's English stop words (textnorm.py, shared) plus the reporting verbs and titles every
+# news sentence carries: IDF would down-weight them anyway, but dropping them keeps short
+# units from matching on "said"
+STOPWORDS = STOP_WORDS | frozenset(
+    """said say says saying told tell tells according mr mrs ms dr u.s us""".split()
 )
 
 SMALL_NUMBERS = {
@@ -78,32 +74,16 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("\u2019", "'") for w in WORD_RE.findall(text)]
 
 
-STEM_CHARS = 7
-
-
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light English stemmer: enough to meet "attacks"/"attacked", "closing"/"close"."""
+    """The Snowball stem of a word, its possessive dropped: "attacks"/"attacked" meet."""
     w = word.lower().replace("\u2019", "'")
     if w.endswith("'s"):
         w = w[:-2]
     w = w.strip("'-")
     if len(w) <= 3 or w[0].isdigit():
         return w
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("ly", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            w = w[: len(w) - len(suffix)] + repl
-            break
-    else:
-        if w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-    if len(w) > 4 and w.endswith("e"):
-        w = w[:-1]
-    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "ls":
-        w = w[:-1]  # "stopped" -> "stopp" -> "stop"
-    # seven letters carry the root: "diplomatic"/"diplomats", "evacuation"/"evacuated",
-    # "protesters"/"protest" meet; tried 6-9 on the gold set, 7 aligned the most pairs
-    return w[:STEM_CHARS]
+    return _snowball(w)
 
 
 def content_stems(text: str) -> list[str]:
