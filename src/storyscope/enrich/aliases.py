@@ -138,7 +138,30 @@ def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
     group by its most frequent full form. Groups come out by how many articles name them,
     then by mentions, then by name.
     """
-    # 1. nodes
+    mentions, articles = _count_names(names)
+    nodes = sorted(mentions)
+    if not nodes:
+        return []
+    # an acronym is keyed by its letters, so "U.S." = "US" but not the word "Us"
+    words = [[f"#{key}"] if (key := acronym_key(n)) else _words(n) for n, _ in nodes]
+    fams = [_family(lab) for _, lab in nodes]
+    uf = DisjointSets(len(nodes))
+    _join_same_names(words, fams, uf)
+    _join_acronyms(nodes, words, fams, uf)
+    _join_surnames(words, fams, uf)
+
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(nodes)):
+        members[uf.find(i)].append(i)
+    groups = [_named_group([nodes[i] for i in idx], mentions, articles) for idx in members.values()]
+    groups.sort(key=lambda g: (-len(g.article_ids), -g.mentions, g.name))
+    return groups
+
+
+def _count_names(
+    names: Iterable[tuple[str, str, str]],
+) -> tuple[Counter[tuple[str, str]], dict[tuple[str, str], set[str]]]:
+    """Step 1: mentions and article ids per (name, label), whitespace-normalised; empty names skipped."""
     mentions: Counter[tuple[str, str]] = Counter()
     articles: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in names:
@@ -151,15 +174,11 @@ def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
             continue
         mentions[(name, str(label))] += 1
         articles[(name, str(label))].add(str(article_id))
-    nodes = sorted(mentions)
-    if not nodes:
-        return []
-    # an acronym is keyed by its letters, so "U.S." = "US" but not the word "Us"
-    words = [[f"#{key}"] if (key := acronym_key(n)) else _words(n) for n, _ in nodes]
-    fams = [_family(lab) for _, lab in nodes]
-    uf = DisjointSets(len(nodes))
+    return mentions, articles
 
-    # 2a. normal form; 2b. transliteration, word by word
+
+def _join_same_names(words: list[list[str]], fams: list[str], uf: DisjointSets) -> None:
+    """Rules 1 and 2: join names of one family and word count by normal form or transliteration."""
     by_len: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, w in enumerate(words):
         by_len[(fams[i], len(w))].append(i)
@@ -179,7 +198,11 @@ def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
                 if all(translit_equal(a, b, plural) for a, b in zip(words[i], words[j])):
                     uf.join(i, j)
 
-    # 2c. acronyms -> the one multi-word name of the family whose initials they spell
+
+def _join_acronyms(
+    nodes: list[tuple[str, str]], words: list[list[str]], fams: list[str], uf: DisjointSets
+) -> None:
+    """Rule 3: an acronym joins the one multi-word group of its family whose initials it spells."""
     spelled: dict[tuple[str, str], set[int]] = defaultdict(set)
     for i, (name, _) in enumerate(nodes):
         if len(words[i]) > 1 and fams[i] != "PERSON":
@@ -191,12 +214,14 @@ def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
             if len(targets) == 1:
                 uf.join(i, next(iter(targets)))
 
-    # 2d. a lone surname -> the one full-name person group it ends
+
+def _join_surnames(words: list[list[str]], fams: list[str], uf: DisjointSets) -> None:
+    """Rule 4: a lone surname joins the one full-name person group it ends."""
     full_groups: dict[int, list[str]] = defaultdict(list)  # root -> surnames
-    for i in range(len(nodes)):
+    for i in range(len(words)):
         if fams[i] == "PERSON" and len(words[i]) > 1:
             full_groups[uf.find(i)].append(words[i][-1])
-    for i in range(len(nodes)):
+    for i in range(len(words)):
         if fams[i] != "PERSON" or len(words[i]) != 1:
             continue
         targets = {root for root, surnames in full_groups.items()
@@ -204,33 +229,32 @@ def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
         if len(targets) == 1:
             uf.join(i, next(iter(targets)))
 
-    # 3. groups
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(nodes)):
-        members[uf.find(i)].append(i)
-    groups = []
-    for idx in members.values():
-        spellings: Counter[str] = Counter()
-        labels: Counter[str] = Counter()
-        ids: set[str] = set()
-        for i in idx:
-            name, label = nodes[i]
-            spellings[name] += mentions[nodes[i]]
-            labels[label] += mentions[nodes[i]]
-            ids |= articles[nodes[i]]
-        label = max(labels, key=lambda lab: (labels[lab], lab))
 
-        def full_form(n: str) -> tuple:
-            is_full = acronym_key(n) is None and (label != "PERSON" or " " in n)
-            return (is_full, n[:1].isupper(), spellings[n], len(n), n)
+def _named_group(
+    members: list[tuple[str, str]],
+    mentions: Counter[tuple[str, str]],
+    articles: dict[tuple[str, str], set[str]],
+) -> AliasGroup:
+    """Step 3: one group's record, named by its most frequent full form, typed by its majority label."""
+    spellings: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    ids: set[str] = set()
+    for node in members:
+        name, label = node
+        spellings[name] += mentions[node]
+        labels[label] += mentions[node]
+        ids |= articles[node]
+    label = max(labels, key=lambda lab: (labels[lab], lab))
 
-        name = max(spellings, key=full_form)
-        groups.append(AliasGroup(
-            name=name,
-            type=label,
-            aliases=tuple(sorted(n for n in spellings if n != name)),
-            article_ids=tuple(sorted(ids)),
-            mentions=sum(spellings.values()),
-        ))
-    groups.sort(key=lambda g: (-len(g.article_ids), -g.mentions, g.name))
-    return groups
+    def full_form(n: str) -> tuple:
+        is_full = acronym_key(n) is None and (label != "PERSON" or " " in n)
+        return (is_full, n[:1].isupper(), spellings[n], len(n), n)
+
+    name = max(spellings, key=full_form)
+    return AliasGroup(
+        name=name,
+        type=label,
+        aliases=tuple(sorted(n for n in spellings if n != name)),
+        article_ids=tuple(sorted(ids)),
+        mentions=sum(spellings.values()),
+    )

@@ -103,9 +103,31 @@ def acronym_key(name: str) -> str | None:
 def find_entities(doc) -> tuple[EntityMention, ...]:
     """Return the entity mentions of a spaCy ``Doc`` with article-level canonical names."""
     text = doc.text
-    chrome = _chrome_lines(text)
-    # 1. spans
-    raw: list[list] = []  # [name, label, start_char, end_char]
+    raw = _spans(doc)
+    _vote_labels(raw)
+    fulls = _full_names(raw)
+    defined = _defined_acronyms(text)
+    by_initials: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for name, label, _, _ in raw:
+        if " " in name and label != "PERSON":
+            by_initials[_initials(name)].add((name, label))
+
+    out = []
+    for name, label, start, end in raw:
+        if label == "PERSON":
+            canonical = _person_canonical(name, start, fulls)
+        else:
+            canonical = _acronym_canonical(name, defined, by_initials)
+        out.append(EntityMention(text=text[start:end], label=label, start=start, end=end,
+                                 canonical=canonical))
+    return tuple(out)
+
+
+def _spans(doc) -> list[list]:
+    """Step 1: kept entities as ``[name, label, start_char, end_char]``, trimmed, without
+    letterless mentions, mentions on page chrome and the "State" of "Secretary of State"."""
+    chrome = _chrome_lines(doc.text)
+    raw: list[list] = []
     for ent in doc.ents:
         if ent.label_ not in KEPT_LABELS:
             continue
@@ -123,8 +145,11 @@ def find_entities(doc) -> tuple[EntityMention, ...]:
                 and doc[span.start - 2].lower_ in _OFFICE_BEFORE):
             continue
         raw.append([name, ent.label_, s, e])
+    return raw
 
-    # 2. one label per name: the majority; a PERSON's name or surname is a PERSON
+
+def _vote_labels(raw: list[list]) -> None:
+    """Step 2, in place: one label per name, the majority; a PERSON's name or surname is a PERSON."""
     person_tails: set[str] = set()
     for name, label, _, _ in raw:
         if label == "PERSON":
@@ -142,7 +167,9 @@ def find_entities(doc) -> tuple[EntityMention, ...]:
         else:
             item[1] = max(votes[name].items(), key=lambda kv: (kv[1], kv[0] == label))[0]
 
-    # 3a. person tails -> full names (nearest preceding full name when several share a tail)
+
+def _full_names(raw: list[list]) -> dict[str, list[tuple[int, str]]]:
+    """Each proper tail of a PERSON name ("Pompeo", "Trump") -> the (start, full name) mentions it ends."""
     fulls: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for name, label, start, _ in raw:
         if label != "PERSON":
@@ -150,20 +177,25 @@ def find_entities(doc) -> tuple[EntityMention, ...]:
         parts = name.split()
         for i in range(1, len(parts)):
             fulls[" ".join(parts[i:])].append((start, name))
+    return fulls
 
-    def person_canonical(name: str, start: int) -> str:
-        cands = fulls.get(name)
-        if not cands:
-            return name
-        longest = {n for _, n in cands if not any(n != m and m.endswith(" " + n) for _, m in cands)}
-        if len(longest) == 1:
-            return next(iter(longest))
-        before = [(s, n) for s, n in cands if s < start and n in longest]
-        if before:
-            return max(before)[1]
-        return Counter(n for _, n in cands if n in longest).most_common(1)[0][0]
 
-    # 3b. acronyms: defined in parentheses, or spelled by the initials of one name
+def _person_canonical(name: str, start: int, fulls: dict[str, list[tuple[int, str]]]) -> str:
+    """Step 3a: the full name a person's tail stands for; the nearest preceding one when several share it."""
+    cands = fulls.get(name)
+    if not cands:
+        return name
+    longest = {n for _, n in cands if not any(n != m and m.endswith(" " + n) for _, m in cands)}
+    if len(longest) == 1:
+        return next(iter(longest))
+    before = [(s, n) for s, n in cands if s < start and n in longest]
+    if before:
+        return max(before)[1]
+    return Counter(n for _, n in cands if n in longest).most_common(1)[0][0]
+
+
+def _defined_acronyms(text: str) -> dict[str, str]:
+    """Acronyms the text defines in parentheses: "Islamic Revolutionary Guard Corps (IRGC)" -> {"IRGC": ...}."""
     defined: dict[str, str] = {}
     for m in _PAREN_DEF.finditer(text):
         key = m.group(1).replace(".", "")
@@ -174,22 +206,14 @@ def find_entities(doc) -> tuple[EntityMention, ...]:
             if _initials(cand) == key and cand.split()[0].lower() not in _MINOR:
                 defined[key] = cand
                 break
-    by_initials: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for name, label, _, _ in raw:
-        if " " in name and label != "PERSON":
-            by_initials[_initials(name)].add((name, label))
+    return defined
 
-    out = []
-    for name, label, start, end in raw:
-        canonical = name
-        if label == "PERSON":
-            canonical = person_canonical(name, start)
-        else:
-            key = acronym_key(name)
-            if key and key in defined:
-                canonical = defined[key]
-            elif key and len(by_initials.get(key, ())) == 1:
-                canonical = next(iter(by_initials[key]))[0]
-        out.append(EntityMention(text=text[start:end], label=label, start=start, end=end,
-                                 canonical=canonical))
-    return tuple(out)
+
+def _acronym_canonical(name: str, defined: dict[str, str], by_initials: dict[str, set[tuple[str, str]]]) -> str:
+    """Step 3b: an acronym's expansion, defined in the text or the one name whose initials it spells."""
+    key = acronym_key(name)
+    if key and key in defined:
+        return defined[key]
+    if key and len(by_initials.get(key, ())) == 1:
+        return next(iter(by_initials[key]))[0]
+    return name

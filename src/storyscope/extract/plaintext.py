@@ -343,8 +343,38 @@ def clean_text(
     removed: list[tuple[str, str]] = []
     outlets = [o for o in (outlet,) if o]
 
-    # 2. Mastheads and headline (an index moves past them: popping the front of a long
-    # list of one-word lines, each a masthead before the next, would be quadratic).
+    start, found_title, masthead_outlet = _leading_lines(paragraphs, title, outlets, scraped, removed)
+    body = _drop_furniture(paragraphs[start:], removed)
+    outlet_tag = _strip_first_dateline(body, removed) if scraped else None
+    if outlet_tag:
+        outlets.append(outlet_tag)
+    if scraped:
+        _drop_taglines(body, outlets, removed)
+    body = _drop_inline_links(body, scraped and _is_english(body), removed)
+
+    order = {line: n for n, line in enumerate(split_paragraphs(text))}
+    removed.sort(key=lambda item: order.get(item[0], -1))
+    return CleanText(found_title, tuple(body), tuple(removed), outlet_tag or masthead_outlet)
+
+
+def _glued_brand(line: str) -> str | None:
+    """The brand part of a masthead glued to its slogan ("The Daily NewsAll the news" -> "The Daily News")."""
+    glued = _GLUED.search(line)
+    if not glued:
+        return None
+    cut = glued.start() + next(k for k, c in enumerate(glued.group()) if c.isupper())
+    return line[:cut].strip()
+
+
+def _leading_lines(
+    paragraphs: list[str], title: str | None, outlets: list[str], scraped: bool, removed: list[tuple[str, str]]
+) -> tuple[int, str | None, str | None]:
+    """Step 2: mastheads and headline at the top; returns where the body starts, the headline
+    and the masthead's outlet, and records removed mastheads in ``removed``.
+
+    An index moves past them: popping the front of a long list of one-word lines, each a
+    masthead before the next, would be quadratic.
+    """
     found_title: str | None = None
     masthead_outlet: str | None = None
     start = 0
@@ -360,19 +390,20 @@ def clean_text(
         named = any(o.casefold() in first.casefold() for o in outlets) and len(_words(first)) <= 8
         if (named or _brand_like(first)) and _headline_like(nxt) and not _is_sentence_end(first):
             removed.append((first, "masthead"))
-            glued = _GLUED.search(first)
-            if glued and masthead_outlet is None:  # "The Daily NewsAll the news" -> "The Daily News"
-                cut = glued.start() + next(k for k, c in enumerate(glued.group()) if c.isupper())
-                masthead_outlet = first[:cut].strip()
+            if masthead_outlet is None:
+                masthead_outlet = _glued_brand(first)
             start += 1
             continue
         if title is None and _headline_like(first):
             found_title = first
             start += 1
         break
-    paragraphs = paragraphs[start:]
+    return start, found_title, masthead_outlet
 
-    # 3. Page furniture; a comment form in the second half ends the article.
+
+def _drop_furniture(paragraphs: list[str], removed: list[tuple[str, str]]) -> list[str]:
+    """Step 3: the paragraphs that are not page furniture; a comment form or a related-stories
+    block in the second half ends the article."""
     body: list[str] = []
     for i, line in enumerate(paragraphs):
         reason = _page_furniture(line)
@@ -386,27 +417,28 @@ def clean_text(
             removed.append((line, reason))
         else:
             body.append(line)
+    return body
 
-    # 4. Dateline tag on the first body paragraph.
-    outlet_tag = None
-    if body and scraped:
-        rest, outlet_tag = strip_dateline(body[0])
-        if rest != body[0]:
-            removed.append((body[0][: len(body[0]) - len(rest)].strip(), "dateline tag"))
-            body[0] = rest
-    if outlet_tag:
-        outlets.append(outlet_tag)
 
-    # 5. Trailing taglines.
-    while scraped and len(body) > 1 and _is_tagline(body[-1], outlets):
+def _strip_first_dateline(body: list[str], removed: list[tuple[str, str]]) -> str | None:
+    """Step 4: cut a dateline tag off the first body paragraph in place; return its outlet."""
+    if not body:
+        return None
+    rest, outlet_tag = strip_dateline(body[0])
+    if rest != body[0]:
+        removed.append((body[0][: len(body[0]) - len(rest)].strip(), "dateline tag"))
+        body[0] = rest
+    return outlet_tag
+
+
+def _drop_taglines(body: list[str], outlets: list[str], removed: list[tuple[str, str]]) -> None:
+    """Step 5: pop the outlet's closing taglines off the end of ``body`` (never its only paragraph)."""
+    while len(body) > 1 and _is_tagline(body[-1], outlets):
         removed.append((body.pop(), "outlet tagline"))
 
-    # 6. Inline links to other stories.
-    english = scraped and _is_english(body)
+
+def _drop_inline_links(body: list[str], english: bool, removed: list[tuple[str, str]]) -> list[str]:
+    """Step 6: the body without inline links to other stories, judged on the body as it stands."""
     keep = [not _inline_link(body, i, english) for i in range(len(body))]
     removed.extend((line, "inline link to another story") for line, k in zip(body, keep) if not k)
-    body = [line for line, k in zip(body, keep) if k]
-
-    order = {line: n for n, line in enumerate(split_paragraphs(text))}
-    removed.sort(key=lambda item: order.get(item[0], -1))
-    return CleanText(found_title, tuple(body), tuple(removed), outlet_tag or masthead_outlet)
+    return [line for line, k in zip(body, keep) if k]
