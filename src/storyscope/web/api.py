@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..errors import NotFound, StoreLocked
+from ..errors import StoreLocked
 from . import data
 from .briefs import Pending
 from .openapi import openapi_document
@@ -62,8 +62,6 @@ def routes(app: App) -> list[Route]:
         name = request.path_params["name"]
         with app.reader() as store:
             found = data.entity_detail(store, name)
-        if found is None:
-            raise NotFound(f"no entity named {name!r} in any enriched article")
         return _json(found)
 
     def search(request: Request):

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from threading import Lock
 
 from ..enrich.pipeline import ENRICH_VERSION
-from ..errors import StoryscopeError
+from ..errors import NotFound, StoryscopeError
 from ..store import Store
 from .briefs import Pending, Writer, fingerprint
 
@@ -114,11 +114,13 @@ def search(store: Store, args: dict) -> dict:
     return {"q": q, "page": page, "per_page": size, "total": total, "hits": out}
 
 
-def entity_detail(store: Store, name: str) -> dict | None:
-    """``/entities/{name}``: the stories that mention the entity, over time, and its wordings."""
+def entity_detail(store: Store, name: str) -> dict:
+    """``/entities/{name}``: the stories that mention the entity, over time, and its wordings.
+
+    Raises NotFound when no enriched article names it."""
     rows = store.entity_mentions(name)
     if not rows:
-        return None
+        raise NotFound(f"no entity named {name!r} in any enriched article")
     aliases: dict[str, int] = {}
     labels: dict[str, int] = {}
     stories: dict[str, dict] = {}

@@ -10,7 +10,6 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
 from ..enrich.pipeline import ENRICH_VERSION
-from ..errors import NotFound
 from . import data
 from .briefs import Pending, fingerprint
 from .highlight import marked_text
@@ -140,8 +139,6 @@ def routes(app: App) -> list[Route]:
         name = request.path_params["name"]
         with app.reader() as store:
             found = data.entity_detail(store, name)
-        if found is None:
-            raise NotFound(f"no entity named {name!r} in any enriched article")
         return app.render("entity.html", e=found)
 
     return [
