@@ -42,7 +42,9 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
-@lru_cache(maxsize=1 << 17)
 def stem(word: str) -> str:
-    """The Snowball English stem of a lower-case word."""
+    """The Snowball English stem of a lower-case word.
+
+    Not cached here: the hot caller (``compare.text.stem``) caches its own normalised words,
+    and a second cache would hold the same entries again."""
     return _stemmer().stemWord(word)

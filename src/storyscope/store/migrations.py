@@ -65,10 +65,10 @@ def _v4_url_key(db: sqlite3.Connection) -> None:
     # the canonical URL (see ingest/urls.py) that identifies an article across inputs
     db.execute("ALTER TABLE articles ADD COLUMN url_key TEXT")
     db.execute("CREATE INDEX articles_url_key ON articles (url_key)")
-    _v4_rekey(db)
+    _rekey_urls(db)
 
 
-def _v4_rekey(db: sqlite3.Connection) -> None:
+def _rekey_urls(db: sqlite3.Connection) -> None:
     """Set every stored article's url_key from its URL by today's ingest/urls.py."""
     from ..ingest.urls import url_key
 
@@ -126,7 +126,7 @@ def _v8_url_key_courlan(db: sqlite3.Connection) -> None:
     # url_key now also folds www., AMP addresses and a trailing slash (ingest/urls.py on
     # courlan, issue 12): keys stored in the old form would let an edited re-fetch of an
     # article stored under the old key in twice
-    _v4_rekey(db)
+    _rekey_urls(db)
 
 
 MIGRATIONS = [_v1_initial, _v2_captions, _v3_story_links, _v4_url_key, _v5_story_merges, _v6_cluster_snapshots,
