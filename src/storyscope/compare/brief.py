@@ -230,8 +230,14 @@ def build_brief(
     # 5. facts
     facts = align(units, sim) if units else []
     fact_of = {u.index: i for i, f in enumerate(facts) for u in f.units}
+    also_of: dict[int, list[int]] = {}
+    for i, f in enumerate(facts):
+        for u in f.also:
+            also_of.setdefault(u.index, []).append(i)
     for u in made.shadows:
         facts[fact_of[u.index]].units.append(u)
+        for i in also_of.get(u.index, ()):
+            facts[i].also.append(u)
 
     # 6. quotes
     refs = [
@@ -280,7 +286,7 @@ class _WordSim:
 
 def _fact_items(ordered: list[tuple[Fact, str]]) -> list[BriefFact]:
     return [
-        BriefFact(text, tuple(f.article_ids), f.status, tuple(Cited(u.article_id, u.sentence) for u in f.units))
+        BriefFact(text, tuple(f.article_ids), f.status, tuple(Cited(u.article_id, u.sentence) for u in f.support))
         for f, text in ordered
     ]
 

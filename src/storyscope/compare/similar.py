@@ -59,7 +59,15 @@ class Similarity:
         self.texts = [u.text for u in first]
         self.vec = Vectorizer([u.tokens for u in first])
         self.words = self.vec.matrix
-        self.emb = _centred_embeddings(self.texts, np.bincount(self.row, minlength=len(first)))
+        # the pieces of compound sentences (units.py), once per wording: extra rows that
+        # only ``piece_neighbours`` compares, each with the wording it is part of
+        self.piece_of = np.array([r for r, u in enumerate(first) for _ in u.pieces], dtype=np.int64)
+        pieces = [p for u in first for p in u.pieces]
+        self.piece_words = self.vec.transform([t for _, t in pieces])
+        emb = _centred_embeddings(self.texts + [t for t, _ in pieces],
+                                  np.bincount(self.row, minlength=len(first)))
+        self.emb = None if emb is None else emb[: len(first)]
+        self.piece_emb = None if emb is None else emb[len(first):]
         self._rows: dict[int, dict[int, float]] = {}
 
     @property
@@ -101,32 +109,8 @@ class Similarity:
         with the same value never pair (one article's own sentences).
         """
         n = len(self.texts)
-        words_t = sparse.csr_array(self.words.T)
-        found_i, found_j, found_s = [], [], []
-        for lo in range(0, n, BLOCK):
-            hi = min(n, lo + BLOCK)
-            sim = (self.words[lo:hi] @ words_t).toarray()
-            if self.emb is not None:
-                sim *= 1.0 - EMBED_WEIGHT
-                sim += EMBED_WEIGHT * (self.emb[lo:hi] @ self.emb.T)
-            r = np.arange(lo, hi)
-            sim[r - lo, r] = -1.0  # itself
-            sim[group[lo:hi, None] != group[None, :]] = -1.0
-            sim[apart[lo:hi, None] == apart[None, :]] = -1.0
-            if n > NEIGHBOURS:
-                top = np.argpartition(-sim, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
-            else:
-                top = np.broadcast_to(np.arange(n), sim.shape)
-            rows = np.repeat(r, top.shape[1])
-            cols = top.ravel()
-            vals = sim[rows - lo, cols]
-            keep = vals >= threshold
-            found_i.append(rows[keep])
-            found_j.append(cols[keep])
-            found_s.append(vals[keep])
-        i = np.concatenate(found_i) if found_i else np.zeros(0, dtype=np.int64)
-        j = np.concatenate(found_j) if found_j else np.zeros(0, dtype=np.int64)
-        s = np.concatenate(found_s) if found_s else np.zeros(0, dtype=np.float32)
+        i, j, s = _top_pairs(self.words, self.emb, group, apart, self.words, self.emb, group, apart,
+                             threshold, same=True)
         lo_, hi_ = np.minimum(i, j), np.maximum(i, j)
         key = lo_ * max(n, 1) + hi_
         key, first = np.unique(key, return_index=True)  # a pair both rows kept, once
@@ -135,9 +119,60 @@ class Similarity:
         return Pairs(lo_[order], hi_[order], s[order])
 
 
+    def piece_neighbours(self, threshold: float, group: np.ndarray, apart: np.ndarray) -> Pairs:
+        """Pairs of a piece (``i``: its index in ``piece_of``) and a whole wording (``j``)
+        scoring at least ``threshold``, best first; ``group``/``apart`` are given per
+        wording, as in ``neighbours``. (A piece of another compound sentence is no partner:
+        which of that sentence's facts a match is about could not be told.)"""
+        if not len(self.piece_of):
+            empty = np.zeros(0, dtype=np.int64)
+            return Pairs(empty, empty, np.zeros(0, dtype=np.float32))
+        i, j, s = _top_pairs(self.piece_words, self.piece_emb, group[self.piece_of], apart[self.piece_of],
+                             self.words, self.emb, group, apart, threshold)
+        order = np.lexsort((j, i, -s))
+        return Pairs(i[order], j[order], s[order])
+
+
+def _top_pairs(rows_w, rows_e, rows_group, rows_apart, cols_w, cols_e, cols_group, cols_apart,
+               threshold: float, same: bool = False):
+    """Each row's best NEIGHBOURS columns scoring at least ``threshold`` (blended
+    similarity), compared BLOCK rows at a time; ``same``: rows and columns are one list,
+    and a row never pairs with itself."""
+    n = cols_w.shape[0]
+    cols_t = sparse.csr_array(cols_w.T)
+    found_i, found_j, found_s = [], [], []
+    for lo in range(0, rows_w.shape[0], BLOCK):
+        hi = min(rows_w.shape[0], lo + BLOCK)
+        sim = (rows_w[lo:hi] @ cols_t).toarray()
+        if rows_e is not None:
+            sim *= 1.0 - EMBED_WEIGHT
+            sim += EMBED_WEIGHT * (rows_e[lo:hi] @ cols_e.T)
+        r = np.arange(lo, hi)
+        if same:
+            sim[r - lo, r] = -1.0  # itself
+        sim[rows_group[lo:hi, None] != cols_group[None, :]] = -1.0
+        sim[rows_apart[lo:hi, None] == cols_apart[None, :]] = -1.0
+        if n > NEIGHBOURS:
+            top = np.argpartition(-sim, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
+        else:
+            top = np.broadcast_to(np.arange(n), sim.shape)
+        rows = np.repeat(r, top.shape[1])
+        cols = top.ravel()
+        vals = sim[rows - lo, cols]
+        keep = vals >= threshold
+        found_i.append(rows[keep])
+        found_j.append(cols[keep])
+        found_s.append(vals[keep])
+    i = np.concatenate(found_i) if found_i else np.zeros(0, dtype=np.int64)
+    j = np.concatenate(found_j) if found_j else np.zeros(0, dtype=np.int64)
+    s = np.concatenate(found_s) if found_s else np.zeros(0, dtype=np.float32)
+    return i, j, s
+
+
 def _centred_embeddings(texts: list[str], counts: np.ndarray) -> np.ndarray | None:
-    """Unit-length embeddings minus the story's mean (each wording weighted by how many
-    units carry it); None when the embedding model is missing."""
+    """Unit-length embeddings minus the story's mean (each of the first ``len(counts)``
+    wordings weighted by how many units carry it; texts past them, pieces, are centred on
+    the same mean); None when the embedding model is missing."""
     from ..errors import EmbeddingUnavailableError
     from ..features.embed import embed
 
@@ -147,7 +182,7 @@ def _centred_embeddings(texts: list[str], counts: np.ndarray) -> np.ndarray | No
         emb = embed(texts)
     except EmbeddingUnavailableError:
         return None
-    mean = (counts[:, None] * emb).sum(axis=0, keepdims=True) / max(int(counts.sum()), 1)
+    mean = (counts[:, None] * emb[: len(counts)]).sum(axis=0, keepdims=True) / max(int(counts.sum()), 1)
     emb = emb - mean
     norms = np.linalg.norm(emb, axis=1, keepdims=True)
     np.divide(emb, norms, out=emb, where=norms > 0)

@@ -31,6 +31,15 @@ _TITLE_END_RE = re.compile(
     r"\b(?:Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Adm|Cmdr|Maj|Supt|Insp|Det|Prof|Dr|Mr|Mrs|Ms|St|Rev|Hon|"
     r"Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|No)\.$"
 )
+# Where a sentence joins two statements ("The fire devastated the church, and officials are
+# considering arson"; "X didn't reveal the amount, but the paper says it is $160 million";
+# "the offer, which is believed to be worth ..."): each piece is compared on its own as
+# well, so a sentence that states two facts can match each of them (facts.py). Pieces are
+# never shown; the fact shows whole sentences.
+_PIECE_RE = re.compile(
+    r"\s*;\s+|,\s+(?=(?:and|but|although|though|while|whereas|which|who|after|because|yet)\s)"
+)
+MIN_PIECE_WORDS = 4
 _SENT_FALLBACK_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\u201d\"']?|\n|$)")
 
 
@@ -51,6 +60,8 @@ class Unit:
     numbers: tuple[tuple[float, str], ...]
     speaker: str | None
     denial: bool = False  # carries a denial cue ("not aware", "denied", "no evidence")
+    # the statements a compound sentence joins, each as (text, tokens); () when it is one
+    pieces: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 _PARA_RE = re.compile(r"[^\n]+")
@@ -150,9 +161,17 @@ def make_units(
             if q.start < sent.end and q.end > sent.start and q.speaker:
                 speaker = alias_of.get(q.speaker, q.speaker)
                 break
-        tokens = stems + tuple("ent:" + x for x in sorted(ents)) + tuple(
-            f"num:{v:g}" for v, _ in nums
-        )
+        tokens = _tokens(stems, ents, nums)
+        pieces = []
+        for piece_lo, piece in _pieces(text):
+            p_stems, p_nums, _, p_short = _wording(piece)
+            if not p_short:
+                at = lo + piece_lo
+                p_ents = frozenset(
+                    alias_of.get(m.canonical, m.canonical)
+                    for m in mentions[bisect_left(starts, at): bisect_left(starts, at + len(piece))]
+                )
+                pieces.append((piece, _tokens(p_stems, p_ents, p_nums)))
         units.append(
             Unit(
                 index=first_index + len(units),
@@ -168,6 +187,23 @@ def make_units(
                 numbers=nums,
                 speaker=speaker,
                 denial=denial,
+                pieces=tuple(pieces) if len(pieces) >= 2 else (),
             )
         )
     return units
+
+
+def _tokens(stems: tuple[str, ...], ents: frozenset[str], nums: tuple[tuple[float, str], ...]) -> tuple[str, ...]:
+    return stems + tuple("ent:" + x for x in sorted(ents)) + tuple(f"num:{v:g}" for v, _ in nums)
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """The statements a compound sentence joins, with their offsets in ``text``."""
+    out, last = [], 0
+    for m in _PIECE_RE.finditer(text):
+        out.append((last, text[last:m.start()]))
+        last = m.end()
+    if not out:
+        return []
+    out.append((last, text[last:]))
+    return [(at, piece) for at, piece in out if piece.strip()]
