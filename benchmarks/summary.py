@@ -5,8 +5,9 @@ Usage:
     python benchmarks/summary.py --data ../shared/data
 
 The references (benchmarks/gold/summary/summaries.json) were written by hand from the
-articles of the six gold stories, before looking at any brief's summary; the summary code
-was not tuned against them (figures "untouched"). Each story's brief is built as
+articles of the six gold stories, before looking at any brief's summary. The stories are
+split as in benchmarks/brief.py (gold/split/halves.json): the summary rules were tuned
+looking at the tuning half only; the means are printed per half and over all. Each story's brief is built as
 benchmarks/brief.py builds it. Baseline: the first sentences of the story's first article
 (lead), as many as the brief's summary has. ROUGE here is the plain definition: clipped
 n-gram overlap of lower-cased word tokens (no stemming, no stop-word removal), precision,
@@ -63,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
             doc = json.loads(line)
             ecb[doc["id"]] = doc
     golds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(bench.GOLD.glob("*.json"))]
+    half_of = bench.halves()
     rows = {"brief summary": [], "lead baseline": []}
+    halves: dict[tuple[str, str], list] = {}
     words = {"brief summary": 0, "lead baseline": 0, "reference": 0}
     print(f"{'story':<16}{'system':<15}{'R1 P':>6}{'R1 R':>6}{'R1 F':>6}{'R2 P':>6}{'R2 R':>6}{'R2 F':>6}")
     for g in golds:
@@ -79,11 +82,15 @@ def main(argv: list[str] | None = None) -> int:
             words[name] += len(tokens(text))
             r1, r2 = rouge_n(text, reference, 1), rouge_n(text, reference, 2)
             rows[name].append(r1 + r2)
+            halves.setdefault((half_of.get(g["story"], "untouched"), name), []).append(r1 + r2)
             print(f"{g['story']:<16}{name:<15}" + "".join(f"{x:6.2f}" for x in r1 + r2))
     print("-" * 67)
+    for (half, name), vals in sorted(halves.items(), key=lambda kv: (kv[0][0] != "tuning", kv[0][1])):
+        mean = [sum(v[i] for v in vals) / len(vals) for i in range(6)]
+        print(f"{'MEAN ' + half:<16}{name:<15}" + "".join(f"{x:6.2f}" for x in mean))
     for name, vals in rows.items():
         mean = [sum(v[i] for v in vals) / len(vals) for i in range(6)]
-        print(f"{'MEAN':<16}{name:<15}" + "".join(f"{x:6.2f}" for x in mean))
+        print(f"{'MEAN all':<16}{name:<15}" + "".join(f"{x:6.2f}" for x in mean))
     print(f"\nwords per story: brief summary {words['brief summary'] / len(golds):.0f}, "
           f"lead {words['lead baseline'] / len(golds):.0f}, reference {words['reference'] / len(golds):.0f}")
     return 0

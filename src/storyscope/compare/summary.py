@@ -9,6 +9,12 @@ from ..model import Article
 from .facts import Fact
 
 SUMMARY_MIN, SUMMARY_MAX = 3, 6
+# ...and past the minimum, no sentence that takes it over this many words: a summary is
+# a paragraph a reader takes in at once, and corroborated facts past the first few add
+# length more than news. Chosen on the tuning half of benchmarks/gold (split/halves.json):
+# budgets of 60 to 100 words all score above the lead baseline there, none (six lines)
+# below it (benchmarks/summary.py); 80 is that range's middle.
+SUMMARY_WORDS = 80
 # The summary is read without the articles, so each sentence must stand alone: no
 # pronoun subject or speaker whose name was in a sentence the reader never sees
 # ("He said that Washington is working with ..."; "..., he said."), and no quotation
@@ -33,6 +39,19 @@ def stands_alone(text: str) -> bool:
     )
 
 
+def _wording(fact: Fact, text: str) -> str | None:
+    """The fact as the summary says it: its shown text when that stands alone, else the
+    earliest sentence of one of its articles that does (another outlet's "Tara Reid has
+    checked into ..., her rep told People." where the shown text is the rep's quotation);
+    None when no sentence of the fact stands alone."""
+    if stands_alone(text):
+        return text
+    for u in sorted(fact.units, key=lambda u: (u.position, u.article_id)):
+        if stands_alone(u.text):
+            return u.text
+    return None
+
+
 def _lead_rank(fact: Fact, text: str) -> tuple:
     unit = next((u for u in fact.units if u.text == text), fact.units[0])
     lead = min(u.position for u in fact.units)
@@ -47,22 +66,32 @@ def summarize(facts: list[tuple[Fact, str]], lead_first: bool = True) -> list[Su
     Every item is an exact unit of an article: the summary quotes, it never writes.
     ``facts`` holds (fact, text) pairs in brief order.
     """
-    facts = [x for x in facts if stands_alone(x[1])]
+    facts = [(f, w) for f, text in facts if (w := _wording(f, text)) is not None]
+    lead = min(facts, key=lambda x: _lead_rank(*x)) if lead_first and facts else None
     chosen: list[tuple[Fact, str]] = []
     corroborated = [x for x in facts if x[0].status == "corroborated"]
     disputed = [x for x in facts if x[0].status == "disputed" and len(x[0].roots) >= 2]
     chosen += corroborated[: SUMMARY_MAX - min(len(disputed), 1)]
     chosen += disputed[: SUMMARY_MAX - len(chosen)]
     if len(chosen) < SUMMARY_MIN:
-        rest = [x for x in facts if x not in chosen]
-        rest.sort(key=lambda x: min(u.position for u in x[0].units))
-        chosen += rest[: SUMMARY_MIN - len(chosen)]
-    if lead_first and facts:
-        lead = min(facts, key=lambda x: _lead_rank(*x))
+        # the rest from the article that opens the summary first, in its order (a lead's
+        # next sentences carry on with the event), then the earliest of the others
+        opener = {u.article_id for u in lead[0].units if u.text == lead[1]} if lead else set()
+        rest = [x for x in facts if x not in chosen and x is not lead]
+        rest.sort(key=lambda x: (min((u.position for u in x[0].units if u.article_id in opener), default=1 << 30),
+                                 min(u.position for u in x[0].units)))
+        chosen += rest[: SUMMARY_MIN - len(chosen) - (lead is not None and lead not in chosen)]
+    if lead is not None:
         if lead in chosen:
             chosen.remove(lead)
         chosen.insert(0, lead)
-    return [SummaryLine(text, tuple(fact.article_ids)) for fact, text in chosen[:SUMMARY_MAX]]
+    out, words = [], 0
+    for fact, text in chosen[:SUMMARY_MAX]:
+        if len(out) >= SUMMARY_MIN and words + len(text.split()) > SUMMARY_WORDS:
+            break
+        out.append(SummaryLine(text, tuple(fact.article_ids)))
+        words += len(text.split())
+    return out
 
 
 def coverage(
