@@ -23,6 +23,20 @@ CONTAINMENT = 0.7
 # A quote matched although the two outlets name different speakers must be near-verbatim.
 CONTAINMENT_OTHER_SPEAKER = 0.85
 MIN_WORDS = 2
+# A short title in quotation marks (a headline, a cover line, a book or show title: every
+# longer word capitalised) is a name, not a fragment of what someone said: it matches only
+# the same title elsewhere (folded as an equal wording), never as a part of a longer quote,
+# so a cover's headline is not merged as a variant of a person's words.
+TITLE_MAX_WORDS = 6
+_TITLE_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+
+
+def is_title(text: str) -> bool:
+    """"The Iron Chancellor", "Gone With the Wind": at most TITLE_MAX_WORDS words, two or
+    more of four letters or more, each of those capitalised."""
+    ws = _TITLE_WORD_RE.findall(text)
+    long = [w for w in ws if len(w) >= 4]
+    return 0 < len(ws) <= TITLE_MAX_WORDS and len(long) >= 2 and all(w[0].isupper() for w in long)
 
 
 @dataclass(frozen=True)
@@ -117,7 +131,9 @@ def recover_quotes(texts: dict[str, tuple[str, str]], refs: list[QuoteRef]) -> l
             g = _grams(m.group(1))
             if len(g[0]) < MIN_WORDS:
                 continue
+            title = is_title(m.group(1))
             if any(known[k].article_id != aid and _containment(g, grams[k]) >= CONTAINMENT
+                   and (not title or g[0] == grams[k][0])
                    for k in index.candidates(g[1])):
                 out.append(QuoteRef(aid, root, Quote(None, m.group(1).strip(), "partial", lo, hi), None))
     return out
@@ -144,6 +160,7 @@ def match_quotes(refs: list[QuoteRef]) -> list[BriefQuote]:
     sets = DisjointSets(len(refs))
     grams = [_grams(r.quote.text) for r in refs]
     index = _GramIndex(grams, CONTAINMENT)
+    titles = [is_title(r.quote.text) for r in refs]
 
     # each quote links to its best match in every other article (not to every match), so
     # one shared fragment cannot chain two different statements into one quote
@@ -151,8 +168,8 @@ def match_quotes(refs: list[QuoteRef]) -> list[BriefQuote]:
         best: dict[str, tuple[float, int]] = {}
         for j in sorted(index.candidates(grams[i][1])):
             a, b = refs[i], refs[j]
-            if a.article_id == b.article_id:
-                continue
+            if a.article_id == b.article_id or titles[i] or titles[j]:
+                continue  # a title matched only its equal wording, folded above
             same = a.speaker is None or b.speaker is None or a.speaker == b.speaker
             bar = CONTAINMENT if same else CONTAINMENT_OTHER_SPEAKER
             score = _containment(grams[i], grams[j])
