@@ -204,7 +204,7 @@ def article_text(title: str | None, text: str, words: int = ARTICLE_WORDS) -> st
     # Many feeds repeat the title as the first line: count it once.
     if title and body.startswith(title):
         body = body[len(title) :]
-    lead = " ".join(body.split()[:words])
+    lead = " ".join(body.split(maxsplit=words)[:words])  # the rest is not split
     return f"{title}\n{lead}" if title else lead
 
 
