@@ -18,7 +18,7 @@ time window closes old stories as in a real feed.
 Per N it prints, for each tenth of the stream, the stories so far, the features
 speed and the assignment speed (timed separately, in CPU seconds of the process,
 so that other processes on a shared machine count less) and the assignment time per
-article: flat across the tenths means candidate search does not grow with the
+article, and the peak memory so far: flat across the tenths means candidate search does not grow with the
 number of stories. Then a summary row per N with both stages together (one
 process: features then assignment of each block), the peak resident memory of the
 process (``ru_maxrss``; it includes the generator and the features of one block)
@@ -112,6 +112,11 @@ def plan(n: int, per_event: int, spread: int, seed: int) -> tuple[np.ndarray, np
     return events[order], ks[order]
 
 
+def _peak_mb() -> float:
+    """Peak resident memory of the process so far (``ru_maxrss``, KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run(gen: Generator, n: int, args) -> dict:
     events, ks = plan(n, args.per_event, args.spread, args.seed)
     clusterer = StreamClusterer()
@@ -120,7 +125,8 @@ def run(gen: Generator, n: int, args) -> dict:
     t_feat = t_assign = 0.0
     per_tenth = []
     print(f"\nN = {n:,}: {len(set(events.tolist())):,} events")
-    print(f"{'articles':>10} {'stories':>8} {'features/s':>11} {'assign/s':>9} {'us/article':>11} {'copies':>7}")
+    print(f"{'articles':>10} {'stories':>8} {'features/s':>11} {'assign/s':>9} {'us/article':>11} {'copies':>7} "
+          f"{'peak MB':>8}")
     for start in range(0, n, tenth):
         stop = min(n, start + tenth)
         f_time = a_time = 0.0
@@ -146,8 +152,9 @@ def run(gen: Generator, n: int, args) -> dict:
         t_feat += f_time
         t_assign += a_time
         per_tenth.append(a_time / m * 1e6)
-        print(f"{stop:>10,} {len(clusterer):>8,} {m / f_time:>11,.0f} {m / a_time:>9,.0f} {a_time / m * 1e6:>11,.0f} {copies:>7}")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{stop:>10,} {len(clusterer):>8,} {m / f_time:>11,.0f} {m / a_time:>9,.0f} {a_time / m * 1e6:>11,.0f} "
+              f"{copies:>7} {_peak_mb():>8,.0f}")
+    peak_mb = _peak_mb()
     pred = {f"e{e}#{k}": clusterer.story_of(f"e{e}#{k}") for e, k in zip(events.tolist(), ks.tolist())}
     _, _, f1 = bcubed(pred, {i: i.split("#")[0] for i in pred})
     return {
