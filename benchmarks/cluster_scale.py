@@ -16,9 +16,11 @@ articles; each article carries a date (``--per-day`` articles a day), so the
 time window closes old stories as in a real feed.
 
 Per N it prints, for each tenth of the stream, the stories so far, the features
-speed and the assignment speed (timed separately) and the assignment time per
-article: flat across the tenths means candidate search does not grow with the
-number of stories. Then a summary row per N with the peak resident memory of the
+speed and the assignment speed (timed separately, in CPU seconds of the process,
+so that other processes on a shared machine count less) and the assignment time per
+article, and the peak memory so far: flat across the tenths means candidate search does not grow with the
+number of stories. Then a summary row per N with both stages together (one
+process: features then assignment of each block), the peak resident memory of the
 process (``ru_maxrss``; it includes the generator and the features of one block)
 and the B-cubed F1 of the final stories against the synthetic events.
 Synthetic on purpose: it measures speed and memory. The B-cubed figure is a
@@ -110,6 +112,11 @@ def plan(n: int, per_event: int, spread: int, seed: int) -> tuple[np.ndarray, np
     return events[order], ks[order]
 
 
+def _peak_mb() -> float:
+    """Peak resident memory of the process so far (``ru_maxrss``, KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run(gen: Generator, n: int, args) -> dict:
     events, ks = plan(n, args.per_event, args.spread, args.seed)
     clusterer = StreamClusterer()
@@ -118,7 +125,8 @@ def run(gen: Generator, n: int, args) -> dict:
     t_feat = t_assign = 0.0
     per_tenth = []
     print(f"\nN = {n:,}: {len(set(events.tolist())):,} events")
-    print(f"{'articles':>10} {'stories':>8} {'features/s':>11} {'assign/s':>9} {'us/article':>11} {'copies':>7}")
+    print(f"{'articles':>10} {'stories':>8} {'features/s':>11} {'assign/s':>9} {'us/article':>11} {'copies':>7} "
+          f"{'peak MB':>8}")
     for start in range(0, n, tenth):
         stop = min(n, start + tenth)
         f_time = a_time = 0.0
@@ -130,26 +138,28 @@ def run(gen: Generator, n: int, args) -> dict:
             if len(cache) > 4 * args.spread:  # events older than the spread get no more articles
                 for old in [e for e in cache if e < int(events[b0]) - 2 * args.spread]:
                     del cache[old]
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             feats = compute_many(arts)  # embeddings in one batch per block
-            t1 = time.perf_counter()
+            t1 = time.process_time()
             add = clusterer.add
             for a, f in zip(arts, feats):
                 if add(a.id, f, a.published).syndicated_of:
                     copies += 1
-            t2 = time.perf_counter()
+            t2 = time.process_time()
             f_time += t1 - t0
             a_time += t2 - t1
         m = stop - start
         t_feat += f_time
         t_assign += a_time
         per_tenth.append(a_time / m * 1e6)
-        print(f"{stop:>10,} {len(clusterer):>8,} {m / f_time:>11,.0f} {m / a_time:>9,.0f} {a_time / m * 1e6:>11,.0f} {copies:>7}")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{stop:>10,} {len(clusterer):>8,} {m / f_time:>11,.0f} {m / a_time:>9,.0f} {a_time / m * 1e6:>11,.0f} "
+              f"{copies:>7} {_peak_mb():>8,.0f}")
+    peak_mb = _peak_mb()
     pred = {f"e{e}#{k}": clusterer.story_of(f"e{e}#{k}") for e, k in zip(events.tolist(), ks.tolist())}
     _, _, f1 = bcubed(pred, {i: i.split("#")[0] for i in pred})
     return {
         "n": n, "stories": len(clusterer), "features": n / t_feat, "assign": n / t_assign,
+        "together": n / (t_feat + t_assign),
         "peak_mb": peak_mb, "tenths": per_tenth, "b3": f1,
     }
 
@@ -169,11 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     gen = Generator(base, args.seed)
     print(f"{len(gen.base)} template articles, {len(gen.caps):,} capitalised words to draw names from")
     results = [run(gen, int(n), args) for n in args.n.split(",")]
-    print(f"\n{'N':>10} {'stories':>8} {'features/s':>11} {'assign/s':>9} {'peak MB':>8} {'B3 F1':>6}  us/article per tenth")
+    print(f"\n{'N':>10} {'stories':>8} {'features/s':>11} {'assign/s':>9} {'both/s':>7} {'peak MB':>8} {'B3 F1':>6}"
+          "  us/article per tenth")
     for r in results:
         tenths = " ".join(f"{t:,.0f}" for t in r["tenths"])
         print(
-            f"{r['n']:>10,} {r['stories']:>8,} {r['features']:>11,.0f} {r['assign']:>9,.0f} {r['peak_mb']:>8,.0f} "
+            f"{r['n']:>10,} {r['stories']:>8,} {r['features']:>11,.0f} {r['assign']:>9,.0f} {r['together']:>7,.0f} "
+            f"{r['peak_mb']:>8,.0f} "
             f"{r['b3']:>6.3f}  {tenths}"
         )
     return 0

@@ -8,7 +8,10 @@ plain-Python ``compute`` it replaced (``tests/cluster/features_v1.py``), in CPU
 time of the process, so that load from other processes on a shared machine hits
 both alike: compare the ratio, not the absolute figures. First it checks that
 both return equal ``Features`` for every article (which also warms both up);
-after the table of passes it times the parts of ``compute`` on their own.
+after the table of passes it times the parts of ``compute`` on their own, the
+embedding step both through model2vec's ``encode`` (before session 5) and through
+the cache of word pieces that gives the same rows, and ``compute_many`` of the
+whole set in one call (how the pipeline and ``cluster_scale`` call it).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests" / "cluster"))
 import features_v1  # noqa: E402
 
 import storyscope.features as features  # noqa: E402
-from storyscope.features import compute, kernels, minhash, text  # noqa: E402
+from storyscope.features import compute, compute_many, embed, kernels, minhash, text  # noqa: E402
 from storyscope.model import Article  # noqa: E402
 
 
@@ -49,6 +52,8 @@ def _parts(articles: list[Article]) -> list[tuple[str, float]]:
     z = np.zeros(0, np.int32)
     w = np.array([2.0, 1.0, 3.0, 2.0])  # TITLE_EXTRA, LEAD_EXTRA, NAME_WEIGHT, SPECIFIC_EXTRA
     names = [kernels.distinct_names(i, z, table.flags, table.lower_key, table.name_word_of, 3.0, table.seen) for i in ids]
+    model = embed.load()
+    texts = [t for a in articles for t in (embed.article_text(a.title, a.text), a.title or "")]
     parts = {
         "tokenise into ids (body, lead)": lambda: [table.article(b, "", 2) for b in bodies],
         "distinct names": lambda: [
@@ -63,6 +68,10 @@ def _parts(articles: list[Article]) -> list[tuple[str, float]]:
             for i, (t, e, n, _, _) in zip(ids, names)
         ],
         "minhash": lambda: [minhash.signature_of_tokens(z, i, table.word_hash) for i in ids],
+        # step 6 for the whole set in one call: two texts an article
+        "embedding, model2vec encode": lambda: model.encode(texts, normalize=False, use_multiprocessing=False),
+        "embedding, cached pieces": lambda: embed.embed(texts),
+        "compute_many, whole set": lambda: compute_many(articles),
     }
     out = []
     for name, fn in parts.items():

@@ -131,3 +131,18 @@ def test_provenance_lists_the_shipped_files_with_their_sha256():
     for name, digest in listed.items():
         assert hashlib.sha256((E.MODEL_DIR / name).read_bytes()).hexdigest() == digest, name
     assert "Apache License" in (E.MODEL_DIR / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_cached_word_pieces_give_model2vecs_rows_bit_for_bit():
+    # The per-word cache (embed._WordPieces) against model2vec's own encode, on real
+    # report-like text and on what could tell them apart: accents, CJK, a control
+    # character that joins two words for the model but not for str.split, a text cut
+    # by characters, a text cut by pieces, unknown pieces, emoji, no words.
+    texts = [QUAKE_1, QUAKE_1_AGAIN, QUAKE_2, RATES, "Ünïcödé café naïve Zürich", "地震 struck 中文",
+             "a\x85b c", "word\x0bjoined", "x" * 5000, " ".join(["earthquakes"] * 700),
+             "e \u0301x \u200bzero", "\u00a0split\u3000here", "🙂 emoji", "", "  \n "]  # fmt: skip
+    model = E.load()
+    want = model.encode(texts, normalize=False, use_multiprocessing=False)
+    cache = E._WordPieces(model)
+    assert np.array_equal(cache.encode(texts), want)
+    assert np.array_equal(cache.encode(texts[::-1]), want[::-1])  # from the filled cache too

@@ -292,7 +292,7 @@ class StreamClusterer:
             # push other outlets' reports of it below threshold), and its date does
             # not stretch the story's time span (a repost dated years off would keep
             # the story open).
-            probe = _Probe(self.stats.weigh(*tf), features, None)
+            probe = _Probe(self.stats.weigh(*tf), features, None, hashes)
             original, jac = dup
             root = self._syndicated_root.get(original, original)
             story = self._stories[self._article_story[original]]
@@ -306,7 +306,7 @@ class StreamClusterer:
                 moved=moved, move_reason=move_reason, merged_from=gone,
             )
         self.stats.add_ids(tf[0])
-        probe = _Probe(self.stats.weigh(*tf), features, day)
+        probe = _Probe(self.stats.weigh(*tf), features, day, hashes)
         if not len(probe.vec[0]):
             story = self._new_story()
             self._join(story, article_id, probe, tf)
@@ -761,8 +761,12 @@ class _Probe:
 
     __slots__ = ("vec", "names", "nums", "emb", "temb", "day", "lead")
 
-    def __init__(self, vec: Vec, features: Features, day: int | None) -> None:
-        words = _hash_names([n for n in features.names if not n[:1].isdigit()][:_ARTICLE_NAMES])
+    def __init__(self, vec: Vec, features: Features, day: int | None, hashes: list[int] | None = None) -> None:
+        # ``hashes``: _hash_names(features.names) when the caller has them already
+        if hashes is None:
+            words = _hash_names([n for n in features.names if not n[:1].isdigit()][:_ARTICLE_NAMES])
+        else:
+            words = [h for n, h in zip(features.names, hashes) if not n[:1].isdigit()][:_ARTICLE_NAMES]
         self.lead = _name_set(words[:_LEAD_NAMES])  # its most frequent names: who and where
         self.names = _name_set(words)
         # numbers hashed apart from names: "7" the magnitude is no name

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 
+from array import array
+
 import numpy as np
 
 from ..features import Features
@@ -98,8 +100,12 @@ class TermStats:
 
 def terms(features: Features) -> tuple[np.ndarray, np.ndarray]:
     """(term ids ascending as uint32, float64 term frequencies) of an article."""
-    ids = np.array(features.term_ids, dtype=np.uint32)
-    tf = np.array(features.term_weights, dtype=np.float64)
+    try:  # through array: about twice as fast as np.array of a tuple of Python numbers
+        ids = np.frombuffer(array("I", features.term_ids), dtype=np.uint32)
+        tf = np.frombuffer(array("d", features.term_weights), dtype=np.float64)
+    except (OverflowError, TypeError):  # a hand-made record: numpy's error, or its conversion
+        ids = np.array(features.term_ids, dtype=np.uint32)
+        tf = np.array(features.term_weights, dtype=np.float64)
     if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():
         # compute() gives distinct ids in order; a hand-made record may not. The
         # centroid merge and the document counts need each id once: a repeated id

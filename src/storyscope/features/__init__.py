@@ -11,7 +11,6 @@ import math
 import threading
 import zlib
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
@@ -89,8 +88,9 @@ def compute_many(articles: Sequence[Article]) -> list[Features]:
     for i, (f, title, _) in enumerate(done):
         if f.n_tokens and vectors is not None:
             # 6. the same event in other words: what term overlap misses across outlets
-            f = replace(f, embedding=f16_bytes(vectors[2 * i]),
-                        title_embedding=f16_bytes(vectors[2 * i + 1]) if title.strip() else b"")
+            # (built directly: dataclasses.replace goes through every field by name)
+            f = Features(f.term_ids, f.term_weights, f.minhash, f.names, f.n_tokens, f16_bytes(vectors[2 * i]),
+                         f16_bytes(vectors[2 * i + 1]) if title.strip() else b"")  # fmt: skip
         out.append(f)
     return out
 

@@ -13,6 +13,8 @@ never fetched: importing this module costs nothing and works offline.
 from __future__ import annotations
 
 import functools
+import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import EmbeddingUnavailableError
+from . import kernels
 
 if TYPE_CHECKING:
     from model2vec import StaticModel
@@ -94,15 +97,104 @@ def embed(texts: Sequence[str], *, model_dir: Path = MODEL_DIR) -> np.ndarray:
     texts = list(texts)
     if not texts:
         return np.zeros((0, model.dim), dtype=np.float32)
-    # Normalised here rather than by model2vec: its result keeps the stored dtype
-    # (float16 models give float16), and the rows must be float32 unit vectors.
-    raw = model.encode(texts, normalize=False, use_multiprocessing=False)
+    raw = _pieces(model).encode(texts)
     out = np.asarray(raw, dtype=np.float32).reshape(len(texts), model.dim)
+    # Normalised here rather than by model2vec: the rows must be float32 unit vectors.
     blank = np.fromiter((not t.strip() for t in texts), dtype=bool, count=len(texts))
     out[blank] = 0.0
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
     return out
+
+
+# Characters that ``str.split`` takes for white space but the model's BERT normaliser
+# deletes as control characters (so "a\x85b" is one word to it): a text with one of
+# them is left to model2vec whole.
+_JOINING = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
+# Distinct words kept (about 150 bytes each with their pieces); the cache is emptied
+# when full, between calls.
+_WORD_LIMIT = 1 << 18
+
+
+class _WordPieces:
+    """The model's word pieces of each distinct word, found once; means of their rows compiled.
+
+    Why: the tokenizer (``encode_batch_fast``) took about 60% of the embedding's time,
+    and gathering int8 rows into a 3-d array for numpy's mean most of the rest
+    (docs/benchmarks.md, "Features"), while a news stream repeats a small vocabulary.
+    The model's tokenizer (BERT normaliser, BERT pre-tokeniser, WordPiece) works on
+    each white-space-separated word on its own: what it does to a character never
+    depends on a character of another word, so a text's pieces are its words'
+    pieces in order. ``encode`` gives the rows ``StaticModel.encode(texts,
+    normalize=False)`` gives, bit for bit (``tests/features/test_embed.py``):
+    the same cut of long texts (model2vec's characters first, then its tokenizer's
+    ``max_length`` pieces) and the same arithmetic (``kernels.mean_pieces``).
+    """
+
+    def __init__(self, model: StaticModel) -> None:
+        self.model = model
+        self.lock = threading.Lock()
+        self.unk = -1 if model.unk_token_id is None else int(model.unk_token_id)
+        self.matrix = np.ascontiguousarray(model.embedding)
+        self.clear()
+
+    def clear(self) -> None:
+        self.index: dict[str, int] = {}
+        self.start = np.zeros(1024, np.int64)
+        self.length = np.zeros(1024, np.int32)
+        self.pool = np.zeros(8192, np.int32)
+        self.pool_end = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        model = self.model
+        if self.matrix.dtype != np.int8 or model.max_length is None or model.token_mapping is not None \
+                or model.weights is not None:
+            return model.encode(texts, normalize=False, use_multiprocessing=False)  # not the shipped kind
+        cut = model.max_length * model.median_token_length
+        whole = [i for i, t in enumerate(texts) if _JOINING.search(t)]
+        with self.lock:
+            if len(self.index) >= _WORD_LIMIT:
+                self.clear()
+            words = [t[:cut].split() for t in texts]
+            for i in whole:
+                words[i] = []
+            ids = self._ids(words)
+            ends = np.cumsum([len(w) for w in words], dtype=np.int64)
+            out = kernels.mean_pieces(
+                ids, ends, self.start, self.length, self.pool, self.matrix, self.unk, model.max_length
+            )
+        if whole:
+            out[whole] = model.encode([texts[i] for i in whole], normalize=False, use_multiprocessing=False)
+        return out
+
+    def _ids(self, words: list[list[str]]) -> np.ndarray:
+        """Word indices of all the words, one text after the other; new words tokenised in one call."""
+        flat = [w for ws in words for w in ws]
+        get = self.index.get
+        got = list(map(get, flat))
+        if None in got:
+            new = list(dict.fromkeys(w for w, g in zip(flat, got) if g is None))
+            pieces = [e.ids for e in self.model.tokenizer.encode_batch_fast(new, add_special_tokens=False)]
+            for word, ps in zip(new, pieces):
+                self._add(word, ps)
+            got = list(map(get, flat))
+        return np.array(got, np.int64)
+
+    def _add(self, word: str, pieces: list[int]) -> None:
+        k = self.index[word] = len(self.index)
+        if k == len(self.start):
+            self.start = np.concatenate((self.start, np.zeros_like(self.start)))
+            self.length = np.concatenate((self.length, np.zeros_like(self.length)))
+        while self.pool_end + len(pieces) > len(self.pool):
+            self.pool = np.concatenate((self.pool, np.zeros_like(self.pool)))
+        self.pool[self.pool_end : self.pool_end + len(pieces)] = pieces
+        self.start[k], self.length[k] = self.pool_end, len(pieces)
+        self.pool_end += len(pieces)
+
+
+@functools.cache
+def _pieces(model: StaticModel) -> _WordPieces:
+    return _WordPieces(model)
 
 
 def article_text(title: str | None, text: str, words: int = ARTICLE_WORDS) -> str:
@@ -112,7 +204,7 @@ def article_text(title: str | None, text: str, words: int = ARTICLE_WORDS) -> st
     # Many feeds repeat the title as the first line: count it once.
     if title and body.startswith(title):
         body = body[len(title) :]
-    lead = " ".join(body.split()[:words])
+    lead = " ".join(body.split(maxsplit=words)[:words])  # the rest is not split
     return f"{title}\n{lead}" if title else lead
 
 

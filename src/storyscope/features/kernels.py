@@ -559,3 +559,42 @@ def min_hash(h, a, b, mix):  # pragma: no cover - compiled
             if v < sig[p]:
                 sig[p] = v
     return sig
+
+
+@_jit
+def mean_pieces(words, text_ends, piece_start, piece_len, pool, matrix, unk, max_pieces):  # pragma: no cover - compiled
+    """The rows ``StaticModel.encode`` gives (``normalize=False``) for texts given as word indices.
+
+    ``words``: the word indices of all the texts, one after the other (text i ends at
+    ``text_ends[i]``); a word's piece ids are ``pool[piece_start[w] : + piece_len[w]]``.
+    As model2vec does: the first ``max_pieces`` pieces of a text (the tokenizer's
+    truncation counts unknown pieces), the unknown ones dropped, the mean of the
+    int8 ``matrix`` rows of the rest: summed exactly (integers), divided by the
+    count in float64 and rounded to float32 (numpy's ``mean`` of an int8 array);
+    a text with no known piece gives a zero row.
+    """
+    dims = matrix.shape[1]
+    out = np.zeros((len(text_ends), dims), np.float32)
+    acc = np.zeros(dims, np.int64)
+    a = 0
+    for t in range(len(text_ends)):
+        acc[:] = 0
+        seen = 0
+        n = 0
+        for i in range(a, text_ends[t]):
+            w = words[i]
+            for j in range(piece_start[w], piece_start[w] + piece_len[w]):
+                if seen == max_pieces:
+                    break
+                seen += 1
+                p = pool[j]
+                if p == unk:
+                    continue
+                n += 1
+                for d in range(dims):
+                    acc[d] += matrix[p, d]
+        if n:
+            for d in range(dims):
+                out[t, d] = np.float32(acc[d] / n)
+        a = text_ends[t]
+    return out
