@@ -204,6 +204,63 @@ def _np_tokens(head):
     return keep[lo : hi + 1]
 
 
+_GENDER_WORDS = {"he": "m", "his": "m", "him": "m", "himself": "m",
+                 "she": "f", "her": "f", "hers": "f", "herself": "f"}
+
+
+def _pronoun_gender(doc, entities, inside) -> dict[str, str]:
+    """Gender of the article's people as its own pronouns show it: the he/his/him and
+    she/her outside quotes in a sentence that names one person (outside quotes), and in
+    the sentence after it when that one names nobody. A person gets a gender when the
+    evidence is at least two to none ("Reynolds says ... she says" makes Reynolds "she",
+    so a later "she said" is not credited to a man the article called "he")."""
+    if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
+        return {}
+    starts = [e.start for e in entities]
+    tok_starts = doc.to_array("IDX").tolist()
+    counts: dict[str, list[int]] = {}
+    carry: str | None = None
+    for sent in doc.sents:
+        lo, hi = sent.start_char, sent.end_char
+        # a name inside quotation marks is not whom the narrator's pronouns mean
+        people = {
+            e.canonical
+            for e in entities[bisect_right(starts, lo - 1) : bisect_right(starts, hi - 1)]
+            if e.label == "PERSON" and not inside[max(0, bisect_right(tok_starts, e.start) - 1)]
+        }
+        # whom the sentence is about: the one person who is a subject in it ("Asked by
+        # Matt Lauer whether she had practiced, she said" tells nothing of Lauer)
+        subjects = {
+            e.canonical
+            for t in sent
+            if t.dep_ in _SUBJ_DEPS and not inside[t.i]
+            for e in entities[bisect_right(starts, t.idx - 200) : bisect_right(starts, t.idx)]
+            if e.canonical in people and e.start <= t.idx < e.end
+        }
+        if len(people) == 1 and not subjects:
+            carry = None
+            continue
+        if len(people) > 1:
+            carry = None
+            continue
+        who = next(iter(people)) if people else carry
+        carry = next(iter(people)) if people else None
+        if who is None:
+            continue
+        c = counts.setdefault(who, [0, 0])
+        for t in sent:
+            g = _GENDER_WORDS.get(t.lower_)
+            if g is not None and not inside[t.i]:
+                c[g == "f"] += 1
+    out = {}
+    for name, (m, f) in counts.items():
+        if m >= 2 and f == 0:
+            out[name] = "m"
+        elif f >= 2 and m == 0:
+            out[name] = "f"
+    return out
+
+
 class SpeakerResolver:
     """Names speakers in document order, remembering who spoke for later pronouns."""
 
@@ -240,6 +297,8 @@ class SpeakerResolver:
                 if g is not None:
                     self.gender.setdefault(e.canonical, g)
         self._ent_starts = [e.start for e in self.entities]
+        for name, g in _pronoun_gender(doc, self.entities, self.inside).items():
+            self.gender.setdefault(name, g)
         self.history: list[Speaker] = []
 
     # -- entity look-ups ------------------------------------------------------------
