@@ -204,6 +204,19 @@ def _np_tokens(head):
     return keep[lo : hi + 1]
 
 
+# titles written before a person's name ("CEO Carly Fiorina", "Sen. Tim Kaine")
+_NAME_TITLES = frozenset(
+    """mr. mrs. ms. dr. sen. rep. gov. gen. lt. col. sgt. capt. prof. rev. pres. ceo cfo
+    president senator governor secretary chairman chairwoman director spokesman
+    spokeswoman judge justice mayor ambassador minister rabbi pastor reverend""".split()
+)
+
+
+def _after_title(text: str, start: int) -> bool:
+    words = text[max(0, start - 20) : start].split()
+    return bool(words) and words[-1].lower() in _NAME_TITLES
+
+
 _GENDER_WORDS = {"he": "m", "his": "m", "him": "m", "himself": "m",
                  "she": "f", "her": "f", "hers": "f", "herself": "f"}
 
@@ -272,6 +285,14 @@ class SpeakerResolver:
         # 1 for tokens inside quotation marks: a name inside a quote is not a subject
         # the narrator's pronouns can point back to
         self.inside = inside if inside is not None else bytearray(len(doc))
+        # a name after a person's title that the NER tagged ORG ("Former Hewlett-Packard
+        # CEO Carly Fiorina") is a person
+        entities = tuple(
+            EntityMention(e.text, "PERSON", e.start, e.end, e.canonical)
+            if e.label == "ORG" and _after_title(self.text, e.start) and len(e.text.split()) >= 2
+            else e
+            for e in entities
+        )
         # a surname the NER tagged as ORG/GPE once ("Pompeo said") is still the person
         person_tails: dict[str, str] = {}
         for e in entities:
