@@ -367,7 +367,12 @@ class SpeakerResolver:
         """The person a subject token names: a PERSON entity, or a name the NER left
         untagged ("Fields said"); None for anything else."""
         if t.pos_ != "PROPN" and t.text not in self.person_tails:
-            return None
+            # "One delegate, state party chairwoman Nancy Worley, pledged her vote": the
+            # name in apposition to the subject
+            appos = next((c for c in t.rights if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+            if appos is None:
+                return None
+            t = appos
         ent = self.entity_at(t.idx, t.idx + len(t))
         if ent is None and t.text[:1].isupper() and t.text in self.person_tails:
             ent = EntityMention(t.text, "PERSON", t.idx, t.idx + len(t), self.person_tails[t.text])
