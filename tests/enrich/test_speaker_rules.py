@@ -78,3 +78,36 @@ def test_a_titled_name_the_ner_calls_an_organisation_is_a_person(nlp):
     ents = tuple(replace(e, label="ORG") if e.text == "Carla Winfield" else e for e in find_entities(doc))
     assert any(e.text == "Carla Winfield" and e.label == "ORG" for e in ents)
     assert speaker_of(find_quotes(doc, ents), "The pie alone") == "Carla Winfield"
+
+
+def test_she_agrees_with_a_womans_given_name(nlp):
+    # nothing in the article says Tom Hale is "he": his given name does
+    text = (
+        "Ellen Park, the mayor, visited the site on Monday. Her deputy, Tom Hale, stayed behind.\n"
+        "\u201cWe will rebuild the library,\u201d she said.\n"
+    )
+    assert speaker_of(quotes_of(nlp, text), "We will rebuild") == "Ellen Park"
+
+
+def test_given_names_leave_shared_and_single_names_alone():
+    from storyscope.enrich.given_names import name_gender
+
+    assert name_gender("Ellen Park") == "f" and name_gender("Tom Hale") == "m"
+    assert name_gender("Chris Dale") is None  # given to both
+    assert name_gender("Park") is None  # a surname alone says nothing
+
+
+def test_it_said_is_the_organisation_that_was_the_subject(nlp):
+    text = (
+        "Acme Corp. reported a loss on Monday.\n"
+        "\u201cWe expect a better year,\u201d it said in a statement.\n"
+    )
+    assert speaker_of(quotes_of(nlp, text), "We expect a better year") == "Acme Corp."
+
+
+def test_it_said_after_a_person_spoke_is_not_the_organisation(nlp):
+    text = (
+        "Acme Corp. reported a loss on Monday. Its chief, Dana Ruiz, then resigned.\n"
+        "\u201cWe expect a better year,\u201d it said in a statement.\n"
+    )
+    assert speaker_of(quotes_of(nlp, text), "We expect a better year") != "Acme Corp."

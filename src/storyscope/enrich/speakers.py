@@ -23,6 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..model import EntityMention
+from .given_names import name_gender
 
 # Reporting verbs (lemmas). textacy's list plus the verbs of quoted characterisation
 # ("called the allegations “astonishing”", "described it as ...") and of news speech
@@ -318,6 +319,11 @@ class SpeakerResolver:
                 if g is not None:
                     self.gender.setdefault(e.canonical, g)
         self._ent_starts = [e.start for e in self.entities]
+        for e in self.entities:
+            if e.label == "PERSON":
+                g = name_gender(e.canonical)
+                if g is not None:
+                    self.gender.setdefault(e.canonical, g)
         for name, g in _pronoun_gender(doc, self.entities, self.inside).items():
             self.gender.setdefault(name, g)
         self.history: list[Speaker] = []
@@ -362,6 +368,21 @@ class SpeakerResolver:
             if best is not None and t.is_sent_start:
                 break
         return best
+
+    def _last_subject_org(self, tok):
+        """The organisation that was the main-clause subject of the last sentence before
+        ``tok`` that had one, within the look-back window."""
+        doc = self.doc
+        for j in range(tok.i - 1, max(0, tok.i - _LOOK_BACK) - 1, -1):
+            t = doc[j]
+            if t.dep_ in _SUBJ_DEPS and not self.inside[t.i] and _main_clause(t.head) and t.tag_ not in ("NNS", "NNPS"):
+                if t.ent_type_ == "ORG":
+                    sp = self._resolve_np(t)
+                    return sp if sp is not None and not sp.is_person else None
+                if (t.ent_type_ == "PERSON" or t.lower_ in _PERSON_PRONOUNS or t.lower_ in _PERSON_WORDS
+                        or any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in t.rights)):
+                    return None  # a person came between: "it" is no longer about the organisation
+        return None
 
     def _person(self, t, gender: str | None):
         """The person a subject token names: a PERSON entity, or a name the NER left
@@ -458,6 +479,12 @@ class SpeakerResolver:
                 for prev in reversed(self.history[-3:]):
                     if not prev.is_person:
                         return Speaker(prev.name, tstart, tend, prev.head, False)
+                if low == "it":
+                    # "Acme Corp. reported a loss. “...,” it said": the organisation that
+                    # was the subject of a sentence shortly before
+                    org = self._last_subject_org(tok)
+                    if org is not None:
+                        return Speaker(org.name, tstart, tend, org.head, False)
                 return None
             return None  # I, we, you: the writer or an unresolved voice
         return self._resolve_np(tok)
