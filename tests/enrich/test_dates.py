@@ -115,6 +115,9 @@ def test_duration_is_not_a_date():
         ("They met last Friday.", "2018-09-21"),
         ("The talks will resume Monday.", "2018-10-01"),
         ("Rockets fell Tuesday night.", "2018-09-25"),  # part of day dropped (TimeML: TNI)
+        ("The vote came late Monday night.", "2018-09-24"),
+        ("The rally is set for Saturday morning.", "2018-09-29"),  # an awaited part of a day
+        ("The hearing is slated for Monday afternoon.", "2018-10-01"),
         ("It was agreed last year.", "2017"),
         ("Sales fell this year.", "2018"),
         ("It happened two weeks ago.", "2018-W37"),

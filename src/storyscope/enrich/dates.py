@@ -96,7 +96,7 @@ _NOT_YEAR_AFTER = r"(?![0-9]|,[0-9]|\.[0-9]|%|\s*(?:percent|people|troops|shares
 # future markers in the clause before an expression: a bare weekday or month looks forward
 _FUTURE = re.compile(
     r"\b(?:will|won't|shall|'ll|is to|are to|to be held|scheduled|planned|plans? to|"
-    r"expected to|due to|set to|going to|next|"
+    r"expected to|due to|set to|set for|slated|going to|next|"
     # what an event is awaited by: "ahead of Thursday's debate", "preparing for Saturday"
     r"ahead of|in advance of|(?:in )?the run-up to|leading up to|upcoming|"
     r"prepar(?:e|es|ing) for|await(?:s|ing)?|looking ahead to)\b", re.I)

@@ -310,8 +310,12 @@ def _surface_subject(cue, piece: _Piece, toks: _Tokens):
         return None
     doc = toks.doc
     after = toks.index(piece.close_pos + 1)
-    if after <= cue.i <= after + 6:
-        span = doc[after : cue.i] if cue.i > after else doc[cue.i + 1 : min(len(doc), cue.i + 8)]
+    if after < cue.i <= after + 6:
+        span = doc[after : cue.i]
+    elif cue.i == after and cue.tag_ != "VBG":
+        # the inverted "said Caddell"; a participle's clause ("..., saying the city
+        # embodied ...") has its own subject, who is not the speaker
+        span = doc[cue.i + 1 : min(len(doc), cue.i + 8)]
     else:
         return None
     head = None
@@ -322,6 +326,8 @@ def _surface_subject(cue, piece: _Piece, toks: _Tokens):
             break
         if t.pos_ in ("PROPN", "NOUN", "PRON"):
             head = t
+    if head is not None and head.dep_ in ("nsubj", "nsubjpass") and head.head.i != cue.i and head.head.i > cue.i:
+        return None  # the subject of a clause after the cue ("said the city embodied ...")
     return head
 
 

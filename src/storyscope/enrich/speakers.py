@@ -23,6 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..model import EntityMention
+from .given_names import name_gender
 
 # Reporting verbs (lemmas). textacy's list plus the verbs of quoted characterisation
 # ("called the allegations “astonishing”", "described it as ...") and of news speech
@@ -204,6 +205,76 @@ def _np_tokens(head):
     return keep[lo : hi + 1]
 
 
+# titles written before a person's name ("CEO Carly Fiorina", "Sen. Tim Kaine")
+_NAME_TITLES = frozenset(
+    """mr. mrs. ms. dr. sen. rep. gov. gen. lt. col. sgt. capt. prof. rev. pres. ceo cfo
+    president senator governor secretary chairman chairwoman director spokesman
+    spokeswoman judge justice mayor ambassador minister rabbi pastor reverend""".split()
+)
+
+
+def _after_title(text: str, start: int) -> bool:
+    words = text[max(0, start - 20) : start].split()
+    return bool(words) and words[-1].lower() in _NAME_TITLES
+
+
+_GENDER_WORDS = {"he": "m", "his": "m", "him": "m", "himself": "m",
+                 "she": "f", "her": "f", "hers": "f", "herself": "f"}
+
+
+def _pronoun_gender(doc, entities, inside) -> dict[str, str]:
+    """Gender of the article's people as its own pronouns show it: the he/his/him and
+    she/her outside quotes in a sentence that names one person (outside quotes), and in
+    the sentence after it when that one names nobody. A person gets a gender when the
+    evidence is at least two to none ("Reynolds says ... she says" makes Reynolds "she",
+    so a later "she said" is not credited to a man the article called "he")."""
+    if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
+        return {}
+    starts = [e.start for e in entities]
+    tok_starts = doc.to_array("IDX").tolist()
+    counts: dict[str, list[int]] = {}
+    carry: str | None = None
+    for sent in doc.sents:
+        lo, hi = sent.start_char, sent.end_char
+        # a name inside quotation marks is not whom the narrator's pronouns mean
+        people = {
+            e.canonical
+            for e in entities[bisect_right(starts, lo - 1) : bisect_right(starts, hi - 1)]
+            if e.label == "PERSON" and not inside[max(0, bisect_right(tok_starts, e.start) - 1)]
+        }
+        # whom the sentence is about: the one person who is a subject in it ("Asked by
+        # Matt Lauer whether she had practiced, she said" tells nothing of Lauer)
+        subjects = {
+            e.canonical
+            for t in sent
+            if t.dep_ in _SUBJ_DEPS and not inside[t.i]
+            for e in entities[bisect_right(starts, t.idx - 200) : bisect_right(starts, t.idx)]
+            if e.canonical in people and e.start <= t.idx < e.end
+        }
+        if len(people) == 1 and not subjects:
+            carry = None
+            continue
+        if len(people) > 1:
+            carry = None
+            continue
+        who = next(iter(people)) if people else carry
+        carry = next(iter(people)) if people else None
+        if who is None:
+            continue
+        c = counts.setdefault(who, [0, 0])
+        for t in sent:
+            g = _GENDER_WORDS.get(t.lower_)
+            if g is not None and not inside[t.i]:
+                c[g == "f"] += 1
+    out = {}
+    for name, (m, f) in counts.items():
+        if m >= 2 and f == 0:
+            out[name] = "m"
+        elif f >= 2 and m == 0:
+            out[name] = "f"
+    return out
+
+
 class SpeakerResolver:
     """Names speakers in document order, remembering who spoke for later pronouns."""
 
@@ -215,6 +286,14 @@ class SpeakerResolver:
         # 1 for tokens inside quotation marks: a name inside a quote is not a subject
         # the narrator's pronouns can point back to
         self.inside = inside if inside is not None else bytearray(len(doc))
+        # a name after a person's title that the NER tagged ORG ("Former Hewlett-Packard
+        # CEO Carly Fiorina") is a person
+        entities = tuple(
+            EntityMention(e.text, "PERSON", e.start, e.end, e.canonical)
+            if e.label == "ORG" and _after_title(self.text, e.start) and len(e.text.split()) >= 2
+            else e
+            for e in entities
+        )
         # a surname the NER tagged as ORG/GPE once ("Pompeo said") is still the person
         person_tails: dict[str, str] = {}
         for e in entities:
@@ -240,6 +319,13 @@ class SpeakerResolver:
                 if g is not None:
                     self.gender.setdefault(e.canonical, g)
         self._ent_starts = [e.start for e in self.entities]
+        for e in self.entities:
+            if e.label == "PERSON":
+                g = name_gender(e.canonical)
+                if g is not None:
+                    self.gender.setdefault(e.canonical, g)
+        for name, g in _pronoun_gender(doc, self.entities, self.inside).items():
+            self.gender.setdefault(name, g)
         self.history: list[Speaker] = []
 
     # -- entity look-ups ------------------------------------------------------------
@@ -283,11 +369,31 @@ class SpeakerResolver:
                 break
         return best
 
+    def _last_subject_org(self, tok):
+        """The organisation that was the main-clause subject of the last sentence before
+        ``tok`` that had one, within the look-back window."""
+        doc = self.doc
+        for j in range(tok.i - 1, max(0, tok.i - _LOOK_BACK) - 1, -1):
+            t = doc[j]
+            if t.dep_ in _SUBJ_DEPS and not self.inside[t.i] and _main_clause(t.head) and t.tag_ not in ("NNS", "NNPS"):
+                if t.ent_type_ == "ORG":
+                    sp = self._resolve_np(t)
+                    return sp if sp is not None and not sp.is_person else None
+                if (t.ent_type_ == "PERSON" or t.lower_ in _PERSON_PRONOUNS or t.lower_ in _PERSON_WORDS
+                        or any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in t.rights)):
+                    return None  # a person came between: "it" is no longer about the organisation
+        return None
+
     def _person(self, t, gender: str | None):
         """The person a subject token names: a PERSON entity, or a name the NER left
         untagged ("Fields said"); None for anything else."""
         if t.pos_ != "PROPN" and t.text not in self.person_tails:
-            return None
+            # "One delegate, state party chairwoman Nancy Worley, pledged her vote": the
+            # name in apposition to the subject
+            appos = next((c for c in t.rights if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+            if appos is None:
+                return None
+            t = appos
         ent = self.entity_at(t.idx, t.idx + len(t))
         if ent is None and t.text[:1].isupper() and t.text in self.person_tails:
             ent = EntityMention(t.text, "PERSON", t.idx, t.idx + len(t), self.person_tails[t.text])
@@ -373,6 +479,12 @@ class SpeakerResolver:
                 for prev in reversed(self.history[-3:]):
                     if not prev.is_person:
                         return Speaker(prev.name, tstart, tend, prev.head, False)
+                if low == "it":
+                    # "Acme Corp. reported a loss. “...,” it said": the organisation that
+                    # was the subject of a sentence shortly before
+                    org = self._last_subject_org(tok)
+                    if org is not None:
+                        return Speaker(org.name, tstart, tend, org.head, False)
                 return None
             return None  # I, we, you: the writer or an unresolved voice
         return self._resolve_np(tok)
