@@ -32,6 +32,7 @@ majority label.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -94,7 +95,10 @@ def _words(name: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _fold(word: str) -> str:
+    # cached: a big story compares every pair of names of one length, so each word is
+    # folded hundreds of times (about 15% of a 1,000-article brief before the cache)
     for a, b in _FOLDS:
         word = word.replace(a, b)
     return re.sub(r"(.)\1+", r"\1", word)
