@@ -88,8 +88,8 @@ class PreciseStage:
         encoder: MiniLM | None = None,
     ) -> None:
         self.text_of = text_of
+        self.encoder = encoder or MiniLM()  # first: a missing extra is the error to report
         self.precise = model or default_precise_model()
-        self.encoder = encoder or MiniLM()
         self._vectors: OrderedDict[str, np.ndarray | None] = OrderedDict()
         self._pending: tuple[str, str] | None = None
         self.wanted: set[str] = set()  # articles whose vector was asked for (encoded once each, or preloaded)
