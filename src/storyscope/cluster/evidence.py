@@ -60,11 +60,13 @@ class SameEventModel:
     weights: tuple[float, ...]
     intercept: float
     evidence: tuple[str, ...] = EVIDENCE
+    # what this model must weigh: EVIDENCE for the fast path, more for the precise stage (precise.py)
+    expected: tuple[str, ...] = EVIDENCE
 
     def __post_init__(self) -> None:
-        if tuple(self.evidence) != EVIDENCE or len(self.weights) != len(EVIDENCE):
+        if tuple(self.evidence) != tuple(self.expected) or len(self.weights) != len(self.expected):
             raise ModelFileError(
-                f"the same-event model weighs {list(self.evidence)}, this version computes {list(EVIDENCE)}: "
+                f"the same-event model weighs {list(self.evidence)}, this version computes {list(self.expected)}: "
                 "refit it with benchmarks/train_same_event.py"
             )
 
@@ -80,12 +82,13 @@ class SameEventModel:
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
     @classmethod
-    def from_dict(cls, data: dict) -> SameEventModel:
+    def from_dict(cls, data: dict, expected: tuple[str, ...] = EVIDENCE) -> SameEventModel:
         try:
             return cls(
                 weights=tuple(float(w) for w in data["weights"]),
                 intercept=float(data["intercept"]),
                 evidence=tuple(data["evidence"]),
+                expected=tuple(expected),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFileError(f"not a same-event model: {exc}") from exc

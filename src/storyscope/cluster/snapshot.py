@@ -57,10 +57,11 @@ _NONE_DAY = np.iinfo(np.int64).min  # a missing day (None) in the day columns
 # What a snapshot covers. tests/cluster/test_snapshot.py checks these against the
 # live objects, so a field added to the clusterer fails a test until it is
 # exported here (rather than being silently lost across a restart).
-# ("settings", "model" and "_merge_article_check" are the constructor's arguments: the
-# clusterer a snapshot is loaded into has its own, and the fingerprint checks the first two.)
+# ("settings", "model", "_merge_article_check" and "precise" are the constructor's arguments: the
+# clusterer a snapshot is loaded into has its own, and the fingerprint checks the first two; the
+# precise stage holds only a cache of vectors.)
 CLUSTERER_FIELDS = frozenset({
-    "settings", "model", "_merge_article_check", "stats", "_stories", "_by_idx", "_postings", "_article_story", "_syndicated_root",
+    "settings", "model", "_merge_article_check", "precise", "stats", "_stories", "_by_idx", "_postings", "_article_story", "_syndicated_root",
     "_dups", "_links", "_merged_into", "_incoming", "_hot", "_sums", "_next",
 })
 STORY_FIELDS = frozenset({

@@ -9,6 +9,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +23,9 @@ from .split import two_means
 from .story import EMPTY_EMB, EMPTY_IDS, Member, Story, Vec, centroid_of
 from .syndication import NearDuplicateIndex
 from .vectors import TermStats, terms
+
+if TYPE_CHECKING:
+    from .precise import PreciseStage
 
 _MAX_LINKS = 3  # a new story links to at most this many earlier ones, best first
 _MAX_INCOMING = 5  # and a story is linked from at most this many later ones
@@ -204,7 +208,7 @@ class StreamClusterer:
 
     def __init__(
         self, settings: ClusterSettings | None = None, *, model: SameEventModel | None = None,
-        merge_article_check: bool = True, **overrides: object
+        merge_article_check: bool = True, precise: PreciseStage | None = None, **overrides: object
     ) -> None:
         if settings is not None and not isinstance(settings, ClusterSettings):
             raise ClusterSettingsError(
@@ -222,6 +226,8 @@ class StreamClusterer:
         if model is not None and not isinstance(model, SameEventModel):
             raise ClusterSettingsError(f"model must be a SameEventModel, got {type(model).__name__}")
         self.model = model or default_model()
+        # the optional second stage (precise.py): rescores the candidates near the threshold on arrival
+        self.precise = precise
         # False only where a test shows what the merge step's per-article check prevents
         self._merge_article_check = merge_article_check
         self.stats = TermStats()
@@ -268,6 +274,13 @@ class StreamClusterer:
                     link.story_id, related, link.score, link.reason, link.detail))
         return tuple(out)
 
+    def members_of(self, story_id: str) -> tuple[str, ...] | None:
+        """The article ids of a story in arrival order; None once it has let go of them (see _release)."""
+        story = self._stories.get(story_id)
+        if story is None or story.members is None:
+            return None
+        return tuple(m.article_id for m in story.members)
+
     def reserve(self, story_ids: Iterable[str]) -> None:
         """Never hand out these ids (stories merged away before a restart)."""
         for story_id in story_ids:
@@ -313,6 +326,8 @@ class StreamClusterer:
             return Assignment(story.id, 0.0, True, None, "no content words: new story of its own")
         # 2-4. candidates and their same-event probabilities
         best, best_p, scored = self._best_story(probe)
+        if self.precise is not None and scored:
+            best, best_p, scored = self._rescore(article_id, scored)
         # 5. decide
         if best is not None and best_p >= self.settings.threshold:
             shared = _shared_names(features.names, hashes, best.names)[:5]
@@ -685,6 +700,23 @@ class StreamClusterer:
             closed = gap > s.window_days  # closed to new articles; still a candidate for a link
             p = self.model.probability(x)
             scored.append((p, story, closed, x))
+            if not closed and p > best_p:
+                best, best_p = story, p
+        return best, best_p, scored
+
+    def _rescore(
+        self, article_id: str, scored: list[tuple[float, Story, bool, tuple[float, ...]]]
+    ) -> tuple[Story | None, float, list[tuple[float, Story, bool, tuple[float, ...]]]]:
+        """The second stage (precise.py) on the open candidates; the best open one again."""
+        assert self.precise is not None
+        ps = self.precise.rescore(article_id, [
+            (-1.0 if closed else p, x, None if closed or story.members is None else [m.article_id for m in story.members])
+            for p, story, closed, x in scored
+        ])
+        scored = [(p if not closed else old, story, closed, x) for p, (old, story, closed, x) in zip(ps, scored)]
+        best: Story | None = None
+        best_p = -1.0
+        for p, story, closed, _ in scored:
             if not closed and p > best_p:
                 best, best_p = story, p
         return best, best_p, scored
