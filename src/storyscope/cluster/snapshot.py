@@ -35,7 +35,7 @@ import struct
 import zlib
 from collections import OrderedDict
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import metadata, resources
 from typing import TYPE_CHECKING
@@ -43,13 +43,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import StoryscopeError
+from . import snapshot_lazy as lazy
 from .story import EMPTY_EMB, EMPTY_IDS, EMPTY_VALS, Member, Story, unit
 
 if TYPE_CHECKING:
     from .stream import StreamClusterer
 
-FORMAT = 1
-_MAGIC = b"SSSNAP01"
+FORMAT = 2
+_MAGIC = b"SSSNAP02"
 _FIXED = struct.Struct("<II")  # header length, CRC-32 of the arrays
 _ALIGN = 8
 _NONE_DAY = np.iinfo(np.int64).min  # a missing day (None) in the day columns
@@ -72,6 +73,7 @@ MEMBER_FIELDS = frozenset({"article_id", "ids", "tf", "names", "nums", "day", "e
 # The code whose behaviour the state depends on: a change to any of these files
 # makes older snapshots another version's (one full replay, then new snapshots).
 _CODE = ("cluster", ("evidence.py", "kernels.py", "same_event_model.json", "settings.py", "snapshot.py",
+                     "snapshot_lazy.py",
                      "split.py", "story.py", "stream.py", "syndication.py", "vectors.py"))
 _FEATURE_CODE = ("features", ("__init__.py", "record.py", "text.py"))
 
@@ -158,6 +160,17 @@ class _Columns:
     def strings(self, name: str, values: Iterable[str]) -> None:
         self.put(name, np.frombuffer(json.dumps(list(values)).encode("utf-8"), np.uint8), "uint8")
 
+    def texts(self, name: str, values: list[str]) -> None:
+        """Strings as one UTF-8 buffer, their ends, and their CRC-32s ascending with their positions
+        (``lazy.Texts``, ``lazy.TextIndex``): one is found and decoded without the others."""
+        encoded = [v.encode("utf-8", "surrogatepass") for v in values]  # as json.dumps takes any str
+        self.put(name, np.frombuffer(b"".join(encoded), np.uint8), "uint8")
+        self.put(name + ".end", np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded))), "int64")
+        crc = np.fromiter(map(zlib.crc32, encoded), np.uint32, len(encoded))
+        order = np.argsort(crc, kind="stable")
+        self.put(name + ".crc", crc[order], "uint32")
+        self.put(name + ".pos", order, "int64")
+
 
 def _days(values: Iterable[int | None]) -> np.ndarray:
     return np.array([_NONE_DAY if d is None else d for d in values], dtype=np.int64)
@@ -172,7 +185,7 @@ def dumps(clusterer: StreamClusterer) -> bytearray:
 def _dumps(clusterer: StreamClusterer) -> bytearray:
     c = clusterer
     cols = _Columns()
-    by_idx: list[Story] = c._by_idx
+    by_idx: list[Story] = list(c._by_idx)  # a loaded clusterer's stories are built here (snapshot_lazy.py)
     # stories: every one ever made (the postings point at them by position), the
     # merged-away ones too, empty
     cols.strings("story.id", (s.id for s in by_idx))
@@ -199,16 +212,19 @@ def _dumps(clusterer: StreamClusterer) -> bytearray:
     # which stories are live, in the dict's order; the hot ones, oldest first
     cols.put("stories.order", [s.idx for s in c._stories.values()], "int64")
     cols.put("hot.order", [c._stories[sid].idx for sid in c._hot], "int64")
-    # inverted index
-    cols.put("postings.term", np.fromiter(c._postings.keys(), np.uint32, len(c._postings)), "uint32")
-    cols.put("postings.story.len", np.fromiter(map(len, c._postings.values()), np.int64, len(c._postings)), "int64")
-    cols.put("postings.story", np.frombuffer(b"".join(c._postings.values()), np.int32), "int32")
-    # article -> story, as positions in a table of the distinct story ids
-    table = list(dict.fromkeys(c._article_story.values()))
+    # inverted index, by term ascending (a loaded clusterer finds a term's list by bisection)
+    terms, lens, flat = lazy.postings_columns(c._postings)
+    cols.put("postings.term", terms, "uint32")
+    cols.put("postings.story.len", lens, "int64")
+    cols.put("postings.story", flat, "int32")
+    # article -> story, as positions in a table of the distinct story ids; the ids indexed
+    # by hash, so that a loaded clusterer looks one up without decoding them all
+    articles = c._article_story.items()
+    table = list(dict.fromkeys(v for _, v in articles))
     code = {sid: i for i, sid in enumerate(table)}
-    cols.strings("article.id", c._article_story.keys())
+    cols.texts("article.id", [k for k, _ in articles])
     cols.strings("article.story_table", table)
-    cols.put("article.story", [code[s] for s in c._article_story.values()], "int32")
+    cols.put("article.story", [code[v] for _, v in articles], "int32")
     cols.strings("syndicated.article", c._syndicated_root.keys())
     cols.strings("syndicated.root", c._syndicated_root.values())
     # links: (story, related, score, reason, detail) per link, grouped by story
@@ -302,16 +318,24 @@ class _Reader:
         except (KeyError, ValueError, TypeError) as exc:
             raise SnapshotError(f"snapshot array {name!r} unreadable: {exc}") from exc
 
-    def ragged(self, name: str, count: int) -> list[np.ndarray]:
+    def spans(self, name: str, count: int) -> Callable[[int, np.ndarray | None], np.ndarray]:
+        """The i-th of ``count`` arrays stored end to end (see ``ragged``), cut out when asked for:
+        ``get(i, empty)`` gives ``empty`` for a zero-length one when ``empty`` is given."""
         lens = self.get(name + ".len")
         flat = self.get(name)
-        if flat.dtype == np.float16:  # see _Columns.halves
-            flat = flat.astype(np.float32)
         if len(lens) != count or int(lens.sum()) != len(flat) or (lens < 0).any():
             raise SnapshotError(f"snapshot array {name!r} does not add up")
-        ends = np.cumsum(lens).tolist()
-        starts = [0, *ends[:-1]]
-        return [flat[a:b] for a, b in zip(starts, ends)]
+        ends = np.cumsum(lens)
+        half = flat.dtype == np.float16  # see _Columns.halves: widened one array at a time
+
+        def get(i: int, empty: np.ndarray | None = None) -> np.ndarray:
+            b = int(ends[i])
+            a = b - int(lens[i])
+            if a == b and empty is not None:
+                return empty
+            return flat[a:b].astype(np.float32) if half else flat[a:b]
+
+        return get
 
     def strings(self, name: str) -> list[str]:
         try:
@@ -323,8 +347,8 @@ class _Reader:
         return out
 
 
-def _day_values(arr: np.ndarray) -> list[int | None]:
-    return [None if d == _NONE_DAY else d for d in arr.tolist()]
+def _day_value(d: np.int64) -> int | None:
+    return None if d == _NONE_DAY else int(d)
 
 
 def loads(buf: bytes | bytearray | memoryview, into: StreamClusterer) -> StreamClusterer:
@@ -358,67 +382,67 @@ def loads(buf: bytes | bytearray | memoryview, into: StreamClusterer) -> StreamC
 def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamClusterer:
     if c._by_idx or c._article_story or c.stats.n_docs:
         raise SnapshotError("loads needs a fresh clusterer")
-    # stories
+    # Stories, their members, the postings and the article table are not built
+    # here: each story (with its members) when first asked for, each postings
+    # list when first read, each article looked up alone (snapshot_lazy.py). A
+    # run touches a few hundred stories, whatever the store's size.
     ids = r.strings("story.id")
     n = len(ids)
-    sizes = r.get("story.size").tolist()
-    checks = r.get("story.checks").tolist()
-    first, last = _day_values(r.get("story.first_day")), _day_values(r.get("story.last_day"))
-    norm_sq = r.get("story.norm_sq").tolist()
-    cents = r.ragged("story.ids", n)
-    vals = r.ragged("story.vals", n)
-    names = r.ragged("story.names", n)
-    embs, tembs = r.ragged("story.emb", n), r.ragged("story.temb", n)
-    n_members = r.get("story.n_members").tolist()
-    if not len(sizes) == len(checks) == len(first) == len(norm_sq) == len(n_members) == n:
+    sizes, checks = r.get("story.size"), r.get("story.checks")
+    first, last = r.get("story.first_day"), r.get("story.last_day")
+    norm_sq = r.get("story.norm_sq")
+    cents, vals, names = r.spans("story.ids", n), r.spans("story.vals", n), r.spans("story.names", n)
+    embs, tembs = r.spans("story.emb", n), r.spans("story.temb", n)
+    n_members = r.get("story.n_members")
+    if not len(sizes) == len(checks) == len(first) == len(last) == len(norm_sq) == len(n_members) == n:
         raise SnapshotError("snapshot story columns differ in length")
     m_ids = r.strings("member.article")
     k = len(m_ids)
-    m_day = _day_values(r.get("member.day"))
-    m_cols = [r.ragged(f"member.{f}", k) for f in ("ids", "tf", "names", "nums", "emb", "temb", "lead")]
-    if len(m_day) != k or sum(x for x in n_members if x > 0) != k:
+    m_day = r.get("member.day")
+    m_cols = [r.spans(f"member.{f}", k) for f in ("ids", "tf", "names", "nums", "emb", "temb", "lead")]
+    held = np.maximum(n_members, 0)
+    if len(m_day) != k or int(held.sum()) != k:
         raise SnapshotError("snapshot members do not add up")
-    members = []
-    for aid, day, m_i, m_tf, m_n, m_num, m_e, m_t, m_l in zip(m_ids, m_day, *m_cols):
+    m_start = np.cumsum(held) - held
+
+    def member(j: int) -> Member:
         m = Member.__new__(Member)
-        m.article_id, m.ids, m.tf, m.names, m.nums, m.day, m.emb, m.temb = aid, m_i, m_tf, m_n, m_num, day, m_e, m_t
-        m.lead = m_l
-        members.append(m)
-    by_idx = []
-    pos = 0
-    for i in range(n):
+        m.article_id, m.day = m_ids[j], _day_value(m_day[j])
+        m.ids, m.tf, m.names, m.nums, m.emb, m.temb, m.lead = (col(j) for col in m_cols)
+        return m
+
+    def story(i: int) -> Story:
         s = Story(ids[i], i)
-        s.ids, s.vals, s.norm_sq, s.size = cents[i] if len(cents[i]) else EMPTY_IDS, vals[i] if len(
-            vals[i]) else EMPTY_VALS, norm_sq[i], sizes[i]
-        s.first_day, s.last_day, s.checks_done = first[i], last[i], checks[i]
-        s.names = names[i] if len(names[i]) else EMPTY_IDS
-        s.emb = embs[i] if len(embs[i]) else EMPTY_EMB
-        s.temb = tembs[i] if len(tembs[i]) else EMPTY_EMB
+        s.ids, s.vals = cents(i, EMPTY_IDS), vals(i, EMPTY_VALS)
+        s.norm_sq, s.size, s.checks_done = float(norm_sq[i]), int(sizes[i]), int(checks[i])
+        s.first_day, s.last_day = _day_value(first[i]), _day_value(last[i])
+        s.names = names(i, EMPTY_IDS)
+        s.emb, s.temb = embs(i, EMPTY_EMB), tembs(i, EMPTY_EMB)
         s.emb_unit, s.temb_unit = unit(s.emb), unit(s.temb)
-        if n_members[i] < 0:
-            s.members = None
-        else:
-            s.members = members[pos : pos + n_members[i]]
-            pos += n_members[i]
-        by_idx.append(s)
+        count = int(n_members[i])
+        start = int(m_start[i])
+        s.members = None if count < 0 else [member(j) for j in range(start, start + count)]
+        return s
+
+    by_idx = lazy.LazyList(n, story)
+    order = r.get("stories.order").tolist()
+    hot = r.get("hot.order").tolist()
+    if any(not 0 <= i < n for i in order) or not set(hot) <= set(order):
+        raise SnapshotError("snapshot story order points outside the stories")
     c._by_idx = by_idx
-    c._stories = {by_idx[i].id: by_idx[i] for i in r.get("stories.order").tolist()}
-    c._hot = OrderedDict((by_idx[i].id, None) for i in r.get("hot.order").tolist())
-    # postings
-    terms = r.get("postings.term").tolist()
-    lens = r.get("postings.story.len")
-    raw = r.get("postings.story").tobytes()
-    if len(lens) != len(terms) or 4 * int(lens.sum()) != len(raw) or (lens < 0).any():
-        raise SnapshotError("snapshot postings do not add up")
-    ends = (4 * np.cumsum(lens)).tolist()
-    c._postings = {t: array("i", raw[a:b]) for t, a, b in zip(terms, [0, *ends[:-1]], ends)}
-    # article -> story, copies, links, merges
-    table = r.strings("article.story_table")
-    codes = r.get("article.story").tolist()
-    articles = r.strings("article.id")
-    if len(codes) != len(articles):
-        raise SnapshotError("snapshot article columns differ in length")
-    c._article_story = dict(zip(articles, [table[i] for i in codes]))
+    c._stories = lazy.LiveStories({ids[i]: i for i in order}, by_idx)
+    c._hot = OrderedDict((ids[i], None) for i in hot)
+    try:
+        c._postings = lazy.Postings(r.get("postings.term"), r.get("postings.story.len"), r.get("postings.story"))
+        texts = lazy.Texts(r.get("article.id"), r.get("article.id.end"))
+        c._article_story = lazy.ArticleStories(
+            lazy.TextIndex(texts, r.get("article.id.crc"), r.get("article.id.pos")), texts,
+            r.get("article.story"), r.strings("article.story_table"))
+    except ValueError as exc:
+        raise SnapshotError(f"snapshot inconsistent: {exc}") from exc
+    if len(r.get("article.story")) and int(r.get("article.story").max()) >= len(r.strings("article.story_table")):
+        raise SnapshotError("snapshot article codes point outside their table")
+    # copies, links, merges
     c._syndicated_root = _pairs(r, "syndicated.article", "syndicated.root")
     keys, counts = r.strings("links.key"), r.get("links.count").tolist()
     text, scores = r.strings("links.text"), r.get("links.score").tolist()
