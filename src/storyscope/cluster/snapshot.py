@@ -37,6 +37,7 @@ from collections import OrderedDict
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import metadata, resources
 from typing import TYPE_CHECKING
 
@@ -142,20 +143,28 @@ class _Columns:
             raise SnapshotError(f"{name}: expected {dtype}, the clusterer holds {arr.dtype}; update snapshot.py")
         self.arrays[name] = np.ascontiguousarray(arr, dtype=dtype)
 
-    def ragged(self, name: str, parts: list[np.ndarray], dtype: str) -> None:
-        """Arrays of any lengths as one array and their lengths (a mixed dtype upcasts: caught by ``put``)."""
-        self.put(name + ".len", np.fromiter(map(len, parts), np.int64, len(parts)), "int64")
+    def spans(self, name: str, stored: _Spans | None, parts: list[np.ndarray], pick: np.ndarray, dtype: str,
+              halve: bool = False) -> None:
+        """Arrays of any lengths as one array and their lengths: item i is ``pick[i]`` of the
+        stored ones (``stored``) followed by ``parts``. With ``halve``, float32 as float16 when
+        that loses nothing: an article's embeddings were stored as float16 (features/record.py),
+        so its members' are, and they are half the snapshot."""
+        lens = np.fromiter(map(len, parts), np.int64, len(parts))
         full = [p for p in parts if len(p)]
-        self.put(name, np.concatenate(full) if full else np.zeros(0, dtype), dtype)
-
-    def halves(self, name: str, parts: list[np.ndarray]) -> None:
-        """Float32 vectors as float16 when that loses nothing: an article's embeddings were stored
-        as float16 (features/record.py), so its members' are, and they are half the snapshot."""
-        self.ragged(name, parts, "float32")
-        flat = self.arrays[name]
-        half = flat.astype(np.float16)
-        if np.array_equal(half.astype(np.float32), flat):
-            self.arrays[name] = half
+        flat = np.concatenate(full) if full else np.zeros(0, dtype)
+        if flat.dtype != np.dtype(dtype) and flat.size:  # a mixed dtype upcasts
+            raise SnapshotError(f"{name}: expected {dtype}, the clusterer holds {flat.dtype}; update snapshot.py")
+        if stored is not None:
+            old = stored.flat.astype(dtype, copy=False)
+            starts = np.concatenate([stored.ends - stored.lens, len(old) + np.cumsum(lens) - lens])
+            lens = np.concatenate([stored.lens, lens])[pick]
+            flat = lazy.gather(np.concatenate([old, flat]), starts[pick], lens)
+        self.put(name + ".len", lens, "int64")
+        self.put(name, flat, dtype)
+        if halve:
+            half = self.arrays[name].astype(np.float16)
+            if np.array_equal(half.astype(np.float32), self.arrays[name]):
+                self.arrays[name] = half
 
     def strings(self, name: str, values: Iterable[str]) -> None:
         self.put(name, np.frombuffer(json.dumps(list(values)).encode("utf-8"), np.uint8), "uint8")
@@ -185,33 +194,11 @@ def dumps(clusterer: StreamClusterer) -> bytearray:
 def _dumps(clusterer: StreamClusterer) -> bytearray:
     c = clusterer
     cols = _Columns()
-    by_idx: list[Story] = list(c._by_idx)  # a loaded clusterer's stories are built here (snapshot_lazy.py)
-    # stories: every one ever made (the postings point at them by position), the
-    # merged-away ones too, empty
-    cols.strings("story.id", (s.id for s in by_idx))
-    cols.put("story.size", [s.size for s in by_idx], "int64")
-    cols.put("story.checks", [s.checks_done for s in by_idx], "int64")
-    cols.put("story.first_day", _days(s.first_day for s in by_idx), "int64")
-    cols.put("story.last_day", _days(s.last_day for s in by_idx), "int64")
-    cols.put("story.norm_sq", [s.norm_sq for s in by_idx], "float64")
-    cols.ragged("story.ids", [s.ids for s in by_idx], "uint32")
-    cols.ragged("story.vals", [s.vals for s in by_idx], "float64")
-    cols.ragged("story.names", [s.names for s in by_idx], "uint32")
-    cols.ragged("story.emb", [s.emb for s in by_idx], "float32")
-    cols.ragged("story.temb", [s.temb for s in by_idx], "float32")
-    # members, story after story; -1 for a story that holds none (None, not [])
-    cols.put("story.n_members", [-1 if s.members is None else len(s.members) for s in by_idx], "int64")
-    members = [m for s in by_idx if s.members for m in s.members]
-    cols.strings("member.article", (m.article_id for m in members))
-    cols.put("member.day", _days(m.day for m in members), "int64")
-    for field, dtype in (("ids", "uint32"), ("tf", "float32"), ("names", "uint32"), ("nums", "uint32"),
-                         ("lead", "uint32")):
-        cols.ragged(f"member.{field}", [getattr(m, field) for m in members], dtype)
-    cols.halves("member.emb", [m.emb for m in members])
-    cols.halves("member.temb", [m.temb for m in members])
+    _story_columns(cols, c)
     # which stories are live, in the dict's order; the hot ones, oldest first
-    cols.put("stories.order", [s.idx for s in c._stories.values()], "int64")
-    cols.put("hot.order", [c._stories[sid].idx for sid in c._hot], "int64")
+    at = lazy.positions(c._stories)
+    cols.put("stories.order", list(at.values()), "int64")
+    cols.put("hot.order", [at[sid] for sid in c._hot], "int64")
     # inverted index, by term ascending (a loaded clusterer finds a term's list by bisection)
     terms, lens, flat = lazy.postings_columns(c._postings)
     cols.put("postings.term", terms, "uint32")
@@ -259,6 +246,64 @@ def _dumps(clusterer: StreamClusterer) -> bytearray:
     return _pack(fingerprint(c), cols)
 
 
+def _story_columns(cols: _Columns, c: StreamClusterer) -> None:
+    """Every story ever made (the postings point at them by position; merged-away ones
+    empty) and the members of those that hold them, story after story.
+
+    A loaded clusterer's stories that were never built since the load are copied
+    as they were stored (``_Base``), in one gather per column, not built one by one.
+    """
+    base: _Base | None = getattr(c._by_idx, "source", None)
+    items: list = c._by_idx._items if base is not None else c._by_idx
+    n_base = base.n if base is not None else 0
+    total = len(items)
+    at = [i for i, s in enumerate(items) if s is not None] if base is not None else range(total)
+    made: list[Story] = [items[i] for i in at]
+    at_arr = np.asarray(at, dtype=np.int64)
+    pick = np.arange(total, dtype=np.int64)  # story i from: base story i, or made[pick[i] - n_base]
+    pick[at_arr] = n_base + np.arange(len(made), dtype=np.int64)
+
+    def scalar(name: str, stored: np.ndarray | None, values: list, dtype: str) -> np.ndarray:
+        out = np.empty(total, dtype=dtype)
+        if stored is not None:
+            out[:n_base] = stored
+        out[at_arr] = np.asarray(values, dtype=dtype)
+        cols.put(name, out, dtype)
+        return out
+
+    b = base
+    cols.strings("story.id", (b.ids if b else []) + [s.id for s in items[n_base:]])
+    scalar("story.size", b and b.sizes, [s.size for s in made], "int64")
+    scalar("story.checks", b and b.checks, [s.checks_done for s in made], "int64")
+    scalar("story.first_day", b and b.first, _days(s.first_day for s in made), "int64")
+    scalar("story.last_day", b and b.last, _days(s.last_day for s in made), "int64")
+    scalar("story.norm_sq", b and b.norm_sq, [s.norm_sq for s in made], "float64")
+    for field, dtype in (("ids", "uint32"), ("vals", "float64"), ("names", "uint32"), ("emb", "float32"),
+                         ("temb", "float32")):
+        cols.spans(f"story.{field}", b and b.spans[f"story.{field}"], [getattr(s, field) for s in made],
+                   pick, dtype)
+    # members; -1 for a story that holds none (None, not [])
+    counts = scalar("story.n_members", b and b.n_members,
+                    [-1 if s.members is None else len(s.members) for s in made], "int64")
+    members = [m for s in made if s.members for m in s.members]
+    k_base = len(b.m_ids) if b else 0
+    held = np.maximum(counts, 0)
+    first = np.empty(total, dtype=np.int64)  # of each story's members in (base members, then ``members``)
+    if b:
+        first[:n_base] = b.m_start
+    made_held = held[at_arr]
+    first[at_arr] = k_base + np.cumsum(made_held) - made_held
+    m_pick = lazy.gather(np.arange(k_base + len(members), dtype=np.int64), first, held)
+    ids = (b.m_ids if b else []) + [m.article_id for m in members]
+    cols.strings("member.article", (ids[j] for j in m_pick.tolist()))
+    days = _days(m.day for m in members)
+    cols.put("member.day", (np.concatenate([b.m_day, days]) if b else days)[m_pick], "int64")
+    for field, dtype in (("ids", "uint32"), ("tf", "float32"), ("names", "uint32"), ("nums", "uint32"),
+                         ("lead", "uint32"), ("emb", "float32"), ("temb", "float32")):
+        cols.spans(f"member.{field}", b and b.spans[f"member.{field}"], [getattr(m, field) for m in members],
+                   m_pick, dtype, halve=field in ("emb", "temb"))
+
+
 def _pack(fp: str, cols: _Columns) -> bytearray:
     entries = []
     offset = 0
@@ -301,6 +346,41 @@ def read_header(buf: bytes | bytearray | memoryview) -> dict:
     return header
 
 
+class _Spans:
+    """``count`` arrays stored end to end (see ``_Columns.spans``), the i-th cut out when asked for."""
+
+    def __init__(self, flat: np.ndarray, lens: np.ndarray) -> None:
+        self.flat, self.lens, self.ends = flat, lens, np.cumsum(lens)
+        self._half = flat.dtype == np.float16  # see _Columns.spans: widened one array at a time
+
+    def __call__(self, i: int, empty: np.ndarray | None = None) -> np.ndarray:
+        """The i-th; ``empty`` (when given) for a zero-length one."""
+        b = int(self.ends[i])
+        a = b - int(self.lens[i])
+        if a == b and empty is not None:
+            return empty
+        return self.flat[a:b].astype(np.float32) if self._half else self.flat[a:b]
+
+
+@dataclass(frozen=True)
+class _Base:
+    """The stories and members of a loaded snapshot, as stored: what a later snapshot copies
+    for the stories not built since (``_story_columns``)."""
+
+    n: int
+    ids: list[str]
+    sizes: np.ndarray
+    checks: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    norm_sq: np.ndarray
+    n_members: np.ndarray
+    m_start: np.ndarray
+    m_ids: list[str]
+    m_day: np.ndarray
+    spans: dict[str, _Spans]
+
+
 class _Reader:
     def __init__(self, buf: bytearray | memoryview, header: dict) -> None:
         self.buf = buf
@@ -318,24 +398,12 @@ class _Reader:
         except (KeyError, ValueError, TypeError) as exc:
             raise SnapshotError(f"snapshot array {name!r} unreadable: {exc}") from exc
 
-    def spans(self, name: str, count: int) -> Callable[[int, np.ndarray | None], np.ndarray]:
-        """The i-th of ``count`` arrays stored end to end (see ``ragged``), cut out when asked for:
-        ``get(i, empty)`` gives ``empty`` for a zero-length one when ``empty`` is given."""
+    def spans(self, name: str, count: int) -> _Spans:
         lens = self.get(name + ".len")
         flat = self.get(name)
         if len(lens) != count or int(lens.sum()) != len(flat) or (lens < 0).any():
             raise SnapshotError(f"snapshot array {name!r} does not add up")
-        ends = np.cumsum(lens)
-        half = flat.dtype == np.float16  # see _Columns.halves: widened one array at a time
-
-        def get(i: int, empty: np.ndarray | None = None) -> np.ndarray:
-            b = int(ends[i])
-            a = b - int(lens[i])
-            if a == b and empty is not None:
-                return empty
-            return flat[a:b].astype(np.float32) if half else flat[a:b]
-
-        return get
+        return _Spans(flat, lens)
 
     def strings(self, name: str) -> list[str]:
         try:
@@ -391,15 +459,18 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
     sizes, checks = r.get("story.size"), r.get("story.checks")
     first, last = r.get("story.first_day"), r.get("story.last_day")
     norm_sq = r.get("story.norm_sq")
-    cents, vals, names = r.spans("story.ids", n), r.spans("story.vals", n), r.spans("story.names", n)
-    embs, tembs = r.spans("story.emb", n), r.spans("story.temb", n)
+    spans = {f"story.{f}": r.spans(f"story.{f}", n) for f in ("ids", "vals", "names", "emb", "temb")}
+    cents, vals, names = spans["story.ids"], spans["story.vals"], spans["story.names"]
+    embs, tembs = spans["story.emb"], spans["story.temb"]
     n_members = r.get("story.n_members")
     if not len(sizes) == len(checks) == len(first) == len(last) == len(norm_sq) == len(n_members) == n:
         raise SnapshotError("snapshot story columns differ in length")
     m_ids = r.strings("member.article")
     k = len(m_ids)
     m_day = r.get("member.day")
-    m_cols = [r.spans(f"member.{f}", k) for f in ("ids", "tf", "names", "nums", "emb", "temb", "lead")]
+    fields = ("ids", "tf", "names", "nums", "emb", "temb", "lead")
+    spans.update({f"member.{f}": r.spans(f"member.{f}", k) for f in fields})
+    m_cols = [spans[f"member.{f}"] for f in fields]
     held = np.maximum(n_members, 0)
     if len(m_day) != k or int(held.sum()) != k:
         raise SnapshotError("snapshot members do not add up")
@@ -425,6 +496,7 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
         return s
 
     by_idx = lazy.LazyList(n, story)
+    by_idx.source = _Base(n, ids, sizes, checks, first, last, norm_sq, n_members, m_start, m_ids, m_day, spans)
     order = r.get("stories.order").tolist()
     hot = r.get("hot.order").tolist()
     if any(not 0 <= i < n for i in order) or not set(hot) <= set(order):

@@ -131,6 +131,7 @@ class LazyList(Generic[T]):
     def __init__(self, n: int, build: Callable[[int], T]) -> None:
         self._items: list[T | None] = [None] * n
         self._build = build
+        self.source: object = None  # what the items are built from (snapshot.py writes the unbuilt ones from it)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -276,10 +277,22 @@ def postings_columns(postings: dict[int, array] | Postings) -> tuple[np.ndarray,
 
 
 def _sorted_lists(terms: np.ndarray, lens: np.ndarray, starts: np.ndarray, flat: np.ndarray):
-    """The lists (``flat[starts[i]:starts[i]+lens[i]]``) reordered by term, end to end, in one gather."""
+    """The lists (``flat[starts[i]:starts[i]+lens[i]]``) reordered by term, end to end."""
     order = np.argsort(terms, kind="stable")
-    lens, starts = lens[order], starts[order]
+    lens = lens[order]
+    return terms[order], lens, np.ascontiguousarray(gather(flat, starts[order], lens), dtype=np.int32)
+
+
+def gather(flat: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """``flat[starts[i]:starts[i]+lens[i]]`` for each i, end to end, in one indexing."""
     ends = np.cumsum(lens)
     total = int(ends[-1]) if len(ends) else 0
     at = np.arange(total, dtype=np.int64) - np.repeat(ends - lens, lens) + np.repeat(starts, lens)
-    return terms[order], lens, np.ascontiguousarray(flat[at], dtype=np.int32)
+    return flat[at]
+
+
+def positions(stories: LiveStories | dict) -> dict:
+    """story id -> position in ``_by_idx`` of the live stories, in order, without building any."""
+    if isinstance(stories, LiveStories):
+        return stories._idx
+    return {sid: s.idx for sid, s in stories.items()}
