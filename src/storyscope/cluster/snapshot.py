@@ -331,7 +331,7 @@ def read_header(buf: bytes | bytearray | memoryview) -> dict:
     """The header of a snapshot buffer (its fingerprint, scalars, arrays); SnapshotError if unreadable."""
     mv = memoryview(buf)
     start = len(_MAGIC) + _FIXED.size
-    if len(mv) < start or bytes(mv[: len(_MAGIC)]) != _MAGIC:
+    if len(mv) < start or bytes(mv[:6]) != _MAGIC[:6]:  # the last two bytes are the format
         raise SnapshotError("not a storyscope clusterer snapshot (bad magic)")
     n, crc = _FIXED.unpack_from(mv, len(_MAGIC))
     try:
@@ -341,6 +341,8 @@ def read_header(buf: bytes | bytearray | memoryview) -> dict:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise SnapshotError(f"snapshot format {header.get('format') if isinstance(header, dict) else '?'}, "
                             f"this version reads {FORMAT}")
+    if bytes(mv[: len(_MAGIC)]) != _MAGIC:
+        raise SnapshotError("not a storyscope clusterer snapshot (bad magic)")
     header["_data_at"] = start + n + (-(start + n) % _ALIGN)
     header["_crc"] = crc
     return header
