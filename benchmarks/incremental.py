@@ -4,17 +4,22 @@
 
 Per N it builds a store of N articles from benchmarks/cluster_scale.py's
 synthetic stream (ECB+ articles with their names and numbers replaced per
-event; dated, about N/10 events): features, assignment, and the articles with
-their assignments and links stored in transactions of 1,000, with the
+event; dated, about N/10 events): features (``compute_many`` per 1,000, equal to
+``compute`` of each), assignment, and the articles with their assignments and
+links stored through ingest's own calls in transactions of 1,000, with the
 clusterer's snapshot stored with the last of them, as ``ingest`` leaves a store.
 Then it times what a user waits for: ``ingest_raw`` of the next 100 articles of
 the same stream (taking the lock, loading the snapshot, the 100 articles each
-extracted, featurised, assigned and committed), and separately each part:
-loading the snapshot from the store (startup), the 100 articles, taking and
-storing a new snapshot (what the end of a run costs when it writes one; the
-100-article run itself does not, see run/resume.py), and, for comparison, the
-replay of every stored article that a run did before snapshots. ``--keep``
-keeps the built stores in a folder and reuses them.
+extracted, featurised, assigned and committed); the same run under a profile
+on the CPU clock, summed by stage (``STAGES``); and separately each part:
+loading the snapshot from the store (startup, and the memory it adds), the 100
+articles (and how many stories they made the loaded clusterer build), taking
+and storing a new snapshot (what the end of a run costs when it writes one; the
+100-article run itself does not, see run/resume.py). Unless ``--no-replay``, the
+store after the 100 is replayed whole, as a run did before snapshots: its time,
+and the check that the run started from the snapshot stored what one run over
+all N + 100 articles stores. Times are CPU seconds (``time.process_time``) and
+wall seconds; ``--keep`` keeps the built stores in a folder and reuses them.
 """
 
 from __future__ import annotations
