@@ -17,10 +17,18 @@ The header holds the format, the fingerprint (``fingerprint``: settings, model,
 the clustering code and the numeric libraries; a snapshot of any other is
 ignored by the caller, who then replays), the scalars and, per array, its name, dtype, shape and place. Variable-length parts
 (centroids, members, postings) are one concatenated array plus lengths; strings
-(article and story ids, link details) are JSON lists. Two tables are mostly
+(story ids, link details) are JSON lists. Two tables are mostly
 zeros and stored sparse: the document frequencies (2**24 counts) and the copy
 index's band slots (a slot holding an article that has left the window acts as
 an empty one, see ``kernels.nearest_copy``, so it is stored as empty).
+
+Format 2 is laid out for a load that builds nothing up front (snapshot_lazy.py):
+postings by term ascending (found by bisection), article ids as one UTF-8 buffer
+with their CRC-32s ascending (one looked up without decoding the others), and
+each story and its members built from the arrays when first asked for. A later
+``dumps`` copies the stories never built since the load straight from those
+arrays. So a start reads and checks the bytes, and builds only what the new
+articles touch: about 170 of 1,000 stories for 100 articles at 10,000 stored.
 
 Anything wrong (truncated, flipped bits, another version) raises SnapshotError,
 never returns a half-built clusterer.
