@@ -4,17 +4,22 @@
 
 Per N it builds a store of N articles from benchmarks/cluster_scale.py's
 synthetic stream (ECB+ articles with their names and numbers replaced per
-event; dated, about N/10 events): features, assignment, and the articles with
-their assignments and links stored in transactions of 1,000, with the
+event; dated, about N/10 events): features (``compute_many`` per 1,000, equal to
+``compute`` of each), assignment, and the articles with their assignments and
+links stored through ingest's own calls in transactions of 1,000, with the
 clusterer's snapshot stored with the last of them, as ``ingest`` leaves a store.
 Then it times what a user waits for: ``ingest_raw`` of the next 100 articles of
 the same stream (taking the lock, loading the snapshot, the 100 articles each
-extracted, featurised, assigned and committed), and separately each part:
-loading the snapshot from the store (startup), the 100 articles, taking and
-storing a new snapshot (what the end of a run costs when it writes one; the
-100-article run itself does not, see run/resume.py), and, for comparison, the
-replay of every stored article that a run did before snapshots. ``--keep``
-keeps the built stores in a folder and reuses them.
+extracted, featurised, assigned and committed); the same run under a profile
+on the CPU clock, summed by stage (``STAGES``); and separately each part:
+loading the snapshot from the store (startup, and the memory it adds), the 100
+articles (and how many stories they made the loaded clusterer build), taking
+and storing a new snapshot (what the end of a run costs when it writes one; the
+100-article run itself does not, see run/resume.py). Unless ``--no-replay``, the
+store after the 100 is replayed whole, as a run did before snapshots: its time,
+and the check that the run started from the snapshot stored what one run over
+all N + 100 articles stores. Times are CPU seconds (``time.process_time``) and
+wall seconds; ``--keep`` keeps the built stores in a folder and reuses them.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -57,24 +63,88 @@ def stream(gen: Generator, n: int, args) -> list:
     return out
 
 
-def build(path: Path, articles: list, config: Config) -> float:
-    """A store of ``articles`` as ingest leaves it, snapshot included; returns seconds."""
-    t0 = time.perf_counter()
+def build(path: Path, articles: list, config: Config) -> dict:
+    """A store of ``articles`` as ingest leaves it, snapshot included; returns seconds and CPU seconds per stage.
+
+    What ``ingest`` stores for each article, through the same calls (``add_article``,
+    ``assign``, ``_store_links``; the features of each batch in one ``compute_many``
+    call, equal to ``compute`` of each), but in transactions of 1,000 articles
+    rather than one each, with no extraction (the articles are made as extracted
+    ones), and the snapshot once at the end, as the end of a run takes it.
+    """
+    t0, c0 = time.perf_counter(), time.process_time()
+    cpu = {"features": 0.0, "assign": 0.0, "store": 0.0, "snapshot": 0.0}
     clusterer = StreamClusterer(window_days=config.story_window_days)
     with Store(path) as store:
         for start in range(0, len(articles), 1000):
+            part = articles[start : start + 1000]
+            c = time.process_time()
+            fs = feats.compute_many(part)
+            cpu["features"] += time.process_time() - c
             with store.transaction() as db:
-                for a in articles[start : start + 1000]:
-                    f = feats.compute(a)
+                for a, f in zip(part, fs):
+                    c = time.process_time()
                     got = clusterer.add(a.id, f, a.published)
+                    c2 = time.process_time()
                     store.add_article(db, a, f.to_bytes())
                     store.assign(db, a.id, got.story_id, got.score, got.syndicated_of, got.reason)
                     _store_links(store, db, clusterer, got)
+                    c3 = time.process_time()
+                    cpu["assign"] += c2 - c
+                    cpu["store"] += c3 - c2
                 if start + 1000 >= len(articles):
+                    c = time.process_time()
                     store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), clusterer.snapshot())
-            if start // 1000 % 50 == 49:
-                print(f"  built {start + 1000:,} ({time.perf_counter() - t0:,.0f} s)", flush=True)
-    return time.perf_counter() - t0
+                    cpu["snapshot"] += time.process_time() - c
+            if start // 1000 % 20 == 19:
+                print(f"  built {start + 1000:,} ({time.perf_counter() - t0:,.0f} s, "
+                      f"{time.process_time() - c0:,.0f} CPU s: "
+                      + ", ".join(f"{k} {v:,.0f}" for k, v in cpu.items()) + ")", flush=True)
+    return {"build_s": time.perf_counter() - t0, "build_cpu_s": time.process_time() - c0,
+            **{f"build_{k}_cpu_s": v for k, v in cpu.items()}}
+
+
+def _rss_mb() -> float:
+    """This process's resident memory now (Linux), in MB."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+# What the parts of a run are, by the functions that do them (their cumulative CPU time in a profile).
+STAGES = {
+    "lock": "lock.py:.*acquire",
+    "features check": "ingest.py:.*upgrade_features|resume.py:.*checked_seq",
+    "snapshot read": "snapshots.py:.*read",
+    "snapshot decode": "snapshot.py:.*loads",
+    "tail replay": "resume.py:.*_replay_tail",
+    "extract": "pipeline.py:.*\\(extract\\)",
+    "features": "features/__init__.py:.*compute_many",
+    "already stored": "ingest.py:.*_stored_already|sqlite.py:.*find_duplicate",
+    "assign": "stream.py:.*\\(add\\)",
+    "store": "sqlite.py:.*transaction|sqlite.py:.*add_article|sqlite.py:.*assign|ingest.py:.*_store_links",
+    "end-of-run snapshot": "resume.py:.*finish",
+}
+
+
+def breakdown(ingest) -> dict:
+    """CPU seconds of each stage of ``ingest()`` (a profile on the CPU clock; profiling slows Python code)."""
+    import cProfile
+    import pstats
+    import re
+
+    prof = cProfile.Profile(time.process_time)
+    c = time.process_time()
+    prof.runcall(ingest)
+    total = time.process_time() - c
+    stats = pstats.Stats(prof).stats  # (file, line, name) -> (cc, nc, tt, ct, callers)
+    out = {"profiled total": total}
+    for stage, pattern in STAGES.items():
+        rx = re.compile(pattern)
+        hits = [(k, v[3]) for k, v in stats.items() if rx.search(f"{k[0]}:{k[1]}({k[2]})")]
+        # a function that calls another of the same stage is not counted twice: the outermost ones
+        names = {k for k, _ in hits}
+        out[stage] = sum(ct for k, ct in hits if not any(caller in names for caller in stats[k][4]))
+    return out
 
 
 def measure(n: int, gen: Generator, args) -> dict:
@@ -84,7 +154,9 @@ def measure(n: int, gen: Generator, args) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     base = folder / f"incremental-{n}.base.db"
     config = Config(db=str(base), snapshot_every=args.snapshot_every)
-    built = None if base.exists() else build(base, old, config)
+    r: dict = {"n": n}
+    if not base.exists():
+        r.update(build(base, old, config))
     make = lambda: StreamClusterer(window_days=config.story_window_days)  # noqa: E731
     with Store(base) as store:  # a kept store's snapshot from older code: replay once, store a new one
         if store.latest_snapshot().fingerprint != fingerprint(make()):
@@ -95,48 +167,58 @@ def measure(n: int, gen: Generator, args) -> dict:
             del c
     # each timing on a fresh copy of the built store
     work = folder / f"incremental-{n}.work.db"
-    r: dict = {"n": n, "build_s": built}
 
     def fresh() -> Store:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{work}{suffix}").unlink(missing_ok=True)
-        os.system(f"cp '{base}' '{work}'")
+        shutil.copyfile(base, work)
         return Store(work)
 
-    # 1. the whole 100-article ingest, as a user runs it
+    raws = [RawDoc(id=a.id, source="bench", text=a.text, title=a.title, published=a.published) for a in new]
+    run_config = Config(db=str(work), snapshot_every=args.snapshot_every)
+    # 1. the whole 100-article ingest, as a user runs it (the clusterer freed inside it)
     with fresh() as store:
-        snap = store.latest_snapshot()
-        r["snapshot_mb"] = snap.nbytes / 1e6
-        raws = [RawDoc(id=a.id, source="bench", text=a.text, title=a.title, published=a.published) for a in new]
-        t = time.perf_counter()
-        statuses = [s.status for s in ingest_raw(store, raws, Config(db=str(work), snapshot_every=args.snapshot_every))]
-        r["ingest_s"] = time.perf_counter() - t
+        r["snapshot_mb"] = store.latest_snapshot().nbytes / 1e6
+        t, c = time.perf_counter(), time.process_time()
+        statuses = [s.status for s in ingest_raw(store, raws, run_config)]
+        r["ingest_s"], r["ingest_cpu_s"] = time.perf_counter() - t, time.process_time() - c
         r["stored"] = statuses.count("stored")
         r["wrote_snapshot"] = store.latest_snapshot().covers_seq == store.last_seq()
-    # 2. its parts: startup (load the snapshot), the 100 articles, a new snapshot
-    with fresh() as store:
-        t = time.perf_counter()
-        resumed = resume(store, make)
-        r["startup_s"] = time.perf_counter() - t
-        assert resumed.how == "snapshot", resumed.why
-        c = resumed.clusterer
-        t = time.perf_counter()
-        for a in new:
-            c.add(a.id, feats.compute(a), a.published)
-        r["articles_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        data = c.snapshot()
-        r["take_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        with store.transaction() as db:
-            store.put_snapshot(db, store.last_seq(), fingerprint(c), data)
-        r["store_s"] = time.perf_counter() - t
-        del data, c, resumed
-        # 3. before snapshots: every stored article replayed
+        # 1b. before snapshots, a run replayed every stored article; the replay is also the check
+        # that the run loaded from the snapshot stored what one run over all N + 100 would
         if not args.no_replay:
-            t = time.perf_counter()
-            _replayed(store, make)
-            r["replay_s"] = time.perf_counter() - t
+            t, c = time.perf_counter(), time.process_time()
+            replayed, _ = _replayed(store, make)
+            r["replay_s"], r["replay_cpu_s"] = time.perf_counter() - t, time.process_time() - c
+            r["same_as_one_run"] = replayed is not None
+    # 2. the same run, profiled: where its CPU time goes
+    with fresh() as store:
+        r["stages_cpu_s"] = breakdown(lambda: list(ingest_raw(store, raws, run_config)))
+    # 3. its parts: startup (load the snapshot), the 100 articles, a new snapshot
+    with fresh() as store:
+        rss = _rss_mb()
+        t, c = time.perf_counter(), time.process_time()
+        resumed = resume(store, make)
+        r["startup_s"], r["startup_cpu_s"] = time.perf_counter() - t, time.process_time() - c
+        r["startup_rss_mb"] = _rss_mb() - rss
+        assert resumed.how == "snapshot", resumed.why
+        cl = resumed.clusterer
+        t, c = time.perf_counter(), time.process_time()
+        for a in new:
+            cl.add(a.id, feats.compute(a), a.published)
+        r["articles_s"], r["articles_cpu_s"] = time.perf_counter() - t, time.process_time() - c
+        built = getattr(cl._by_idx, "built", None)
+        r["stories_built"] = built() if built else len(cl._by_idx)
+        r["stories"] = len(cl._by_idx)
+        t, c = time.perf_counter(), time.process_time()
+        data = cl.snapshot()
+        r["take_s"], r["take_cpu_s"] = time.perf_counter() - t, time.process_time() - c
+        r["after_rss_mb"] = _rss_mb() - rss
+        t, c = time.perf_counter(), time.process_time()
+        with store.transaction() as db:
+            store.put_snapshot(db, store.last_seq(), fingerprint(cl), data)
+        r["store_s"], r["store_cpu_s"] = time.perf_counter() - t, time.process_time() - c
+        del data, cl, resumed
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     if not args.keep:
@@ -172,13 +254,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"N = {n:,}", flush=True)
         rows.append(measure(n, gen, args))
         print(json.dumps(rows[-1]), flush=True)
-    print(f"\n{'N':>10} {'ingest 100':>11} {'startup':>8} {'100 art.':>9} {'snapshot MB':>12} {'take':>6} "
-          f"{'store':>6} {'replay all':>11} {'build':>7}")
+    print("\nCPU seconds (wall seconds in the JSON lines above):")
+    print(f"{'N':>10} {'ingest 100':>11} {'startup':>8} {'100 art.':>9} {'built':>13} {'snap. MB':>9} {'take':>6} "
+          f"{'store':>6} {'RSS start':>10} {'RSS take':>9} {'replay all':>11} {'build':>7}")
     for r in rows:
-        replay = f"{r['replay_s']:>10.1f}s" if "replay_s" in r else f"{'-':>11}"
-        build = f"{r['build_s']:>6.0f}s" if r["build_s"] else f"{'kept':>7}"
-        print(f"{r['n']:>10,} {r['ingest_s']:>10.2f}s {r['startup_s']:>7.2f}s {r['articles_s']:>8.2f}s "
-              f"{r['snapshot_mb']:>12.0f} {r['take_s']:>5.2f}s {r['store_s']:>5.2f}s {replay} {build}")
+        replay = f"{r['replay_cpu_s']:>10.1f}s" if "replay_cpu_s" in r else f"{'-':>11}"
+        build = f"{r['build_cpu_s']:>6.0f}s" if "build_cpu_s" in r else f"{'kept':>7}"
+        print(f"{r['n']:>10,} {r['ingest_cpu_s']:>10.2f}s {r['startup_cpu_s']:>7.2f}s {r['articles_cpu_s']:>8.2f}s "
+              f"{r['stories_built']:>6,}/{r['stories']:<6,} {r['snapshot_mb']:>9.0f} {r['take_cpu_s']:>5.2f}s "
+              f"{r['store_cpu_s']:>5.2f}s {r['startup_rss_mb']:>8.0f}MB {r['after_rss_mb']:>7.0f}MB {replay} {build}")
+    print("\nthe 100-article ingest, CPU seconds by stage (profiled):")
+    stages = list(rows[0]["stages_cpu_s"]) if rows else []
+    print(f"{'N':>10} " + " ".join(f"{k[:14]:>14}" for k in stages))
+    for r in rows:
+        print(f"{r['n']:>10,} " + " ".join(f"{r['stages_cpu_s'][k]:>13.2f}s" for k in stages))
     return 0
 
 

@@ -17,10 +17,18 @@ The header holds the format, the fingerprint (``fingerprint``: settings, model,
 the clustering code and the numeric libraries; a snapshot of any other is
 ignored by the caller, who then replays), the scalars and, per array, its name, dtype, shape and place. Variable-length parts
 (centroids, members, postings) are one concatenated array plus lengths; strings
-(article and story ids, link details) are JSON lists. Two tables are mostly
+(story ids, link details) are JSON lists. Two tables are mostly
 zeros and stored sparse: the document frequencies (2**24 counts) and the copy
 index's band slots (a slot holding an article that has left the window acts as
 an empty one, see ``kernels.nearest_copy``, so it is stored as empty).
+
+Format 2 is laid out for a load that builds nothing up front (snapshot_lazy.py):
+postings by term ascending (found by bisection), article ids as one UTF-8 buffer
+with their CRC-32s ascending (one looked up without decoding the others), and
+each story and its members built from the arrays when first asked for. A later
+``dumps`` copies the stories never built since the load straight from those
+arrays. So a start reads and checks the bytes, and builds only what the new
+articles touch: about 170 of 1,000 stories for 100 articles at 10,000 stored.
 
 Anything wrong (truncated, flipped bits, another version) raises SnapshotError,
 never returns a half-built clusterer.
@@ -35,21 +43,23 @@ import struct
 import zlib
 from collections import OrderedDict
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import metadata, resources
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import StoryscopeError
+from . import snapshot_lazy as lazy
 from .story import EMPTY_EMB, EMPTY_IDS, EMPTY_VALS, Member, Story, unit
 
 if TYPE_CHECKING:
     from .stream import StreamClusterer
 
-FORMAT = 1
-_MAGIC = b"SSSNAP01"
+FORMAT = 2
+_MAGIC = b"SSSNAP02"
 _FIXED = struct.Struct("<II")  # header length, CRC-32 of the arrays
 _ALIGN = 8
 _NONE_DAY = np.iinfo(np.int64).min  # a missing day (None) in the day columns
@@ -73,6 +83,7 @@ MEMBER_FIELDS = frozenset({"article_id", "ids", "tf", "names", "nums", "day", "e
 # The code whose behaviour the state depends on: a change to any of these files
 # makes older snapshots another version's (one full replay, then new snapshots).
 _CODE = ("cluster", ("evidence.py", "kernels.py", "same_event_model.json", "settings.py", "snapshot.py",
+                     "snapshot_lazy.py",
                      "split.py", "story.py", "stream.py", "syndication.py", "vectors.py"))
 _FEATURE_CODE = ("features", ("__init__.py", "record.py", "text.py"))
 
@@ -141,23 +152,42 @@ class _Columns:
             raise SnapshotError(f"{name}: expected {dtype}, the clusterer holds {arr.dtype}; update snapshot.py")
         self.arrays[name] = np.ascontiguousarray(arr, dtype=dtype)
 
-    def ragged(self, name: str, parts: list[np.ndarray], dtype: str) -> None:
-        """Arrays of any lengths as one array and their lengths (a mixed dtype upcasts: caught by ``put``)."""
-        self.put(name + ".len", np.fromiter(map(len, parts), np.int64, len(parts)), "int64")
+    def spans(self, name: str, stored: _Spans | None, parts: list[np.ndarray], pick: np.ndarray, dtype: str,
+              halve: bool = False) -> None:
+        """Arrays of any lengths as one array and their lengths: item i is ``pick[i]`` of the
+        stored ones (``stored``) followed by ``parts``. With ``halve``, float32 as float16 when
+        that loses nothing: an article's embeddings were stored as float16 (features/record.py),
+        so its members' are, and they are half the snapshot."""
+        lens = np.fromiter(map(len, parts), np.int64, len(parts))
         full = [p for p in parts if len(p)]
-        self.put(name, np.concatenate(full) if full else np.zeros(0, dtype), dtype)
-
-    def halves(self, name: str, parts: list[np.ndarray]) -> None:
-        """Float32 vectors as float16 when that loses nothing: an article's embeddings were stored
-        as float16 (features/record.py), so its members' are, and they are half the snapshot."""
-        self.ragged(name, parts, "float32")
-        flat = self.arrays[name]
-        half = flat.astype(np.float16)
-        if np.array_equal(half.astype(np.float32), flat):
-            self.arrays[name] = half
+        flat = np.concatenate(full) if full else np.zeros(0, dtype)
+        if flat.dtype != np.dtype(dtype) and flat.size:  # a mixed dtype upcasts
+            raise SnapshotError(f"{name}: expected {dtype}, the clusterer holds {flat.dtype}; update snapshot.py")
+        if stored is not None:
+            old = stored.flat.astype(dtype, copy=False)
+            starts = np.concatenate([stored.ends - stored.lens, len(old) + np.cumsum(lens) - lens])
+            lens = np.concatenate([stored.lens, lens])[pick]
+            flat = lazy.gather(np.concatenate([old, flat]), starts[pick], lens)
+        self.put(name + ".len", lens, "int64")
+        self.put(name, flat, dtype)
+        if halve:
+            half = self.arrays[name].astype(np.float16)
+            if np.array_equal(half.astype(np.float32), self.arrays[name]):
+                self.arrays[name] = half
 
     def strings(self, name: str, values: Iterable[str]) -> None:
         self.put(name, np.frombuffer(json.dumps(list(values)).encode("utf-8"), np.uint8), "uint8")
+
+    def texts(self, name: str, values: list[str]) -> None:
+        """Strings as one UTF-8 buffer, their ends, and their CRC-32s ascending with their positions
+        (``lazy.Texts``, ``lazy.TextIndex``): one is found and decoded without the others."""
+        encoded = [v.encode("utf-8", "surrogatepass") for v in values]  # as json.dumps takes any str
+        self.put(name, np.frombuffer(b"".join(encoded), np.uint8), "uint8")
+        self.put(name + ".end", np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded))), "int64")
+        crc = np.fromiter(map(zlib.crc32, encoded), np.uint32, len(encoded))
+        order = np.argsort(crc, kind="stable")
+        self.put(name + ".crc", crc[order], "uint32")
+        self.put(name + ".pos", order, "int64")
 
 
 def _days(values: Iterable[int | None]) -> np.ndarray:
@@ -173,43 +203,24 @@ def dumps(clusterer: StreamClusterer) -> bytearray:
 def _dumps(clusterer: StreamClusterer) -> bytearray:
     c = clusterer
     cols = _Columns()
-    by_idx: list[Story] = c._by_idx
-    # stories: every one ever made (the postings point at them by position), the
-    # merged-away ones too, empty
-    cols.strings("story.id", (s.id for s in by_idx))
-    cols.put("story.size", [s.size for s in by_idx], "int64")
-    cols.put("story.checks", [s.checks_done for s in by_idx], "int64")
-    cols.put("story.first_day", _days(s.first_day for s in by_idx), "int64")
-    cols.put("story.last_day", _days(s.last_day for s in by_idx), "int64")
-    cols.put("story.norm_sq", [s.norm_sq for s in by_idx], "float64")
-    cols.ragged("story.ids", [s.ids for s in by_idx], "uint32")
-    cols.ragged("story.vals", [s.vals for s in by_idx], "float64")
-    cols.ragged("story.names", [s.names for s in by_idx], "uint32")
-    cols.ragged("story.emb", [s.emb for s in by_idx], "float32")
-    cols.ragged("story.temb", [s.temb for s in by_idx], "float32")
-    # members, story after story; -1 for a story that holds none (None, not [])
-    cols.put("story.n_members", [-1 if s.members is None else len(s.members) for s in by_idx], "int64")
-    members = [m for s in by_idx if s.members for m in s.members]
-    cols.strings("member.article", (m.article_id for m in members))
-    cols.put("member.day", _days(m.day for m in members), "int64")
-    for field, dtype in (("ids", "uint32"), ("tf", "float32"), ("names", "uint32"), ("nums", "uint32"),
-                         ("lead", "uint32")):
-        cols.ragged(f"member.{field}", [getattr(m, field) for m in members], dtype)
-    cols.halves("member.emb", [m.emb for m in members])
-    cols.halves("member.temb", [m.temb for m in members])
+    _story_columns(cols, c)
     # which stories are live, in the dict's order; the hot ones, oldest first
-    cols.put("stories.order", [s.idx for s in c._stories.values()], "int64")
-    cols.put("hot.order", [c._stories[sid].idx for sid in c._hot], "int64")
-    # inverted index
-    cols.put("postings.term", np.fromiter(c._postings.keys(), np.uint32, len(c._postings)), "uint32")
-    cols.put("postings.story.len", np.fromiter(map(len, c._postings.values()), np.int64, len(c._postings)), "int64")
-    cols.put("postings.story", np.frombuffer(b"".join(c._postings.values()), np.int32), "int32")
-    # article -> story, as positions in a table of the distinct story ids
-    table = list(dict.fromkeys(c._article_story.values()))
+    at = lazy.positions(c._stories)
+    cols.put("stories.order", list(at.values()), "int64")
+    cols.put("hot.order", [at[sid] for sid in c._hot], "int64")
+    # inverted index, by term ascending (a loaded clusterer finds a term's list by bisection)
+    terms, lens, flat = lazy.postings_columns(c._postings)
+    cols.put("postings.term", terms, "uint32")
+    cols.put("postings.story.len", lens, "int64")
+    cols.put("postings.story", flat, "int32")
+    # article -> story, as positions in a table of the distinct story ids; the ids indexed
+    # by hash, so that a loaded clusterer looks one up without decoding them all
+    articles = c._article_story.items()
+    table = list(dict.fromkeys(v for _, v in articles))
     code = {sid: i for i, sid in enumerate(table)}
-    cols.strings("article.id", c._article_story.keys())
+    cols.texts("article.id", [k for k, _ in articles])
     cols.strings("article.story_table", table)
-    cols.put("article.story", [code[s] for s in c._article_story.values()], "int32")
+    cols.put("article.story", [code[v] for _, v in articles], "int32")
     cols.strings("syndicated.article", c._syndicated_root.keys())
     cols.strings("syndicated.root", c._syndicated_root.values())
     # links: (story, related, score, reason, detail) per link, grouped by story
@@ -244,6 +255,64 @@ def _dumps(clusterer: StreamClusterer) -> bytearray:
     return _pack(fingerprint(c), cols)
 
 
+def _story_columns(cols: _Columns, c: StreamClusterer) -> None:
+    """Every story ever made (the postings point at them by position; merged-away ones
+    empty) and the members of those that hold them, story after story.
+
+    A loaded clusterer's stories that were never built since the load are copied
+    as they were stored (``_Base``), in one gather per column, not built one by one.
+    """
+    base: _Base | None = getattr(c._by_idx, "source", None)
+    items: list = c._by_idx._items if base is not None else c._by_idx
+    n_base = base.n if base is not None else 0
+    total = len(items)
+    at = [i for i, s in enumerate(items) if s is not None] if base is not None else range(total)
+    made: list[Story] = [items[i] for i in at]
+    at_arr = np.asarray(at, dtype=np.int64)
+    pick = np.arange(total, dtype=np.int64)  # story i from: base story i, or made[pick[i] - n_base]
+    pick[at_arr] = n_base + np.arange(len(made), dtype=np.int64)
+
+    def scalar(name: str, stored: np.ndarray | None, values: list, dtype: str) -> np.ndarray:
+        out = np.empty(total, dtype=dtype)
+        if stored is not None:
+            out[:n_base] = stored
+        out[at_arr] = np.asarray(values, dtype=dtype)
+        cols.put(name, out, dtype)
+        return out
+
+    b = base
+    cols.strings("story.id", (b.ids if b else []) + [s.id for s in items[n_base:]])
+    scalar("story.size", b and b.sizes, [s.size for s in made], "int64")
+    scalar("story.checks", b and b.checks, [s.checks_done for s in made], "int64")
+    scalar("story.first_day", b and b.first, _days(s.first_day for s in made), "int64")
+    scalar("story.last_day", b and b.last, _days(s.last_day for s in made), "int64")
+    scalar("story.norm_sq", b and b.norm_sq, [s.norm_sq for s in made], "float64")
+    for field, dtype in (("ids", "uint32"), ("vals", "float64"), ("names", "uint32"), ("emb", "float32"),
+                         ("temb", "float32")):
+        cols.spans(f"story.{field}", b and b.spans[f"story.{field}"], [getattr(s, field) for s in made],
+                   pick, dtype)
+    # members; -1 for a story that holds none (None, not [])
+    counts = scalar("story.n_members", b and b.n_members,
+                    [-1 if s.members is None else len(s.members) for s in made], "int64")
+    members = [m for s in made if s.members for m in s.members]
+    k_base = len(b.m_ids) if b else 0
+    held = np.maximum(counts, 0)
+    first = np.empty(total, dtype=np.int64)  # of each story's members in (base members, then ``members``)
+    if b:
+        first[:n_base] = b.m_start
+    made_held = held[at_arr]
+    first[at_arr] = k_base + np.cumsum(made_held) - made_held
+    m_pick = lazy.gather(np.arange(k_base + len(members), dtype=np.int64), first, held)
+    ids = (b.m_ids if b else []) + [m.article_id for m in members]
+    cols.strings("member.article", (ids[j] for j in m_pick.tolist()))
+    days = _days(m.day for m in members)
+    cols.put("member.day", (np.concatenate([b.m_day, days]) if b else days)[m_pick], "int64")
+    for field, dtype in (("ids", "uint32"), ("tf", "float32"), ("names", "uint32"), ("nums", "uint32"),
+                         ("lead", "uint32"), ("emb", "float32"), ("temb", "float32")):
+        cols.spans(f"member.{field}", b and b.spans[f"member.{field}"], [getattr(m, field) for m in members],
+                   m_pick, dtype, halve=field in ("emb", "temb"))
+
+
 def _pack(fp: str, cols: _Columns) -> bytearray:
     entries = []
     offset = 0
@@ -271,7 +340,7 @@ def read_header(buf: bytes | bytearray | memoryview) -> dict:
     """The header of a snapshot buffer (its fingerprint, scalars, arrays); SnapshotError if unreadable."""
     mv = memoryview(buf)
     start = len(_MAGIC) + _FIXED.size
-    if len(mv) < start or bytes(mv[: len(_MAGIC)]) != _MAGIC:
+    if len(mv) < start or bytes(mv[:6]) != _MAGIC[:6]:  # the last two bytes are the format
         raise SnapshotError("not a storyscope clusterer snapshot (bad magic)")
     n, crc = _FIXED.unpack_from(mv, len(_MAGIC))
     try:
@@ -281,9 +350,46 @@ def read_header(buf: bytes | bytearray | memoryview) -> dict:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise SnapshotError(f"snapshot format {header.get('format') if isinstance(header, dict) else '?'}, "
                             f"this version reads {FORMAT}")
+    if bytes(mv[: len(_MAGIC)]) != _MAGIC:
+        raise SnapshotError("not a storyscope clusterer snapshot (bad magic)")
     header["_data_at"] = start + n + (-(start + n) % _ALIGN)
     header["_crc"] = crc
     return header
+
+
+class _Spans:
+    """``count`` arrays stored end to end (see ``_Columns.spans``), the i-th cut out when asked for."""
+
+    def __init__(self, flat: np.ndarray, lens: np.ndarray) -> None:
+        self.flat, self.lens, self.ends = flat, lens, np.cumsum(lens)
+        self._half = flat.dtype == np.float16  # see _Columns.spans: widened one array at a time
+
+    def __call__(self, i: int, empty: np.ndarray | None = None) -> np.ndarray:
+        """The i-th; ``empty`` (when given) for a zero-length one."""
+        b = int(self.ends[i])
+        a = b - int(self.lens[i])
+        if a == b and empty is not None:
+            return empty
+        return self.flat[a:b].astype(np.float32) if self._half else self.flat[a:b]
+
+
+@dataclass(frozen=True)
+class _Base:
+    """The stories and members of a loaded snapshot, as stored: what a later snapshot copies
+    for the stories not built since (``_story_columns``)."""
+
+    n: int
+    ids: list[str]
+    sizes: np.ndarray
+    checks: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    norm_sq: np.ndarray
+    n_members: np.ndarray
+    m_start: np.ndarray
+    m_ids: list[str]
+    m_day: np.ndarray
+    spans: dict[str, _Spans]
 
 
 class _Reader:
@@ -303,16 +409,12 @@ class _Reader:
         except (KeyError, ValueError, TypeError) as exc:
             raise SnapshotError(f"snapshot array {name!r} unreadable: {exc}") from exc
 
-    def ragged(self, name: str, count: int) -> list[np.ndarray]:
+    def spans(self, name: str, count: int) -> _Spans:
         lens = self.get(name + ".len")
         flat = self.get(name)
-        if flat.dtype == np.float16:  # see _Columns.halves
-            flat = flat.astype(np.float32)
         if len(lens) != count or int(lens.sum()) != len(flat) or (lens < 0).any():
             raise SnapshotError(f"snapshot array {name!r} does not add up")
-        ends = np.cumsum(lens).tolist()
-        starts = [0, *ends[:-1]]
-        return [flat[a:b] for a, b in zip(starts, ends)]
+        return _Spans(flat, lens)
 
     def strings(self, name: str) -> list[str]:
         try:
@@ -324,8 +426,8 @@ class _Reader:
         return out
 
 
-def _day_values(arr: np.ndarray) -> list[int | None]:
-    return [None if d == _NONE_DAY else d for d in arr.tolist()]
+def _day_value(d: np.int64) -> int | None:
+    return None if d == _NONE_DAY else int(d)
 
 
 def loads(buf: bytes | bytearray | memoryview, into: StreamClusterer) -> StreamClusterer:
@@ -359,67 +461,71 @@ def loads(buf: bytes | bytearray | memoryview, into: StreamClusterer) -> StreamC
 def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamClusterer:
     if c._by_idx or c._article_story or c.stats.n_docs:
         raise SnapshotError("loads needs a fresh clusterer")
-    # stories
+    # Stories, their members, the postings and the article table are not built
+    # here: each story (with its members) when first asked for, each postings
+    # list when first read, each article looked up alone (snapshot_lazy.py). A
+    # run touches a few hundred stories, whatever the store's size.
     ids = r.strings("story.id")
     n = len(ids)
-    sizes = r.get("story.size").tolist()
-    checks = r.get("story.checks").tolist()
-    first, last = _day_values(r.get("story.first_day")), _day_values(r.get("story.last_day"))
-    norm_sq = r.get("story.norm_sq").tolist()
-    cents = r.ragged("story.ids", n)
-    vals = r.ragged("story.vals", n)
-    names = r.ragged("story.names", n)
-    embs, tembs = r.ragged("story.emb", n), r.ragged("story.temb", n)
-    n_members = r.get("story.n_members").tolist()
-    if not len(sizes) == len(checks) == len(first) == len(norm_sq) == len(n_members) == n:
+    sizes, checks = r.get("story.size"), r.get("story.checks")
+    first, last = r.get("story.first_day"), r.get("story.last_day")
+    norm_sq = r.get("story.norm_sq")
+    spans = {f"story.{f}": r.spans(f"story.{f}", n) for f in ("ids", "vals", "names", "emb", "temb")}
+    cents, vals, names = spans["story.ids"], spans["story.vals"], spans["story.names"]
+    embs, tembs = spans["story.emb"], spans["story.temb"]
+    n_members = r.get("story.n_members")
+    if not len(sizes) == len(checks) == len(first) == len(last) == len(norm_sq) == len(n_members) == n:
         raise SnapshotError("snapshot story columns differ in length")
     m_ids = r.strings("member.article")
     k = len(m_ids)
-    m_day = _day_values(r.get("member.day"))
-    m_cols = [r.ragged(f"member.{f}", k) for f in ("ids", "tf", "names", "nums", "emb", "temb", "lead")]
-    if len(m_day) != k or sum(x for x in n_members if x > 0) != k:
+    m_day = r.get("member.day")
+    fields = ("ids", "tf", "names", "nums", "emb", "temb", "lead")
+    spans.update({f"member.{f}": r.spans(f"member.{f}", k) for f in fields})
+    m_cols = [spans[f"member.{f}"] for f in fields]
+    held = np.maximum(n_members, 0)
+    if len(m_day) != k or int(held.sum()) != k:
         raise SnapshotError("snapshot members do not add up")
-    members = []
-    for aid, day, m_i, m_tf, m_n, m_num, m_e, m_t, m_l in zip(m_ids, m_day, *m_cols):
+    m_start = np.cumsum(held) - held
+
+    def member(j: int) -> Member:
         m = Member.__new__(Member)
-        m.article_id, m.ids, m.tf, m.names, m.nums, m.day, m.emb, m.temb = aid, m_i, m_tf, m_n, m_num, day, m_e, m_t
-        m.lead = m_l
-        members.append(m)
-    by_idx = []
-    pos = 0
-    for i in range(n):
+        m.article_id, m.day = m_ids[j], _day_value(m_day[j])
+        m.ids, m.tf, m.names, m.nums, m.emb, m.temb, m.lead = (col(j) for col in m_cols)
+        return m
+
+    def story(i: int) -> Story:
         s = Story(ids[i], i)
-        s.ids, s.vals, s.norm_sq, s.size = cents[i] if len(cents[i]) else EMPTY_IDS, vals[i] if len(
-            vals[i]) else EMPTY_VALS, norm_sq[i], sizes[i]
-        s.first_day, s.last_day, s.checks_done = first[i], last[i], checks[i]
-        s.names = names[i] if len(names[i]) else EMPTY_IDS
-        s.emb = embs[i] if len(embs[i]) else EMPTY_EMB
-        s.temb = tembs[i] if len(tembs[i]) else EMPTY_EMB
+        s.ids, s.vals = cents(i, EMPTY_IDS), vals(i, EMPTY_VALS)
+        s.norm_sq, s.size, s.checks_done = float(norm_sq[i]), int(sizes[i]), int(checks[i])
+        s.first_day, s.last_day = _day_value(first[i]), _day_value(last[i])
+        s.names = names(i, EMPTY_IDS)
+        s.emb, s.temb = embs(i, EMPTY_EMB), tembs(i, EMPTY_EMB)
         s.emb_unit, s.temb_unit = unit(s.emb), unit(s.temb)
-        if n_members[i] < 0:
-            s.members = None
-        else:
-            s.members = members[pos : pos + n_members[i]]
-            pos += n_members[i]
-        by_idx.append(s)
+        count = int(n_members[i])
+        start = int(m_start[i])
+        s.members = None if count < 0 else [member(j) for j in range(start, start + count)]
+        return s
+
+    by_idx = lazy.LazyList(n, story)
+    by_idx.source = _Base(n, ids, sizes, checks, first, last, norm_sq, n_members, m_start, m_ids, m_day, spans)
+    order = r.get("stories.order").tolist()
+    hot = r.get("hot.order").tolist()
+    if any(not 0 <= i < n for i in order) or not set(hot) <= set(order):
+        raise SnapshotError("snapshot story order points outside the stories")
     c._by_idx = by_idx
-    c._stories = {by_idx[i].id: by_idx[i] for i in r.get("stories.order").tolist()}
-    c._hot = OrderedDict((by_idx[i].id, None) for i in r.get("hot.order").tolist())
-    # postings
-    terms = r.get("postings.term").tolist()
-    lens = r.get("postings.story.len")
-    raw = r.get("postings.story").tobytes()
-    if len(lens) != len(terms) or 4 * int(lens.sum()) != len(raw) or (lens < 0).any():
-        raise SnapshotError("snapshot postings do not add up")
-    ends = (4 * np.cumsum(lens)).tolist()
-    c._postings = {t: array("i", raw[a:b]) for t, a, b in zip(terms, [0, *ends[:-1]], ends)}
-    # article -> story, copies, links, merges
-    table = r.strings("article.story_table")
-    codes = r.get("article.story").tolist()
-    articles = r.strings("article.id")
-    if len(codes) != len(articles):
-        raise SnapshotError("snapshot article columns differ in length")
-    c._article_story = dict(zip(articles, [table[i] for i in codes]))
+    c._stories = lazy.LiveStories({ids[i]: i for i in order}, by_idx)
+    c._hot = OrderedDict((ids[i], None) for i in hot)
+    try:
+        c._postings = lazy.Postings(r.get("postings.term"), r.get("postings.story.len"), r.get("postings.story"))
+        texts = lazy.Texts(r.get("article.id"), r.get("article.id.end"))
+        c._article_story = lazy.ArticleStories(
+            lazy.TextIndex(texts, r.get("article.id.crc"), r.get("article.id.pos")), texts,
+            r.get("article.story"), r.strings("article.story_table"))
+    except ValueError as exc:
+        raise SnapshotError(f"snapshot inconsistent: {exc}") from exc
+    if len(r.get("article.story")) and int(r.get("article.story").max()) >= len(r.strings("article.story_table")):
+        raise SnapshotError("snapshot article codes point outside their table")
+    # copies, links, merges
     c._syndicated_root = _pairs(r, "syndicated.article", "syndicated.root")
     keys, counts = r.strings("links.key"), r.get("links.count").tolist()
     text, scores = r.strings("links.text"), r.get("links.score").tolist()

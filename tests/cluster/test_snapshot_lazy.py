@@ -1,0 +1,104 @@
+"""A loaded clusterer builds its stories, postings lists and article entries on first use (issue 11).
+
+snapshot_lazy.py stands in for the clusterer's dicts and list; these tests hold it
+to a dict's and a list's behaviour on the state of a real stream (the news
+fixtures, the ECB+ sample, synthetic events), and check that a run after a load
+builds only what it touches, which is what keeps a start cheap in a large store.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pytest
+from test_snapshot import SETTINGS, articles, small_hot  # noqa: F401  (fixtures)
+
+from storyscope.cluster import StreamClusterer, snapshot_lazy
+from storyscope.cluster.snapshot import SnapshotError, loads
+
+
+@pytest.fixture(scope="module")
+def loaded(articles):  # noqa: F811
+    """(the clusterer after all but the last 20 articles, its snapshot's bytes)."""
+    c = StreamClusterer(**SETTINGS)
+    for a in articles[:-20]:
+        c.add(*a)
+    return c, bytes(c.snapshot())
+
+
+def test_a_loaded_clusterer_builds_only_the_stories_it_touches(articles, loaded):  # noqa: F811
+    original, buf = loaded
+    c = StreamClusterer.from_snapshot(buf, **SETTINGS)
+    assert isinstance(c._by_idx, snapshot_lazy.LazyList)
+    assert c._by_idx.built() == 0 and len(c) == len(original)
+    for a in articles[-20:-17]:
+        c.add(*a)
+    assert 0 < c._by_idx.built() < len(c._by_idx) / 2  # three articles: their candidates, not every story
+    assert len(c._postings._got) < len(c._postings) / 4
+
+
+def test_the_loaded_tables_answer_as_the_dicts_they_stand_for(loaded):
+    original, buf = loaded
+    c = StreamClusterer.from_snapshot(buf, **SETTINGS)
+    want = dict(original._article_story)
+    got = c._article_story
+    assert len(got) == len(want) and list(got.items()) == list(want.items())
+    some = list(want)[::7]
+    assert all(got[a] == want[a] and a in got for a in some)
+    assert "no such article" not in got and got.get("no such article") is None
+    with pytest.raises(KeyError):
+        got["no such article"]
+    # a dict's order: a changed value keeps its place, a new key goes last
+    for key, value in ((some[1], "s999998"), ("new article", "s999999"), (some[0], "s999997")):
+        got[key] = want[key] = value
+    assert len(got) == len(want) and list(got.items()) == list(want.items())
+    # postings: the same lists, appended to in place
+    terms = list(original._postings)
+    assert len(c._postings) == len(terms)
+    for t in terms[::11]:
+        assert c._postings.get(t) == original._postings[t] and t in c._postings
+    p = c._postings.get(terms[0])
+    p.append(123456)
+    assert c._postings[terms[0]][-1] == 123456
+    c._postings[2**32 - 1] = snapshot_lazy.array("i", (7,))
+    assert len(c._postings) == len(terms) + 1 and c._postings.get(2**32 - 1).tolist() == [7]
+    cols = c._postings.columns()
+    assert (np.diff(cols[0].astype(np.int64)) > 0).all() and cols[0][-1] == 2**32 - 1
+    # live stories: dict order, deletion, lookup
+    assert list(c._stories) == list(original._stories)
+    first = next(iter(original._stories))
+    assert c._stories[first].ids.tolist() == original._stories[first].ids.tolist()
+    del c._stories[first]
+    assert first not in c._stories and len(c._stories) == len(original._stories) - 1
+
+
+def test_an_article_is_found_among_ids_of_equal_crc():
+    # two ids with one CRC-32 (a well-known pair): the index compares the text
+    pair = ("plumless", "buckeroo")
+    assert zlib.crc32(pair[0].encode()) == zlib.crc32(pair[1].encode())
+    ids = ["x", pair[0], "y", pair[1], "z"]
+    blob = np.frombuffer("".join(ids).encode(), np.uint8)
+    texts = snapshot_lazy.Texts(blob, np.cumsum([len(x) for x in ids]))
+    crc = np.array([zlib.crc32(x.encode()) for x in ids], np.uint32)
+    order = np.argsort(crc, kind="stable")
+    index = snapshot_lazy.TextIndex(texts, crc[order], order)
+    assert [index.find(x) for x in ids] == [0, 1, 2, 3, 4]
+    assert index.find("w") == -1
+
+
+def test_inconsistent_lazy_columns_are_refused(loaded):
+    original, buf = loaded
+    from storyscope.cluster import snapshot as snap
+
+    header = snap.read_header(buf)
+    # the article index claims one id fewer than there are: caught at load, not at the first lookup
+    cols = snap._Columns()
+    r = snap._Reader(bytearray(buf), header)
+    for name, *_ in header["arrays"]:
+        arr = r.get(name)
+        cols.arrays[name] = arr[:-1] if name == "article.id.crc" else arr
+    cols.scalars.update(header["scalars"])
+    bad = snap._pack(header["fingerprint"], cols)
+    with pytest.raises(SnapshotError):
+        loads(bad, StreamClusterer(**SETTINGS))
