@@ -15,7 +15,9 @@
    ``--engine local`` on 1 and 2 workers and ``--engine ray`` on 2, each into a fresh store,
    and whether they stored the same stories and enrichment.
 
-Figures depend on the machine and on what else runs on it: compare rows of one run.
+Figures depend on the machine and on what else runs on it: compare rows of one run (the load
+average is printed with the tables). CPU seconds per article hold better than wall rates on a
+shared machine; the local engine's rows count its worker processes' CPU too.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import resource
 import shutil
 import sqlite3
@@ -217,6 +220,8 @@ def main() -> None:
                 note="" if engine.kind == "local" else "CPU: driver only (Ray workers not counted)")
         results[label] = _result(db)
     e2e.print(f"\nEnd to end (ingest from JSONL, then enrich), {args.e2e_articles} articles")
+    print("load average at the end (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+          + f" on {os.cpu_count()} CPUs")
     first = next(iter(results.values()))
     print("same stories and enrichment as local 1 worker: "
           + ", ".join(f"{k.split(', ')[1]}: {'yes' if v == first else 'NO'}" for k, v in results.items()))

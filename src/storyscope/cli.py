@@ -98,8 +98,8 @@ def _waiting(config: Config):
     return say
 
 
-def _report(statuses: Iterable[ItemStatus], label: str) -> int:
-    progress = Progress(label)
+def _report(statuses: Iterable[ItemStatus], label: str, total: int | None = None) -> int:
+    progress = Progress(label, total=total)
     rejected = 0
     for status in statuses:
         progress.update(status.status)
@@ -142,13 +142,16 @@ def _ingest_items(args, config: Config) -> Iterator:
 
 
 def cmd_ingest(args, config: Config) -> int:
+    from .ingest.files import count_items
     from .run.ingest import ingest_raw
 
     if not (args.paths or args.feed or args.url or args.urls):
         print("storyscope ingest: nothing to ingest: give PATHs, --feed, --url or --urls", file=sys.stderr)
         return EXIT_USAGE
     with _store(config, create=True) as store, store.write_lock(config.lock_wait, _waiting(config)):
-        return _report(ingest_raw(store, _ingest_items(args, config), config, _engine(args)), "ingest")
+        # ETA when the inputs are files whose items can be counted cheaply (ingest/files.py)
+        total = count_items(args.paths) if args.paths and not (args.feed or args.url or args.urls) else None
+        return _report(ingest_raw(store, _ingest_items(args, config), config, _engine(args)), "ingest", total)
 
 
 def _story_json(story, independent: int, links: list[tuple[str, float, str]] | None = None) -> dict:

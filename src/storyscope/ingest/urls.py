@@ -17,6 +17,7 @@ redirect, a newsletter or a share link meet there.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from hashlib import sha1
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -78,8 +79,12 @@ def url_id(url: str) -> str:
     return f"{host}-{sha1(key.encode('utf-8')).hexdigest()[:16]}"
 
 
+@lru_cache(maxsize=1024)
 def url_key(url: str | None) -> str | None:
-    """What two URLs of one article share (see the module docstring); None if not a URL."""
+    """What two URLs of one article share (see the module docstring); None if not a URL.
+
+    Cached: ingest asks twice per article (the duplicate check, then the insert).
+    """
     if not url:
         return None
     try:

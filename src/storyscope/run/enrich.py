@@ -3,7 +3,7 @@
 The articles are read from the store in the driver, in ingest order, and cut into batches of a
 fixed size; the engine (run/engines.py) enriches the batches, in parallel when it has several
 workers (each loads the spaCy model once), and gives them back in order; the driver stores each
-result. The batches are the same whatever the engine, so the enrichment is too. A run resumes
+batch's results in one transaction. The batches are the same whatever the engine, so the enrichment is too. A run resumes
 where one before it stopped: only articles with no stored enrichment of this version are done.
 """
 
@@ -42,8 +42,9 @@ def enrich_missing(
     size = config.enrich_batch * _SPACY_BATCHES_PER_TASK
     jobs = ((batch, config.enrich_batch) for batch in batched(articles, size))
     for enrichments in ordered_map(enrich_batch, jobs, engine):
+        # one transaction per batch: a crash loses at most the batch, which the next run redoes
+        store.put_enrichments(enrichments, ENRICH_VERSION)
         for enrichment in enrichments:
-            store.put_enrichment(enrichment, ENRICH_VERSION)
             yield enrichment.article_id
 
 

@@ -417,19 +417,24 @@ class Store:
         return [article_id for _, article_id in sorted(missing)]
 
     def put_enrichment(self, enrichment: Enrichment, version: int) -> None:
-        data = json.dumps({
-            "sentences": [asdict(s) for s in enrichment.sentences],
-            "entities": [asdict(e) for e in enrichment.entities],
-            "quotes": [asdict(q) for q in enrichment.quotes],
-            "dates": [asdict(d) for d in enrichment.dates],
-            "caption_entities": [asdict(e) for e in enrichment.caption_entities],
-        })
+        self.put_enrichments([enrichment], version)
+
+    def put_enrichments(self, enrichments: Iterable[Enrichment], version: int) -> None:
+        """Store (replace) these enrichments and index their quotes and entities, in one transaction."""
         with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO enrichments (article_id, version, data) VALUES (?, ?, ?)",
-                (enrichment.article_id, version, data),
-            )
-            web_index.index_enrichment(db, enrichment.article_id, enrichment.quotes, enrichment.entities)
+            for enrichment in enrichments:
+                data = json.dumps({
+                    "sentences": [asdict(s) for s in enrichment.sentences],
+                    "entities": [asdict(e) for e in enrichment.entities],
+                    "quotes": [asdict(q) for q in enrichment.quotes],
+                    "dates": [asdict(d) for d in enrichment.dates],
+                    "caption_entities": [asdict(e) for e in enrichment.caption_entities],
+                })
+                db.execute(
+                    "INSERT OR REPLACE INTO enrichments (article_id, version, data) VALUES (?, ?, ?)",
+                    (enrichment.article_id, version, data),
+                )
+                web_index.index_enrichment(db, enrichment.article_id, enrichment.quotes, enrichment.entities)
 
     # -- web reads: full-text search, entities, built briefs (store/search.py) -----------------
     def search(self, text: str, limit: int = 20, offset: int = 0) -> tuple[list[web_index.Hit], int]:
