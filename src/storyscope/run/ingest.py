@@ -74,8 +74,13 @@ def restored_clusterer(store: Store, config: Config) -> StreamClusterer:
     return resume(store, _maker(config)).clusterer
 
 
-def _maker(config: Config):
+def _maker(config: Config, store: Store | None = None):
     # the module's StreamClusterer, looked up at call time (tests put another in)
+    if config.precise and store is not None:
+        from ..cluster.precise import stage_for_store
+
+        stage = stage_for_store(store)  # built once: a missing model fails here, before any article
+        return lambda: StreamClusterer(window_days=config.story_window_days, precise=stage)
     return lambda: StreamClusterer(window_days=config.story_window_days)
 
 
@@ -112,7 +117,7 @@ def ingest_raw(
     the last item (waiting up to ``config.lock_wait`` seconds for it). ``engine``
     runs extraction and features (run/engines.py); the result is the same with any.
     """
-    make = _maker(config)
+    make = _maker(config, store)
     with store.write_lock(config.lock_wait):
         upgrade_features(store, after_seq=checked_seq(store, make))
         resumed = resume(store, make)
