@@ -97,13 +97,14 @@ def thousand_copies():
         _add(clusterer, art)
     copies = [_wire_copy(i) for i in range(1000)]
     got, per_add = [], []
-    start = time.perf_counter()
+    # the total in CPU seconds: on a loaded machine (CI shares it) wall time measures the other jobs
+    start = time.process_time()
     for art in copies:
         feats = compute(art)
         t = time.perf_counter()
         got.append(clusterer.add(art.id, feats, art.published))
         per_add.append(time.perf_counter() - t)
-    total = time.perf_counter() - start
+    total = time.process_time() - start
     return clusterer, copies, got, per_add, total
 
 
@@ -122,7 +123,7 @@ def test_thousand_copies_are_one_story_rooted_at_the_first(thousand_copies):
     _assert_nothing_lost(clusterer, [a.id for a in PRELUDE] + [c.id for c in copies])
     # features and clustering of all 1,000: measured 1.6 s (3.8 s before the LSH
     # rewrite, which compared each copy with every earlier one) on a 2-core machine
-    assert total < 20.0, f"1,000 copies took {total:.1f} s"
+    assert total < 20.0, f"1,000 copies took {total:.1f} CPU s"
 
 
 def test_thousand_copies_cost_the_same_per_copy_at_the_end_as_at_the_start(thousand_copies):

@@ -149,9 +149,9 @@ def test_fifty_copies_of_one_wire_story_count_once_and_fast(seed):
     copies = [(Article(id=f"c{i}", text=art.text, title=art.title, outlet=f"mirror {i}"),
                Enrichment(f"c{i}", enr.sentences, enr.entities, enr.quotes, enr.dates)) for i in range(49)]
     all_items = [items[1], *copies]
-    start = time.perf_counter()
+    start = time.process_time()  # CPU seconds: wall time on a loaded machine measures the other jobs
     brief = build_brief(_story(all_items), all_items, {a.id: art.id for a, _ in copies}).data
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     jsonschema.validate(brief, SCHEMA)
     assert brief["independent_sources"] == 1
     assert all(f["status"] != "corroborated" for f in brief["facts"])
@@ -173,9 +173,9 @@ def test_fifty_distinct_articles_build_in_under_two_seconds(seed):
         # comparison's, not a language model's first load
         many.append((Article(id=f"a{i}", text=text, outlet=f"outlet {i}", language="en"),
                      Enrichment(f"a{i}", sents, enr.entities, enr.quotes, enr.dates)))
-    start = time.perf_counter()
+    start = time.process_time()  # CPU seconds: wall time on a loaded machine measures the other jobs
     brief = build_brief(_story(many), many).data
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < 2.0, elapsed
     assert brief["independent_sources"] == 50
 

@@ -159,12 +159,12 @@ def test_huge_page_gives_a_result_in_reasonable_time():
     filler = "<div class='related'><a href='/x'>Another story about something else entirely</a></div>\n" * 40_000
     page = article_page().replace("<main>", filler + "<main>")
     assert len(page) > 3_000_000
-    start = time.perf_counter()
+    start = time.process_time()  # CPU seconds: wall time on a loaded machine measures the other jobs
     try:
         result = extract_html(page)
     except ExtractionError:
         result = None  # a clear refusal is acceptable; a crash or a hang is not
-    assert time.perf_counter() - start < 60
+    assert time.process_time() - start < 60
     if result is not None:
         assert "Another story about something else" not in result.text[:200]
 
