@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from storyscope.enrich.entities import find_entities
 from storyscope.enrich.nlp import load_nlp
 from storyscope.enrich.quotes import find_quotes
+
+from quote_helpers import quotes_of, the_quote  # tests/enrich/quote_helpers.py
 
 DATA = Path(__file__).parent / "data"
 
@@ -19,15 +20,6 @@ def nlp():
     return load_nlp()
 
 
-def quotes_of(nlp, text):
-    doc = nlp(text)
-    return find_quotes(doc, find_entities(doc))
-
-
-def the_quote(quotes, beginning):
-    found = [q for q in quotes if q.text.startswith(beginning)]
-    assert found, f"no quote starts with {beginning!r}: {[q.text[:40] for q in quotes]}"
-    return found[0]
 
 
 @pytest.fixture(scope="module")

@@ -9,21 +9,16 @@ from storyscope.enrich.nlp import load_nlp
 from storyscope.enrich.quotes import find_quotes
 from storyscope.enrich.speakers import _pronoun_gender
 
+from quote_helpers import quotes_of, the_quote  # tests/enrich/quote_helpers.py
+
 
 @pytest.fixture(scope="module")
 def nlp():
     return load_nlp()
 
 
-def quotes_of(nlp, text):
-    doc = nlp(text)
-    return find_quotes(doc, find_entities(doc))
-
-
 def speaker_of(quotes, beginning):
-    found = [q for q in quotes if q.text.startswith(beginning)]
-    assert found, f"no quote starts with {beginning!r}: {[q.text[:40] for q in quotes]}"
-    return found[0].speaker
+    return the_quote(quotes, beginning).speaker
 
 
 GENDERED = (

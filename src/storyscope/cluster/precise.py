@@ -83,6 +83,8 @@ class PreciseStage:
     or None when it is not known (that candidate keeps its fast probability).
     """
 
+    story_members = STORY_MEMBERS  # how many of a story's first members ``cosine`` reads
+
     def __init__(
         self, text_of: Callable[[str], str | None], *, model: PreciseModel | None = None,
         encoder: MiniLM | None = None,

@@ -688,8 +688,6 @@ class StreamClusterer:
             np.frombuffer(weights, dtype=np.float64), self._sums, s.max_candidates,
         ).tolist()
         # 4. evidence and same-event probability of the best-voted stories
-        best: Story | None = None
-        best_p = -1.0
         scored: list[tuple[float, Story, bool, tuple[float, ...]]] = []
         by_idx = self._by_idx
         for i in ranked:
@@ -698,28 +696,22 @@ class StreamClusterer:
                 continue  # merged away (see _maybe_merge)
             x, gap = self._evidence(probe, story)
             closed = gap > s.window_days  # closed to new articles; still a candidate for a link
-            p = self.model.probability(x)
-            scored.append((p, story, closed, x))
-            if not closed and p > best_p:
-                best, best_p = story, p
-        return best, best_p, scored
+            scored.append((self.model.probability(x), story, closed, x))
+        return (*_best_open(scored), scored)
 
     def _rescore(
         self, article_id: str, scored: list[tuple[float, Story, bool, tuple[float, ...]]]
     ) -> tuple[Story | None, float, list[tuple[float, Story, bool, tuple[float, ...]]]]:
         """The second stage (precise.py) on the open candidates; the best open one again."""
         assert self.precise is not None
+        first = self.precise.story_members  # the stage reads only a story's first members
         ps = self.precise.rescore(article_id, [
-            (-1.0 if closed else p, x, None if closed or story.members is None else [m.article_id for m in story.members])
+            (-1.0 if closed else p, x,
+             None if closed or story.members is None else [m.article_id for m in story.members[:first]])
             for p, story, closed, x in scored
         ])
         scored = [(p if not closed else old, story, closed, x) for p, (old, story, closed, x) in zip(ps, scored)]
-        best: Story | None = None
-        best_p = -1.0
-        for p, story, closed, _ in scored:
-            if not closed and p > best_p:
-                best, best_p = story, p
-        return best, best_p, scored
+        return (*_best_open(scored), scored)
 
     def _evidence(self, probe: _Probe, story: Story) -> tuple[tuple[float, ...], int]:
         """The evidence (see evidence.EVIDENCE) that the probe reports the story's event, and the gap in days."""
@@ -786,6 +778,16 @@ def _shared_names(names: tuple[str, ...], hashes: list[int], story_names: np.nda
 
 _TIME = [EVIDENCE.index(name) for name in ("same_day", "log_days")]
 _LOG_DAYS = EVIDENCE.index("log_days")
+
+
+def _best_open(scored: list[tuple[float, Story, bool, tuple[float, ...]]]) -> tuple[Story | None, float]:
+    """The open candidate with the highest probability (the first of equals), and that probability."""
+    best: Story | None = None
+    best_p = -1.0
+    for p, story, closed, _ in scored:
+        if not closed and p > best_p:
+            best, best_p = story, p
+    return best, best_p
 
 
 class _Probe:

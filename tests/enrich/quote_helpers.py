@@ -1,0 +1,17 @@
+"""Shared by the quote and speaker tests: quotes of a text, and the one that starts with given words."""
+
+from __future__ import annotations
+
+from storyscope.enrich.entities import find_entities
+from storyscope.enrich.quotes import find_quotes
+
+
+def quotes_of(nlp, text):
+    doc = nlp(text)
+    return find_quotes(doc, find_entities(doc))
+
+
+def the_quote(quotes, beginning):
+    found = [q for q in quotes if q.text.startswith(beginning)]
+    assert found, f"no quote starts with {beginning!r}: {[q.text[:40] for q in quotes]}"
+    return found[0]
