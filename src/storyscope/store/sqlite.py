@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -56,7 +57,7 @@ class Store:
         except sqlite3.Error as exc:  # a folder, a missing parent folder ...
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._wal_mode()
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
@@ -130,6 +131,25 @@ class Store:
         if name.startswith("SQLITE_FULL"):
             return StoreError(f"{what}: the disk is full; nothing of the item in flight was stored")
         return StoreError(f"{what}: {exc}")
+
+    def _wal_mode(self) -> None:
+        """Switch to WAL, waiting like any write for a connection that holds the file.
+
+        Several connections opening a new store at once race to change its journal
+        mode, and SQLite answers the losers SQLITE_BUSY at once, without calling the
+        busy handler (seen in about 1 of 30 four-thread opens): retry until
+        ``busy_timeout``.
+        """
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = (getattr(exc, "sqlite_errorname", "") or "").startswith("SQLITE_BUSY")
+                if not busy or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
 
     def _migrate(self) -> None:
         """Bring the schema up to date; refuse a store written by a newer storyscope.
