@@ -44,11 +44,21 @@ def vectors(texts: dict[str, str], cache: Path, batch: int = 64) -> dict[str, np
 
 
 def stage_for(rows, cache: Path, model=None):
-    """A PreciseStage over benchmark rows ((Article, gold) pairs), its vectors preloaded from ``cache``."""
+    """A PreciseStage over benchmark rows ((Article, gold) pairs), its vectors preloaded from ``cache``.
+
+    Its ``wanted`` holds every article a vector was asked for: with the vectors
+    preloaded, that is what a run without the cache would have encoded.
+    """
     from storyscope.cluster.precise import PreciseStage, article_text
 
+    class CountingStage(PreciseStage):
+        def vectors(self, article_ids):
+            self.wanted.update(article_ids)
+            return super().vectors(article_ids)
+
     texts = {a.id: article_text(a.title, a.text) for a, _ in rows}
-    stage = PreciseStage(texts.get, model=model)
+    stage = CountingStage(texts.get, model=model)
+    stage.wanted = set()
     stage.preload(vectors(texts, cache))
     return stage, texts
 

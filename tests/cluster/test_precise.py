@@ -113,7 +113,7 @@ def test_the_stage_rescores_uncertain_candidates_in_a_stream(encoder):
         clusterer.add(a.id, compute(a))
     for a in (STORM_KANSAS, RIGHT, STORM_OHIO, LEFT, CENTRE):
         clusterer.add(a.id, compute(a), a.published)
-    assert stage.rescored > 0 and 0 < len(stage.wanted) < len(texts)
+    assert stage.rescored > 0 and 0 < stage.encoded < len(texts)  # only the uncertain ones are encoded
     assert len({clusterer.story_of(a.id) for a in (LEFT, CENTRE, RIGHT)}) == 1
     assert clusterer.story_of(STORM_KANSAS.id) != clusterer.story_of(LEFT.id)
     # the ECB+ sample's stories stay as good as without the stage

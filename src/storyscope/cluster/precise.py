@@ -94,7 +94,6 @@ class PreciseStage:
         self.precise = model or default_precise_model()
         self._vectors: OrderedDict[str, np.ndarray | None] = OrderedDict()
         self._pending: tuple[str, str] | None = None
-        self.wanted: set[str] = set()  # articles whose vector was asked for (encoded once each, or preloaded)
         self.articles = 0  # articles that had a candidate in the band
         self.rescored = 0  # candidates rescored
         self.encoded = 0  # texts encoded
@@ -116,7 +115,6 @@ class PreciseStage:
 
     def vectors(self, article_ids: Sequence[str]) -> list[np.ndarray | None]:
         """MiniLM vectors of these articles (cached; None when the text is unknown)."""
-        self.wanted.update(article_ids)
         missing = [a for a in dict.fromkeys(article_ids) if a not in self._vectors]
         texts = [(a, self._text(a)) for a in missing]
         known = [(a, t) for a, t in texts if t]
