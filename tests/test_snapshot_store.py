@@ -184,11 +184,11 @@ def test_the_migration_adds_the_snapshot_tables_to_an_older_store(tmp_path):
 
 
 def test_a_snapshot_of_the_older_format_is_replaced_after_one_full_replay(tmp_path, docs, clean):
-    # format 1 (every story built at load) is read by no version after it: the first run of this
-    # version replays every stored article once and ends by storing a snapshot of format 2
+    # format 2 (read whole, one CRC) is read by no version after it: the first run of this version
+    # replays every stored article once and ends by storing a snapshot of format 3 (read by blocks)
     from storyscope.cluster import snapshot as cluster_snapshot
 
-    with Store(tmp_path / "format1.db") as store:
+    with Store(tmp_path / "format2.db") as store:
         ingest(store, docs[:70], every=1000)
         with store.transaction() as db:
             (data,) = db.execute("SELECT data FROM cluster_snapshot_chunks WHERE part = 0").fetchone()
@@ -196,14 +196,14 @@ def test_a_snapshot_of_the_older_format_is_replaced_after_one_full_replay(tmp_pa
             older = bytearray(data)
             n = int.from_bytes(older[8:12], "little")
             header = bytes(older[16 : 16 + n])
-            assert header.count(b'"format": 2') == 1
-            older[:8] = b"SSSNAP01"
-            older[16 : 16 + n] = header.replace(b'"format": 2', b'"format": 1')
+            assert header.count(b'"format": 3') == 1
+            older[:8] = b"SSSNAP02"
+            older[16 : 16 + n] = header.replace(b'"format": 3', b'"format": 2')
             db.execute("UPDATE cluster_snapshot_chunks SET data = ? WHERE part = 0", (bytes(older),))
         state, replayed, why = how(store)
-        assert state == "replay" and replayed == store.count_articles() and "format 1" in why
+        assert state == "replay" and replayed == store.count_articles() and "format 2" in why
         ingest(store, docs[70:], every=1000)
         (data,) = store._db.execute("SELECT data FROM cluster_snapshot_chunks WHERE part = 0").fetchone()
-        assert bytes(data[:8]) == b"SSSNAP02" and cluster_snapshot.read_header(data)["format"] == 2
+        assert bytes(data[:8]) == b"SSSNAP03" and cluster_snapshot.read_header(data)["format"] == 3
         assert how(store) == ("snapshot", 0, "")
         assert result(store) == clean

@@ -51,16 +51,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import StoryscopeError
 from . import snapshot_lazy as lazy
+from .snapshot_blocks import BLOCK, Blocks, Paged, SnapshotBlockError, SnapshotError, whole
 from .story import EMPTY_EMB, EMPTY_IDS, EMPTY_VALS, Member, Story, unit
 
 if TYPE_CHECKING:
     from .stream import StreamClusterer
 
-FORMAT = 2
-_MAGIC = b"SSSNAP02"
-_FIXED = struct.Struct("<II")  # header length, CRC-32 of the arrays
+FORMAT = 3
+_MAGIC = b"SSSNAP03"
+_FIXED = struct.Struct("<II")  # header length, CRC-32 of the header
 _ALIGN = 8
 _NONE_DAY = np.iinfo(np.int64).min  # a missing day (None) in the day columns
 
@@ -82,17 +82,13 @@ MEMBER_FIELDS = frozenset({"article_id", "ids", "tf", "names", "nums", "day", "e
 
 # The code whose behaviour the state depends on: a change to any of these files
 # makes older snapshots another version's (one full replay, then new snapshots).
-_CODE = ("cluster", ("evidence.py", "kernels.py", "same_event_model.json", "settings.py", "snapshot.py",
-                     "snapshot_lazy.py",
+# Not the snapshot's own code (this file, snapshot_lazy.py, snapshot_blocks.py):
+# the header's format number says how the bytes are laid out, and an older
+# format is read and rewritten in the current one rather than replayed (at a
+# million articles a replay is a quarter of an hour).
+_CODE = ("cluster", ("evidence.py", "kernels.py", "same_event_model.json", "settings.py",
                      "split.py", "story.py", "stream.py", "syndication.py", "vectors.py"))
 _FEATURE_CODE = ("features", ("__init__.py", "record.py", "text.py"))
-
-
-class SnapshotError(StoryscopeError):
-    """A snapshot cannot be used: truncated, corrupt, or of another version or settings.
-
-    The caller rebuilds the clusterer by replaying the stored articles instead.
-    """
 
 
 _CODE_HASH: str | None = None
@@ -117,7 +113,7 @@ def fingerprint(clusterer: StreamClusterer) -> str:
     from .. import __version__
 
     parts = {
-        "format": FORMAT, "version": __version__, "code": _code_hash(),
+        "version": __version__, "code": _code_hash(),
         "settings": sorted(clusterer.settings.__dict__.items()), "model": clusterer.model.to_dict(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
@@ -168,7 +164,8 @@ class _Columns:
             starts = np.concatenate([stored.ends - stored.lens, len(old) + np.cumsum(lens) - lens])
             lens = np.concatenate([stored.lens, lens])[pick]
             flat = lazy.gather(np.concatenate([old, flat]), starts[pick], lens)
-        self.put(name + ".len", lens, "int64")
+        # the ends, not the lengths: the i-th is found from two of them, without summing the others
+        self.put(name + ".end", np.cumsum(lens), "int64")
         self.put(name, flat, dtype)
         if halve:
             half = self.arrays[name].astype(np.float16)
@@ -178,12 +175,14 @@ class _Columns:
     def strings(self, name: str, values: Iterable[str]) -> None:
         self.put(name, np.frombuffer(json.dumps(list(values)).encode("utf-8"), np.uint8), "uint8")
 
-    def texts(self, name: str, values: list[str]) -> None:
-        """Strings as one UTF-8 buffer, their ends, and their CRC-32s ascending with their positions
-        (``lazy.Texts``, ``lazy.TextIndex``): one is found and decoded without the others."""
+    def texts(self, name: str, values: list[str], index: bool = True) -> None:
+        """Strings as one UTF-8 buffer, their ends, and (``index``) their CRC-32s ascending with their
+        positions (``lazy.Texts``, ``lazy.TextIndex``): one is found and decoded without the others."""
         encoded = [v.encode("utf-8", "surrogatepass") for v in values]  # as json.dumps takes any str
         self.put(name, np.frombuffer(b"".join(encoded), np.uint8), "uint8")
         self.put(name + ".end", np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded))), "int64")
+        if not index:
+            return
         crc = np.fromiter(map(zlib.crc32, encoded), np.uint32, len(encoded))
         order = np.argsort(crc, kind="stable")
         self.put(name + ".crc", crc[order], "uint32")
@@ -202,6 +201,9 @@ def dumps(clusterer: StreamClusterer) -> bytearray:
 
 def _dumps(clusterer: StreamClusterer) -> bytearray:
     c = clusterer
+    blocks = getattr(c._by_idx, "blocks", None)
+    if blocks is not None:  # every block read now: the caller may then replace the rows they come from
+        blocks.load_all()
     cols = _Columns()
     _story_columns(cols, c)
     # which stories are live, in the dict's order; the hot ones, oldest first
@@ -303,10 +305,10 @@ def _story_columns(cols: _Columns, c: StreamClusterer) -> None:
     made_held = held[at_arr]
     first[at_arr] = k_base + np.cumsum(made_held) - made_held
     m_pick = lazy.gather(np.arange(k_base + len(members), dtype=np.int64), first, held)
-    ids = (b.m_ids if b else []) + [m.article_id for m in members]
-    cols.strings("member.article", (ids[j] for j in m_pick.tolist()))
+    ids = (b.m_ids.all() if b else []) + [m.article_id for m in members]
+    cols.texts("member.article", [ids[j] for j in m_pick.tolist()], index=False)
     days = _days(m.day for m in members)
-    cols.put("member.day", (np.concatenate([b.m_day, days]) if b else days)[m_pick], "int64")
+    cols.put("member.day", (np.concatenate([whole(b.m_day), days]) if b else days)[m_pick], "int64")
     for field, dtype in (("ids", "uint32"), ("tf", "float32"), ("names", "uint32"), ("nums", "uint32"),
                          ("lead", "uint32"), ("emb", "float32"), ("temb", "float32")):
         cols.spans(f"member.{field}", b and b.spans[f"member.{field}"], [getattr(m, field) for m in members],
@@ -314,23 +316,50 @@ def _story_columns(cols: _Columns, c: StreamClusterer) -> None:
 
 
 def _pack(fp: str, cols: _Columns) -> bytearray:
+    """One buffer: magic | header length, CRC-32 of the header | header | block CRCs | data.
+
+    The head (everything before the data) is stored as one row and each BLOCK
+    bytes of the data as one more (``parts``), so that a start reads only the
+    blocks the run touches, each checked by its own CRC-32. The header holds
+    the CRC-32 of the block CRCs (fixed width: the header's length is known
+    before the data is laid out).
+    """
     entries = []
     offset = 0
     for name, arr in cols.arrays.items():
         entries.append([name, arr.dtype.str, list(arr.shape), offset, arr.nbytes])
         offset += -(-arr.nbytes // _ALIGN) * _ALIGN
-    header = json.dumps({"format": FORMAT, "fingerprint": fp, "size": offset, "scalars": cols.scalars,
-                         "arrays": entries}).encode("utf-8")
-    at = len(_MAGIC) + _FIXED.size + len(header)
+    n_blocks = -(-offset // BLOCK)
+
+    def head(blocks_crc: str) -> bytes:
+        return json.dumps({"format": FORMAT, "fingerprint": fp, "size": offset, "block": BLOCK, "blocks": n_blocks,
+                           "blocks_crc": blocks_crc, "scalars": cols.scalars, "arrays": entries}).encode("utf-8")
+
+    header = head("0" * 8)
+    crc_at = len(_MAGIC) + _FIXED.size + len(header)
+    crc_at += -crc_at % _ALIGN
+    at = crc_at + 4 * n_blocks
     at += -at % _ALIGN
     out = bytearray(at + offset)  # written once, in place: at a million articles it is the largest object
     data = np.frombuffer(out, dtype=np.uint8, offset=at)
     for (_, _, _, where, nbytes), arr in zip(entries, cols.arrays.values()):
         data[where : where + nbytes] = arr.reshape(-1).view(np.uint8)
+    mv = memoryview(out)
+    crcs = np.frombuffer(out, dtype=np.uint32, count=n_blocks, offset=crc_at)
+    crcs[:] = [zlib.crc32(mv[b : b + BLOCK]) for b in range(at, at + offset, BLOCK)]
+    header = head(f"{zlib.crc32(crcs.tobytes()):08x}")
     out[: len(_MAGIC)] = _MAGIC
-    _FIXED.pack_into(out, len(_MAGIC), len(header), zlib.crc32(data))
     out[len(_MAGIC) + _FIXED.size : len(_MAGIC) + _FIXED.size + len(header)] = header
+    _FIXED.pack_into(out, len(_MAGIC), len(header), zlib.crc32(header))
     return out
+
+
+def parts(buf: bytes | bytearray | memoryview) -> list[memoryview]:
+    """A snapshot as it is stored, one row each: the head, then each block of the data."""
+    header = read_header(buf)
+    mv = memoryview(buf)
+    at = header["_data_at"]
+    return [mv[:at]] + [mv[b : b + header["block"]] for b in range(at, len(mv), header["block"])]
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -343,6 +372,8 @@ def read_header(buf: bytes | bytearray | memoryview) -> dict:
     if len(mv) < start or bytes(mv[:6]) != _MAGIC[:6]:  # the last two bytes are the format
         raise SnapshotError("not a storyscope clusterer snapshot (bad magic)")
     n, crc = _FIXED.unpack_from(mv, len(_MAGIC))
+    if bytes(mv[: len(_MAGIC)]) == _MAGIC and zlib.crc32(mv[start : start + n]) != crc:
+        raise SnapshotError("snapshot head corrupt: CRC-32 mismatch")
     try:
         header = json.loads(bytes(mv[start : start + n]).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -352,25 +383,52 @@ def read_header(buf: bytes | bytearray | memoryview) -> dict:
                             f"this version reads {FORMAT}")
     if bytes(mv[: len(_MAGIC)]) != _MAGIC:
         raise SnapshotError("not a storyscope clusterer snapshot (bad magic)")
-    header["_data_at"] = start + n + (-(start + n) % _ALIGN)
-    header["_crc"] = crc
+    at = start + n + (-(start + n) % _ALIGN)
+    blocks = header.get("blocks")
+    if not isinstance(blocks, int) or not isinstance(header.get("block"), int) or blocks < 0:
+        raise SnapshotError("snapshot header without its blocks")
+    end = at + 4 * blocks
+    if len(mv) < end or f"{zlib.crc32(mv[at:end]):08x}" != header.get("blocks_crc"):
+        raise SnapshotError("snapshot head corrupt: CRC-32 mismatch")
+    header["_crcs"] = np.frombuffer(bytes(mv[at:end]), dtype=np.uint32)
+    header["_data_at"] = end + (-end % _ALIGN)
     return header
 
 
 class _Spans:
-    """``count`` arrays stored end to end (see ``_Columns.spans``), the i-th cut out when asked for."""
+    """``count`` arrays stored end to end (see ``_Columns.spans``), the i-th cut out when asked for.
 
-    def __init__(self, flat: np.ndarray, lens: np.ndarray) -> None:
-        self.flat, self.lens, self.ends = flat, lens, np.cumsum(lens)
+    ``flat`` and ``ends`` are numpy arrays or ``Paged`` ones (read a block at a
+    time); ``flat``, ``ends`` and ``lens`` as attributes are whole numpy arrays
+    (a snapshot written after a load copies them).
+    """
+
+    def __init__(self, flat: np.ndarray | Paged, ends: np.ndarray | Paged) -> None:
+        self._flat, self._ends = flat, ends
         self._half = flat.dtype == np.float16  # see _Columns.spans: widened one array at a time
+
+    @property
+    def flat(self) -> np.ndarray:
+        return whole(self._flat)
+
+    @property
+    def ends(self) -> np.ndarray:
+        return whole(self._ends)
+
+    @property
+    def lens(self) -> np.ndarray:
+        return np.diff(self.ends, prepend=0)
 
     def __call__(self, i: int, empty: np.ndarray | None = None) -> np.ndarray:
         """The i-th; ``empty`` (when given) for a zero-length one."""
-        b = int(self.ends[i])
-        a = b - int(self.lens[i])
+        b = int(self._ends[i])
+        a = int(self._ends[i - 1]) if i else 0
         if a == b and empty is not None:
             return empty
-        return self.flat[a:b].astype(np.float32) if self._half else self.flat[a:b]
+        if not 0 <= a <= b <= len(self._flat):
+            raise SnapshotError(f"snapshot span {i} outside its array")
+        got = self._flat[a:b]
+        return got.astype(np.float32) if self._half else got
 
 
 @dataclass(frozen=True)
@@ -387,34 +445,57 @@ class _Base:
     norm_sq: np.ndarray
     n_members: np.ndarray
     m_start: np.ndarray
-    m_ids: list[str]
-    m_day: np.ndarray
+    m_ids: lazy.Texts
+    m_day: Paged
     spans: dict[str, _Spans]
 
 
 class _Reader:
-    def __init__(self, buf: bytearray | memoryview, header: dict) -> None:
-        self.buf = buf
-        self.at = header["_data_at"]
+    """The arrays of a snapshot, read from its blocks (``Blocks``): whole (``get``: a writable copy)
+    or a block at a time when first needed (``paged``)."""
+
+    def __init__(self, header: dict, blocks: Blocks) -> None:
+        self.blocks = blocks
         self.entries = {e[0]: e for e in header["arrays"]}
 
-    def get(self, name: str) -> np.ndarray:
+    def _entry(self, name: str) -> tuple[np.dtype, list, int, int]:
         try:
             _, dtype, shape, offset, nbytes = self.entries[name]
-            arr = np.frombuffer(self.buf, dtype=np.dtype(dtype), count=int(np.prod(shape)) if shape else 1,
-                                offset=self.at + offset)
-            if arr.nbytes != nbytes:
+            dt = np.dtype(dtype)
+            count = int(np.prod(shape)) if shape else 1
+            if count * dt.itemsize != nbytes or offset < 0:
                 raise ValueError("size mismatch")
-            return arr.reshape(shape)
+            return dt, shape, offset, count
         except (KeyError, ValueError, TypeError) as exc:
             raise SnapshotError(f"snapshot array {name!r} unreadable: {exc}") from exc
 
-    def spans(self, name: str, count: int) -> _Spans:
-        lens = self.get(name + ".len")
-        flat = self.get(name)
-        if len(lens) != count or int(lens.sum()) != len(flat) or (lens < 0).any():
+    def get(self, name: str) -> np.ndarray:
+        dt, shape, offset, count = self._entry(name)
+        try:  # writable: centroid values change in place as articles are added
+            return np.frombuffer(bytearray(self.blocks.read(offset, count * dt.itemsize)), dtype=dt).reshape(shape)
+        except ValueError as exc:
+            raise SnapshotError(f"snapshot array {name!r} unreadable: {exc}") from exc
+
+    def paged(self, name: str) -> Paged:
+        """A 1-d array read a block at a time when first needed."""
+        dt, shape, offset, count = self._entry(name)
+        if len(shape) != 1 or offset + count * dt.itemsize > self.blocks.size:
+            raise SnapshotError(f"snapshot array {name!r} unreadable: outside the data")
+        return Paged(self.blocks, offset, dt, count)
+
+    def spans(self, name: str, count: int, paged_ends: bool = False) -> _Spans:
+        flat = self.paged(name)
+        ends = self.paged(name + ".end") if paged_ends else self.get(name + ".end")
+        if len(ends) != count or (count and int(ends[count - 1]) != len(flat)):
             raise SnapshotError(f"snapshot array {name!r} does not add up")
-        return _Spans(flat, lens)
+        return _Spans(flat, ends)
+
+    def texts(self, name: str) -> lazy.Texts:
+        """Strings stored by ``_Columns.texts``, decoded one at a time."""
+        try:
+            return lazy.Texts(self.paged(name), self.paged(name + ".end"))
+        except ValueError as exc:
+            raise SnapshotError(f"snapshot strings {name!r} unreadable: {exc}") from exc
 
     def strings(self, name: str) -> list[str]:
         try:
@@ -441,17 +522,60 @@ def loads(buf: bytes | bytearray | memoryview, into: StreamClusterer) -> StreamC
     from .stream import StoryLink  # stream.py imports this module
 
     header = read_header(buf)
-    if header.get("fingerprint") != fingerprint(into):
-        raise SnapshotError("snapshot taken with other settings, model or code")
     data = buf if isinstance(buf, bytearray) else bytearray(buf)
     at, size = header["_data_at"], header.get("size")
-    if len(data) != at + size:
+    if not isinstance(size, int) or len(data) != at + size:
         raise SnapshotError(f"snapshot truncated: {len(data) - at} bytes of data, header says {size}")
-    if zlib.crc32(memoryview(data)[at:]) != header["_crc"]:
-        raise SnapshotError("snapshot corrupt: CRC-32 mismatch")
+    return _load(_Reader(header, _blocks_in(data, header)), header, into, StoryLink)
+
+
+def _blocks_in(data: bytes | bytearray | memoryview, header: dict) -> Blocks:
+    """The blocks of a snapshot held whole in memory."""
+    at, size, block = header["_data_at"], header["size"], header["block"]
+    mv = memoryview(data)
+    return Blocks(lambda b: mv[at + b * block : at + min((b + 1) * block, size)], header["_crcs"], size, block)
+
+
+def load_parts(part: Callable[[int], bytes | None], read_all: Callable[[], bytearray | None],
+               into: StreamClusterer) -> StreamClusterer:
+    """``loads`` of a stored snapshot: ``part(i)`` reads its i-th stored part, ``read_all()`` all of it.
+
+    A snapshot stored by ``parts`` is read a block at a time as the run needs it
+    (``load_stored``); one stored whole (in chunks of another size) is read whole. SnapshotError as ``loads``; a damaged block found later raises
+    SnapshotBlockError from whatever reads it.
+    """
+    head = part(0)
+    if head is None:
+        raise SnapshotError("snapshot chunks missing")
+    header = read_header(head)
+    if len(head) == header["_data_at"]:
+        return load_stored(head, part, into)
+    buf = read_all()
+    if buf is None:
+        raise SnapshotError("snapshot chunks missing")
+    return loads(buf, into)
+
+
+def load_stored(head: bytes, part: Callable[[int], bytes | None], into: StreamClusterer) -> StreamClusterer:
+    """``loads`` of a stored format-3 snapshot: ``head`` is its first part, ``part(i)`` its i-th
+    (the data's block i - 1), read only when the run first needs it (``Blocks``)."""
+    from .stream import StoryLink
+
+    header = read_header(head)
+    if len(head) != header["_data_at"] or not isinstance(header.get("size"), int):
+        raise SnapshotError("snapshot head of the wrong length")
+    blocks = Blocks(lambda b: part(b + 1), header["_crcs"], header["size"], header["block"])
+    return _load(_Reader(header, blocks), header, into, StoryLink)
+
+
+def _load(r: _Reader, header: dict, into: StreamClusterer, StoryLink: type) -> StreamClusterer:
+    if header.get("fingerprint") != fingerprint(into):
+        raise SnapshotError("snapshot taken with other settings, model or code")
     try:
         with _no_gc():
-            return _fill(_Reader(data, header), header["scalars"], into, StoryLink)
+            c = _fill(r, header["scalars"], into, StoryLink)
+            c._by_idx.blocks = r.blocks  # read whole before a new snapshot replaces the rows (dumps)
+            return c
     except SnapshotError:
         raise
     except (KeyError, IndexError, ValueError, TypeError) as exc:  # consistent CRC, inconsistent content
@@ -476,11 +600,11 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
     n_members = r.get("story.n_members")
     if not len(sizes) == len(checks) == len(first) == len(last) == len(norm_sq) == len(n_members) == n:
         raise SnapshotError("snapshot story columns differ in length")
-    m_ids = r.strings("member.article")
+    m_ids = r.texts("member.article")
     k = len(m_ids)
-    m_day = r.get("member.day")
+    m_day = r.paged("member.day")
     fields = ("ids", "tf", "names", "nums", "emb", "temb", "lead")
-    spans.update({f"member.{f}": r.spans(f"member.{f}", k) for f in fields})
+    spans.update({f"member.{f}": r.spans(f"member.{f}", k, paged_ends=True) for f in fields})
     m_cols = [spans[f"member.{f}"] for f in fields]
     held = np.maximum(n_members, 0)
     if len(m_day) != k or int(held.sum()) != k:
@@ -517,14 +641,13 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
     c._hot = OrderedDict((ids[i], None) for i in hot)
     try:
         c._postings = lazy.Postings(r.get("postings.term"), r.get("postings.story.len"), r.get("postings.story"))
-        texts = lazy.Texts(r.get("article.id"), r.get("article.id.end"))
+        texts = lazy.Texts(r.paged("article.id"), r.paged("article.id.end"))
+        table = r.strings("article.story_table")
+        codes = r.paged("article.story")
         c._article_story = lazy.ArticleStories(
-            lazy.TextIndex(texts, r.get("article.id.crc"), r.get("article.id.pos")), texts,
-            r.get("article.story"), r.strings("article.story_table"))
+            lazy.TextIndex(texts, r.paged("article.id.crc"), r.paged("article.id.pos")), texts, codes, table)
     except ValueError as exc:
         raise SnapshotError(f"snapshot inconsistent: {exc}") from exc
-    if len(r.get("article.story")) and int(r.get("article.story").max()) >= len(r.strings("article.story_table")):
-        raise SnapshotError("snapshot article codes point outside their table")
     # copies, links, merges
     c._syndicated_root = _pairs(r, "syndicated.article", "syndicated.root")
     keys, counts = r.strings("links.key"), r.get("links.count").tolist()

@@ -22,14 +22,18 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from .snapshot_blocks import Paged, whole
+
 T = TypeVar("T")
 
 
 class Texts:
     """Strings as one UTF-8 buffer and the end of each: the i-th decoded on demand."""
 
-    def __init__(self, blob: np.ndarray, ends: np.ndarray) -> None:
-        if len(ends) and (int(ends[-1]) != len(blob) or (np.diff(ends) < 0).any() or ends[0] < 0):
+    def __init__(self, blob: np.ndarray | Paged, ends: np.ndarray | Paged) -> None:
+        # (a Paged one, read a block at a time, is checked by its blocks' CRCs, not read here)
+        if len(ends) and (int(ends[len(ends) - 1]) != len(blob)
+                          or isinstance(ends, np.ndarray) and ((np.diff(ends) < 0).any() or ends[0] < 0)):
             raise ValueError("text ends do not add up")
         self._blob, self._ends = blob, ends
 
@@ -41,8 +45,8 @@ class Texts:
         return self._blob[a : int(self._ends[i])].tobytes().decode("utf-8", "surrogatepass")
 
     def all(self) -> list[str]:
-        raw = self._blob.tobytes()
-        ends = self._ends.tolist()
+        raw = whole(self._blob).tobytes()
+        ends = whole(self._ends).tolist()
         return [raw[a:b].decode("utf-8", "surrogatepass") for a, b in zip([0, *ends[:-1]], ends)]
 
 
@@ -111,7 +115,7 @@ class ArticleStories:
         """Every entry in a dict's order: the snapshot's (changed values in place), then the new ones."""
         changed = dict(self._set)
         table = self._table
-        out = [(k, changed.pop(k, None) or table[c]) for k, c in zip(self._texts.all(), self._codes.tolist())]
+        out = [(k, changed.pop(k, None) or table[c]) for k, c in zip(self._texts.all(), whole(self._codes).tolist())]
         out.extend(changed.items())
         return out
 
@@ -132,6 +136,7 @@ class LazyList(Generic[T]):
         self._items: list[T | None] = [None] * n
         self._build = build
         self.source: object = None  # what the items are built from (snapshot.py writes the unbuilt ones from it)
+        self.blocks: object = None  # the stored blocks they are read from (snapshot_blocks.Blocks), if any
 
     def __len__(self) -> int:
         return len(self._items)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .. import features as feats
 from ..cluster import StreamClusterer
-from ..cluster.snapshot import SnapshotError, fingerprint, loads
+from ..cluster.snapshot import SnapshotBlockError, SnapshotError, fingerprint, load_parts, parts
 from ..store import Store
 
 
@@ -46,31 +46,29 @@ class Resumed:
         return SnapshotPolicy(every, self.uncovered, self.snapshot_bytes)
 
 
-def resume(store: Store, make: Callable[[], StreamClusterer]) -> Resumed:
+def resume(store: Store, make: Callable[[], StreamClusterer], use_snapshot: bool = True) -> Resumed:
     """The clusterer a clean run over the stored articles would have left (see the module docstring).
 
     ``make`` builds an empty clusterer with the run's settings. Call with the
-    store's write lock held.
+    store's write lock held. ``use_snapshot`` False replays whatever is stored
+    (a block of the snapshot was found damaged after the load).
     """
-    why = ""
-    snap = store.latest_snapshot()
+    why = "" if use_snapshot else "a block of the snapshot was damaged"
+    snap = store.latest_snapshot() if use_snapshot else None
     if snap is not None:
         fresh = make()
         if snap.fingerprint != fingerprint(fresh):
             why = "snapshot taken with other settings, model or code"
         else:
-            # 1. load it
-            buf = store.read_snapshot(snap)
+            # 1. load it (format 3: only its head; each block when the run first needs it)
             try:
-                if buf is None:
-                    raise SnapshotError("snapshot chunks missing")
-                clusterer = loads(buf, fresh)
+                clusterer = load_parts(lambda i: store.snapshot_part(snap, i), lambda: store.read_snapshot(snap),
+                                       fresh)
+                # 2. the articles stored after it
+                n = _replay_tail(store, clusterer, snap.covers_seq)
             except SnapshotError as exc:
                 why = str(exc)
             else:
-                del buf  # its arrays live on inside the clusterer
-                # 2. the articles stored after it
-                n = _replay_tail(store, clusterer, snap.covers_seq)
                 if n is not None:
                     return Resumed(clusterer, "snapshot", n, n, snapshot_bytes=snap.nbytes)
                 why = "the articles stored after the snapshot land elsewhere than stored"
@@ -198,9 +196,12 @@ class SnapshotPolicy:
         """
         try:
             data = clusterer.snapshot()
+        except SnapshotBlockError:  # the loaded one is damaged: no run should start from it again
+            store.drop_snapshots(db)
+            return False
         except SnapshotError:
             return False
-        store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), data)
+        store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), parts(data))
         self.last_nbytes = len(data)
         return True
 

@@ -400,8 +400,10 @@ class Store:
         return out
 
     # -- clusterer snapshots (store/snapshots.py) ----------------------------------------------
-    def put_snapshot(self, db: sqlite3.Connection, covers_seq: int, fingerprint: str, data: bytes | bytearray) -> None:
-        """Store the clusterer's state after the articles up to ``covers_seq`` (inside a transaction)."""
+    def put_snapshot(self, db: sqlite3.Connection, covers_seq: int, fingerprint: str,
+                     data: snapshots.Data | list[snapshots.Data]) -> None:
+        """Store the clusterer's state after the articles up to ``covers_seq`` (inside a transaction):
+        its bytes, or its parts (cluster/snapshot.py ``parts``), one row each."""
         snapshots.put(db, covers_seq, fingerprint, data)
 
     def drop_snapshots(self, db: sqlite3.Connection) -> None:
@@ -414,6 +416,10 @@ class Store:
     def read_snapshot(self, snap: StoredSnapshot) -> bytearray | None:
         """The snapshot's bytes; None when some are missing."""
         return snapshots.read(self._db, snap)
+
+    def snapshot_part(self, snap: StoredSnapshot, i: int) -> bytes | None:
+        """The snapshot's i-th stored part (read when a run first needs it); None when missing."""
+        return snapshots.part(self._db, snap, i)
 
     # -- enrichment --------------------------------------------------------------------------
     def get_enrichment(self, article_id: str, version: int) -> Enrichment | None:
