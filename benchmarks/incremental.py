@@ -63,8 +63,9 @@ def _rss_mb() -> float:
 STAGES = {
     "lock": "lock.py:.*acquire",
     "features check": "ingest.py:.*upgrade_features|resume.py:.*checked_seq",
-    "snapshot read": "snapshots.py:.*read",
-    "snapshot decode": "snapshot.py:.*loads",
+    # the head and the small arrays at startup, then each block when first needed (also inside assign)
+    "snapshot read": "snapshots.py:.*\\((read|part)\\)",
+    "snapshot decode": "snapshot.py:.*\\((loads|load_parts)\\)",
     "tail replay": "resume.py:.*_replay_tail",
     "extract": "pipeline.py:.*\\(extract\\)",
     "features": "features/__init__.py:.*compute_many",

@@ -430,6 +430,21 @@ class _Spans:
         got = self._flat[a:b]
         return got.astype(np.float32) if self._half else got
 
+    def many(self, start: int, count: int) -> list[np.ndarray]:
+        """Items ``start`` to ``start + count``: one read of their ends and one of their data (a
+        story's members lie together), each a view of that copy."""
+        if count <= 0:
+            return []
+        got = self._ends[max(start - 1, 0) : start + count].tolist()
+        ends = got if start else [0, *got]
+        a0, a1 = ends[0], ends[-1]
+        if len(ends) != count + 1 or not 0 <= a0 <= a1 <= len(self._flat):
+            raise SnapshotError(f"snapshot spans {start}-{start + count} outside their array")
+        flat = self._flat[a0:a1]
+        if self._half:
+            flat = flat.astype(np.float32)
+        return [flat[a - a0 : b - a0] for a, b in zip(ends[:-1], ends[1:])]
+
 
 @dataclass(frozen=True)
 class _Base:
@@ -611,11 +626,16 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
         raise SnapshotError("snapshot members do not add up")
     m_start = np.cumsum(held) - held
 
-    def member(j: int) -> Member:
-        m = Member.__new__(Member)
-        m.article_id, m.day = m_ids[j], _day_value(m_day[j])
-        m.ids, m.tf, m.names, m.nums, m.emb, m.temb, m.lead = (col(j) for col in m_cols)
-        return m
+    def members(start: int, count: int) -> list[Member]:
+        names, days = m_ids.many(start, count), m_day[start : start + count].tolist()
+        cols = [col.many(start, count) for col in m_cols]
+        out = []
+        for j in range(count):
+            m = Member.__new__(Member)
+            m.article_id, m.day = names[j], _day_value(days[j])
+            m.ids, m.tf, m.names, m.nums, m.emb, m.temb, m.lead = (col[j] for col in cols)
+            out.append(m)
+        return out
 
     def story(i: int) -> Story:
         s = Story(ids[i], i)
@@ -627,7 +647,7 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
         s.emb_unit, s.temb_unit = unit(s.emb), unit(s.temb)
         count = int(n_members[i])
         start = int(m_start[i])
-        s.members = None if count < 0 else [member(j) for j in range(start, start + count)]
+        s.members = None if count < 0 else members(start, count)
         return s
 
     by_idx = lazy.LazyList(n, story)

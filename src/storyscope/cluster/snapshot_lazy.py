@@ -44,6 +44,16 @@ class Texts:
         a = int(self._ends[i - 1]) if i else 0
         return self._blob[a : int(self._ends[i])].tobytes().decode("utf-8", "surrogatepass")
 
+    def many(self, start: int, count: int) -> list[str]:
+        """Strings ``start`` to ``start + count``, read together."""
+        if count <= 0:
+            return []
+        got = self._ends[max(start - 1, 0) : start + count].tolist()
+        ends = got if start else [0, *got]
+        raw = self._blob[ends[0] : ends[-1]].tobytes()
+        a0 = ends[0]
+        return [raw[a - a0 : b - a0].decode("utf-8", "surrogatepass") for a, b in zip(ends[:-1], ends[1:])]
+
     def all(self) -> list[str]:
         raw = whole(self._blob).tobytes()
         ends = whole(self._ends).tolist()
