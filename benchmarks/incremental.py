@@ -65,7 +65,7 @@ STAGES = {
     "features check": "ingest.py:.*upgrade_features|resume.py:.*checked_seq",
     # the head and the small arrays at startup, then each block when first needed (also inside assign)
     "snapshot read": "snapshots.py:.*\\((read|part)\\)",
-    "snapshot decode": "snapshot.py:.*\\((loads|load_parts)\\)",
+    "snapshot decode": "snapshot.py:.*\\((loads|load_chain)\\)",
     "tail replay": "resume.py:.*_replay_tail",
     "extract": "pipeline.py:.*\\(extract\\)",
     "features": "features/__init__.py:.*compute_many",

@@ -21,6 +21,7 @@ from storyscope.config import Config
 from storyscope.errors import SettingError
 from storyscope.model import RawDoc
 from storyscope.run.ingest import ingest_raw, recluster
+from storyscope.run import resume as resume_module
 from storyscope.run.resume import resume
 from storyscope.store import Store
 from storyscope.store import snapshots as store_snapshots
@@ -82,7 +83,8 @@ def test_runs_in_parts_start_from_the_snapshot_and_end_as_one_clean_run(tmp_path
         for start, stop in ((40, 90), (90, len(docs))):
             assert how(store) == ("snapshot", 0, "")  # nothing stored after it: nothing replayed
             ingest(store, docs[start:stop], every=1000)
-            assert snapshot_rows(store) == [(store.last_seq(),)]  # only the latest is kept
+            # the base and a delta per run after it (cluster/snapshot_delta.py); the newest covers all
+            assert snapshot_rows(store)[-1] == (store.last_seq(),)
         assert result(store) == clean
 
 
@@ -247,3 +249,29 @@ def test_a_damaged_block_found_mid_run_is_recovered_by_a_replay(tmp_path, docs, 
         assert result(store) == clean
         # the run ended with a sound snapshot of everything: the next run starts from it
         assert how(store) == ("snapshot", 0, "")
+
+
+def test_each_run_adds_a_delta_and_a_full_chain_is_compacted(tmp_path, docs, clean, monkeypatch):
+    from storyscope.cluster import snapshot_delta
+
+    monkeypatch.setattr(snapshot_delta, "MAX_DELTAS", 2)
+    monkeypatch.setattr(snapshot_delta, "MAX_SHARE", 10.0)  # by count here, not by size
+    # with the chain full, the end of a run writes a full snapshot when replaying its articles would
+    # cost more than writing it (SnapshotPolicy): here always, so the compaction comes at once
+    monkeypatch.setattr(resume_module, "_REPLAY_S", 1.0)
+    # (what a delta saves shows at scale: benchmarks/incremental.py; here a run touches most stories)
+    with Store(tmp_path / "chain.db") as store:
+        sizes = lambda: store._db.execute("SELECT nbytes FROM cluster_snapshots ORDER BY id").fetchall()  # noqa: E731
+        ingest(store, docs[:40], every=1000)
+        assert len(sizes()) == 1  # a run from an empty store writes a full snapshot
+        seen = []
+        for start in range(40, len(docs), 12):
+            assert how(store) == ("snapshot", 0, "")
+            ingest(store, docs[start : start + 12], every=1000)
+            rows = sizes()
+            seen.append(len(rows))
+            assert snapshot_rows(store)[-1] == (store.last_seq(),)
+        # base + 1, base + 2, then a full one (compaction), base + 1, ...
+        assert seen[:4] == [2, 3, 1, 2]
+        assert how(store) == ("snapshot", 0, "")
+        assert result(store) == clean

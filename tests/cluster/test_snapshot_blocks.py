@@ -12,7 +12,7 @@ from test_snapshot import SETTINGS, articles  # noqa: F401  (fixture)
 
 from storyscope.cluster import StreamClusterer
 from storyscope.cluster import snapshot as snap
-from storyscope.cluster.snapshot import SnapshotBlockError, load_parts, loads
+from storyscope.cluster.snapshot import SnapshotBlockError, load_chain, loads
 
 
 def blocks_of(header: dict, array: str) -> range:
@@ -37,11 +37,12 @@ def test_a_start_reads_the_head_and_the_blocks_the_run_touches(articles, stream_
     assert len(parts) == 1 + header["blocks"] and all(len(p) == header["block"] for p in parts[1:-1])
     fetched: list[int] = []
 
-    def part(i: int):
+    def part(sid: int, i: int):
+        assert sid == 7
         fetched.append(i)
-        return parts[i]
+        return parts[i] if i < len(parts) else None
 
-    c = load_parts(part, lambda: None, StreamClusterer(**SETTINGS))
+    c = load_chain(7, part, StreamClusterer(**SETTINGS))
     at_start = len(fetched)
     # no member is built at load (the first and last block of an array may hold a bit of its neighbours)
     member_blocks = {b + 1 for name in ("member.emb", "member.temb", "member.ids", "member.tf")
@@ -75,3 +76,41 @@ def test_a_damaged_block_is_named_when_first_read(stream_state):
             pass
     with pytest.raises(SnapshotBlockError, match=f"block {block}"):  # the whole state, for a new snapshot
         loads(bad, StreamClusterer(**SETTINGS)).snapshot()
+
+
+def test_a_chain_of_deltas_loads_as_the_state_it_covers(articles, monkeypatch):  # noqa: F811
+    # a base, then three runs each loading the chain, adding articles and storing a delta over it:
+    # the last load continues as an uninterrupted run, to the byte of a full snapshot
+    from storyscope.cluster import snapshot_delta
+
+    monkeypatch.setattr(snapshot_delta, "MAX_SHARE", 10.0)  # a small stream: each delta is most of its base
+    stored: dict[int, list] = {}
+
+    def part(sid: int, i: int):
+        got = stored.get(sid, [])
+        return got[i] if i < len(got) else None
+
+    first = StreamClusterer(**SETTINGS)
+    cut = len(articles) // 2
+    for a in articles[:cut]:
+        first.add(*a)
+    stored[1] = snap.parts(bytes(first.snapshot()))
+    latest, step = 1, (len(articles) - cut) // 4
+    for k in range(3):
+        c = load_chain(latest, part, StreamClusterer(**SETTINGS))
+        assert c._by_idx.chain.ids == list(range(1, latest + 1))
+        for a in articles[cut + k * step : cut + (k + 1) * step]:
+            c.add(*a)
+        assert snapshot_delta.worth_delta(c)
+        data = snapshot_delta.dumps_delta(c)
+        assert len(data) < len(c.snapshot())  # (a fraction at scale: benchmarks/incremental.py)
+        latest += 1
+        stored[latest] = snap.parts(bytes(data))
+    c = load_chain(latest, part, StreamClusterer(**SETTINGS))
+    for a in articles[cut + 3 * step :]:
+        c.add(*a)
+    whole = StreamClusterer(**SETTINGS)
+    for a in articles:
+        whole.add(*a)
+    assert all(c.story_of(a[0]) == whole.story_of(a[0]) for a in articles)
+    assert bytes(c.snapshot()) == bytes(whole.snapshot())

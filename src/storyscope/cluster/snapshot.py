@@ -201,15 +201,15 @@ def dumps(clusterer: StreamClusterer) -> bytearray:
 
 def _dumps(clusterer: StreamClusterer) -> bytearray:
     c = clusterer
+    chain = getattr(c._by_idx, "chain", None)
+    if chain is not None:  # the stories and postings lists of the deltas loaded: built, written as made
+        chain.build_all(c)
     blocks = getattr(c._by_idx, "blocks", None)
     if blocks is not None:  # every block read now: the caller may then replace the rows they come from
         blocks.load_all()
     cols = _Columns()
     _story_columns(cols, c)
-    # which stories are live, in the dict's order; the hot ones, oldest first
-    at = lazy.positions(c._stories)
-    cols.put("stories.order", list(at.values()), "int64")
-    cols.put("hot.order", [at[sid] for sid in c._hot], "int64")
+    _order_columns(cols, c)
     # inverted index, by term ascending (a loaded clusterer finds a term's list by bisection)
     terms, lens, flat = lazy.postings_columns(c._postings)
     cols.put("postings.term", terms, "uint32")
@@ -225,16 +225,7 @@ def _dumps(clusterer: StreamClusterer) -> bytearray:
     cols.put("article.story", [code[v] for _, v in articles], "int32")
     cols.strings("syndicated.article", c._syndicated_root.keys())
     cols.strings("syndicated.root", c._syndicated_root.values())
-    # links: (story, related, score, reason, detail) per link, grouped by story
-    links = [k for group in c._links.values() for k in group]
-    cols.strings("links.key", c._links.keys())
-    cols.put("links.count", [len(g) for g in c._links.values()], "int64")
-    cols.strings("links.text", [x for k in links for x in (k.story_id, k.related_id, k.reason, k.detail)])
-    cols.put("links.score", [k.score for k in links], "float64")
-    cols.strings("merged.story", c._merged_into.keys())
-    cols.strings("merged.into", c._merged_into.values())
-    cols.strings("incoming.story", c._incoming.keys())
-    cols.put("incoming.count", list(c._incoming.values()), "int64")
+    _link_columns(cols, c)
     # document frequencies, sparse
     df = c.stats._df
     nz = np.flatnonzero(df)
@@ -249,23 +240,49 @@ def _dumps(clusterer: StreamClusterer) -> bytearray:
     cols.put("dups.serial", dups._table[live], "int64")
     cols.put("dups.sigs", dups._sigs[: len(dups._ids)], "uint32")
     cols.strings("dups.ids", dups._ids)
-    cols.scalars.update(
-        n_docs=c.stats.n_docs, next=c._next, sums=len(c._sums), df_size=len(df),
-        dups_serial=dups._serial, dups_bits=dups._bits, dups_capacity=len(dups._sigs),
-        dups_window=dups.window, dups_num_perm=dups.num_perm,
-    )
+    _scalars(cols, c)
     return _pack(fingerprint(c), cols)
 
 
-def _story_columns(cols: _Columns, c: StreamClusterer) -> None:
+def _order_columns(cols: _Columns, c: StreamClusterer) -> None:
+    """Which stories are live, in the dict's order; the hot ones, oldest first."""
+    at = lazy.positions(c._stories)
+    cols.put("stories.order", list(at.values()), "int64")
+    cols.put("hot.order", [at[sid] for sid in c._hot], "int64")
+
+
+def _scalars(cols: _Columns, c: StreamClusterer) -> None:
+    dups = c._dups
+    cols.scalars.update(
+        n_docs=c.stats.n_docs, next=c._next, sums=len(c._sums), df_size=len(c.stats._df),
+        dups_serial=dups._serial, dups_bits=dups._bits, dups_capacity=len(dups._sigs),
+        dups_window=dups.window, dups_num_perm=dups.num_perm,
+    )
+
+
+def _link_columns(cols: _Columns, c: StreamClusterer) -> None:
+    """Links: (story, related, score, reason, detail) per link, grouped by story; merges; links made to each."""
+    links = [k for group in c._links.values() for k in group]
+    cols.strings("links.key", c._links.keys())
+    cols.put("links.count", [len(g) for g in c._links.values()], "int64")
+    cols.strings("links.text", [x for k in links for x in (k.story_id, k.related_id, k.reason, k.detail)])
+    cols.put("links.score", [k.score for k in links], "float64")
+    cols.strings("merged.story", c._merged_into.keys())
+    cols.strings("merged.into", c._merged_into.values())
+    cols.strings("incoming.story", c._incoming.keys())
+    cols.put("incoming.count", list(c._incoming.values()), "int64")
+
+
+def _story_columns(cols: _Columns, c: StreamClusterer | None, stories: list[Story] | None = None) -> None:
     """Every story ever made (the postings point at them by position; merged-away ones
-    empty) and the members of those that hold them, story after story.
+    empty) and the members of those that hold them, story after story; or only
+    ``stories`` (a delta, snapshot_delta.py).
 
     A loaded clusterer's stories that were never built since the load are copied
     as they were stored (``_Base``), in one gather per column, not built one by one.
     """
-    base: _Base | None = getattr(c._by_idx, "source", None)
-    items: list = c._by_idx._items if base is not None else c._by_idx
+    base: _Base | None = getattr(c._by_idx, "source", None) if c is not None else None
+    items: list = c._by_idx._items if base is not None else (c._by_idx if c is not None else stories)
     n_base = base.n if base is not None else 0
     total = len(items)
     at = [i for i, s in enumerate(items) if s is not None] if base is not None else range(total)
@@ -551,24 +568,67 @@ def _blocks_in(data: bytes | bytearray | memoryview, header: dict) -> Blocks:
     return Blocks(lambda b: mv[at + b * block : at + min((b + 1) * block, size)], header["_crcs"], size, block)
 
 
-def load_parts(part: Callable[[int], bytes | None], read_all: Callable[[], bytearray | None],
-               into: StreamClusterer) -> StreamClusterer:
-    """``loads`` of a stored snapshot: ``part(i)`` reads its i-th stored part, ``read_all()`` all of it.
+def load_chain(latest: int, part: Callable[[int, int], bytes | None], into: StreamClusterer) -> StreamClusterer:
+    """``loads`` of the stored snapshot ``latest``: ``part(id, i)`` reads the i-th part of stored row ``id``.
 
-    A snapshot stored by ``parts`` is read a block at a time as the run needs it
-    (``load_stored``); one stored whole (in chunks of another size) is read whole. SnapshotError as ``loads``; a damaged block found later raises
-    SnapshotBlockError from whatever reads it.
+    A full snapshot stored by ``parts`` is read a block at a time as the run
+    needs it (``load_stored``), one stored whole is read whole; a delta
+    (snapshot_delta.py) is read whole and applied, with the deltas before it,
+    over its base. SnapshotError as ``loads``; a damaged block found later
+    raises SnapshotBlockError from whatever reads it.
     """
-    head = part(0)
+    from . import snapshot_delta as delta
+    from .stream import StoryLink
+
+    head = part(latest, 0)
     if head is None:
         raise SnapshotError("snapshot chunks missing")
     header = read_header(head)
-    if len(head) == header["_data_at"]:
-        return load_stored(head, part, into)
-    buf = read_all()
-    if buf is None:
-        raise SnapshotError("snapshot chunks missing")
-    return loads(buf, into)
+    chain = header["scalars"].get("chain") if header["scalars"].get("kind") == "delta" else None
+    if chain is not None and (not isinstance(chain, list) or not chain or not all(isinstance(x, int) for x in chain)):
+        raise SnapshotError("delta without its chain")
+    base_id = chain[0] if chain else latest
+    base_head = head if base_id == latest else part(base_id, 0)
+    if base_head is None:
+        raise SnapshotError("the base of the snapshot's deltas is missing")
+    base_header = read_header(base_head)
+    if base_header["scalars"].get("kind", "base") != "base":
+        raise SnapshotError("the base of the snapshot's deltas is a delta")
+    if len(base_head) == base_header["_data_at"]:
+        c = load_stored(base_head, lambda i: part(base_id, i), into)
+    else:  # stored whole, in chunks of another size
+        c = loads(_read_whole(part, base_id), into)
+    delta.start(c, [base_id], base_header["size"])
+    if chain:
+        deltas = []
+        for sid in chain[1:] + [latest]:
+            buf = _read_whole(part, sid)
+            h = read_header(buf)
+            if h.get("fingerprint") != base_header.get("fingerprint") or h["scalars"].get("kind") != "delta":
+                raise SnapshotError("a delta of another snapshot")
+            if len(buf) != h["_data_at"] + h["size"]:
+                raise SnapshotError("delta truncated")
+            h["_id"] = sid
+            deltas.append((h, _Reader(h, _blocks_in(buf, h)), len(buf)))
+        try:
+            with _no_gc():
+                delta.apply(c, deltas, StoryLink)
+        except SnapshotError:
+            raise
+        except (KeyError, IndexError, ValueError, TypeError) as exc:
+            raise SnapshotError(f"delta inconsistent: {type(exc).__name__}: {exc}") from exc
+    return c
+
+
+def _read_whole(part: Callable[[int, int], bytes | None], sid: int) -> bytearray:
+    out = bytearray()
+    i = 0
+    while (got := part(sid, i)) is not None:
+        out += got
+        i += 1
+    if not i:
+        raise SnapshotError(f"snapshot {sid} missing")
+    return out
 
 
 def load_stored(head: bytes, part: Callable[[int], bytes | None], into: StreamClusterer) -> StreamClusterer:
@@ -597,13 +657,9 @@ def _load(r: _Reader, header: dict, into: StreamClusterer, StoryLink: type) -> S
         raise SnapshotError(f"snapshot inconsistent: {type(exc).__name__}: {exc}") from exc
 
 
-def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamClusterer:
-    if c._by_idx or c._article_story or c.stats.n_docs:
-        raise SnapshotError("loads needs a fresh clusterer")
-    # Stories, their members, the postings and the article table are not built
-    # here: each story (with its members) when first asked for, each postings
-    # list when first read, each article looked up alone (snapshot_lazy.py). A
-    # run touches a few hundred stories, whatever the store's size.
+def _stories_of(r: _Reader) -> tuple[list[str], Callable[[int, int], Story], _Base]:
+    """The stories of a snapshot (or a delta): their ids, ``story(j, idx)`` building the j-th
+    stored one as the story at position ``idx``, and the columns as stored."""
     ids = r.strings("story.id")
     n = len(ids)
     sizes, checks = r.get("story.size"), r.get("story.checks")
@@ -637,8 +693,8 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
             out.append(m)
         return out
 
-    def story(i: int) -> Story:
-        s = Story(ids[i], i)
+    def story(i: int, idx: int) -> Story:
+        s = Story(ids[i], idx)
         s.ids, s.vals = cents(i, EMPTY_IDS), vals(i, EMPTY_VALS)
         s.norm_sq, s.size, s.checks_done = float(norm_sq[i]), int(sizes[i]), int(checks[i])
         s.first_day, s.last_day = _day_value(first[i]), _day_value(last[i])
@@ -650,8 +706,20 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
         s.members = None if count < 0 else members(start, count)
         return s
 
-    by_idx = lazy.LazyList(n, story)
-    by_idx.source = _Base(n, ids, sizes, checks, first, last, norm_sq, n_members, m_start, m_ids, m_day, spans)
+    return ids, story, _Base(n, ids, sizes, checks, first, last, norm_sq, n_members, m_start, m_ids, m_day, spans)
+
+
+def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamClusterer:
+    if c._by_idx or c._article_story or c.stats.n_docs:
+        raise SnapshotError("loads needs a fresh clusterer")
+    # Stories, their members, the postings and the article table are not built
+    # here: each story (with its members) when first asked for, each postings
+    # list when first read, each article looked up alone (snapshot_lazy.py). A
+    # run touches a few hundred stories, whatever the store's size.
+    ids, story, base = _stories_of(r)
+    n = len(ids)
+    by_idx = lazy.LazyList(n, lambda i: story(i, i))
+    by_idx.source = base
     order = r.get("stories.order").tolist()
     hot = r.get("hot.order").tolist()
     if any(not 0 <= i < n for i in order) or not set(hot) <= set(order):
@@ -670,22 +738,7 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
         raise SnapshotError(f"snapshot inconsistent: {exc}") from exc
     # copies, links, merges
     c._syndicated_root = _pairs(r, "syndicated.article", "syndicated.root")
-    keys, counts = r.strings("links.key"), r.get("links.count").tolist()
-    text, scores = r.strings("links.text"), r.get("links.score").tolist()
-    if len(keys) != len(counts) or sum(counts) != len(scores) or len(text) != 4 * len(scores):
-        raise SnapshotError("snapshot links do not add up")
-    flat = [StoryLink(text[4 * j], text[4 * j + 1], scores[j], text[4 * j + 2], text[4 * j + 3])
-            for j in range(len(scores))]
-    c._links = {}
-    pos = 0
-    for key, count in zip(keys, counts):
-        c._links[key] = tuple(flat[pos : pos + count])
-        pos += count
-    c._merged_into = _pairs(r, "merged.story", "merged.into")
-    inc_keys, inc = r.strings("incoming.story"), r.get("incoming.count").tolist()
-    if len(inc_keys) != len(inc):
-        raise SnapshotError("snapshot incoming counts differ in length")
-    c._incoming = dict(zip(inc_keys, inc))
+    _links_from(r, c, StoryLink)
     # statistics
     if sc["df_size"] != len(c.stats._df):
         raise SnapshotError("snapshot document-frequency table of another size")
@@ -708,6 +761,26 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
     c._sums = np.zeros(sc["sums"], dtype=np.float64)
     c._next = sc["next"]
     return c
+
+
+def _links_from(r: _Reader, c: StreamClusterer, StoryLink: type) -> None:
+    """The links, merges and incoming counts (``_link_columns``) into ``c``."""
+    keys, counts = r.strings("links.key"), r.get("links.count").tolist()
+    text, scores = r.strings("links.text"), r.get("links.score").tolist()
+    if len(keys) != len(counts) or sum(counts) != len(scores) or len(text) != 4 * len(scores):
+        raise SnapshotError("snapshot links do not add up")
+    flat = [StoryLink(text[4 * j], text[4 * j + 1], scores[j], text[4 * j + 2], text[4 * j + 3])
+            for j in range(len(scores))]
+    c._links = {}
+    pos = 0
+    for key, count in zip(keys, counts):
+        c._links[key] = tuple(flat[pos : pos + count])
+        pos += count
+    c._merged_into = _pairs(r, "merged.story", "merged.into")
+    inc_keys, inc = r.strings("incoming.story"), r.get("incoming.count").tolist()
+    if len(inc_keys) != len(inc):
+        raise SnapshotError("snapshot incoming counts differ in length")
+    c._incoming = dict(zip(inc_keys, inc))
 
 
 def _pairs(r: _Reader, keys: str, values: str) -> dict[str, str]:

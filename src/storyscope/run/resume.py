@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from .. import features as feats
 from ..cluster import StreamClusterer
-from ..cluster.snapshot import SnapshotBlockError, SnapshotError, fingerprint, load_parts, parts
+from ..cluster import snapshot_delta
+from ..cluster.snapshot import SnapshotBlockError, SnapshotError, fingerprint, load_chain, parts
 from ..store import Store
 
 
@@ -62,8 +63,7 @@ def resume(store: Store, make: Callable[[], StreamClusterer], use_snapshot: bool
         else:
             # 1. load it (format 3: only its head; each block when the run first needs it)
             try:
-                clusterer = load_parts(lambda i: store.snapshot_part(snap, i), lambda: store.read_snapshot(snap),
-                                       fresh)
+                clusterer = load_chain(snap.id, store.snapshot_part, fresh)
                 # 2. the articles stored after it
                 n = _replay_tail(store, clusterer, snap.covers_seq)
             except SnapshotError as exc:
@@ -181,10 +181,15 @@ class SnapshotPolicy:
         """One more article committed (with a snapshot, or not)."""
         self.uncovered = 0 if snapshotted else self.uncovered + 1
 
-    def worth_it(self) -> bool:
-        """At the end of a run: is a snapshot of the articles stored since the last one worth writing?"""
+    def worth_it(self, clusterer: StreamClusterer | None = None) -> bool:
+        """At the end of a run: is a snapshot of the articles stored since the last one worth writing?
+
+        Always when it can be a delta (a few MB, cluster/snapshot_delta.py).
+        """
         if not self.every or not self.uncovered:
             return False
+        if clusterer is not None and snapshot_delta.worth_delta(clusterer):
+            return True
         return (self.uncovered * _REPLAY_S >= self.last_nbytes * _WRITE_S_PER_BYTE
                 or self.uncovered >= min(self.every, _END_OF_RUN_MAX))
 
@@ -194,20 +199,25 @@ class SnapshotPolicy:
         False (nothing written) when the clusterer cannot be saved: the run goes
         on, and the next one replays.
         """
+        delta = snapshot_delta.worth_delta(clusterer)
         try:
-            data = clusterer.snapshot()
+            data = snapshot_delta.dumps_delta(clusterer) if delta else clusterer.snapshot()
         except SnapshotBlockError:  # the loaded one is damaged: no run should start from it again
             store.drop_snapshots(db)
             return False
         except SnapshotError:
             return False
-        store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), parts(data))
+        chain = getattr(clusterer._by_idx, "chain", None)
+        # a delta keeps the rows it is applied over (and replaces this run's earlier delta)
+        store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), parts(data), keep=chain.ids if delta else ())
+        if chain is not None and not delta:
+            chain.fresh = False  # the rows it was loaded from are gone: what follows is written whole
         self.last_nbytes = len(data)
         return True
 
     def finish(self, store: Store, clusterer: StreamClusterer) -> None:
         """At the end of a run: a snapshot of what it stored since the last one, when worth it."""
-        if self.worth_it():
+        if self.worth_it(clusterer):
             with store.transaction() as db:
                 if self.write(store, db, clusterer):
                     self.uncovered = 0

@@ -31,12 +31,19 @@ class StoredSnapshot:
 Data = bytes | bytearray | memoryview
 
 
-def put(db: sqlite3.Connection, covers_seq: int, fingerprint: str, data: Data | Sequence[Data]) -> int:
-    """Store a snapshot (inside the caller's transaction) and delete the older ones; returns its id.
+def put(db: sqlite3.Connection, covers_seq: int, fingerprint: str, data: Data | Sequence[Data],
+        keep: Sequence[int] = ()) -> int:
+    """Store a snapshot (inside the caller's transaction) and delete the older ones but ``keep``
+    (the rows a delta is applied over: cluster/snapshot_delta.py); returns its id.
 
     ``data`` is the snapshot's bytes, or its parts in order (a list), each stored as one row.
     """
-    drop(db)
+    if keep:
+        marks = ", ".join("?" * len(keep))
+        db.execute(f"DELETE FROM cluster_snapshot_chunks WHERE snapshot_id NOT IN ({marks})", tuple(keep))
+        db.execute(f"DELETE FROM cluster_snapshots WHERE id NOT IN ({marks})", tuple(keep))
+    else:
+        drop(db)
     if isinstance(data, (list, tuple)):
         chunks = [memoryview(p) for p in data]
     else:
@@ -54,10 +61,10 @@ def put(db: sqlite3.Connection, covers_seq: int, fingerprint: str, data: Data | 
     return sid
 
 
-def part(db: sqlite3.Connection, snap: StoredSnapshot, i: int) -> bytes | None:
-    """The snapshot's i-th part as stored (None when there is none)."""
+def part(db: sqlite3.Connection, snapshot_id: int, i: int) -> bytes | None:
+    """The i-th part of the snapshot stored as row ``snapshot_id`` (None when there is none)."""
     row = db.execute("SELECT data FROM cluster_snapshot_chunks WHERE snapshot_id = ? AND part = ?",
-                     (snap.id, i)).fetchone()
+                     (snapshot_id, i)).fetchone()
     return None if row is None else row[0]
 
 

@@ -401,10 +401,11 @@ class Store:
 
     # -- clusterer snapshots (store/snapshots.py) ----------------------------------------------
     def put_snapshot(self, db: sqlite3.Connection, covers_seq: int, fingerprint: str,
-                     data: snapshots.Data | list[snapshots.Data]) -> None:
+                     data: snapshots.Data | list[snapshots.Data], keep: list[int] | tuple = ()) -> int:
         """Store the clusterer's state after the articles up to ``covers_seq`` (inside a transaction):
-        its bytes, or its parts (cluster/snapshot.py ``parts``), one row each."""
-        snapshots.put(db, covers_seq, fingerprint, data)
+        its bytes, or its parts (cluster/snapshot.py ``parts``), one row each; the older snapshots
+        are deleted but ``keep`` (those a delta is applied over). Returns its id."""
+        return snapshots.put(db, covers_seq, fingerprint, data, keep)
 
     def drop_snapshots(self, db: sqlite3.Connection) -> None:
         """Forget every snapshot: the stored assignments or features they were taken from changed."""
@@ -417,9 +418,9 @@ class Store:
         """The snapshot's bytes; None when some are missing."""
         return snapshots.read(self._db, snap)
 
-    def snapshot_part(self, snap: StoredSnapshot, i: int) -> bytes | None:
-        """The snapshot's i-th stored part (read when a run first needs it); None when missing."""
-        return snapshots.part(self._db, snap, i)
+    def snapshot_part(self, snapshot_id: int, i: int) -> bytes | None:
+        """The i-th stored part of snapshot row ``snapshot_id`` (read when a run first needs it); None when missing."""
+        return snapshots.part(self._db, snapshot_id, i)
 
     # -- enrichment --------------------------------------------------------------------------
     def get_enrichment(self, article_id: str, version: int) -> Enrichment | None:
