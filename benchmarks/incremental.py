@@ -44,7 +44,7 @@ from bigstore import add_stream_args, articles_of, build, raw_of, reference_path
 from cluster_scale import Generator  # noqa: E402
 
 from storyscope import features as feats  # noqa: E402
-from storyscope.cluster import StreamClusterer  # noqa: E402
+from storyscope.cluster import StreamClusterer, snapshot_delta  # noqa: E402
 from storyscope.cluster.snapshot import fingerprint, parts  # noqa: E402
 from storyscope.config import Config  # noqa: E402
 from storyscope.model import RawDoc  # noqa: E402
@@ -172,6 +172,17 @@ def measure(n: int, gen: Generator, args) -> dict:
         built = getattr(cl._by_idx, "built", None)
         r["stories_built"] = built() if built else len(cl._by_idx)
         r["stories"] = len(cl._by_idx)
+        # what the end of the run writes: a delta over the stored snapshot (cluster/snapshot_delta.py)
+        t, c = time.perf_counter(), time.process_time()
+        delta = snapshot_delta.dumps_delta(cl)
+        r["delta_take_s"], r["delta_take_cpu_s"] = time.perf_counter() - t, time.process_time() - c
+        r["delta_mb"] = len(delta) / 1e6
+        t, c = time.perf_counter(), time.process_time()
+        with store.transaction() as db:
+            store.put_snapshot(db, store.last_seq(), fingerprint(cl), parts(delta), keep=cl._by_idx.chain.ids)
+        r["delta_store_s"], r["delta_store_cpu_s"] = time.perf_counter() - t, time.process_time() - c
+        del delta
+        # a full snapshot (a compaction, after MAX_DELTAS deltas)
         t, c = time.perf_counter(), time.process_time()
         data = cl.snapshot()
         r["take_s"], r["take_cpu_s"] = time.perf_counter() - t, time.process_time() - c
@@ -216,16 +227,17 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(rows[-1]), flush=True)
     print("\nCPU seconds (wall seconds in the JSON lines above); snapshot MB read at start and by the 100:")
     print(f"{'N':>10} {'ingest 100':>11} {'startup':>8} {'100 art.':>9} {'built':>15} {'snap. MB':>9} "
-          f"{'read MB':>12} {'take':>6} {'store':>6} {'RSS start':>10} {'peak RSS':>9} {'one run':>8} "
-          f"{'replay all':>11} {'build':>7}")
+          f"{'read MB':>12} {'delta MB':>9} {'d. write':>9} {'full write':>11} {'RSS start':>10} {'peak RSS':>9} "
+          f"{'one run':>8} {'replay all':>11} {'build':>7}")
     for r in rows:
         replay = f"{r['replay_cpu_s']:>10.1f}s" if "replay_cpu_s" in r else f"{'-':>11}"
         build = f"{r['build_cpu_s']:>6.0f}s" if "build_cpu_s" in r else f"{'kept':>7}"
         same = {True: "yes", False: "NO"}.get(r.get("same_as_one_run"), "-")
         print(f"{r['n']:>10,} {r['ingest_cpu_s']:>10.2f}s {r['startup_cpu_s']:>7.2f}s {r['articles_cpu_s']:>8.2f}s "
               f"{r['stories_built']:>7,}/{r['stories']:<7,} {r['snapshot_mb']:>9.0f} "
-              f"{r['startup_read_mb']:>5.1f}/{r['run_read_mb']:<6.1f} {r['take_cpu_s']:>5.2f}s "
-              f"{r['store_cpu_s']:>5.2f}s {r['startup_rss_mb']:>8.0f}MB {r['peak_rss_mb']:>7.0f}MB {same:>8} "
+              f"{r['startup_read_mb']:>5.1f}/{r['run_read_mb']:<6.1f} {r['delta_mb']:>9.1f} "
+              f"{r['delta_take_cpu_s'] + r['delta_store_cpu_s']:>8.2f}s {r['take_cpu_s'] + r['store_cpu_s']:>10.2f}s "
+              f"{r['startup_rss_mb']:>8.0f}MB {r['peak_rss_mb']:>7.0f}MB {same:>8} "
               f"{replay} {build}")
     print("\nthe 100-article ingest, CPU seconds by stage (profiled):")
     stages = list(rows[0]["stages_cpu_s"]) if rows else []

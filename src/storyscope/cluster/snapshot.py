@@ -568,8 +568,10 @@ def _blocks_in(data: bytes | bytearray | memoryview, header: dict) -> Blocks:
     return Blocks(lambda b: mv[at + b * block : at + min((b + 1) * block, size)], header["_crcs"], size, block)
 
 
-def load_chain(latest: int, part: Callable[[int, int], bytes | None], into: StreamClusterer) -> StreamClusterer:
-    """``loads`` of the stored snapshot ``latest``: ``part(id, i)`` reads the i-th part of stored row ``id``.
+def load_chain(latest: int, part: Callable[[int, int], bytes | None], into: StreamClusterer,
+               part_range: Callable[[int, int, int], list[bytes]] | None = None) -> StreamClusterer:
+    """``loads`` of the stored snapshot ``latest``: ``part(id, i)`` reads the i-th part of stored row
+    ``id`` (``part_range(id, i, j)`` the i-th to the j-th, if given).
 
     A full snapshot stored by ``parts`` is read a block at a time as the run
     needs it (``load_stored``), one stored whole is read whole; a delta
@@ -595,7 +597,8 @@ def load_chain(latest: int, part: Callable[[int, int], bytes | None], into: Stre
     if base_header["scalars"].get("kind", "base") != "base":
         raise SnapshotError("the base of the snapshot's deltas is a delta")
     if len(base_head) == base_header["_data_at"]:
-        c = load_stored(base_head, lambda i: part(base_id, i), into)
+        in_range = (lambda a, b: part_range(base_id, a + 1, b + 1)) if part_range is not None else None
+        c = load_stored(base_head, lambda i: part(base_id, i), into, in_range)
     else:  # stored whole, in chunks of another size
         c = loads(_read_whole(part, base_id), into)
     delta.start(c, [base_id], base_header["size"])
@@ -631,7 +634,8 @@ def _read_whole(part: Callable[[int, int], bytes | None], sid: int) -> bytearray
     return out
 
 
-def load_stored(head: bytes, part: Callable[[int], bytes | None], into: StreamClusterer) -> StreamClusterer:
+def load_stored(head: bytes, part: Callable[[int], bytes | None], into: StreamClusterer,
+                blocks_range: Callable[[int, int], list[bytes]] | None = None) -> StreamClusterer:
     """``loads`` of a stored format-3 snapshot: ``head`` is its first part, ``part(i)`` its i-th
     (the data's block i - 1), read only when the run first needs it (``Blocks``)."""
     from .stream import StoryLink
@@ -639,7 +643,7 @@ def load_stored(head: bytes, part: Callable[[int], bytes | None], into: StreamCl
     header = read_header(head)
     if len(head) != header["_data_at"] or not isinstance(header.get("size"), int):
         raise SnapshotError("snapshot head of the wrong length")
-    blocks = Blocks(lambda b: part(b + 1), header["_crcs"], header["size"], header["block"])
+    blocks = Blocks(lambda b: part(b + 1), header["_crcs"], header["size"], header["block"], blocks_range)
     return _load(_Reader(header, blocks), header, into, StoryLink)
 
 
@@ -742,13 +746,17 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
     # statistics
     if sc["df_size"] != len(c.stats._df):
         raise SnapshotError("snapshot document-frequency table of another size")
-    c.stats._df[r.get("df.slot")] = r.get("df.count")
+    df_slot, df_count = r.get("df.slot"), r.get("df.count")
+    c.stats._df[df_slot] = df_count
     c.stats.n_docs = sc["n_docs"]
     # copy index
     d = c._dups
     if (sc["dups_bits"], sc["dups_window"], sc["dups_num_perm"]) != (d._bits, d.window, d.num_perm) or d._bits > 32:
         raise SnapshotError("snapshot copy index of another shape")
-    d._table[r.get("dups.slot")] = r.get("dups.serial")
+    dups_slot, dups_serial = r.get("dups.slot"), r.get("dups.serial")
+    d._table[dups_slot] = dups_serial
+    # the two tables as stored, for a delta's differences from them (snapshot_delta.py)
+    c._by_idx.base_tables = (df_slot, df_count, dups_slot, dups_serial)
     sigs = r.get("dups.sigs")
     d._sigs = np.zeros((sc["dups_capacity"], d.num_perm), dtype=np.uint32)
     d._sigs[: len(sigs)] = sigs

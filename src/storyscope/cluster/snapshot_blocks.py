@@ -40,17 +40,19 @@ class SnapshotBlockError(SnapshotError):
 class Blocks:
     """The data of one snapshot: block ``b`` from ``fetch(b)``, checked against ``crcs[b]`` once, kept."""
 
-    def __init__(self, fetch: Callable[[int], bytes | None], crcs: np.ndarray, size: int, block: int) -> None:
+    def __init__(self, fetch: Callable[[int], bytes | None], crcs: np.ndarray, size: int, block: int,
+                 fetch_range: Callable[[int, int], list[bytes]] | None = None) -> None:
         if len(crcs) != -(-size // block):
             raise SnapshotError(f"snapshot of {size} bytes has {len(crcs)} block checksums")
         self._fetch, self._crcs, self.size, self.block = fetch, crcs, size, block
+        self._fetch_range = fetch_range  # blocks first..last in one query (an array read whole)
         self._got: dict[int, bytes] = {}
         self.reads = 0  # blocks fetched (for the benchmark: what a run read)
 
-    def _get(self, b: int) -> bytes:
+    def _get(self, b: int, fetched: bytes | None = None) -> bytes:
         got = self._got.get(b)
         if got is None:
-            got = self._fetch(b)
+            got = fetched if fetched is not None else self._fetch(b)
             want = min(self.block, self.size - b * self.block)
             if got is None or len(got) != want:
                 raise SnapshotBlockError(f"snapshot block {b} missing or of the wrong length")
@@ -70,7 +72,13 @@ class Blocks:
         if first == last:
             at = offset - first * self.block
             return self._get(first)[at : at + nbytes]
-        joined = b"".join(self._get(b) for b in range(first, last + 1))
+        if self._fetch_range is not None and last - first > 2:
+            fetched = self._fetch_range(first, last)
+            if len(fetched) != last - first + 1:
+                raise SnapshotBlockError(f"snapshot blocks {first}-{last} missing")
+            joined = b"".join(self._get(b, f) for b, f in zip(range(first, last + 1), fetched))
+        else:
+            joined = b"".join(self._get(b) for b in range(first, last + 1))
         at = offset - first * self.block
         return joined[at : at + nbytes]
 

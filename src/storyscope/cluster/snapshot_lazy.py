@@ -160,6 +160,7 @@ class LazyList(Generic[T]):
         self.source: object = None  # what the items are built from (snapshot.py writes the unbuilt ones from it)
         self.blocks: object = None  # the stored blocks they are read from (snapshot_blocks.Blocks), if any
         self.chain: object = None  # the stored rows loaded, for a delta over them (snapshot_delta.Chain)
+        self.base_tables: tuple = ()  # the stored frequencies and copy-index slots (snapshot.py)
 
     def __len__(self) -> int:
         return len(self._items)

@@ -63,7 +63,7 @@ def resume(store: Store, make: Callable[[], StreamClusterer], use_snapshot: bool
         else:
             # 1. load it (format 3: only its head; each block when the run first needs it)
             try:
-                clusterer = load_chain(snap.id, store.snapshot_part, fresh)
+                clusterer = load_chain(snap.id, store.snapshot_part, fresh, store.snapshot_parts)
                 # 2. the articles stored after it
                 n = _replay_tail(store, clusterer, snap.covers_seq)
             except SnapshotError as exc:

@@ -61,6 +61,13 @@ def put(db: sqlite3.Connection, covers_seq: int, fingerprint: str, data: Data | 
     return sid
 
 
+def part_range(db: sqlite3.Connection, snapshot_id: int, first: int, last: int) -> list[bytes]:
+    """Parts ``first`` to ``last`` of snapshot row ``snapshot_id``, in order (fewer when some are missing)."""
+    rows = db.execute("SELECT part, data FROM cluster_snapshot_chunks WHERE snapshot_id = ? AND part BETWEEN ? AND ? "
+                      "ORDER BY part", (snapshot_id, first, last)).fetchall()
+    return [data for at, (got, data) in enumerate(rows, first) if got == at]
+
+
 def part(db: sqlite3.Connection, snapshot_id: int, i: int) -> bytes | None:
     """The i-th part of the snapshot stored as row ``snapshot_id`` (None when there is none)."""
     row = db.execute("SELECT data FROM cluster_snapshot_chunks WHERE snapshot_id = ? AND part = ?",

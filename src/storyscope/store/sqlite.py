@@ -418,6 +418,10 @@ class Store:
         """The snapshot's bytes; None when some are missing."""
         return snapshots.read(self._db, snap)
 
+    def snapshot_parts(self, snapshot_id: int, first: int, last: int) -> list[bytes]:
+        """Stored parts ``first`` to ``last`` of snapshot row ``snapshot_id`` (fewer when some are missing)."""
+        return snapshots.part_range(self._db, snapshot_id, first, last)
+
     def snapshot_part(self, snapshot_id: int, i: int) -> bytes | None:
         """The i-th stored part of snapshot row ``snapshot_id`` (read when a run first needs it); None when missing."""
         return snapshots.part(self._db, snapshot_id, i)
