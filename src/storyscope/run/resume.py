@@ -69,8 +69,9 @@ def resume(store: Store, make: Callable[[], StreamClusterer], use_snapshot: bool
             except SnapshotError as exc:
                 why = str(exc)
             else:
-                if n is not None:
-                    return Resumed(clusterer, "snapshot", n, n, snapshot_bytes=snap.nbytes)
+                if n is not None:  # what a full snapshot would cost: the size of the base and its deltas
+                    chain = clusterer._by_idx.chain
+                    return Resumed(clusterer, "snapshot", n, n, snapshot_bytes=chain.base_bytes + chain.delta_bytes)
                 why = "the articles stored after the snapshot land elsewhere than stored"
     # 3. everything
     clusterer, n = _replayed(store, make)
@@ -151,7 +152,10 @@ def _restored_as_stored(store: Store, make: Callable[[], StreamClusterer]) -> tu
 # and storing a snapshot about 12 ns a byte (334 MB: 3 s to take, 1 s to store).
 # So a small store is saved at the end of every run, a large one every few runs,
 # and a run never starts by replaying more than _END_OF_RUN_MAX articles (about
-# 1.2 s) unless the one before it crashed.
+# 1.2 s) unless the one before it crashed. These apply to a full snapshot; a
+# delta over a stored one (cluster/snapshot_delta.py: a few MB for a run of a
+# hundred articles) is written at the end of every run, until MAX_DELTAS of them
+# or MAX_SHARE of the base's bytes call for a full one.
 _REPLAY_S = 0.6e-3
 _WRITE_S_PER_BYTE = 12e-9
 _END_OF_RUN_MAX = 2_000
@@ -212,7 +216,8 @@ class SnapshotPolicy:
         store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), parts(data), keep=chain.ids if delta else ())
         if chain is not None and not delta:
             chain.fresh = False  # the rows it was loaded from are gone: what follows is written whole
-        self.last_nbytes = len(data)
+        if not delta:  # (what a full snapshot costs, for when the chain is full)
+            self.last_nbytes = len(data)
         return True
 
     def finish(self, store: Store, clusterer: StreamClusterer) -> None:
