@@ -1,25 +1,28 @@
 """Benchmark: how long does a small ingest take as the store grows (issue 11)?
 
-    .venv/bin/python benchmarks/incremental.py --data ../shared/data/ecbplus/ecbplus_docs.jsonl --n 10000,100000
+    .venv/bin/python benchmarks/incremental.py --data ../shared/data/ecbplus/ecbplus_docs.jsonl --n 10000,100000,1000000 --keep DIR
 
-Per N it builds a store of N articles from benchmarks/cluster_scale.py's
-synthetic stream (ECB+ articles with their names and numbers replaced per
-event; dated, about N/10 events): features (``compute_many`` per 1,000, equal to
-``compute`` of each), assignment, and the articles with their assignments and
-links stored through ingest's own calls in transactions of 1,000, with the
-clusterer's snapshot stored with the last of them, as ``ingest`` leaves a store.
-Then it times what a user waits for: ``ingest_raw`` of the next 100 articles of
-the same stream (taking the lock, loading the snapshot, the 100 articles each
-extracted, featurised, assigned and committed); the same run under a profile
-on the CPU clock, summed by stage (``STAGES``); and separately each part:
-loading the snapshot from the store (startup, and the memory it adds), the 100
-articles (and how many stories they made the loaded clusterer build), taking
-and storing a new snapshot (what the end of a run costs when it writes one; the
-100-article run itself does not, see run/resume.py). Unless ``--no-replay``, the
-store after the 100 is replayed whole, as a run did before snapshots: its time,
-and the check that the run started from the snapshot stored what one run over
-all N + 100 articles stores. Times are CPU seconds (``time.process_time``) and
-wall seconds; ``--keep`` keeps the built stores in a folder and reuses them.
+Per N it builds a store of N articles with benchmarks/bigstore.py (see there:
+the synthetic stream of benchmarks/cluster_scale.py, ECB+ articles with their
+names and numbers replaced per event, dated, about N/10 events; each article
+stored through the store's own calls in transactions of 50,000 with the
+assignments of one clusterer pass and the snapshot after the last, as
+``ingest`` leaves a store; **past 125,000 articles the stream is replicated**:
+the same texts and feature blobs under fresh ids, 25 days on). Then it times
+what a user waits for: ``ingest_raw`` of the next 100 articles of the same
+stream (taking the lock, loading the snapshot, the 100 articles each extracted,
+featurised, assigned and committed); the same run under a profile on the CPU
+clock, summed by stage (``STAGES``); and separately each part: loading the
+snapshot from the store (startup, the memory it adds and the blocks it reads),
+the 100 articles (how many stories they made the loaded clusterer build, and
+the snapshot blocks read by then), taking and storing a new snapshot (what the
+end of a run costs when it writes one; the 100-article run itself does not, see
+run/resume.py). ``same_as_one_run``: the store after the 100-article run holds
+the stories of one clusterer pass over all N + 100 articles (bigstore's
+reference file). With ``--replay`` the store is also replayed whole, as a run
+did before snapshots, and timed. Times are CPU seconds (``time.process_time``)
+and wall seconds; ``--keep`` keeps the built stores in a folder and reuses
+them.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -36,72 +40,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cluster_scale import Generator, plan  # noqa: E402
+from bigstore import add_stream_args, articles_of, build, raw_of, reference_path, store_path  # noqa: E402
+from cluster_scale import Generator  # noqa: E402
 
 from storyscope import features as feats  # noqa: E402
-from storyscope.cluster import StreamClusterer  # noqa: E402
-from storyscope.cluster.snapshot import fingerprint  # noqa: E402
+from storyscope.cluster import StreamClusterer, snapshot_delta  # noqa: E402
+from storyscope.cluster.snapshot import fingerprint, parts  # noqa: E402
 from storyscope.config import Config  # noqa: E402
 from storyscope.model import RawDoc  # noqa: E402
-from storyscope.run.ingest import _store_links, ingest_raw  # noqa: E402
+from storyscope.run.ingest import ingest_raw  # noqa: E402
 from storyscope.run.resume import _replayed, resume  # noqa: E402
 from storyscope.store import Store  # noqa: E402
-
-NEW = 100  # articles in the timed ingest
-
-
-def stream(gen: Generator, n: int, args) -> list:
-    """The first n + NEW articles of the synthetic stream (the last NEW are the timed ingest)."""
-    events, ks = plan(n + NEW, args.per_event, args.spread, args.seed)
-    cache: dict = {}
-    out = []
-    for i, (e, k) in enumerate(zip(events.tolist(), ks.tolist())):
-        out.append(gen.article(e, k, i // args.per_day, cache))
-        if len(cache) > 4 * args.spread:
-            for old in [x for x in cache if x < e - 2 * args.spread]:
-                del cache[old]
-    return out
-
-
-def build(path: Path, articles: list, config: Config) -> dict:
-    """A store of ``articles`` as ingest leaves it, snapshot included; returns seconds and CPU seconds per stage.
-
-    What ``ingest`` stores for each article, through the same calls (``add_article``,
-    ``assign``, ``_store_links``; the features of each batch in one ``compute_many``
-    call, equal to ``compute`` of each), but in transactions of 1,000 articles
-    rather than one each, with no extraction (the articles are made as extracted
-    ones), and the snapshot once at the end, as the end of a run takes it.
-    """
-    t0, c0 = time.perf_counter(), time.process_time()
-    cpu = {"features": 0.0, "assign": 0.0, "store": 0.0, "snapshot": 0.0}
-    clusterer = StreamClusterer(window_days=config.story_window_days)
-    with Store(path) as store:
-        for start in range(0, len(articles), 1000):
-            part = articles[start : start + 1000]
-            c = time.process_time()
-            fs = feats.compute_many(part)
-            cpu["features"] += time.process_time() - c
-            with store.transaction() as db:
-                for a, f in zip(part, fs):
-                    c = time.process_time()
-                    got = clusterer.add(a.id, f, a.published)
-                    c2 = time.process_time()
-                    store.add_article(db, a, f.to_bytes())
-                    store.assign(db, a.id, got.story_id, got.score, got.syndicated_of, got.reason)
-                    _store_links(store, db, clusterer, got)
-                    c3 = time.process_time()
-                    cpu["assign"] += c2 - c
-                    cpu["store"] += c3 - c2
-                if start + 1000 >= len(articles):
-                    c = time.process_time()
-                    store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), clusterer.snapshot())
-                    cpu["snapshot"] += time.process_time() - c
-            if start // 1000 % 20 == 19:
-                print(f"  built {start + 1000:,} ({time.perf_counter() - t0:,.0f} s, "
-                      f"{time.process_time() - c0:,.0f} CPU s: "
-                      + ", ".join(f"{k} {v:,.0f}" for k, v in cpu.items()) + ")", flush=True)
-    return {"build_s": time.perf_counter() - t0, "build_cpu_s": time.process_time() - c0,
-            **{f"build_{k}_cpu_s": v for k, v in cpu.items()}}
 
 
 def _rss_mb() -> float:
@@ -114,8 +63,9 @@ def _rss_mb() -> float:
 STAGES = {
     "lock": "lock.py:.*acquire",
     "features check": "ingest.py:.*upgrade_features|resume.py:.*checked_seq",
-    "snapshot read": "snapshots.py:.*read",
-    "snapshot decode": "snapshot.py:.*loads",
+    # the head and the small arrays at startup, then each block when first needed (also inside assign)
+    "snapshot read": "snapshots.py:.*\\((read|part)\\)",
+    "snapshot decode": "snapshot.py:.*\\((loads|load_chain)\\)",
     "tail replay": "resume.py:.*_replay_tail",
     "extract": "pipeline.py:.*\\(extract\\)",
     "features": "features/__init__.py:.*compute_many",
@@ -147,23 +97,28 @@ def breakdown(ingest) -> dict:
     return out
 
 
+def _blocks_read(cl) -> tuple[int, float]:
+    """(blocks, MB) of the loaded snapshot read so far (format 3; 0 when it was read whole)."""
+    blocks = getattr(cl._by_idx, "blocks", None)
+    return (blocks.reads, blocks.reads * blocks.block / 1e6) if blocks is not None else (0, 0.0)
+
+
 def measure(n: int, gen: Generator, args) -> dict:
-    articles = stream(gen, n, args)
-    old, new = articles[:n], articles[n:]
     folder = Path(args.keep or tempfile.mkdtemp(prefix="storyscope-incr-"))
     folder.mkdir(parents=True, exist_ok=True)
-    base = folder / f"incremental-{n}.base.db"
+    base = store_path(folder, n)
     config = Config(db=str(base), snapshot_every=args.snapshot_every)
     r: dict = {"n": n}
     if not base.exists():
-        r.update(build(base, old, config))
+        r.update(build(base, n, gen, args, config))
+    new = articles_of(gen, n, args)[2]
     make = lambda: StreamClusterer(window_days=config.story_window_days)  # noqa: E731
     with Store(base) as store:  # a kept store's snapshot from older code: replay once, store a new one
         if store.latest_snapshot().fingerprint != fingerprint(make()):
             print("  refreshing the kept store's snapshot", flush=True)
             c = resume(store, make).clusterer
             with store.transaction() as db:
-                store.put_snapshot(db, store.last_seq(), fingerprint(c), c.snapshot())
+                store.put_snapshot(db, store.last_seq(), fingerprint(c), parts(c.snapshot()))
             del c
     # each timing on a fresh copy of the built store
     work = folder / f"incremental-{n}.work.db"
@@ -174,7 +129,7 @@ def measure(n: int, gen: Generator, args) -> dict:
         shutil.copyfile(base, work)
         return Store(work)
 
-    raws = [RawDoc(id=a.id, source="bench", text=a.text, title=a.title, published=a.published) for a in new]
+    raws = raw_of(new)
     run_config = Config(db=str(work), snapshot_every=args.snapshot_every)
     # 1. the whole 100-article ingest, as a user runs it (the clusterer freed inside it)
     with fresh() as store:
@@ -184,13 +139,18 @@ def measure(n: int, gen: Generator, args) -> dict:
         r["ingest_s"], r["ingest_cpu_s"] = time.perf_counter() - t, time.process_time() - c
         r["stored"] = statuses.count("stored")
         r["wrote_snapshot"] = store.latest_snapshot().covers_seq == store.last_seq()
-        # 1b. before snapshots, a run replayed every stored article; the replay is also the check
-        # that the run loaded from the snapshot stored what one run over all N + 100 would
-        if not args.no_replay:
+        # 1b. the run loaded from the snapshot stored what one clusterer pass over all N + 100 gives
+        ref = reference_path(base)
+        if ref.exists():
+            one_run = json.loads(ref.read_text(encoding="utf-8"))
+            stored = {a: s for a, _, _, s, _ in store.iter_features()}
+            r["same_as_one_run"] = stored == one_run
+        # 1c. before snapshots, a run replayed every stored article (and the replay is a check too)
+        if args.replay:
             t, c = time.perf_counter(), time.process_time()
             replayed, _ = _replayed(store, make)
             r["replay_s"], r["replay_cpu_s"] = time.perf_counter() - t, time.process_time() - c
-            r["same_as_one_run"] = replayed is not None
+            r["replay_agrees"] = replayed is not None
     # 2. the same run, profiled: where its CPU time goes
     with fresh() as store:
         r["stages_cpu_s"] = breakdown(lambda: list(ingest_raw(store, raws, run_config)))
@@ -203,22 +163,36 @@ def measure(n: int, gen: Generator, args) -> dict:
         r["startup_rss_mb"] = _rss_mb() - rss
         assert resumed.how == "snapshot", resumed.why
         cl = resumed.clusterer
+        r["startup_blocks"], r["startup_read_mb"] = _blocks_read(cl)
         t, c = time.perf_counter(), time.process_time()
         for a in new:
             cl.add(a.id, feats.compute(a), a.published)
         r["articles_s"], r["articles_cpu_s"] = time.perf_counter() - t, time.process_time() - c
+        r["run_blocks"], r["run_read_mb"] = _blocks_read(cl)
         built = getattr(cl._by_idx, "built", None)
         r["stories_built"] = built() if built else len(cl._by_idx)
         r["stories"] = len(cl._by_idx)
+        # what the end of the run writes: a delta over the stored snapshot (cluster/snapshot_delta.py)
+        t, c = time.perf_counter(), time.process_time()
+        delta = snapshot_delta.dumps_delta(cl)
+        r["delta_take_s"], r["delta_take_cpu_s"] = time.perf_counter() - t, time.process_time() - c
+        r["delta_mb"] = len(delta) / 1e6
+        t, c = time.perf_counter(), time.process_time()
+        with store.transaction() as db:
+            store.put_snapshot(db, store.last_seq(), fingerprint(cl), parts(delta), keep=cl._by_idx.chain.ids)
+        r["delta_store_s"], r["delta_store_cpu_s"] = time.perf_counter() - t, time.process_time() - c
+        del delta
+        # a full snapshot (a compaction, after MAX_DELTAS deltas)
         t, c = time.perf_counter(), time.process_time()
         data = cl.snapshot()
         r["take_s"], r["take_cpu_s"] = time.perf_counter() - t, time.process_time() - c
         r["after_rss_mb"] = _rss_mb() - rss
         t, c = time.perf_counter(), time.process_time()
         with store.transaction() as db:
-            store.put_snapshot(db, store.last_seq(), fingerprint(cl), data)
+            store.put_snapshot(db, store.last_seq(), fingerprint(cl), parts(data))
         r["store_s"], r["store_cpu_s"] = time.perf_counter() - t, time.process_time() - c
         del data, cl, resumed
+    r["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     if not args.keep:
@@ -230,13 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True, type=Path)
     ap.add_argument("--n", default="10000,100000", help="comma-separated store sizes, one store each")
-    ap.add_argument("--per-event", type=int, default=10)
-    ap.add_argument("--spread", type=int, default=300)
-    ap.add_argument("--per-day", type=int, default=5000)
-    ap.add_argument("--seed", type=int, default=7)
+    add_stream_args(ap)
     ap.add_argument("--snapshot-every", type=int, default=Config().snapshot_every)
     ap.add_argument("--keep", type=Path, help="keep the built stores in this folder and reuse them")
-    ap.add_argument("--no-replay", action="store_true", help="skip timing the full replay")
+    ap.add_argument("--replay", action="store_true", help="also time a full replay of the store (long at 1M)")
     args = ap.parse_args(argv)
 
     base = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
@@ -246,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     # so that the rows compare stores.
     t = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "warm.db") as store:
-        a = stream(gen, 0, args)[0]
+        a = articles_of(gen, 1, args)[1][0]
         list(ingest_raw(store, [RawDoc(id=a.id, source="warm", text=a.text, title=a.title)], Config()))
     print(f"process warm-up (models, compiled kernels): {time.perf_counter() - t:.1f} s")
     rows = []
@@ -254,15 +225,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"N = {n:,}", flush=True)
         rows.append(measure(n, gen, args))
         print(json.dumps(rows[-1]), flush=True)
-    print("\nCPU seconds (wall seconds in the JSON lines above):")
-    print(f"{'N':>10} {'ingest 100':>11} {'startup':>8} {'100 art.':>9} {'built':>13} {'snap. MB':>9} {'take':>6} "
-          f"{'store':>6} {'RSS start':>10} {'RSS take':>9} {'replay all':>11} {'build':>7}")
+    print("\nCPU seconds (wall seconds in the JSON lines above); snapshot MB read at start and by the 100:")
+    print(f"{'N':>10} {'ingest 100':>11} {'startup':>8} {'100 art.':>9} {'built':>15} {'snap. MB':>9} "
+          f"{'read MB':>12} {'delta MB':>9} {'d. write':>9} {'full write':>11} {'RSS start':>10} {'peak RSS':>9} "
+          f"{'one run':>8} {'replay all':>11} {'build':>7}")
     for r in rows:
         replay = f"{r['replay_cpu_s']:>10.1f}s" if "replay_cpu_s" in r else f"{'-':>11}"
         build = f"{r['build_cpu_s']:>6.0f}s" if "build_cpu_s" in r else f"{'kept':>7}"
+        same = {True: "yes", False: "NO"}.get(r.get("same_as_one_run"), "-")
         print(f"{r['n']:>10,} {r['ingest_cpu_s']:>10.2f}s {r['startup_cpu_s']:>7.2f}s {r['articles_cpu_s']:>8.2f}s "
-              f"{r['stories_built']:>6,}/{r['stories']:<6,} {r['snapshot_mb']:>9.0f} {r['take_cpu_s']:>5.2f}s "
-              f"{r['store_cpu_s']:>5.2f}s {r['startup_rss_mb']:>8.0f}MB {r['after_rss_mb']:>7.0f}MB {replay} {build}")
+              f"{r['stories_built']:>7,}/{r['stories']:<7,} {r['snapshot_mb']:>9.0f} "
+              f"{r['startup_read_mb']:>5.1f}/{r['run_read_mb']:<6.1f} {r['delta_mb']:>9.1f} "
+              f"{r['delta_take_cpu_s'] + r['delta_store_cpu_s']:>8.2f}s {r['take_cpu_s'] + r['store_cpu_s']:>10.2f}s "
+              f"{r['startup_rss_mb']:>8.0f}MB {r['peak_rss_mb']:>7.0f}MB {same:>8} "
+              f"{replay} {build}")
     print("\nthe 100-article ingest, CPU seconds by stage (profiled):")
     stages = list(rows[0]["stages_cpu_s"]) if rows else []
     print(f"{'N':>10} " + " ".join(f"{k[:14]:>14}" for k in stages))

@@ -21,6 +21,7 @@ from storyscope.config import Config
 from storyscope.errors import SettingError
 from storyscope.model import RawDoc
 from storyscope.run.ingest import ingest_raw, recluster
+from storyscope.run import resume as resume_module
 from storyscope.run.resume import resume
 from storyscope.store import Store
 from storyscope.store import snapshots as store_snapshots
@@ -82,7 +83,8 @@ def test_runs_in_parts_start_from_the_snapshot_and_end_as_one_clean_run(tmp_path
         for start, stop in ((40, 90), (90, len(docs))):
             assert how(store) == ("snapshot", 0, "")  # nothing stored after it: nothing replayed
             ingest(store, docs[start:stop], every=1000)
-            assert snapshot_rows(store) == [(store.last_seq(),)]  # only the latest is kept
+            # the base and a delta per run after it (cluster/snapshot_delta.py); the newest covers all
+            assert snapshot_rows(store)[-1] == (store.last_seq(),)
         assert result(store) == clean
 
 
@@ -184,11 +186,11 @@ def test_the_migration_adds_the_snapshot_tables_to_an_older_store(tmp_path):
 
 
 def test_a_snapshot_of_the_older_format_is_replaced_after_one_full_replay(tmp_path, docs, clean):
-    # format 1 (every story built at load) is read by no version after it: the first run of this
-    # version replays every stored article once and ends by storing a snapshot of format 2
+    # format 2 (read whole, one CRC) is read by no version after it: the first run of this version
+    # replays every stored article once and ends by storing a snapshot of format 3 (read by blocks)
     from storyscope.cluster import snapshot as cluster_snapshot
 
-    with Store(tmp_path / "format1.db") as store:
+    with Store(tmp_path / "format2.db") as store:
         ingest(store, docs[:70], every=1000)
         with store.transaction() as db:
             (data,) = db.execute("SELECT data FROM cluster_snapshot_chunks WHERE part = 0").fetchone()
@@ -196,14 +198,80 @@ def test_a_snapshot_of_the_older_format_is_replaced_after_one_full_replay(tmp_pa
             older = bytearray(data)
             n = int.from_bytes(older[8:12], "little")
             header = bytes(older[16 : 16 + n])
-            assert header.count(b'"format": 2') == 1
-            older[:8] = b"SSSNAP01"
-            older[16 : 16 + n] = header.replace(b'"format": 2', b'"format": 1')
+            assert header.count(b'"format": 3') == 1
+            older[:8] = b"SSSNAP02"
+            older[16 : 16 + n] = header.replace(b'"format": 3', b'"format": 2')
             db.execute("UPDATE cluster_snapshot_chunks SET data = ? WHERE part = 0", (bytes(older),))
         state, replayed, why = how(store)
-        assert state == "replay" and replayed == store.count_articles() and "format 1" in why
+        assert state == "replay" and replayed == store.count_articles() and "format 2" in why
         ingest(store, docs[70:], every=1000)
         (data,) = store._db.execute("SELECT data FROM cluster_snapshot_chunks WHERE part = 0").fetchone()
-        assert bytes(data[:8]) == b"SSSNAP02" and cluster_snapshot.read_header(data)["format"] == 2
+        assert bytes(data[:8]) == b"SSSNAP03" and cluster_snapshot.read_header(data)["format"] == 3
+        assert how(store) == ("snapshot", 0, "")
+        assert result(store) == clean
+
+
+def _blocks_of(header: dict, array: str) -> range:
+    """The data blocks of a format-3 snapshot holding ``array`` (the first and last may hold others)."""
+    (_, _, _, offset, nbytes), = [e for e in header["arrays"] if e[0] == array]
+    return range(offset // header["block"], (offset + nbytes - 1) // header["block"] + 1)
+
+
+def test_a_damaged_block_found_mid_run_is_recovered_by_a_replay(tmp_path, docs, clean, monkeypatch):
+    from storyscope.cluster import snapshot as cluster_snapshot
+
+    calls: list[bool] = []
+    real = ingest_module.resume
+
+    def spy(store, make, use_snapshot=True):
+        calls.append(use_snapshot)
+        return real(store, make, use_snapshot)
+
+    with Store(tmp_path / "block.db") as store:
+        ingest(store, docs[:70], every=1000)
+        with store.transaction() as db:
+            sid, head = db.execute("SELECT snapshot_id, data FROM cluster_snapshot_chunks WHERE part = 0").fetchone()
+            header = cluster_snapshot.read_header(head)
+            # the blocks that hold only members' terms and embeddings (the first and last of an array
+            # may hold a bit of the next or last array, read at load): the first member built reads one
+            inner = {b for name in ("member.ids", "member.tf", "member.emb", "member.temb")
+                     for b in list(_blocks_of(header, name))[1:-1]}
+            assert inner
+            for b in sorted(inner):
+                (data,) = db.execute("SELECT data FROM cluster_snapshot_chunks WHERE snapshot_id = ? AND part = ?",
+                                     (sid, b + 1)).fetchone()
+                db.execute("UPDATE cluster_snapshot_chunks SET data = ? WHERE snapshot_id = ? AND part = ?",
+                           (bytes(x ^ 0xFF for x in data[:8]) + data[8:], sid, b + 1))
+        assert how(store)[0] == "snapshot"  # the load itself reads no member
+        monkeypatch.setattr(ingest_module, "resume", spy)
+        ingest(store, docs[70:], every=1000)
+        assert calls == [True, False]  # loaded from the snapshot, then rebuilt by a replay
+        assert result(store) == clean
+        # the run ended with a sound snapshot of everything: the next run starts from it
+        assert how(store) == ("snapshot", 0, "")
+
+
+def test_each_run_adds_a_delta_and_a_full_chain_is_compacted(tmp_path, docs, clean, monkeypatch):
+    from storyscope.cluster import snapshot_delta
+
+    monkeypatch.setattr(snapshot_delta, "MAX_DELTAS", 2)
+    monkeypatch.setattr(snapshot_delta, "MAX_SHARE", 10.0)  # by count here, not by size
+    # with the chain full, the end of a run writes a full snapshot when replaying its articles would
+    # cost more than writing it (SnapshotPolicy): here always, so the compaction comes at once
+    monkeypatch.setattr(resume_module, "_REPLAY_S", 1.0)
+    # (what a delta saves shows at scale: benchmarks/incremental.py; here a run touches most stories)
+    with Store(tmp_path / "chain.db") as store:
+        sizes = lambda: store._db.execute("SELECT nbytes FROM cluster_snapshots ORDER BY id").fetchall()  # noqa: E731
+        ingest(store, docs[:40], every=1000)
+        assert len(sizes()) == 1  # a run from an empty store writes a full snapshot
+        seen = []
+        for start in range(40, len(docs), 12):
+            assert how(store) == ("snapshot", 0, "")
+            ingest(store, docs[start : start + 12], every=1000)
+            rows = sizes()
+            seen.append(len(rows))
+            assert snapshot_rows(store)[-1] == (store.last_seq(),)
+        # base + 1, base + 2, then a full one (compaction), base + 1, ...
+        assert seen[:4] == [2, 3, 1, 2]
         assert how(store) == ("snapshot", 0, "")
         assert result(store) == clean

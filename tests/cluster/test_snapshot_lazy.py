@@ -94,7 +94,7 @@ def test_inconsistent_lazy_columns_are_refused(loaded):
     header = snap.read_header(buf)
     # the article index claims one id fewer than there are: caught at load, not at the first lookup
     cols = snap._Columns()
-    r = snap._Reader(bytearray(buf), header)
+    r = snap._Reader(header, snap._blocks_in(buf, header))
     for name, *_ in header["arrays"]:
         arr = r.get(name)
         cols.arrays[name] = arr[:-1] if name == "article.id.crc" else arr

@@ -51,16 +51,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import StoryscopeError
 from . import snapshot_lazy as lazy
+from .snapshot_blocks import BLOCK, Blocks, Paged, SnapshotBlockError, SnapshotError, whole
 from .story import EMPTY_EMB, EMPTY_IDS, EMPTY_VALS, Member, Story, unit
 
 if TYPE_CHECKING:
     from .stream import StreamClusterer
 
-FORMAT = 2
-_MAGIC = b"SSSNAP02"
-_FIXED = struct.Struct("<II")  # header length, CRC-32 of the arrays
+FORMAT = 3
+_MAGIC = b"SSSNAP03"
+_FIXED = struct.Struct("<II")  # header length, CRC-32 of the header
 _ALIGN = 8
 _NONE_DAY = np.iinfo(np.int64).min  # a missing day (None) in the day columns
 
@@ -82,17 +82,13 @@ MEMBER_FIELDS = frozenset({"article_id", "ids", "tf", "names", "nums", "day", "e
 
 # The code whose behaviour the state depends on: a change to any of these files
 # makes older snapshots another version's (one full replay, then new snapshots).
-_CODE = ("cluster", ("evidence.py", "kernels.py", "same_event_model.json", "settings.py", "snapshot.py",
-                     "snapshot_lazy.py",
+# Not the snapshot's own code (this file, snapshot_lazy.py, snapshot_blocks.py):
+# the header's format number says how the bytes are laid out, and an older
+# format is read and rewritten in the current one rather than replayed (at a
+# million articles a replay is a quarter of an hour).
+_CODE = ("cluster", ("evidence.py", "kernels.py", "same_event_model.json", "settings.py",
                      "split.py", "story.py", "stream.py", "syndication.py", "vectors.py"))
 _FEATURE_CODE = ("features", ("__init__.py", "record.py", "text.py"))
-
-
-class SnapshotError(StoryscopeError):
-    """A snapshot cannot be used: truncated, corrupt, or of another version or settings.
-
-    The caller rebuilds the clusterer by replaying the stored articles instead.
-    """
 
 
 _CODE_HASH: str | None = None
@@ -117,7 +113,7 @@ def fingerprint(clusterer: StreamClusterer) -> str:
     from .. import __version__
 
     parts = {
-        "format": FORMAT, "version": __version__, "code": _code_hash(),
+        "version": __version__, "code": _code_hash(),
         "settings": sorted(clusterer.settings.__dict__.items()), "model": clusterer.model.to_dict(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
@@ -168,7 +164,8 @@ class _Columns:
             starts = np.concatenate([stored.ends - stored.lens, len(old) + np.cumsum(lens) - lens])
             lens = np.concatenate([stored.lens, lens])[pick]
             flat = lazy.gather(np.concatenate([old, flat]), starts[pick], lens)
-        self.put(name + ".len", lens, "int64")
+        # the ends, not the lengths: the i-th is found from two of them, without summing the others
+        self.put(name + ".end", np.cumsum(lens), "int64")
         self.put(name, flat, dtype)
         if halve:
             half = self.arrays[name].astype(np.float16)
@@ -178,12 +175,14 @@ class _Columns:
     def strings(self, name: str, values: Iterable[str]) -> None:
         self.put(name, np.frombuffer(json.dumps(list(values)).encode("utf-8"), np.uint8), "uint8")
 
-    def texts(self, name: str, values: list[str]) -> None:
-        """Strings as one UTF-8 buffer, their ends, and their CRC-32s ascending with their positions
-        (``lazy.Texts``, ``lazy.TextIndex``): one is found and decoded without the others."""
+    def texts(self, name: str, values: list[str], index: bool = True) -> None:
+        """Strings as one UTF-8 buffer, their ends, and (``index``) their CRC-32s ascending with their
+        positions (``lazy.Texts``, ``lazy.TextIndex``): one is found and decoded without the others."""
         encoded = [v.encode("utf-8", "surrogatepass") for v in values]  # as json.dumps takes any str
         self.put(name, np.frombuffer(b"".join(encoded), np.uint8), "uint8")
         self.put(name + ".end", np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded))), "int64")
+        if not index:
+            return
         crc = np.fromiter(map(zlib.crc32, encoded), np.uint32, len(encoded))
         order = np.argsort(crc, kind="stable")
         self.put(name + ".crc", crc[order], "uint32")
@@ -202,12 +201,15 @@ def dumps(clusterer: StreamClusterer) -> bytearray:
 
 def _dumps(clusterer: StreamClusterer) -> bytearray:
     c = clusterer
+    chain = getattr(c._by_idx, "chain", None)
+    if chain is not None:  # the stories and postings lists of the deltas loaded: built, written as made
+        chain.build_all(c)
+    blocks = getattr(c._by_idx, "blocks", None)
+    if blocks is not None:  # every block read now: the caller may then replace the rows they come from
+        blocks.load_all()
     cols = _Columns()
     _story_columns(cols, c)
-    # which stories are live, in the dict's order; the hot ones, oldest first
-    at = lazy.positions(c._stories)
-    cols.put("stories.order", list(at.values()), "int64")
-    cols.put("hot.order", [at[sid] for sid in c._hot], "int64")
+    _order_columns(cols, c)
     # inverted index, by term ascending (a loaded clusterer finds a term's list by bisection)
     terms, lens, flat = lazy.postings_columns(c._postings)
     cols.put("postings.term", terms, "uint32")
@@ -223,16 +225,7 @@ def _dumps(clusterer: StreamClusterer) -> bytearray:
     cols.put("article.story", [code[v] for _, v in articles], "int32")
     cols.strings("syndicated.article", c._syndicated_root.keys())
     cols.strings("syndicated.root", c._syndicated_root.values())
-    # links: (story, related, score, reason, detail) per link, grouped by story
-    links = [k for group in c._links.values() for k in group]
-    cols.strings("links.key", c._links.keys())
-    cols.put("links.count", [len(g) for g in c._links.values()], "int64")
-    cols.strings("links.text", [x for k in links for x in (k.story_id, k.related_id, k.reason, k.detail)])
-    cols.put("links.score", [k.score for k in links], "float64")
-    cols.strings("merged.story", c._merged_into.keys())
-    cols.strings("merged.into", c._merged_into.values())
-    cols.strings("incoming.story", c._incoming.keys())
-    cols.put("incoming.count", list(c._incoming.values()), "int64")
+    _link_columns(cols, c)
     # document frequencies, sparse
     df = c.stats._df
     nz = np.flatnonzero(df)
@@ -247,23 +240,49 @@ def _dumps(clusterer: StreamClusterer) -> bytearray:
     cols.put("dups.serial", dups._table[live], "int64")
     cols.put("dups.sigs", dups._sigs[: len(dups._ids)], "uint32")
     cols.strings("dups.ids", dups._ids)
-    cols.scalars.update(
-        n_docs=c.stats.n_docs, next=c._next, sums=len(c._sums), df_size=len(df),
-        dups_serial=dups._serial, dups_bits=dups._bits, dups_capacity=len(dups._sigs),
-        dups_window=dups.window, dups_num_perm=dups.num_perm,
-    )
+    _scalars(cols, c)
     return _pack(fingerprint(c), cols)
 
 
-def _story_columns(cols: _Columns, c: StreamClusterer) -> None:
+def _order_columns(cols: _Columns, c: StreamClusterer) -> None:
+    """Which stories are live, in the dict's order; the hot ones, oldest first."""
+    at = lazy.positions(c._stories)
+    cols.put("stories.order", list(at.values()), "int64")
+    cols.put("hot.order", [at[sid] for sid in c._hot], "int64")
+
+
+def _scalars(cols: _Columns, c: StreamClusterer) -> None:
+    dups = c._dups
+    cols.scalars.update(
+        n_docs=c.stats.n_docs, next=c._next, sums=len(c._sums), df_size=len(c.stats._df),
+        dups_serial=dups._serial, dups_bits=dups._bits, dups_capacity=len(dups._sigs),
+        dups_window=dups.window, dups_num_perm=dups.num_perm,
+    )
+
+
+def _link_columns(cols: _Columns, c: StreamClusterer) -> None:
+    """Links: (story, related, score, reason, detail) per link, grouped by story; merges; links made to each."""
+    links = [k for group in c._links.values() for k in group]
+    cols.strings("links.key", c._links.keys())
+    cols.put("links.count", [len(g) for g in c._links.values()], "int64")
+    cols.strings("links.text", [x for k in links for x in (k.story_id, k.related_id, k.reason, k.detail)])
+    cols.put("links.score", [k.score for k in links], "float64")
+    cols.strings("merged.story", c._merged_into.keys())
+    cols.strings("merged.into", c._merged_into.values())
+    cols.strings("incoming.story", c._incoming.keys())
+    cols.put("incoming.count", list(c._incoming.values()), "int64")
+
+
+def _story_columns(cols: _Columns, c: StreamClusterer | None, stories: list[Story] | None = None) -> None:
     """Every story ever made (the postings point at them by position; merged-away ones
-    empty) and the members of those that hold them, story after story.
+    empty) and the members of those that hold them, story after story; or only
+    ``stories`` (a delta, snapshot_delta.py).
 
     A loaded clusterer's stories that were never built since the load are copied
     as they were stored (``_Base``), in one gather per column, not built one by one.
     """
-    base: _Base | None = getattr(c._by_idx, "source", None)
-    items: list = c._by_idx._items if base is not None else c._by_idx
+    base: _Base | None = getattr(c._by_idx, "source", None) if c is not None else None
+    items: list = c._by_idx._items if base is not None else (c._by_idx if c is not None else stories)
     n_base = base.n if base is not None else 0
     total = len(items)
     at = [i for i, s in enumerate(items) if s is not None] if base is not None else range(total)
@@ -303,10 +322,10 @@ def _story_columns(cols: _Columns, c: StreamClusterer) -> None:
     made_held = held[at_arr]
     first[at_arr] = k_base + np.cumsum(made_held) - made_held
     m_pick = lazy.gather(np.arange(k_base + len(members), dtype=np.int64), first, held)
-    ids = (b.m_ids if b else []) + [m.article_id for m in members]
-    cols.strings("member.article", (ids[j] for j in m_pick.tolist()))
+    ids = (b.m_ids.all() if b else []) + [m.article_id for m in members]
+    cols.texts("member.article", [ids[j] for j in m_pick.tolist()], index=False)
     days = _days(m.day for m in members)
-    cols.put("member.day", (np.concatenate([b.m_day, days]) if b else days)[m_pick], "int64")
+    cols.put("member.day", (np.concatenate([whole(b.m_day), days]) if b else days)[m_pick], "int64")
     for field, dtype in (("ids", "uint32"), ("tf", "float32"), ("names", "uint32"), ("nums", "uint32"),
                          ("lead", "uint32"), ("emb", "float32"), ("temb", "float32")):
         cols.spans(f"member.{field}", b and b.spans[f"member.{field}"], [getattr(m, field) for m in members],
@@ -314,23 +333,50 @@ def _story_columns(cols: _Columns, c: StreamClusterer) -> None:
 
 
 def _pack(fp: str, cols: _Columns) -> bytearray:
+    """One buffer: magic | header length, CRC-32 of the header | header | block CRCs | data.
+
+    The head (everything before the data) is stored as one row and each BLOCK
+    bytes of the data as one more (``parts``), so that a start reads only the
+    blocks the run touches, each checked by its own CRC-32. The header holds
+    the CRC-32 of the block CRCs (fixed width: the header's length is known
+    before the data is laid out).
+    """
     entries = []
     offset = 0
     for name, arr in cols.arrays.items():
         entries.append([name, arr.dtype.str, list(arr.shape), offset, arr.nbytes])
         offset += -(-arr.nbytes // _ALIGN) * _ALIGN
-    header = json.dumps({"format": FORMAT, "fingerprint": fp, "size": offset, "scalars": cols.scalars,
-                         "arrays": entries}).encode("utf-8")
-    at = len(_MAGIC) + _FIXED.size + len(header)
+    n_blocks = -(-offset // BLOCK)
+
+    def head(blocks_crc: str) -> bytes:
+        return json.dumps({"format": FORMAT, "fingerprint": fp, "size": offset, "block": BLOCK, "blocks": n_blocks,
+                           "blocks_crc": blocks_crc, "scalars": cols.scalars, "arrays": entries}).encode("utf-8")
+
+    header = head("0" * 8)
+    crc_at = len(_MAGIC) + _FIXED.size + len(header)
+    crc_at += -crc_at % _ALIGN
+    at = crc_at + 4 * n_blocks
     at += -at % _ALIGN
     out = bytearray(at + offset)  # written once, in place: at a million articles it is the largest object
     data = np.frombuffer(out, dtype=np.uint8, offset=at)
     for (_, _, _, where, nbytes), arr in zip(entries, cols.arrays.values()):
         data[where : where + nbytes] = arr.reshape(-1).view(np.uint8)
+    mv = memoryview(out)
+    crcs = np.frombuffer(out, dtype=np.uint32, count=n_blocks, offset=crc_at)
+    crcs[:] = [zlib.crc32(mv[b : b + BLOCK]) for b in range(at, at + offset, BLOCK)]
+    header = head(f"{zlib.crc32(crcs.tobytes()):08x}")
     out[: len(_MAGIC)] = _MAGIC
-    _FIXED.pack_into(out, len(_MAGIC), len(header), zlib.crc32(data))
     out[len(_MAGIC) + _FIXED.size : len(_MAGIC) + _FIXED.size + len(header)] = header
+    _FIXED.pack_into(out, len(_MAGIC), len(header), zlib.crc32(header))
     return out
+
+
+def parts(buf: bytes | bytearray | memoryview) -> list[memoryview]:
+    """A snapshot as it is stored, one row each: the head, then each block of the data."""
+    header = read_header(buf)
+    mv = memoryview(buf)
+    at = header["_data_at"]
+    return [mv[:at]] + [mv[b : b + header["block"]] for b in range(at, len(mv), header["block"])]
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -343,6 +389,8 @@ def read_header(buf: bytes | bytearray | memoryview) -> dict:
     if len(mv) < start or bytes(mv[:6]) != _MAGIC[:6]:  # the last two bytes are the format
         raise SnapshotError("not a storyscope clusterer snapshot (bad magic)")
     n, crc = _FIXED.unpack_from(mv, len(_MAGIC))
+    if bytes(mv[: len(_MAGIC)]) == _MAGIC and zlib.crc32(mv[start : start + n]) != crc:
+        raise SnapshotError("snapshot head corrupt: CRC-32 mismatch")
     try:
         header = json.loads(bytes(mv[start : start + n]).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -352,25 +400,67 @@ def read_header(buf: bytes | bytearray | memoryview) -> dict:
                             f"this version reads {FORMAT}")
     if bytes(mv[: len(_MAGIC)]) != _MAGIC:
         raise SnapshotError("not a storyscope clusterer snapshot (bad magic)")
-    header["_data_at"] = start + n + (-(start + n) % _ALIGN)
-    header["_crc"] = crc
+    at = start + n + (-(start + n) % _ALIGN)
+    blocks = header.get("blocks")
+    if not isinstance(blocks, int) or not isinstance(header.get("block"), int) or blocks < 0:
+        raise SnapshotError("snapshot header without its blocks")
+    end = at + 4 * blocks
+    if len(mv) < end or f"{zlib.crc32(mv[at:end]):08x}" != header.get("blocks_crc"):
+        raise SnapshotError("snapshot head corrupt: CRC-32 mismatch")
+    header["_crcs"] = np.frombuffer(bytes(mv[at:end]), dtype=np.uint32)
+    header["_data_at"] = end + (-end % _ALIGN)
     return header
 
 
 class _Spans:
-    """``count`` arrays stored end to end (see ``_Columns.spans``), the i-th cut out when asked for."""
+    """``count`` arrays stored end to end (see ``_Columns.spans``), the i-th cut out when asked for.
 
-    def __init__(self, flat: np.ndarray, lens: np.ndarray) -> None:
-        self.flat, self.lens, self.ends = flat, lens, np.cumsum(lens)
+    ``flat`` and ``ends`` are numpy arrays or ``Paged`` ones (read a block at a
+    time); ``flat``, ``ends`` and ``lens`` as attributes are whole numpy arrays
+    (a snapshot written after a load copies them).
+    """
+
+    def __init__(self, flat: np.ndarray | Paged, ends: np.ndarray | Paged) -> None:
+        self._flat, self._ends = flat, ends
         self._half = flat.dtype == np.float16  # see _Columns.spans: widened one array at a time
+
+    @property
+    def flat(self) -> np.ndarray:
+        return whole(self._flat)
+
+    @property
+    def ends(self) -> np.ndarray:
+        return whole(self._ends)
+
+    @property
+    def lens(self) -> np.ndarray:
+        return np.diff(self.ends, prepend=0)
 
     def __call__(self, i: int, empty: np.ndarray | None = None) -> np.ndarray:
         """The i-th; ``empty`` (when given) for a zero-length one."""
-        b = int(self.ends[i])
-        a = b - int(self.lens[i])
+        b = int(self._ends[i])
+        a = int(self._ends[i - 1]) if i else 0
         if a == b and empty is not None:
             return empty
-        return self.flat[a:b].astype(np.float32) if self._half else self.flat[a:b]
+        if not 0 <= a <= b <= len(self._flat):
+            raise SnapshotError(f"snapshot span {i} outside its array")
+        got = self._flat[a:b]
+        return got.astype(np.float32) if self._half else got
+
+    def many(self, start: int, count: int) -> list[np.ndarray]:
+        """Items ``start`` to ``start + count``: one read of their ends and one of their data (a
+        story's members lie together), each a view of that copy."""
+        if count <= 0:
+            return []
+        got = self._ends[max(start - 1, 0) : start + count].tolist()
+        ends = got if start else [0, *got]
+        a0, a1 = ends[0], ends[-1]
+        if len(ends) != count + 1 or not 0 <= a0 <= a1 <= len(self._flat):
+            raise SnapshotError(f"snapshot spans {start}-{start + count} outside their array")
+        flat = self._flat[a0:a1]
+        if self._half:
+            flat = flat.astype(np.float32)
+        return [flat[a - a0 : b - a0] for a, b in zip(ends[:-1], ends[1:])]
 
 
 @dataclass(frozen=True)
@@ -387,34 +477,57 @@ class _Base:
     norm_sq: np.ndarray
     n_members: np.ndarray
     m_start: np.ndarray
-    m_ids: list[str]
-    m_day: np.ndarray
+    m_ids: lazy.Texts
+    m_day: Paged
     spans: dict[str, _Spans]
 
 
 class _Reader:
-    def __init__(self, buf: bytearray | memoryview, header: dict) -> None:
-        self.buf = buf
-        self.at = header["_data_at"]
+    """The arrays of a snapshot, read from its blocks (``Blocks``): whole (``get``: a writable copy)
+    or a block at a time when first needed (``paged``)."""
+
+    def __init__(self, header: dict, blocks: Blocks) -> None:
+        self.blocks = blocks
         self.entries = {e[0]: e for e in header["arrays"]}
 
-    def get(self, name: str) -> np.ndarray:
+    def _entry(self, name: str) -> tuple[np.dtype, list, int, int]:
         try:
             _, dtype, shape, offset, nbytes = self.entries[name]
-            arr = np.frombuffer(self.buf, dtype=np.dtype(dtype), count=int(np.prod(shape)) if shape else 1,
-                                offset=self.at + offset)
-            if arr.nbytes != nbytes:
+            dt = np.dtype(dtype)
+            count = int(np.prod(shape)) if shape else 1
+            if count * dt.itemsize != nbytes or offset < 0:
                 raise ValueError("size mismatch")
-            return arr.reshape(shape)
+            return dt, shape, offset, count
         except (KeyError, ValueError, TypeError) as exc:
             raise SnapshotError(f"snapshot array {name!r} unreadable: {exc}") from exc
 
-    def spans(self, name: str, count: int) -> _Spans:
-        lens = self.get(name + ".len")
-        flat = self.get(name)
-        if len(lens) != count or int(lens.sum()) != len(flat) or (lens < 0).any():
+    def get(self, name: str) -> np.ndarray:
+        dt, shape, offset, count = self._entry(name)
+        try:  # writable: centroid values change in place as articles are added
+            return np.frombuffer(bytearray(self.blocks.read(offset, count * dt.itemsize)), dtype=dt).reshape(shape)
+        except ValueError as exc:
+            raise SnapshotError(f"snapshot array {name!r} unreadable: {exc}") from exc
+
+    def paged(self, name: str) -> Paged:
+        """A 1-d array read a block at a time when first needed."""
+        dt, shape, offset, count = self._entry(name)
+        if len(shape) != 1 or offset + count * dt.itemsize > self.blocks.size:
+            raise SnapshotError(f"snapshot array {name!r} unreadable: outside the data")
+        return Paged(self.blocks, offset, dt, count)
+
+    def spans(self, name: str, count: int, paged_ends: bool = False) -> _Spans:
+        flat = self.paged(name)
+        ends = self.paged(name + ".end") if paged_ends else self.get(name + ".end")
+        if len(ends) != count or (count and int(ends[count - 1]) != len(flat)):
             raise SnapshotError(f"snapshot array {name!r} does not add up")
-        return _Spans(flat, lens)
+        return _Spans(flat, ends)
+
+    def texts(self, name: str) -> lazy.Texts:
+        """Strings stored by ``_Columns.texts``, decoded one at a time."""
+        try:
+            return lazy.Texts(self.paged(name), self.paged(name + ".end"))
+        except ValueError as exc:
+            raise SnapshotError(f"snapshot strings {name!r} unreadable: {exc}") from exc
 
     def strings(self, name: str) -> list[str]:
         try:
@@ -441,30 +554,116 @@ def loads(buf: bytes | bytearray | memoryview, into: StreamClusterer) -> StreamC
     from .stream import StoryLink  # stream.py imports this module
 
     header = read_header(buf)
-    if header.get("fingerprint") != fingerprint(into):
-        raise SnapshotError("snapshot taken with other settings, model or code")
     data = buf if isinstance(buf, bytearray) else bytearray(buf)
     at, size = header["_data_at"], header.get("size")
-    if len(data) != at + size:
+    if not isinstance(size, int) or len(data) != at + size:
         raise SnapshotError(f"snapshot truncated: {len(data) - at} bytes of data, header says {size}")
-    if zlib.crc32(memoryview(data)[at:]) != header["_crc"]:
-        raise SnapshotError("snapshot corrupt: CRC-32 mismatch")
+    return _load(_Reader(header, _blocks_in(data, header)), header, into, StoryLink)
+
+
+def _blocks_in(data: bytes | bytearray | memoryview, header: dict) -> Blocks:
+    """The blocks of a snapshot held whole in memory."""
+    at, size, block = header["_data_at"], header["size"], header["block"]
+    mv = memoryview(data)
+    return Blocks(lambda b: mv[at + b * block : at + min((b + 1) * block, size)], header["_crcs"], size, block)
+
+
+def load_chain(latest: int, part: Callable[[int, int], bytes | None], into: StreamClusterer,
+               part_range: Callable[[int, int, int], list[bytes]] | None = None) -> StreamClusterer:
+    """``loads`` of the stored snapshot ``latest``: ``part(id, i)`` reads the i-th part of stored row
+    ``id`` (``part_range(id, i, j)`` the i-th to the j-th, if given).
+
+    A full snapshot stored by ``parts`` is read a block at a time as the run
+    needs it (``load_stored``), one stored whole is read whole; a delta
+    (snapshot_delta.py) is read whole and applied, with the deltas before it,
+    over its base. SnapshotError as ``loads``; a damaged block found later
+    raises SnapshotBlockError from whatever reads it.
+    """
+    from . import snapshot_delta as delta
+    from .stream import StoryLink
+
+    head = part(latest, 0)
+    if head is None:
+        raise SnapshotError("snapshot chunks missing")
+    header = read_header(head)
+    chain = header["scalars"].get("chain") if header["scalars"].get("kind") == "delta" else None
+    if chain is not None and (not isinstance(chain, list) or not chain or not all(isinstance(x, int) for x in chain)):
+        raise SnapshotError("delta without its chain")
+    base_id = chain[0] if chain else latest
+    base_head = head if base_id == latest else part(base_id, 0)
+    if base_head is None:
+        raise SnapshotError("the base of the snapshot's deltas is missing")
+    base_header = read_header(base_head)
+    if base_header["scalars"].get("kind", "base") != "base":
+        raise SnapshotError("the base of the snapshot's deltas is a delta")
+    if len(base_head) == base_header["_data_at"]:
+        in_range = (lambda a, b: part_range(base_id, a + 1, b + 1)) if part_range is not None else None
+        c = load_stored(base_head, lambda i: part(base_id, i), into, in_range)
+    else:  # stored whole, in chunks of another size
+        c = loads(_read_whole(part, base_id), into)
+    delta.start(c, [base_id], base_header["size"])
+    if chain:
+        deltas = []
+        for sid in chain[1:] + [latest]:
+            buf = _read_whole(part, sid)
+            h = read_header(buf)
+            if h.get("fingerprint") != base_header.get("fingerprint") or h["scalars"].get("kind") != "delta":
+                raise SnapshotError("a delta of another snapshot")
+            if len(buf) != h["_data_at"] + h["size"]:
+                raise SnapshotError("delta truncated")
+            h["_id"] = sid
+            deltas.append((h, _Reader(h, _blocks_in(buf, h)), len(buf)))
+        try:
+            with _no_gc():
+                delta.apply(c, deltas, StoryLink)
+        except SnapshotError:
+            raise
+        except (KeyError, IndexError, ValueError, TypeError) as exc:
+            raise SnapshotError(f"delta inconsistent: {type(exc).__name__}: {exc}") from exc
+    return c
+
+
+def _read_whole(part: Callable[[int, int], bytes | None], sid: int) -> bytearray:
+    out = bytearray()
+    i = 0
+    while (got := part(sid, i)) is not None:
+        out += got
+        i += 1
+    if not i:
+        raise SnapshotError(f"snapshot {sid} missing")
+    return out
+
+
+def load_stored(head: bytes, part: Callable[[int], bytes | None], into: StreamClusterer,
+                blocks_range: Callable[[int, int], list[bytes]] | None = None) -> StreamClusterer:
+    """``loads`` of a stored format-3 snapshot: ``head`` is its first part, ``part(i)`` its i-th
+    (the data's block i - 1), read only when the run first needs it (``Blocks``)."""
+    from .stream import StoryLink
+
+    header = read_header(head)
+    if len(head) != header["_data_at"] or not isinstance(header.get("size"), int):
+        raise SnapshotError("snapshot head of the wrong length")
+    blocks = Blocks(lambda b: part(b + 1), header["_crcs"], header["size"], header["block"], blocks_range)
+    return _load(_Reader(header, blocks), header, into, StoryLink)
+
+
+def _load(r: _Reader, header: dict, into: StreamClusterer, StoryLink: type) -> StreamClusterer:
+    if header.get("fingerprint") != fingerprint(into):
+        raise SnapshotError("snapshot taken with other settings, model or code")
     try:
         with _no_gc():
-            return _fill(_Reader(data, header), header["scalars"], into, StoryLink)
+            c = _fill(r, header["scalars"], into, StoryLink)
+            c._by_idx.blocks = r.blocks  # read whole before a new snapshot replaces the rows (dumps)
+            return c
     except SnapshotError:
         raise
     except (KeyError, IndexError, ValueError, TypeError) as exc:  # consistent CRC, inconsistent content
         raise SnapshotError(f"snapshot inconsistent: {type(exc).__name__}: {exc}") from exc
 
 
-def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamClusterer:
-    if c._by_idx or c._article_story or c.stats.n_docs:
-        raise SnapshotError("loads needs a fresh clusterer")
-    # Stories, their members, the postings and the article table are not built
-    # here: each story (with its members) when first asked for, each postings
-    # list when first read, each article looked up alone (snapshot_lazy.py). A
-    # run touches a few hundred stories, whatever the store's size.
+def _stories_of(r: _Reader) -> tuple[list[str], Callable[[int, int], Story], _Base]:
+    """The stories of a snapshot (or a delta): their ids, ``story(j, idx)`` building the j-th
+    stored one as the story at position ``idx``, and the columns as stored."""
     ids = r.strings("story.id")
     n = len(ids)
     sizes, checks = r.get("story.size"), r.get("story.checks")
@@ -476,25 +675,30 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
     n_members = r.get("story.n_members")
     if not len(sizes) == len(checks) == len(first) == len(last) == len(norm_sq) == len(n_members) == n:
         raise SnapshotError("snapshot story columns differ in length")
-    m_ids = r.strings("member.article")
+    m_ids = r.texts("member.article")
     k = len(m_ids)
-    m_day = r.get("member.day")
+    m_day = r.paged("member.day")
     fields = ("ids", "tf", "names", "nums", "emb", "temb", "lead")
-    spans.update({f"member.{f}": r.spans(f"member.{f}", k) for f in fields})
+    spans.update({f"member.{f}": r.spans(f"member.{f}", k, paged_ends=True) for f in fields})
     m_cols = [spans[f"member.{f}"] for f in fields]
     held = np.maximum(n_members, 0)
     if len(m_day) != k or int(held.sum()) != k:
         raise SnapshotError("snapshot members do not add up")
     m_start = np.cumsum(held) - held
 
-    def member(j: int) -> Member:
-        m = Member.__new__(Member)
-        m.article_id, m.day = m_ids[j], _day_value(m_day[j])
-        m.ids, m.tf, m.names, m.nums, m.emb, m.temb, m.lead = (col(j) for col in m_cols)
-        return m
+    def members(start: int, count: int) -> list[Member]:
+        names, days = m_ids.many(start, count), m_day[start : start + count].tolist()
+        cols = [col.many(start, count) for col in m_cols]
+        out = []
+        for j in range(count):
+            m = Member.__new__(Member)
+            m.article_id, m.day = names[j], _day_value(days[j])
+            m.ids, m.tf, m.names, m.nums, m.emb, m.temb, m.lead = (col[j] for col in cols)
+            out.append(m)
+        return out
 
-    def story(i: int) -> Story:
-        s = Story(ids[i], i)
+    def story(i: int, idx: int) -> Story:
+        s = Story(ids[i], idx)
         s.ids, s.vals = cents(i, EMPTY_IDS), vals(i, EMPTY_VALS)
         s.norm_sq, s.size, s.checks_done = float(norm_sq[i]), int(sizes[i]), int(checks[i])
         s.first_day, s.last_day = _day_value(first[i]), _day_value(last[i])
@@ -503,11 +707,23 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
         s.emb_unit, s.temb_unit = unit(s.emb), unit(s.temb)
         count = int(n_members[i])
         start = int(m_start[i])
-        s.members = None if count < 0 else [member(j) for j in range(start, start + count)]
+        s.members = None if count < 0 else members(start, count)
         return s
 
-    by_idx = lazy.LazyList(n, story)
-    by_idx.source = _Base(n, ids, sizes, checks, first, last, norm_sq, n_members, m_start, m_ids, m_day, spans)
+    return ids, story, _Base(n, ids, sizes, checks, first, last, norm_sq, n_members, m_start, m_ids, m_day, spans)
+
+
+def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamClusterer:
+    if c._by_idx or c._article_story or c.stats.n_docs:
+        raise SnapshotError("loads needs a fresh clusterer")
+    # Stories, their members, the postings and the article table are not built
+    # here: each story (with its members) when first asked for, each postings
+    # list when first read, each article looked up alone (snapshot_lazy.py). A
+    # run touches a few hundred stories, whatever the store's size.
+    ids, story, base = _stories_of(r)
+    n = len(ids)
+    by_idx = lazy.LazyList(n, lambda i: story(i, i))
+    by_idx.source = base
     order = r.get("stories.order").tolist()
     hot = r.get("hot.order").tolist()
     if any(not 0 <= i < n for i in order) or not set(hot) <= set(order):
@@ -517,16 +733,46 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
     c._hot = OrderedDict((ids[i], None) for i in hot)
     try:
         c._postings = lazy.Postings(r.get("postings.term"), r.get("postings.story.len"), r.get("postings.story"))
-        texts = lazy.Texts(r.get("article.id"), r.get("article.id.end"))
+        texts = lazy.Texts(r.paged("article.id"), r.paged("article.id.end"))
+        table = r.strings("article.story_table")
+        codes = r.paged("article.story")
         c._article_story = lazy.ArticleStories(
-            lazy.TextIndex(texts, r.get("article.id.crc"), r.get("article.id.pos")), texts,
-            r.get("article.story"), r.strings("article.story_table"))
+            lazy.TextIndex(texts, r.paged("article.id.crc"), r.paged("article.id.pos")), texts, codes, table)
     except ValueError as exc:
         raise SnapshotError(f"snapshot inconsistent: {exc}") from exc
-    if len(r.get("article.story")) and int(r.get("article.story").max()) >= len(r.strings("article.story_table")):
-        raise SnapshotError("snapshot article codes point outside their table")
     # copies, links, merges
     c._syndicated_root = _pairs(r, "syndicated.article", "syndicated.root")
+    _links_from(r, c, StoryLink)
+    # statistics
+    if sc["df_size"] != len(c.stats._df):
+        raise SnapshotError("snapshot document-frequency table of another size")
+    df_slot, df_count = r.get("df.slot"), r.get("df.count")
+    c.stats._df[df_slot] = df_count
+    c.stats.n_docs = sc["n_docs"]
+    # copy index
+    d = c._dups
+    if (sc["dups_bits"], sc["dups_window"], sc["dups_num_perm"]) != (d._bits, d.window, d.num_perm) or d._bits > 32:
+        raise SnapshotError("snapshot copy index of another shape")
+    dups_slot, dups_serial = r.get("dups.slot"), r.get("dups.serial")
+    d._table[dups_slot] = dups_serial
+    # the two tables as stored, for a delta's differences from them (snapshot_delta.py)
+    c._by_idx.base_tables = (df_slot, df_count, dups_slot, dups_serial)
+    sigs = r.get("dups.sigs")
+    d._sigs = np.zeros((sc["dups_capacity"], d.num_perm), dtype=np.uint32)
+    d._sigs[: len(sigs)] = sigs
+    d._ids = r.strings("dups.ids")
+    d._serial = serial = sc["dups_serial"]
+    if len(d._ids) != len(sigs) or len(d._ids) != min(serial, d.window):
+        raise SnapshotError("snapshot copy index does not add up")
+    # each article in the window at its serial (an article is inserted once)
+    d._serial_of = {d._ids[s % d.window]: s for s in range(max(serial - d.window, 0), serial)}
+    c._sums = np.zeros(sc["sums"], dtype=np.float64)
+    c._next = sc["next"]
+    return c
+
+
+def _links_from(r: _Reader, c: StreamClusterer, StoryLink: type) -> None:
+    """The links, merges and incoming counts (``_link_columns``) into ``c``."""
     keys, counts = r.strings("links.key"), r.get("links.count").tolist()
     text, scores = r.strings("links.text"), r.get("links.score").tolist()
     if len(keys) != len(counts) or sum(counts) != len(scores) or len(text) != 4 * len(scores):
@@ -543,28 +789,6 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
     if len(inc_keys) != len(inc):
         raise SnapshotError("snapshot incoming counts differ in length")
     c._incoming = dict(zip(inc_keys, inc))
-    # statistics
-    if sc["df_size"] != len(c.stats._df):
-        raise SnapshotError("snapshot document-frequency table of another size")
-    c.stats._df[r.get("df.slot")] = r.get("df.count")
-    c.stats.n_docs = sc["n_docs"]
-    # copy index
-    d = c._dups
-    if (sc["dups_bits"], sc["dups_window"], sc["dups_num_perm"]) != (d._bits, d.window, d.num_perm) or d._bits > 32:
-        raise SnapshotError("snapshot copy index of another shape")
-    d._table[r.get("dups.slot")] = r.get("dups.serial")
-    sigs = r.get("dups.sigs")
-    d._sigs = np.zeros((sc["dups_capacity"], d.num_perm), dtype=np.uint32)
-    d._sigs[: len(sigs)] = sigs
-    d._ids = r.strings("dups.ids")
-    d._serial = serial = sc["dups_serial"]
-    if len(d._ids) != len(sigs) or len(d._ids) != min(serial, d.window):
-        raise SnapshotError("snapshot copy index does not add up")
-    # each article in the window at its serial (an article is inserted once)
-    d._serial_of = {d._ids[s % d.window]: s for s in range(max(serial - d.window, 0), serial)}
-    c._sums = np.zeros(sc["sums"], dtype=np.float64)
-    c._next = sc["next"]
-    return c
 
 
 def _pairs(r: _Reader, keys: str, values: str) -> dict[str, str]:

@@ -22,14 +22,18 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from .snapshot_blocks import Paged, whole
+
 T = TypeVar("T")
 
 
 class Texts:
     """Strings as one UTF-8 buffer and the end of each: the i-th decoded on demand."""
 
-    def __init__(self, blob: np.ndarray, ends: np.ndarray) -> None:
-        if len(ends) and (int(ends[-1]) != len(blob) or (np.diff(ends) < 0).any() or ends[0] < 0):
+    def __init__(self, blob: np.ndarray | Paged, ends: np.ndarray | Paged) -> None:
+        # (a Paged one, read a block at a time, is checked by its blocks' CRCs, not read here)
+        if len(ends) and (int(ends[len(ends) - 1]) != len(blob)
+                          or isinstance(ends, np.ndarray) and ((np.diff(ends) < 0).any() or ends[0] < 0)):
             raise ValueError("text ends do not add up")
         self._blob, self._ends = blob, ends
 
@@ -40,9 +44,19 @@ class Texts:
         a = int(self._ends[i - 1]) if i else 0
         return self._blob[a : int(self._ends[i])].tobytes().decode("utf-8", "surrogatepass")
 
+    def many(self, start: int, count: int) -> list[str]:
+        """Strings ``start`` to ``start + count``, read together."""
+        if count <= 0:
+            return []
+        got = self._ends[max(start - 1, 0) : start + count].tolist()
+        ends = got if start else [0, *got]
+        raw = self._blob[ends[0] : ends[-1]].tobytes()
+        a0 = ends[0]
+        return [raw[a - a0 : b - a0].decode("utf-8", "surrogatepass") for a, b in zip(ends[:-1], ends[1:])]
+
     def all(self) -> list[str]:
-        raw = self._blob.tobytes()
-        ends = self._ends.tolist()
+        raw = whole(self._blob).tobytes()
+        ends = whole(self._ends).tolist()
         return [raw[a:b].decode("utf-8", "surrogatepass") for a, b in zip([0, *ends[:-1]], ends)]
 
 
@@ -74,8 +88,9 @@ class ArticleStories:
         if len(codes) != len(texts):
             raise ValueError("article columns differ in length")
         self._index, self._texts, self._codes, self._table = index, texts, codes, table
-        self._set: dict[str, str] = {}  # set since the load, in order of first setting
+        self._set: dict[str, str] = {}  # set since the load (or by the deltas loaded), in order of first setting
         self._added = 0  # of those, how many the snapshot did not hold
+        self._run: dict[str, None] = {}  # set since the load, for the next delta (snapshot_delta.py)
 
     def _stored(self, key: str) -> str | None:
         p = self._index.find(key)
@@ -100,6 +115,17 @@ class ArticleStories:
         if key not in self._set and self._index.find(key) < 0:
             self._added += 1
         self._set[key] = value
+        self._run[key] = None
+
+    def seed(self, keys: list[str], values: list[str]) -> None:
+        """Entries set by a delta loaded over the snapshot (its count of new ones is set by the caller)."""
+        if len(keys) != len(values):
+            raise ValueError("delta article columns differ in length")
+        self._set.update(zip(keys, values))
+
+    def run_entries(self) -> tuple[list[str], list[str]]:
+        """(keys, values) set since the load, in order of first setting."""
+        return list(self._run), [self._set[k] for k in self._run]
 
     def __len__(self) -> int:
         return len(self._texts) + self._added
@@ -111,7 +137,7 @@ class ArticleStories:
         """Every entry in a dict's order: the snapshot's (changed values in place), then the new ones."""
         changed = dict(self._set)
         table = self._table
-        out = [(k, changed.pop(k, None) or table[c]) for k, c in zip(self._texts.all(), self._codes.tolist())]
+        out = [(k, changed.pop(k, None) or table[c]) for k, c in zip(self._texts.all(), whole(self._codes).tolist())]
         out.extend(changed.items())
         return out
 
@@ -132,6 +158,9 @@ class LazyList(Generic[T]):
         self._items: list[T | None] = [None] * n
         self._build = build
         self.source: object = None  # what the items are built from (snapshot.py writes the unbuilt ones from it)
+        self.blocks: object = None  # the stored blocks they are read from (snapshot_blocks.Blocks), if any
+        self.chain: object = None  # the stored rows loaded, for a delta over them (snapshot_delta.Chain)
+        self.base_tables: tuple = ()  # the stored frequencies and copy-index slots (snapshot.py)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -208,21 +237,36 @@ class Postings:
         self._terms, self._lens, self._flat = terms, lens, flat
         self._ends = np.cumsum(lens)
         self._got: dict[int, array] = {}  # copied out or added since the load (changed in place)
-        self._added = 0
+        self._added = 0  # terms the snapshot did not hold (with those of the deltas loaded)
+        # the lists of the deltas loaded over the snapshot, newest first: (terms, ends, lists end to end)
+        self.overlay: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._orig: dict[int, bytes] = {}  # each list as copied out (what a delta need not write again)
 
     def _find(self, tid: int) -> int:
         j = int(self._terms.searchsorted(tid))
         return j if j < len(self._terms) and int(self._terms[j]) == tid else -1
 
+    def _stored(self, tid: int) -> bytes | None:
+        """The list as the newest delta holding it, or the snapshot, stored it."""
+        for terms, ends, flat in self.overlay:
+            j = int(terms.searchsorted(tid))
+            if j < len(terms) and int(terms[j]) == tid:
+                return flat[int(ends[j - 1]) if j else 0 : int(ends[j])].tobytes()
+        j = self._find(tid)
+        if j < 0:
+            return None
+        end = int(self._ends[j])
+        return self._flat[end - int(self._lens[j]) : end].tobytes()
+
     def get(self, tid: int, default: array | None = None) -> array | None:
         got = self._got.get(tid)
         if got is not None:
             return got
-        j = self._find(tid)
-        if j < 0:
+        raw = self._stored(tid)
+        if raw is None:
             return default
-        end = int(self._ends[j])
-        got = self._got[tid] = array("i", self._flat[end - int(self._lens[j]) : end].tobytes())
+        self._orig[tid] = raw
+        got = self._got[tid] = array("i", raw)
         return got
 
     def __getitem__(self, tid: int) -> array:
@@ -232,12 +276,23 @@ class Postings:
         return got
 
     def __contains__(self, tid: object) -> bool:
-        return tid in self._got or (isinstance(tid, int) and self._find(tid) >= 0)
+        return tid in self._got or (isinstance(tid, int) and self._stored(tid) is not None)
 
     def __setitem__(self, tid: int, value: array) -> None:
-        if tid not in self._got and self._find(tid) < 0:
+        if tid not in self._got and self._stored(tid) is None:
             self._added += 1
         self._got[tid] = value
+
+    def load_overlay(self) -> None:
+        """Every list of the deltas copied out (before the whole index is written)."""
+        for terms, _, _ in self.overlay:
+            for tid in terms.tolist():
+                self.get(tid)
+
+    def changed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The lists changed or added since the load, as ``columns`` (what a delta holds)."""
+        orig = self._orig
+        return postings_columns({t: v for t, v in self._got.items() if orig.get(t) != v.tobytes()})
 
     def __len__(self) -> int:
         return len(self._terms) + self._added

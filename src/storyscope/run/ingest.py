@@ -33,6 +33,7 @@ from pathlib import Path
 
 from .. import features as feats
 from ..cluster import Assignment, StreamClusterer
+from ..cluster.snapshot import SnapshotBlockError
 from ..config import Config
 from ..errors import ExtractionError, InputError, ItemConflict
 from ..extract import extract
@@ -128,6 +129,12 @@ def ingest_raw(
         batches = batched((_stored_already(store, item, before) for item in items), BATCH)
         for prepared in ordered_map(prepare, batches, engine):
             try:
+                statuses = _store_batch(store, clusterer, snapshots, prepared)
+            except SnapshotBlockError:
+                # a block of the loaded snapshot failed its check when first read, and the batch's
+                # transaction was rolled back: rebuild the clusterer by replaying the store, store it again
+                resumed = resume(store, make, use_snapshot=False)
+                clusterer, snapshots = resumed.clusterer, resumed.policy(config.snapshot_every)
                 statuses = _store_batch(store, clusterer, snapshots, prepared)
             except ItemConflict:
                 # the store refused an item of the batch, and with it the batch's transaction:

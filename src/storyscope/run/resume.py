@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from .. import features as feats
 from ..cluster import StreamClusterer
-from ..cluster.snapshot import SnapshotError, fingerprint, loads
+from ..cluster import snapshot_delta
+from ..cluster.snapshot import SnapshotBlockError, SnapshotError, fingerprint, load_chain, parts
 from ..store import Store
 
 
@@ -46,33 +47,31 @@ class Resumed:
         return SnapshotPolicy(every, self.uncovered, self.snapshot_bytes)
 
 
-def resume(store: Store, make: Callable[[], StreamClusterer]) -> Resumed:
+def resume(store: Store, make: Callable[[], StreamClusterer], use_snapshot: bool = True) -> Resumed:
     """The clusterer a clean run over the stored articles would have left (see the module docstring).
 
     ``make`` builds an empty clusterer with the run's settings. Call with the
-    store's write lock held.
+    store's write lock held. ``use_snapshot`` False replays whatever is stored
+    (a block of the snapshot was found damaged after the load).
     """
-    why = ""
-    snap = store.latest_snapshot()
+    why = "" if use_snapshot else "a block of the snapshot was damaged"
+    snap = store.latest_snapshot() if use_snapshot else None
     if snap is not None:
         fresh = make()
         if snap.fingerprint != fingerprint(fresh):
             why = "snapshot taken with other settings, model or code"
         else:
-            # 1. load it
-            buf = store.read_snapshot(snap)
+            # 1. load it (format 3: only its head; each block when the run first needs it)
             try:
-                if buf is None:
-                    raise SnapshotError("snapshot chunks missing")
-                clusterer = loads(buf, fresh)
+                clusterer = load_chain(snap.id, store.snapshot_part, fresh, store.snapshot_parts)
+                # 2. the articles stored after it
+                n = _replay_tail(store, clusterer, snap.covers_seq)
             except SnapshotError as exc:
                 why = str(exc)
             else:
-                del buf  # its arrays live on inside the clusterer
-                # 2. the articles stored after it
-                n = _replay_tail(store, clusterer, snap.covers_seq)
-                if n is not None:
-                    return Resumed(clusterer, "snapshot", n, n, snapshot_bytes=snap.nbytes)
+                if n is not None:  # what a full snapshot would cost: the size of the base and its deltas
+                    chain = clusterer._by_idx.chain
+                    return Resumed(clusterer, "snapshot", n, n, snapshot_bytes=chain.base_bytes + chain.delta_bytes)
                 why = "the articles stored after the snapshot land elsewhere than stored"
     # 3. everything
     clusterer, n = _replayed(store, make)
@@ -153,7 +152,10 @@ def _restored_as_stored(store: Store, make: Callable[[], StreamClusterer]) -> tu
 # and storing a snapshot about 12 ns a byte (334 MB: 3 s to take, 1 s to store).
 # So a small store is saved at the end of every run, a large one every few runs,
 # and a run never starts by replaying more than _END_OF_RUN_MAX articles (about
-# 1.2 s) unless the one before it crashed.
+# 1.2 s) unless the one before it crashed. These apply to a full snapshot; a
+# delta over a stored one (cluster/snapshot_delta.py: a few MB for a run of a
+# hundred articles) is written at the end of every run, until MAX_DELTAS of them
+# or MAX_SHARE of the base's bytes call for a full one.
 _REPLAY_S = 0.6e-3
 _WRITE_S_PER_BYTE = 12e-9
 _END_OF_RUN_MAX = 2_000
@@ -183,10 +185,15 @@ class SnapshotPolicy:
         """One more article committed (with a snapshot, or not)."""
         self.uncovered = 0 if snapshotted else self.uncovered + 1
 
-    def worth_it(self) -> bool:
-        """At the end of a run: is a snapshot of the articles stored since the last one worth writing?"""
+    def worth_it(self, clusterer: StreamClusterer | None = None) -> bool:
+        """At the end of a run: is a snapshot of the articles stored since the last one worth writing?
+
+        Always when it can be a delta (a few MB, cluster/snapshot_delta.py).
+        """
         if not self.every or not self.uncovered:
             return False
+        if clusterer is not None and snapshot_delta.worth_delta(clusterer):
+            return True
         return (self.uncovered * _REPLAY_S >= self.last_nbytes * _WRITE_S_PER_BYTE
                 or self.uncovered >= min(self.every, _END_OF_RUN_MAX))
 
@@ -196,17 +203,26 @@ class SnapshotPolicy:
         False (nothing written) when the clusterer cannot be saved: the run goes
         on, and the next one replays.
         """
+        delta = snapshot_delta.worth_delta(clusterer)
         try:
-            data = clusterer.snapshot()
+            data = snapshot_delta.dumps_delta(clusterer) if delta else clusterer.snapshot()
+        except SnapshotBlockError:  # the loaded one is damaged: no run should start from it again
+            store.drop_snapshots(db)
+            return False
         except SnapshotError:
             return False
-        store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), data)
-        self.last_nbytes = len(data)
+        chain = getattr(clusterer._by_idx, "chain", None)
+        # a delta keeps the rows it is applied over (and replaces this run's earlier delta)
+        store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), parts(data), keep=chain.ids if delta else ())
+        if chain is not None and not delta:
+            chain.fresh = False  # the rows it was loaded from are gone: what follows is written whole
+        if not delta:  # (what a full snapshot costs, for when the chain is full)
+            self.last_nbytes = len(data)
         return True
 
     def finish(self, store: Store, clusterer: StreamClusterer) -> None:
         """At the end of a run: a snapshot of what it stored since the last one, when worth it."""
-        if self.worth_it():
+        if self.worth_it(clusterer):
             with store.transaction() as db:
                 if self.write(store, db, clusterer):
                     self.uncovered = 0

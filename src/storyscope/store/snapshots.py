@@ -1,17 +1,18 @@
 """The clusterer's snapshot in the store: one row per snapshot, its bytes in chunks.
 
 Only the latest snapshot is kept: writing one deletes the others in the same
-transaction. The bytes are cut into chunks of CHUNK bytes because SQLite caps a
-BLOB at 1e9 bytes by default (a million-article state is around that), and
-reading them back costs one copy into a writable buffer, which the clusterer's
-arrays then share (cluster/snapshot.py). What the bytes mean, and whether they
-are sound, is cluster/snapshot.py's business: here a missing or short chunk
-reads as None.
+transaction. The caller gives the parts to store one row each
+(cluster/snapshot.py ``parts``: the head, then each block of the data, so that
+a start reads only the rows it needs with ``part``); bytes given whole are cut
+into chunks of CHUNK bytes because SQLite caps a BLOB at 1e9 bytes by default.
+What the bytes mean, and whether they are sound, is cluster/snapshot.py's
+business: here a missing or short chunk reads as None.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 CHUNK = 64 * 1024 * 1024
@@ -27,20 +28,51 @@ class StoredSnapshot:
     nbytes: int
 
 
-def put(db: sqlite3.Connection, covers_seq: int, fingerprint: str, data: bytes | bytearray | memoryview) -> int:
-    """Store a snapshot (inside the caller's transaction) and delete the older ones; returns its id."""
-    drop(db)
+Data = bytes | bytearray | memoryview
+
+
+def put(db: sqlite3.Connection, covers_seq: int, fingerprint: str, data: Data | Sequence[Data],
+        keep: Sequence[int] = ()) -> int:
+    """Store a snapshot (inside the caller's transaction) and delete the older ones but ``keep``
+    (the rows a delta is applied over: cluster/snapshot_delta.py); returns its id.
+
+    ``data`` is the snapshot's bytes, or its parts in order (a list), each stored as one row.
+    """
+    if keep:
+        marks = ", ".join("?" * len(keep))
+        db.execute(f"DELETE FROM cluster_snapshot_chunks WHERE snapshot_id NOT IN ({marks})", tuple(keep))
+        db.execute(f"DELETE FROM cluster_snapshots WHERE id NOT IN ({marks})", tuple(keep))
+    else:
+        drop(db)
+    if isinstance(data, (list, tuple)):
+        chunks = [memoryview(p) for p in data]
+    else:
+        mv = memoryview(data)
+        chunks = [mv[at : at + CHUNK] for at in range(0, len(mv), CHUNK)]
     cur = db.execute(
         "INSERT INTO cluster_snapshots (covers_seq, fingerprint, nbytes) VALUES (?, ?, ?)",
-        (covers_seq, fingerprint, len(data)),
+        (covers_seq, fingerprint, sum(map(len, chunks))),
     )
     sid = cur.lastrowid
-    mv = memoryview(data)
     db.executemany(
         "INSERT INTO cluster_snapshot_chunks (snapshot_id, part, data) VALUES (?, ?, ?)",
-        ((sid, part, mv[at : at + CHUNK]) for part, at in enumerate(range(0, len(mv), CHUNK))),
+        ((sid, part, chunk) for part, chunk in enumerate(chunks)),
     )
     return sid
+
+
+def part_range(db: sqlite3.Connection, snapshot_id: int, first: int, last: int) -> list[bytes]:
+    """Parts ``first`` to ``last`` of snapshot row ``snapshot_id``, in order (fewer when some are missing)."""
+    rows = db.execute("SELECT part, data FROM cluster_snapshot_chunks WHERE snapshot_id = ? AND part BETWEEN ? AND ? "
+                      "ORDER BY part", (snapshot_id, first, last)).fetchall()
+    return [data for at, (got, data) in enumerate(rows, first) if got == at]
+
+
+def part(db: sqlite3.Connection, snapshot_id: int, i: int) -> bytes | None:
+    """The i-th part of the snapshot stored as row ``snapshot_id`` (None when there is none)."""
+    row = db.execute("SELECT data FROM cluster_snapshot_chunks WHERE snapshot_id = ? AND part = ?",
+                     (snapshot_id, i)).fetchone()
+    return None if row is None else row[0]
 
 
 def drop(db: sqlite3.Connection) -> None:

@@ -400,9 +400,12 @@ class Store:
         return out
 
     # -- clusterer snapshots (store/snapshots.py) ----------------------------------------------
-    def put_snapshot(self, db: sqlite3.Connection, covers_seq: int, fingerprint: str, data: bytes | bytearray) -> None:
-        """Store the clusterer's state after the articles up to ``covers_seq`` (inside a transaction)."""
-        snapshots.put(db, covers_seq, fingerprint, data)
+    def put_snapshot(self, db: sqlite3.Connection, covers_seq: int, fingerprint: str,
+                     data: snapshots.Data | list[snapshots.Data], keep: list[int] | tuple = ()) -> int:
+        """Store the clusterer's state after the articles up to ``covers_seq`` (inside a transaction):
+        its bytes, or its parts (cluster/snapshot.py ``parts``), one row each; the older snapshots
+        are deleted but ``keep`` (those a delta is applied over). Returns its id."""
+        return snapshots.put(db, covers_seq, fingerprint, data, keep)
 
     def drop_snapshots(self, db: sqlite3.Connection) -> None:
         """Forget every snapshot: the stored assignments or features they were taken from changed."""
@@ -414,6 +417,14 @@ class Store:
     def read_snapshot(self, snap: StoredSnapshot) -> bytearray | None:
         """The snapshot's bytes; None when some are missing."""
         return snapshots.read(self._db, snap)
+
+    def snapshot_parts(self, snapshot_id: int, first: int, last: int) -> list[bytes]:
+        """Stored parts ``first`` to ``last`` of snapshot row ``snapshot_id`` (fewer when some are missing)."""
+        return snapshots.part_range(self._db, snapshot_id, first, last)
+
+    def snapshot_part(self, snapshot_id: int, i: int) -> bytes | None:
+        """The i-th stored part of snapshot row ``snapshot_id`` (read when a run first needs it); None when missing."""
+        return snapshots.part(self._db, snapshot_id, i)
 
     # -- enrichment --------------------------------------------------------------------------
     def get_enrichment(self, article_id: str, version: int) -> Enrichment | None:

@@ -1,0 +1,116 @@
+"""Snapshot format 3: a start reads only the blocks a run touches, each checked by its own CRC-32 (issue 11).
+
+Real input: the synthetic stream of test_snapshot.py. A damaged block is found
+when first read and named (tests/test_snapshot_store.py: a run recovers from it
+by replaying the store, and ends as one clean run does).
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_snapshot import SETTINGS, articles  # noqa: F401  (fixture)
+
+from storyscope.cluster import StreamClusterer
+from storyscope.cluster import snapshot as snap
+from storyscope.cluster.snapshot import SnapshotBlockError, load_chain, loads
+
+
+def blocks_of(header: dict, array: str) -> range:
+    """The data blocks holding ``array``."""
+    (_, _, _, offset, nbytes), = [e for e in header["arrays"] if e[0] == array]
+    return range(offset // header["block"], (offset + nbytes - 1) // header["block"] + 1)
+
+
+@pytest.fixture(scope="module")
+def stream_state(articles):  # noqa: F811
+    """(the clusterer after all but the last 20 articles, its snapshot's bytes)."""
+    c = StreamClusterer(**SETTINGS)
+    for a in articles[:-20]:
+        c.add(*a)
+    return c, bytes(c.snapshot())
+
+
+def test_a_start_reads_the_head_and_the_blocks_the_run_touches(articles, stream_state):  # noqa: F811
+    original, buf = stream_state
+    parts = snap.parts(buf)
+    header = snap.read_header(parts[0])
+    assert len(parts) == 1 + header["blocks"] and all(len(p) == header["block"] for p in parts[1:-1])
+    fetched: list[int] = []
+
+    def part(sid: int, i: int):
+        assert sid == 7
+        fetched.append(i)
+        return parts[i] if i < len(parts) else None
+
+    c = load_chain(7, part, StreamClusterer(**SETTINGS))
+    at_start = len(fetched)
+    # no member is built at load (the first and last block of an array may hold a bit of its neighbours)
+    member_blocks = {b + 1 for name in ("member.emb", "member.temb", "member.ids", "member.tf")
+                     for b in list(blocks_of(header, name))[1:-1]}
+    assert member_blocks and not member_blocks & set(fetched)
+    for a in articles[-20:-17]:
+        c.add(*a)
+    assert len(fetched) > at_start
+    # three articles: the members of the stories they touch, not all (the small arrays, such as the
+    # copy index of this small stream, are read whole at load: most of this snapshot's other blocks)
+    assert 0 < len(member_blocks & set(fetched)) < len(member_blocks) / 2
+    # and the run went as an uninterrupted one
+    for a in articles[-17:]:
+        c.add(*a)
+    whole = StreamClusterer(**SETTINGS)
+    for a in articles:
+        whole.add(*a)
+    assert all(c.story_of(a[0]) == whole.story_of(a[0]) for a in articles)
+    assert bytes(c.snapshot()) == bytes(whole.snapshot())
+
+
+def test_a_damaged_block_is_named_when_first_read(stream_state):
+    original, buf = stream_state
+    header = snap.read_header(buf)
+    bad = bytearray(buf)
+    block = blocks_of(header, "member.emb")[1]  # one holding only members' embeddings
+    bad[header["_data_at"] + block * header["block"] + 5] ^= 0x10
+    c = loads(bad, StreamClusterer(**SETTINGS))  # the damaged block is not read at load
+    with pytest.raises(SnapshotBlockError, match=f"block {block} corrupt: CRC-32"):
+        for _ in c._by_idx:  # builds every story, and its members
+            pass
+    with pytest.raises(SnapshotBlockError, match=f"block {block}"):  # the whole state, for a new snapshot
+        loads(bad, StreamClusterer(**SETTINGS)).snapshot()
+
+
+def test_a_chain_of_deltas_loads_as_the_state_it_covers(articles, monkeypatch):  # noqa: F811
+    # a base, then three runs each loading the chain, adding articles and storing a delta over it:
+    # the last load continues as an uninterrupted run, to the byte of a full snapshot
+    from storyscope.cluster import snapshot_delta
+
+    monkeypatch.setattr(snapshot_delta, "MAX_SHARE", 10.0)  # a small stream: each delta is most of its base
+    stored: dict[int, list] = {}
+
+    def part(sid: int, i: int):
+        got = stored.get(sid, [])
+        return got[i] if i < len(got) else None
+
+    first = StreamClusterer(**SETTINGS)
+    cut = len(articles) // 2
+    for a in articles[:cut]:
+        first.add(*a)
+    stored[1] = snap.parts(bytes(first.snapshot()))
+    latest, step = 1, (len(articles) - cut) // 4
+    for k in range(3):
+        c = load_chain(latest, part, StreamClusterer(**SETTINGS))
+        assert c._by_idx.chain.ids == list(range(1, latest + 1))
+        for a in articles[cut + k * step : cut + (k + 1) * step]:
+            c.add(*a)
+        assert snapshot_delta.worth_delta(c)
+        data = snapshot_delta.dumps_delta(c)
+        assert len(data) < len(c.snapshot())  # (a fraction at scale: benchmarks/incremental.py)
+        latest += 1
+        stored[latest] = snap.parts(bytes(data))
+    c = load_chain(latest, part, StreamClusterer(**SETTINGS))
+    for a in articles[cut + 3 * step :]:
+        c.add(*a)
+    whole = StreamClusterer(**SETTINGS)
+    for a in articles:
+        whole.add(*a)
+    assert all(c.story_of(a[0]) == whole.story_of(a[0]) for a in articles)
+    assert bytes(c.snapshot()) == bytes(whole.snapshot())
