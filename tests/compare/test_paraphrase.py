@@ -96,3 +96,4 @@ def test_two_compound_sentences_that_share_a_statement_are_one_fact(monkeypatch)
     # the match needs the near-synonyms: with exact words the two sentences stay apart
     monkeypatch.setattr(similar, "SOFT_WORDS", False)
     assert not _together(_brief(items), choir, injured)
+
