@@ -21,7 +21,7 @@ from collections import Counter
 import numpy as np
 from scipy import sparse
 
-from .text import SMALL_NUMBERS, SCALES, stem, words
+from .text import SCALES, SMALL_NUMBERS, WORD_RE, stem
 
 # Two words link when the cosine of their vectors reaches SOFT_MIN, at that cosine.
 # Chosen on the tuning half of benchmarks/gold (see facts.ALIGN_THRESHOLD).
@@ -47,18 +47,19 @@ _NUMBER_WORDS = frozenset(SMALL_NUMBERS) | frozenset(SCALES) | frozenset(
 
 def _surfaces(texts: list[str]) -> tuple[dict[str, str], set[str]]:
     """Each stem's most frequent lower-case surface word, and the stems written capitalised
-    inside a sentence (names)."""
+    after a sentence's first word (names)."""
+    counts: Counter[tuple[str, bool]] = Counter()
+    for text in texts:
+        for k, w in enumerate(WORD_RE.findall(text)):
+            counts[w, k > 0] += 1
     seen: dict[str, Counter[str]] = {}
     named: set[str] = set()
-    for text in texts:
-        raw = [w for w in text.split() if w[:1].isalpha() or w[:1] in "\"'\u201c("]
-        for k, token in enumerate(raw):
-            core = token.strip("\"'\u201c\u201d(),.;:!?")
-            if k > 0 and core[:1].isupper():
-                for w in words(core):
-                    named.add(stem(w))
-        for w in words(text):
-            seen.setdefault(stem(w), Counter())[w] += 1
+    for (w, inside), n in counts.items():
+        low = w.lower().replace("\u2019", "'")
+        s = stem(low)
+        if inside and w[:1].isupper():
+            named.add(s)
+        seen.setdefault(s, Counter())[low] += n
     return {s: c.most_common(1)[0][0] for s, c in seen.items()}, named
 
 
