@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{grp:<18}{part:<15}{p:6.2f}{r:6.2f}{f:6.2f}   {t[0]:>3}/{t[1]:<4} {t[2]:>3}/{t[3]}")
 
     if args.sweep:
-        print("\nfact alignment threshold sweep (all stories)")
+        print(f"\nfact alignment threshold sweep ({args.half or 'all stories'})")
         print(f"{'threshold':>10}{'P':>6}{'R':>6}{'F1':>6}")
         chosen = facts_module.ALIGN_THRESHOLD
         for k in range(4, 13):
