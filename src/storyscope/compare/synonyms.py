@@ -52,15 +52,19 @@ def _surfaces(texts: list[str]) -> tuple[dict[str, str], set[str]]:
     for text in texts:
         for k, w in enumerate(WORD_RE.findall(text)):
             counts[w, k > 0] += 1
-    seen: dict[str, Counter[str]] = {}
+    per_word: dict[tuple[str, str], int] = {}
     named: set[str] = set()
     for (w, inside), n in counts.items():
         low = w.lower().replace("\u2019", "'")
         s = stem(low)
         if inside and w[:1].isupper():
             named.add(s)
-        seen.setdefault(s, Counter())[low] += n
-    return {s: c.most_common(1)[0][0] for s, c in seen.items()}, named
+        per_word[s, low] = per_word.get((s, low), 0) + n
+    best: dict[str, tuple[int, str]] = {}
+    for (s, low), n in per_word.items():  # the first seen wins a tie
+        if n > best.get(s, (0, ""))[0]:
+            best[s] = (n, low)
+    return {s: low for s, (_, low) in best.items()}, named
 
 
 def word_links(vocab: dict[str, int], df: np.ndarray, texts: list[str]) -> sparse.csr_array | None:
@@ -91,18 +95,19 @@ def word_links(vocab: dict[str, int], df: np.ndarray, texts: list[str]) -> spars
         return None
     cols = np.array([c for c, _ in cands], dtype=np.int64)
     rows_i, rows_j, vals = [], [], []
-    k = min(SOFT_LINKS, len(cands) - 1)
     for lo in range(0, len(cands), _BLOCK):
         sim = vecs[lo:lo + _BLOCK] @ vecs.T
         r = np.arange(lo, min(lo + _BLOCK, len(cands)))
         sim[r - lo, r] = -1.0
-        top = np.argpartition(-sim, k - 1, axis=1)[:, :k] if k < len(cands) else np.broadcast_to(
-            np.arange(len(cands)), sim.shape)
-        rr = np.repeat(r, top.shape[1])
-        cc = top.ravel()
-        v = sim[rr - lo, cc]
-        keep = v >= SOFT_MIN
-        rows_i.append(rr[keep])
+        # the few pairs over SOFT_MIN, then each row's SOFT_LINKS best of them (a sort of
+        # a handful, not a partition of every row)
+        rr, cc = np.nonzero(sim >= SOFT_MIN)
+        v = sim[rr, cc]
+        order = np.lexsort((cc, -v, rr))
+        rr, cc, v = rr[order], cc[order], v[order]
+        rank = np.arange(len(rr)) - np.searchsorted(rr, rr)
+        keep = rank < SOFT_LINKS
+        rows_i.append(rr[keep] + lo)
         rows_j.append(cc[keep])
         vals.append(v[keep])
     i, j, v = np.concatenate(rows_i), np.concatenate(rows_j), np.concatenate(vals)
