@@ -115,6 +115,18 @@ def score_pairs(pred_pairs, gold_groups, related_groups=()):
     return tp, tp + fp, found, len(gold_pairs)
 
 
+def print_misses(pred_pairs, gold_groups, related_groups) -> None:
+    """The labelled pairs no fact joins, and the joined pairs no label holds."""
+    for g in gold_groups:
+        for x, y in combinations(g, 2):
+            if x[0] != y[0] and not any((_hit(x, *a) and _hit(y, *b)) or (_hit(x, *b) and _hit(y, *a))
+                                        for a, b in pred_pairs):
+                print(f"    MISSED  {x[0]}: {x[1]!r}\n            {y[0]}: {y[1]!r}")
+    for a, b in pred_pairs:
+        if not any(_pair_in(g, a, b) for g in gold_groups) and not any(_pair_in(g, a, b) for g in related_groups):
+            print(f"    WRONG   {a[0]}: {a[1][:150]!r}\n            {b[0]}: {b[1][:150]!r}")
+
+
 def fact_pairs(brief: dict):
     out = []
     for f in brief["facts"]:
@@ -168,22 +180,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", required=True, type=Path, help="the shared data folder (holds seed/ and ecbplus/)")
     ap.add_argument("--sweep", action="store_true", help="also sweep the fact alignment threshold")
     ap.add_argument("--no-speed", action="store_true", help="skip the 50-article timing")
+    ap.add_argument("--half", choices=("tuning", "untouched"),
+                    help="score only this half of the split (tune with --half tuning: the untouched "
+                         "half's rows are then never printed)")
+    ap.add_argument("--misses", action="store_true",
+                    help="list the fact pairs missed and wrongly joined (only with --half tuning)")
     args = ap.parse_args(argv)
+    if args.misses and args.half != "tuning":
+        ap.error("--misses reads misses, which only the tuning half may show: add --half tuning")
 
     ecb = {}
     with open(args.data / "ecbplus" / "ecbplus_docs.jsonl", encoding="utf-8") as fh:
         for line in fh:
             doc = json.loads(line)
             ecb[doc["id"]] = doc
+    half_of = halves()
     golds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))]
+    if args.half:
+        golds = [g for g in golds if half_of.get(g["story"], "untouched") == args.half]
     loaded = []
     for g in golds:
         arts = load_story(g, args.data, ecb)
         loaded.append((g, story_of(g, arts), list(zip(arts, enrich(arts)))))
 
     parts = ("facts", "quotes", "disagreements")
-    half_of = halves()
-    groups = ("tuning", "untouched", "ALL")
+    groups = (args.half,) if args.half else ("tuning", "untouched", "ALL")
     totals = {(grp, p): [0, 0, 0, 0] for grp in groups for p in parts}
     print(f"{'story':<18}{'part':<15}{'P':>6}{'R':>6}{'F1':>6}   tp/pred  found/gold")
     for g, story, items in loaded:
@@ -195,9 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         }
         for part, row in rows.items():
             for grp in (half_of.get(g["story"], "untouched"), "ALL"):
-                totals[grp, part] = [t + x for t, x in zip(totals[grp, part], row)]
+                if (grp, part) in totals:
+                    totals[grp, part] = [t + x for t, x in zip(totals[grp, part], row)]
             p, r, f = prf(*row)
             print(f"{g['story']:<18}{part:<15}{p:6.2f}{r:6.2f}{f:6.2f}   {row[0]:>3}/{row[1]:<4} {row[2]:>3}/{row[3]}")
+        if args.misses:
+            print_misses(fact_pairs(brief), g["facts"], g.get("related", []))
     for grp in groups:
         print("-" * 64)
         for part in parts:
@@ -206,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{grp:<18}{part:<15}{p:6.2f}{r:6.2f}{f:6.2f}   {t[0]:>3}/{t[1]:<4} {t[2]:>3}/{t[3]}")
 
     if args.sweep:
-        print("\nfact alignment threshold sweep (all stories)")
+        print(f"\nfact alignment threshold sweep ({args.half or 'all stories'})")
         print(f"{'threshold':>10}{'P':>6}{'R':>6}{'F1':>6}")
         chosen = facts_module.ALIGN_THRESHOLD
         for k in range(4, 13):

@@ -64,7 +64,10 @@ def test_every_item_points_at_real_sources(seed):
         for v in q.get("variants", []):
             assert v["article_id"] in q["article_ids"]
     for item in brief["summary"]:
-        assert any(item["text"] == f["text"] for f in brief["facts"])
+        # a fact's shown text, or, where that does not stand alone ("He said that ..."),
+        # another of its sentences (compare/summary.py ``_wording``): always a fact's own
+        assert any(item["text"] == f["text"] or any(item["text"] in s["sentence"] for s in f["support"])
+                   for f in brief["facts"] if f["article_ids"] == item["article_ids"])
 
 
 def test_shared_pompeo_quote_once_with_both_ids(seed):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .synonyms import soften, word_links
 from .text import Vectorizer
 from .units import Unit
 
@@ -23,8 +24,10 @@ from .units import Unit
 # words) with, at EMBED_WEIGHT, the cosine of static sentence embeddings
 # (features/embed.py: "blaze"/"fire", "hurt"/"injured", which a bag of stems never
 # meets), centred on the story's mean so that the topic every sentence shares adds
-# nothing. See facts.ALIGN_THRESHOLD for how both were chosen.
+# nothing. The word cosine is soft (synonyms.py): a word meets its near-synonyms at their
+# similarity. See facts.ALIGN_THRESHOLD for how these were chosen.
 EMBED_WEIGHT = 0.3
+SOFT_WORDS = True
 # Partners kept per wording: single-link grouping only needs a connected chain, so a
 # sentence that 500 outlets carry still becomes one fact through its 64 best partners.
 NEIGHBOURS = 64
@@ -64,6 +67,13 @@ class Similarity:
         self.piece_of = np.array([r for r, u in enumerate(first) for _ in u.pieces], dtype=np.int64)
         pieces = [p for u in first for p in u.pieces]
         self.piece_words = self.vec.transform([t for _, t in pieces])
+        # the soft word cosine of rows r, c is left[r] . right[c] (synonyms.soften)
+        links = None
+        if SOFT_WORDS and self.words.shape[0]:
+            df = np.asarray((self.words > 0).sum(axis=0)).ravel()
+            links = word_links(self.vec.vocab, df, self.texts)
+        self.left, self.right = soften(self.words, links)
+        self.piece_left, self.piece_right = soften(self.piece_words, links)
         emb = _centred_embeddings(self.texts + [t for t, _ in pieces],
                                   np.bincount(self.row, minlength=len(first)))
         self.emb = None if emb is None else emb[: len(first)]
@@ -95,8 +105,7 @@ class Similarity:
     def block(self, units: list[int]) -> np.ndarray:
         """The blended similarity among the given units (a small dense matrix)."""
         rows = self.row[units]
-        w = self.words[rows]
-        out = (w @ w.T).toarray()
+        out = (self.left[rows] @ self.right[rows].T).toarray()
         if self.emb is not None:
             e = self.emb[rows]
             out = (1.0 - EMBED_WEIGHT) * out + EMBED_WEIGHT * (e @ e.T)
@@ -109,7 +118,7 @@ class Similarity:
         with the same value never pair (one article's own sentences).
         """
         n = len(self.texts)
-        i, j, s = _top_pairs(self.words, self.emb, group, apart, self.words, self.emb, group, apart,
+        i, j, s = _top_pairs(self.left, self.emb, group, apart, self.right, self.emb, group, apart,
                              threshold, same=True)
         lo_, hi_ = np.minimum(i, j), np.maximum(i, j)
         key = lo_ * max(n, 1) + hi_
@@ -127,8 +136,22 @@ class Similarity:
         if not len(self.piece_of):
             empty = np.zeros(0, dtype=np.int64)
             return Pairs(empty, empty, np.zeros(0, dtype=np.float32))
-        i, j, s = _top_pairs(self.piece_words, self.piece_emb, group[self.piece_of], apart[self.piece_of],
-                             self.words, self.emb, group, apart, threshold)
+        i, j, s = _top_pairs(self.piece_left, self.piece_emb, group[self.piece_of], apart[self.piece_of],
+                             self.right, self.emb, group, apart, threshold)
+        order = np.lexsort((j, i, -s))
+        return Pairs(i[order], j[order], s[order])
+
+    def piece_pairs(self, threshold: float, group: np.ndarray, apart: np.ndarray) -> Pairs:
+        """Pairs of pieces (indices in ``piece_of``, ``i < j``) of different compound
+        sentences scoring at least ``threshold``, best first; ``group``/``apart`` per wording."""
+        if not len(self.piece_of):
+            empty = np.zeros(0, dtype=np.int64)
+            return Pairs(empty, empty, np.zeros(0, dtype=np.float32))
+        g, a = group[self.piece_of], apart[self.piece_of]
+        i, j, s = _top_pairs(self.piece_left, self.piece_emb, g, a, self.piece_right, self.piece_emb, g, a,
+                             threshold, same=True)
+        keep = i < j
+        i, j, s = i[keep], j[keep], s[keep]
         order = np.lexsort((j, i, -s))
         return Pairs(i[order], j[order], s[order])
 

@@ -17,11 +17,17 @@ SUMMARY_MIN, SUMMARY_MAX = 3, 6
 SUMMARY_WORDS = 80
 # The summary is read without the articles, so each sentence must stand alone: no
 # pronoun subject or speaker whose name was in a sentence the reader never sees
-# ("He said that Washington is working with ..."; "..., he said."), and no quotation
-# that opens the sentence (the reporter's own words tell what happened; quotes have
-# their own section).
+# ("He said that Washington is working with ..."; "..., he said."), no connective that
+# answers a sentence the reader never sees ("Still, ...", "However, ..."), and no
+# quotation that opens the sentence (the reporter's own words tell what happened; quotes
+# have their own section).
 _PRONOUN_START_RE = re.compile(
     r"(?:he|she|they|it|his|her|their|its|this|these|that|those|we|i)\b", re.IGNORECASE
+)
+_CONNECTIVE_START_RE = re.compile(
+    r"(?:still|however|meanwhile|nevertheless|nonetheless|instead|also|yet|besides|moreover|"
+    r"furthermore|likewise|similarly|otherwise|then|thus|therefore|hence|even so|in addition|"
+    r"by contrast|in contrast|on the other hand|as a result)\s*,", re.IGNORECASE
 )
 _PRONOUN_SPEAKER_RE = re.compile(r"\b(?:he|she|they|it)\s+(?:said|says|added|told|stated|explained)\b")
 _OPEN_QUOTES = "\"\u201c\u201d'\u2018"
@@ -35,7 +41,8 @@ def stands_alone(text: str) -> bool:
     """Can a reader who sees only this sentence tell who did or said what?"""
     text = text.strip()
     return bool(text) and not (
-        text[0] in _OPEN_QUOTES or _PRONOUN_START_RE.match(text) or _PRONOUN_SPEAKER_RE.search(text)
+        text[0] in _OPEN_QUOTES or _PRONOUN_START_RE.match(text) or _CONNECTIVE_START_RE.match(text)
+        or _PRONOUN_SPEAKER_RE.search(text)
     )
 
 

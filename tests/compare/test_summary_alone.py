@@ -1,0 +1,21 @@
+"""A summary sentence must stand alone (compare/summary.py ``stands_alone``): sentences
+written for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyscope.compare.summary import stands_alone
+
+
+@pytest.mark.parametrize("text, alone", [
+    ("Three people were injured in the collapse on Tuesday, police said.", True),
+    ("Still, it was not known how many people were inside at the time.", False),
+    ("However, the council has not said when the road will reopen.", False),
+    ("In addition, two schools were closed.", False),
+    ("He said that the council would meet on Friday.", False),
+    ("Stillwater police closed the road on Tuesday.", True),  # a name, no connective
+    ("Then-mayor Ann Cole opened the hall in 1999.", True),
+])
+def test_a_summary_sentence_that_answers_an_unseen_one_does_not_stand_alone(text, alone):
+    assert stands_alone(text) is alone
