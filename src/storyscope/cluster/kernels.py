@@ -434,4 +434,5 @@ def evidence(
     z += weights[6] * same_day
     z += weights[7] * log_days
     z += intercept
-    return terms, semantic, title, names, missing, numbers, same_day, log_days, gap, z
+    p = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+    return (terms, semantic, title, names, missing, numbers, same_day, log_days), gap, p

@@ -726,14 +726,13 @@ class StreamClusterer:
         """
         ids, vals = probe.vec
         model = self.model
-        *x, gap, z = evidence(
+        return evidence(
             ids, vals, probe.emb, probe.temb, probe.names, probe.lead, probe.nums,
             -1 if probe.day is None else probe.day,
             story.ids, story.vals, story.norm_sq, story.emb_unit, story.temb_unit, story.names,
             -1 if story.first_day is None else story.first_day, -1 if story.last_day is None else story.last_day,
             model.weight_array, model.intercept,
         )  # fmt: skip
-        return tuple(x), gap, model.probability_of_logit(z)
 
     def _member_vector(self, member: Member) -> Vec:
         """A member's unit vector under the current statistics."""
