@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
+
+import numpy as np
 
 from ..errors import StoryscopeError
 
@@ -62,6 +64,8 @@ class SameEventModel:
     evidence: tuple[str, ...] = EVIDENCE
     # what this model must weigh: EVIDENCE for the fast path, more for the precise stage (precise.py)
     expected: tuple[str, ...] = EVIDENCE
+    # the weights as float64, for the compiled scoring (cluster/kernels.evidence); derived, not data
+    weight_array: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if tuple(self.evidence) != tuple(self.expected) or len(self.weights) != len(self.expected):
@@ -69,6 +73,7 @@ class SameEventModel:
                 f"the same-event model weighs {list(self.evidence)}, this version computes {list(self.expected)}: "
                 "refit it with benchmarks/train_same_event.py"
             )
+        object.__setattr__(self, "weight_array", np.array(self.weights, dtype=np.float64))
 
     def logit(self, x) -> float:
         """w . x + b for the evidence ``x`` (a sequence in the order of ``evidence``)."""
@@ -77,7 +82,11 @@ class SameEventModel:
         return sum([w * v for w, v in zip(self.weights, x)]) + self.intercept
 
     def probability(self, x) -> float:
-        z = self.logit(x)
+        return self.probability_of_logit(self.logit(x))
+
+    @staticmethod
+    def probability_of_logit(z: float) -> float:
+        """sigmoid(z): the probability of a logit computed elsewhere (kernels.evidence)."""
         # clipped: exp overflows past 709, and a probability of exactly 0 or 1 says nothing more
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
@@ -110,11 +119,3 @@ def default_model() -> SameEventModel:
         except (OSError, json.JSONDecodeError) as exc:
             raise ModelFileError(f"cannot read the shipped same-event model: {exc}; reinstall storyscope") from exc
     return _DEFAULT
-
-
-def time_evidence(day: int | None, first_day: int | None, last_day: int | None) -> tuple[float, float, int]:
-    """(same_day, log_days, gap in days) between an article's day and a span of days; zeros when undated."""
-    if day is None or first_day is None or last_day is None:
-        return 0.0, 0.0, 0
-    gap = max(first_day - day, day - last_day, 0)
-    return float(gap == 0), math.log1p(gap), gap

@@ -388,3 +388,51 @@ def two_means_gram(gram, seeds, iterations):  # pragma: no cover - compiled
     den = _half_length(gram, in0) * _half_length(gram, best)
     cos = _between(gram, in0, best) / den if den else 0.0
     return best, math.sqrt(cos) if cos > 0.0 else 0.0
+
+
+@_jit
+def evidence(
+    p_ids, p_vals, p_emb, p_temb, p_names, p_lead, p_nums, day,
+    s_ids, s_vals, s_norm_sq, s_emb, s_temb, s_names, first, last,
+    weights, intercept,
+):  # pragma: no cover - compiled
+    """The evidence that a probe (an article) reports a story's event, in one call.
+
+    What ``StreamClusterer._evidence`` computed with one call per kind of evidence
+    (``Story.score``, two embedding dots, three ``count_shared``,
+    ``evidence.time_evidence``) and then ``SameEventModel.logit``: the same
+    operations in the same order, so the same floats (the embedding dots are
+    numpy's ``np.dot``, BLAS's ``sdot`` in both). Days are day numbers, or -1 for
+    none. Returns the eight values of ``evidence.EVIDENCE``, the gap in days and
+    the model's logit ``w . x + b``.
+    """
+    # terms: square root of the TF-IDF cosine with the centroid (Story.score)
+    terms = 0.0
+    if s_norm_sq > 0.0:
+        num = sparse_dot(p_ids, p_vals, s_ids, s_vals)
+        terms = math.sqrt(max(num, 0.0) / math.sqrt(s_norm_sq))
+    semantic = np.float64(np.dot(p_emb, s_emb)) if len(p_emb) and len(s_emb) else 0.0
+    title = np.float64(np.dot(p_temb, s_temb)) if len(p_temb) and len(s_temb) else 0.0
+    names = math.log1p(count_shared(p_names, s_names))
+    missing = 1.0 - count_shared(p_lead, s_names) / len(p_lead) if len(p_lead) else 0.0
+    numbers = math.log1p(count_shared(p_nums, s_names))
+    same_day = 0.0
+    log_days = 0.0
+    gap = 0
+    if day >= 0 and first >= 0 and last >= 0:
+        gap = max(first - day, day - last, 0)
+        same_day = 1.0 if gap == 0 else 0.0
+        log_days = math.log1p(gap)
+    # the model's sum in its order (evidence.SameEventModel.logit): 0 + w0 x0 + ... + b
+    z = 0.0
+    z += weights[0] * terms
+    z += weights[1] * semantic
+    z += weights[2] * title
+    z += weights[3] * names
+    z += weights[4] * missing
+    z += weights[5] * numbers
+    z += weights[6] * same_day
+    z += weights[7] * log_days
+    z += intercept
+    p = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+    return (terms, semantic, title, names, missing, numbers, same_day, log_days), gap, p

@@ -16,8 +16,8 @@ import numpy as np
 from ..errors import InputError
 from ..features import Features, term_id
 from ..features.text import content_term
-from .kernels import count_shared, top_voted
-from .evidence import EVIDENCE, SameEventModel, default_model, time_evidence
+from .kernels import count_shared, evidence, top_voted
+from .evidence import EVIDENCE, SameEventModel, default_model
 from .settings import ClusterSettings, ClusterSettingsError
 from .split import two_means
 from .story import EMPTY_EMB, EMPTY_IDS, Member, Story, Vec, centroid_of
@@ -535,8 +535,7 @@ class StreamClusterer:
         # article and a centroid (averaging smooths each side), so the story-level
         # probability above only finds the candidate.
         vecs = [self._member_vector(m) for m in members]  # weighed once: scored now, added below
-        lowest = min(self.model.probability(self._evidence(self._member_probe(m, v), dst)[0])
-                     for m, v in zip(members, vecs))
+        lowest = min(self._scored(self._member_probe(m, v), dst)[2] for m, v in zip(members, vecs))
         if self._merge_article_check and lowest < self.settings.threshold:
             return None
         # the story merged away stays in _by_idx (the postings point at it) but is
@@ -694,9 +693,9 @@ class StreamClusterer:
             story = by_idx[i]
             if not story.size:
                 continue  # merged away (see _maybe_merge)
-            x, gap = self._evidence(probe, story)
+            x, gap, p = self._scored(probe, story)
             closed = gap > s.window_days  # closed to new articles; still a candidate for a link
-            scored.append((self.model.probability(x), story, closed, x))
+            scored.append((p, story, closed, x))
         return (*_best_open(scored), scored)
 
     def _rescore(
@@ -715,17 +714,25 @@ class StreamClusterer:
 
     def _evidence(self, probe: _Probe, story: Story) -> tuple[tuple[float, ...], int]:
         """The evidence (see evidence.EVIDENCE) that the probe reports the story's event, and the gap in days."""
-        same_day, log_days, gap = time_evidence(probe.day, story.first_day, story.last_day)
-        x = (
-            story.score(probe.vec),
-            _dot(probe.emb, story.emb_unit),
-            _dot(probe.temb, story.temb_unit),
-            math.log1p(count_shared(probe.names, story.names)),
-            _missing(probe.lead, story.names),
-            math.log1p(count_shared(probe.nums, story.names)),
-            same_day, log_days,
-        )
+        x, gap, _ = self._scored(probe, story)
         return x, gap
+
+    def _scored(self, probe: _Probe, story: Story) -> tuple[tuple[float, ...], int, float]:
+        """(evidence, gap in days, same-event probability) of the probe against one story.
+
+        One compiled call (kernels.evidence) for what was eight calls and the
+        model's sum: at six candidates an article, and again in the merge check,
+        the calls' overhead was most of the cost of scoring.
+        """
+        ids, vals = probe.vec
+        model = self.model
+        return evidence(
+            ids, vals, probe.emb, probe.temb, probe.names, probe.lead, probe.nums,
+            -1 if probe.day is None else probe.day,
+            story.ids, story.vals, story.norm_sq, story.emb_unit, story.temb_unit, story.names,
+            -1 if story.first_day is None else story.first_day, -1 if story.last_day is None else story.last_day,
+            model.weight_array, model.intercept,
+        )  # fmt: skip
 
     def _member_vector(self, member: Member) -> Vec:
         """A member's unit vector under the current statistics."""
@@ -826,16 +833,6 @@ class _Probe:
 
 
 _LEAD_NAMES = 5
-
-
-def _missing(lead: np.ndarray, story_names: np.ndarray) -> float:
-    """The share of ``lead`` (sorted name hashes) that the story does not have; 0 when there are none."""
-    return 1.0 - count_shared(lead, story_names) / len(lead) if len(lead) else 0.0
-
-
-def _dot(a: np.ndarray, b: np.ndarray) -> float:
-    """Cosine of two unit vectors; 0 when either is missing (an article without words)."""
-    return float(np.dot(a, b)) if len(a) and len(b) else 0.0
 
 
 def _explain(x: tuple[float, ...]) -> str:
