@@ -19,7 +19,7 @@ __all__ = ["extract", "content_hash"]
 # shortest wire briefs in the seed and evaluation data are well above it.
 MIN_TEXT_CHARS = 200
 
-_NON_WORD = re.compile(r"\W+", re.UNICODE)
+_WORD_RUN = re.compile(r"\w+")
 
 
 def content_hash(text: str) -> str:
@@ -28,7 +28,9 @@ def content_hash(text: str) -> str:
     Two copies of one article that differ only in line breaks, spacing, curly vs
     straight quotes or capitalisation get the same hash.
     """
-    normalised = _NON_WORD.sub(" ", text.casefold()).strip()
+    # the word runs joined by single spaces: what replacing each non-word run by a space and
+    # stripping the ends gives, in one scan fewer
+    normalised = " ".join(_WORD_RUN.findall(text.casefold()))
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 __all__ = ["CAPTION", "CleanText", "clean_text", "split_paragraphs", "strip_credit", "strip_dateline"]
 
@@ -163,6 +164,16 @@ def _words(line: str) -> list[str]:
     return _WORD.findall(line)
 
 
+def _n_words(line: str, cap: int) -> int:
+    """The number of words of ``line``, counted up to ``cap + 1``: enough to test ``n <= cap``.
+
+    The rules judge short lines; a scraped article can be one paragraph of thousands of
+    words, and counting all of them (or scanning them with a pattern) for every rule was
+    most of the cleaner's time.
+    """
+    return len(list(islice(_WORD.finditer(line), cap + 1)))
+
+
 def _has_quote(line: str) -> bool:
     return bool(_QUOTE.search(line))
 
@@ -173,8 +184,7 @@ def _is_sentence_end(line: str) -> bool:
 
 def _headline_like(line: str) -> bool:
     """Short, and not a finished prose sentence: how headlines and page labels look."""
-    n = len(_words(line))
-    return 0 < n <= 30 and not line.rstrip().endswith((".", ":", ";"))
+    return not line.rstrip().endswith((".", ":", ";")) and 0 < _n_words(line, 30) <= 30
 
 
 def _same_headline(line: str, title: str) -> bool:
@@ -185,19 +195,31 @@ def _same_headline(line: str, title: str) -> bool:
     60 % word overlap recognises those without matching a body sentence
     that merely shares a few names with the title.
     """
-    a = {w.casefold() for w in _words(line)}
     b = {w.casefold() for w in _words(title)}
-    if not a or not b:
+    if not b:
         return False
-    return a == b or (_headline_like(line) and len(a & b) / len(a | b) >= 0.6)
+    if not _headline_like(line):
+        # only the same words will do: stop at the first word the title lacks (a long body
+        # paragraph is not read to its end)
+        a: set[str] = set()
+        for match in _WORD.finditer(line):
+            word = match.group().casefold()
+            if word not in b:
+                return False
+            a.add(word)
+        return a == b
+    a = {w.casefold() for w in _words(line)}
+    return bool(a) and (a == b or len(a & b) / len(a | b) >= 0.6)
 
 
 def _brand_like(line: str) -> bool:
     """A masthead: an outlet name, maybe glued to its slogan by the scraper."""
-    if _GLUED.search(line) and not _is_sentence_end(line):
+    if not _is_sentence_end(line) and _GLUED.search(line):
         return True
+    if _n_words(line, 4) > 4:
+        return False
     words = _words(line)
-    return 0 < len(words) <= 4 and all(w[0].isupper() for w in words if len(w) > 3)
+    return 0 < len(words) and all(w[0].isupper() for w in words if len(w) > 3)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -223,13 +245,13 @@ def strip_credit(line: str) -> str:
     return _CREDIT_SLASH.sub("", _CREDIT_TAIL.sub("", line)).strip()
 
 
-def _caption(line: str) -> bool:
-    if _CREDIT_LINE.match(line) and len(_words(line)) <= 25:
+def _caption(line: str, n: int) -> bool:
+    """``n``: the number of words of ``line`` (counted up to 81 at least)."""
+    if n <= 25 and _CREDIT_LINE.match(line):
         return True
-    n = len(_words(line))
     # Calibrated on the seed captions (17-25 words) and the evaluation pages:
     # longer paragraphs ending in "(A/B)" are body text naming a pair.
-    return (n <= 80 and bool(_CREDIT_TAIL.search(line))) or (n <= 40 and bool(_CREDIT_SLASH.search(line)))
+    return n <= 80 and (bool(_CREDIT_TAIL.search(line)) or (n <= 40 and bool(_CREDIT_SLASH.search(line))))
 
 
 def _related_block(lines: list[str], start: int) -> bool:
@@ -250,14 +272,18 @@ def _related_block(lines: list[str], start: int) -> bool:
 
 def _page_furniture(line: str) -> str | None:
     """The reason a line is page furniture wherever it stands, or None."""
-    n = len(_words(line))
-    if _COMMENT_FORM.search(line) and n <= 25:
+    # every rule below judges a line of at most 80 words: longer ones are prose, not scanned
+    n = _n_words(line, 80)
+    if n > 80:
+        return None
+    if n <= 25 and _COMMENT_FORM.search(line):
         return "comment form"
-    if _caption(line):
+    if _caption(line, n):
         return CAPTION
-    label = _SEE_ALSO_LABEL.match(line)
-    if label and n <= 30 and not _has_quote(line[label.end() :]):  # "»" may be the label's arrow
-        return "link to another story"
+    if n <= 30:
+        label = _SEE_ALSO_LABEL.match(line)
+        if label and not _has_quote(line[label.end() :]):  # "»" may be the label's arrow
+            return "link to another story"
     if n <= 4 and _SIGNATURE.match(line):
         return "agency signature"
     if n <= 20 and not _has_quote(line) and _SHARE.search(line) and (n <= 8 or _READER.search(line)):
@@ -276,15 +302,16 @@ def _is_english(body: list[str]) -> bool:
     return detect_language(" ".join(body)) == "en"
 
 
-def _inline_link(paragraphs: list[str], i: int, english: bool) -> bool:
-    """A headline-like paragraph dropped between body paragraphs: a link to another story.
+def _inline_link(paragraphs: list[str], i: int) -> bool:
+    """A headline-like paragraph dropped between body paragraphs: a link to another story
+    (when the body is English: :func:`_drop_inline_links` asks).
 
     Calibrated on the seed articles and hand-made pages: such links are 4-20
     words, end without a period (as headlines do), carry no quotation or
     attribution, do not open with a word that refers back, are written in the
     present tense, and sit between paragraphs at least twice their length.
     """
-    if not english or i == 0 or i >= len(paragraphs) - 1:
+    if i == 0 or i >= len(paragraphs) - 1:
         return False
     line = paragraphs[i]
     if _is_sentence_end(line) or line.rstrip().endswith((":", ";", ",")):
@@ -299,22 +326,22 @@ def _inline_link(paragraphs: list[str], i: int, english: bool) -> bool:
         return False
     if words[0].lower().strip(".’'") in _CONTINUATION or _PAST.search(line) or any(c.isdigit() for c in line):
         return False
-    before, after = len(_words(paragraphs[i - 1])), len(_words(paragraphs[i + 1]))
-    return before >= 2 * len(words) and after >= 2 * len(words)
+    need = 2 * len(words)
+    return _n_words(paragraphs[i - 1], need) >= need and _n_words(paragraphs[i + 1], need) >= need
 
 
 def _is_tagline(line: str, outlets: list[str]) -> bool:
     """The outlet describing itself: opens with the outlet's name, quotes nobody, and speaks
     in the present ("X journalists report..."), unlike a closing news sentence that names
     the outlet ("X contacted the ministry, which did not reply")."""
-    if _has_quote(line) or len(_words(line)) > 40 or _ATTRIBUTION.search(line):
-        return False
     head = line[:60].lower()
-    for name in outlets:
-        if name and head.startswith(name.lower()):
-            # the verb: one of the two words after the name ("X journalists report", "X is")
-            return not _PAST.search(" ".join(_words(line[len(name) :])[:2]))
-    return False
+    name = next((name for name in outlets if name and head.startswith(name.lower())), None)
+    if name is None:  # first: most closing paragraphs do not open with an outlet's name
+        return False
+    if _has_quote(line) or _n_words(line, 40) > 40 or _ATTRIBUTION.search(line):
+        return False
+    # the verb: one of the two words after the name ("X journalists report", "X is")
+    return not _PAST.search(" ".join(_words(line[len(name) :])[:2]))
 
 
 def clean_text(
@@ -350,10 +377,12 @@ def clean_text(
         outlets.append(outlet_tag)
     if scraped:
         _drop_taglines(body, outlets, removed)
-    body = _drop_inline_links(body, scraped and _is_english(body), removed)
+    if scraped:
+        body = _drop_inline_links(body, removed)
 
-    order = {line: n for n, line in enumerate(split_paragraphs(text))}
-    removed.sort(key=lambda item: order.get(item[0], -1))
+    if len(removed) > 1:
+        order = {line: n for n, line in enumerate(paragraphs)}
+        removed.sort(key=lambda item: order.get(item[0], -1))
     return CleanText(found_title, tuple(body), tuple(removed), outlet_tag or masthead_outlet)
 
 
@@ -364,6 +393,11 @@ def _glued_brand(line: str) -> str | None:
         return None
     cut = glued.start() + next(k for k, c in enumerate(glued.group()) if c.isupper())
     return line[:cut].strip()
+
+
+def _named(line: str, outlets: list[str]) -> bool:
+    """A short line naming one of ``outlets``."""
+    return _n_words(line, 8) <= 8 and any(o.casefold() in line.casefold() for o in outlets)
 
 
 def _leading_lines(
@@ -387,8 +421,11 @@ def _leading_lines(
         if not scraped:
             break
         nxt = paragraphs[start + 1] if start + 1 < len(paragraphs) else ""
-        named = any(o.casefold() in first.casefold() for o in outlets) and len(_words(first)) <= 8
-        if (named or _brand_like(first)) and _headline_like(nxt) and not _is_sentence_end(first):
+        if (
+            not _is_sentence_end(first)
+            and _headline_like(nxt)
+            and (_named(first, outlets) or _brand_like(first))
+        ):
             removed.append((first, "masthead"))
             if masthead_outlet is None:
                 masthead_outlet = _glued_brand(first)
@@ -437,8 +474,13 @@ def _drop_taglines(body: list[str], outlets: list[str], removed: list[tuple[str,
         removed.append((body.pop(), "outlet tagline"))
 
 
-def _drop_inline_links(body: list[str], english: bool, removed: list[tuple[str, str]]) -> list[str]:
+def _drop_inline_links(body: list[str], removed: list[tuple[str, str]]) -> list[str]:
     """Step 6: the body without inline links to other stories, judged on the body as it stands."""
-    keep = [not _inline_link(body, i, english) for i in range(len(body))]
+    links = {i for i in range(len(body)) if _inline_link(body, i)}
+    # the tense test reads English only; the language is asked only of a body that has a
+    # candidate (most have none), so most articles are classified once, by the extractor
+    if not links or not _is_english(body):
+        return body
+    keep = [i not in links for i in range(len(body))]
     removed.extend((line, "inline link to another story") for line, k in zip(body, keep) if not k)
     return [line for line, k in zip(body, keep) if k]
