@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from spacy.symbols import VERB
 
 from ..model import EntityMention, Quote
-from .speakers import CUE_LEMMAS, INDIRECT_LEMMAS, SpeakerResolver, subject_of
+from .speakers import _PERSON_WORDS, CUE_LEMMAS, INDIRECT_LEMMAS, SpeakerResolver, subject_of
 
 _OPEN_ONLY = "“„«‘‚"
 _CLOSE_ONLY = "”»"
@@ -286,7 +286,7 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
             t = t.head
             if not toks.inside[t.i] and t in cands:
                 if t not in ranked:
-                    ranked.append(t)
+                    ranked.append(_outer_cue(t, cands, toks))
                 break
     # (b) the nearest one
     for t in sorted(cands, key=lambda c: min(abs(c.i - ti), abs(c.i - tj))):
@@ -300,6 +300,37 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
         if subj is not None:
             return cue, subj
     return ranked[0], None
+
+
+def _outer_cue(cue, cands, toks: _Tokens):
+    """``cue``, or the reporting verb it is reported under when ``cue``'s subject is a
+    thing, not a voice: in "Fiorina declared that any new deal would demand “absolute
+    secrecy”" and "he wants a platform that calls for “...”" the words are the outer
+    speaker's; a person or a name inside the reported clause keeps the inner cue
+    ("X said Y called it “crazy”": Y's word)."""
+    subj = subject_of(cue)
+    if subj is None or toks.inside[subj.i] or _voice(subj):
+        return cue
+    t = cue
+    for _ in range(8):
+        if t.head.i == t.i:
+            break
+        t = t.head
+        if t in cands and not toks.inside[t.i]:
+            outer = subject_of(t)
+            if outer is not None and not toks.inside[outer.i] and _voice(outer):
+                return t
+            break
+    return cue
+
+
+def _voice(tok) -> bool:
+    """Whether a subject token can be someone speaking: a name, a pronoun, a person
+    word ("the official"), an organisation or a people."""
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ in ("PROPN", "PRON"):
+        return True
+    low = tok.lemma_.lower()
+    return low in _PERSON_WORDS or tok.lower_ in _PERSON_WORDS
 
 
 def _surface_subject(cue, piece: _Piece, toks: _Tokens):

@@ -113,6 +113,16 @@ def subject_of(cue):
     subj = _own_subject(cue)
     if subj is not None:
         return subj
+    if cue.tag_ == "VBG" and cue.head.lower_ == "as" and cue.head.head.pos_ == "VERB":
+        # "The website quoted blogger Noah Rothman as saying ...": who is quoted speaks,
+        # not who quotes; "Rothman was quoted as saying ...": the passive subject
+        verb = cue.head.head
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            return obj
+        passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if passive is not None:
+            return passive
     for child in cue.children:  # passive with agent: "was told by X" is rare; "as quoted by"
         if child.dep_ == "agent":
             for obj in child.children:
@@ -459,7 +469,9 @@ class SpeakerResolver:
                     ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
                     # a person merely mentioned (not the subject, not a speaker) in an
                     # earlier paragraph is no antecedent for "he said" in this one
-                    if ent is not None and "\n" in self.text[ent.end : tstart]:
+                    # (unless the article shows it is of the pronoun's gender: "... met with
+                    # President Daniel Ruiz. // “...,” he told reporters")
+                    if ent is not None and "\n" in self.text[ent.end : tstart] and self.gender.get(ent.canonical) != gender:
                         ent = None
                     if ent is not None and self._fits(ent.canonical, gender):
                         found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
