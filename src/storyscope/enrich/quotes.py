@@ -260,6 +260,20 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
         plo = toks.index(paras[first.para - 1][0])
     lo, hi = max(lo, plo, ti - _WINDOW), min(hi, toks.index(paras[first.para][1]), tj + _WINDOW)
     cands = [t for t in doc[lo:hi] if not toks.inside[t.i] and _is_cue(t)]
+    if colon and toks.sent_starts:
+        # "When Trump suggested ..., Rubio fired back: “...”": the colon hangs the quote on
+        # its own sentence's main verb, not on a reporting verb in a clause beside it
+        k = toks.index_before(first.open_pos)
+        while k >= lo and (doc[k].is_punct or doc[k].is_space):
+            k -= 1
+        # the last verb before the colon, when it is no reporting verb itself
+        root = next((t for t in reversed(doc[max(lo, doc[k].sent.start) : k + 1]) if t.pos_ == "VERB"), None)
+        if root is not None and not toks.inside[root.i] and root not in cands and (
+            root.dep_ not in _EMBEDDED or toks.inside[root.head.i] or root.head.i > k
+        ):
+            subj = subject_of(root)
+            if subj is not None and not toks.inside[subj.i] and lo <= subj.i < hi and _voice(subj):
+                return root, subj
     if not cands and colon:
         # "She then addressed the supporters again: “...”": a colon introduces speech
         # whatever the verb before it
@@ -309,7 +323,7 @@ def _outer_cue(cue, cands, toks: _Tokens):
     speaker's; a person or a name inside the reported clause keeps the inner cue
     ("X said Y called it “crazy”": Y's word)."""
     subj = subject_of(cue)
-    if subj is None or toks.inside[subj.i] or _voice(subj):
+    if subj is None or toks.inside[subj.i] or _voice(subj) and not _unsaid(cue):
         return cue
     t = cue
     for _ in range(8):
@@ -322,6 +336,19 @@ def _outer_cue(cue, cands, toks: _Tokens):
                 return t
             break
     return cue
+
+
+# a verb in a relative or reported clause ("a phrase that could have come from ...:",
+# "asserted that France had lost its identity:") is not who speaks after the colon
+_EMBEDDED = frozenset({"relcl", "acl", "ccomp", "pcomp", "xcomp", "csubj"})
+_NOT_YET = frozenset("to will would could should might may can must".split())
+
+
+def _unsaid(cue) -> bool:
+    """A reporting verb that reports no speech yet: an infinitive or a modal one ("she
+    expects Obama to announce an “intensification”", "said Americans will say “no”"):
+    the words are the reporter's of the clause above."""
+    return cue.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ in _NOT_YET for c in cue.children)
 
 
 def _voice(tok) -> bool:
