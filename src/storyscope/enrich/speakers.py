@@ -456,6 +456,17 @@ class SpeakerResolver:
                         found = self._person(t, gender)
                         if found is not None:
                             break
+                if found is None and tok.dep_ in _SUBJ_DEPS and _main_clause(tok.head):
+                    # a main clause's pronoun subject after a clause the parser hung beside
+                    # it ("Clinton on Monday hit Sanders on immigration, she hit him on
+                    # guns"): the person subject of that earlier clause, when it is neither
+                    # subordinate ("if Clinton wins, she ...") nor a relative clause
+                    for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
+                        if (t.dep_ in _SUBJ_DEPS and not self.inside[t.i] and t.head.dep_ in ("ccomp", "conj")
+                                and not any(c.dep_ == "mark" for c in t.head.children)):
+                            found = self._person(t, gender)
+                            if found is not None:
+                                break
                 if found is None:
                     # the last person who spoke, unless another person has been the subject
                     # of a sentence since ("Governor Lopez visited the site. “...,” she said.")
