@@ -353,7 +353,10 @@ def _unsaid(cue) -> bool:
 
 def _voice(tok) -> bool:
     """Whether a subject token can be someone speaking: a name, a pronoun, a person
-    word ("the official"), an organisation or a people."""
+    word ("the official"), an organisation or a people. A relative pronoun is what it
+    stands for ("a plan that calls for ...": the plan)."""
+    if tok.lower_ in ("that", "which") and tok.head.dep_ == "relcl" and tok.head.head.i != tok.i:
+        tok = tok.head.head
     if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ in ("PROPN", "PRON"):
         return True
     low = tok.lemma_.lower()
