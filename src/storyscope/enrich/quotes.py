@@ -12,7 +12,9 @@
    threats were “increasing and specific”"), then the nearest one; its subject is the
    speaker, read off the word order when the parse has none (“...,” Ramos, 58, told
    AFP); a colon after any verb ("addressed the crowd: “...”") and a dash after the
-   quote (“...” ― Carla Sanchez) attribute too;
+   quote (“...” ― Carla Sanchez) attribute too; a reporting verb inside a reported
+   clause gives way to the one above it when its subject is a thing or it reports no
+   speech yet ("declared that any deal would demand “...”", "expects X to announce “...”");
 3. one unit per quote: a piece joins the one before it in the same paragraph when only
    that one's attribution stands between them (“...,” he said, “...” / “...,” said
    Caddell. “...”), and a piece that opens a paragraph continues a quote left open at
