@@ -92,3 +92,10 @@ def test_she_reaches_the_subject_of_a_clause_hung_beside_hers(nlp):
         "claimed that there is a \"growing level of anxiety\" in his campaign.\n"
     )
     assert speaker_of(nlp, text, "growing level of anxiety") == "Karen Whitfield"
+
+
+def test_the_email_read_is_an_attribution_though_tagged_a_noun(nlp):
+    # the tagger reads "email read" as one noun phrase; the quote is still the email's
+    text = "\"Friend, I can win this race. He can't,\" the email read.\n"
+    speaker = speaker_of(nlp, text, "Friend, I can win")
+    assert speaker is not None and speaker.endswith("email")

@@ -226,6 +226,9 @@ class _Tokens:
 def _is_cue(tok) -> bool:
     if tok.lower_ == "according":
         return tok.nbor(1).lower_ == "to" if tok.i + 1 < len(tok.doc) else False
+    if tok.lower_ == "read" and tok.dep_ == "ROOT" and tok.pos_ == "NOUN" and tok.i > 0:
+        # “...,” the email read.: the tagger reads "email read" as one noun
+        return tok.doc[tok.i - 1].pos_ in ("NOUN", "PROPN")
     if tok.pos_ != "VERB" or tok.lemma_.lower() not in CUE_LEMMAS:
         return False
     if tok.lemma_.lower() in ("continue", "read", "post", "order", "point"):
