@@ -99,3 +99,15 @@ def test_the_email_read_is_an_attribution_though_tagged_a_noun(nlp):
     text = "\"Friend, I can win this race. He can't,\" the email read.\n"
     speaker = speaker_of(nlp, text, "Friend, I can win")
     assert speaker is not None and speaker.endswith("email")
+
+
+def test_who_is_told_is_not_who_speaks(nlp):
+    # a passive reporting verb's subject is the hearer; the "by" agent is the speaker
+    text = (
+        "According to the training manual, the new salespeople were told, \"You sell feelings, "
+        "not products.\"\n"
+        "The mayor was asked by reporter Dana Whitcomb, \"Will you run again?\"\n"
+    )
+    quotes = quotes_of(nlp, text)
+    assert the_quote(quotes, "You sell feelings").speaker != "the new salespeople"
+    assert the_quote(quotes, "Will you run again").speaker == "Dana Whitcomb"

@@ -111,6 +111,10 @@ def subject_of(cue):
                         return obj
         return None
     subj = _own_subject(cue)
+    if subj is not None and subj.dep_ == "nsubjpass":
+        # "his salespeople were told, “...”", "Trump was called a “chicken”": who is told or
+        # called is not who speaks; the agent is ("was told by X"), when there is one
+        return _agent(cue)
     if subj is not None:
         return subj
     if cue.tag_ == "VBG" and cue.head.lower_ == "as" and cue.head.head.pos_ == "VERB":
@@ -123,11 +127,9 @@ def subject_of(cue):
         passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         if passive is not None:
             return passive
-    for child in cue.children:  # passive with agent: "was told by X" is rare; "as quoted by"
-        if child.dep_ == "agent":
-            for obj in child.children:
-                if obj.dep_ == "pobj":
-                    return obj
+    agent = _agent(cue)  # passive with agent: "was told by X" is rare; "as quoted by"
+    if agent is not None:
+        return agent
     # "X accused ... and called ...", "X renewed its advisory, saying ..."
     verb = cue
     participle = cue.tag_ == "VBG"
@@ -153,6 +155,16 @@ def subject_of(cue):
                 # "adding" on the reported clause; who adds is who told
                 return _own_subject(verb.head) or subj
             return subj
+    return None
+
+
+def _agent(verb):
+    """The "by" object of a passive verb ("was told by X": X), or ``None``."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
     return None
 
 
