@@ -36,6 +36,7 @@ def test_a_person_inside_a_reported_clause_keeps_their_words(nlp):
 
 
 def test_what_someone_is_expected_to_say_is_the_reporters_words(nlp):
+    # (a guard: the parse of this sentence reaches "said" before "announce" in main too)
     text = (
         "Karen Whitfield said on Sunday that she expects the governor to announce an "
         "\"intensification\" of the flood relief effort.\n"
@@ -63,6 +64,7 @@ def test_a_colon_hangs_the_quote_on_its_own_clause(nlp):
 
 
 def test_he_across_a_paragraph_break_reaches_a_man_the_article_calls_he(nlp):
+    # (a guard: main resolved this one already, through the earlier paragraph's subject)
     text = (
         "President Daniel Ruiz toured the flooded valley, and he promised that his government "
         "would pay for the repairs.\n"
@@ -103,11 +105,14 @@ def test_the_email_read_is_an_attribution_though_tagged_a_noun(nlp):
 
 def test_who_is_told_is_not_who_speaks(nlp):
     # a passive reporting verb's subject is the hearer; the "by" agent is the speaker
-    text = (
-        "According to the training manual, the new salespeople were told, \"You sell feelings, "
-        "not products.\"\n"
-        "The mayor was asked by reporter Dana Whitcomb, \"Will you run again?\"\n"
-    )
-    quotes = quotes_of(nlp, text)
-    assert the_quote(quotes, "You sell feelings").speaker != "the new salespeople"
-    assert the_quote(quotes, "Will you run again").speaker == "Dana Whitcomb"
+    from storyscope.enrich.speakers import subject_of
+
+    def speaker_word(text, cue_word):
+        doc = nlp(text)
+        found = subject_of(next(t for t in doc if t.text == cue_word))
+        return found.text if found is not None else None
+
+    assert speaker_word("The new salespeople were told that they sell feelings.", "told") is None
+    assert speaker_word("The volunteers were warned that the river would rise.", "warned") is None
+    assert speaker_word("The volunteers were told by Whitcomb that the river would rise.", "told") == "Whitcomb"
+    assert speaker_word("The volunteers told reporters that the river would rise.", "told") == "volunteers"
