@@ -12,7 +12,9 @@
    threats were “increasing and specific”"), then the nearest one; its subject is the
    speaker, read off the word order when the parse has none (“...,” Ramos, 58, told
    AFP); a colon after any verb ("addressed the crowd: “...”") and a dash after the
-   quote (“...” ― Carla Sanchez) attribute too;
+   quote (“...” ― Carla Sanchez) attribute too; a reporting verb inside a reported
+   clause gives way to the one above it when its subject is a thing or it reports no
+   speech yet ("declared that any deal would demand “...”", "expects X to announce “...”");
 3. one unit per quote: a piece joins the one before it in the same paragraph when only
    that one's attribution stands between them (“...,” he said, “...” / “...,” said
    Caddell. “...”), and a piece that opens a paragraph continues a quote left open at
@@ -48,7 +50,7 @@ from dataclasses import dataclass
 from spacy.symbols import VERB
 
 from ..model import EntityMention, Quote
-from .speakers import CUE_LEMMAS, INDIRECT_LEMMAS, SpeakerResolver, subject_of
+from .speakers import _PERSON_WORDS, CUE_LEMMAS, INDIRECT_LEMMAS, SpeakerResolver, subject_of
 
 _OPEN_ONLY = "“„«‘‚"
 _CLOSE_ONLY = "”»"
@@ -224,6 +226,9 @@ class _Tokens:
 def _is_cue(tok) -> bool:
     if tok.lower_ == "according":
         return tok.nbor(1).lower_ == "to" if tok.i + 1 < len(tok.doc) else False
+    if tok.lower_ == "read" and tok.dep_ == "ROOT" and tok.pos_ == "NOUN" and tok.i > 0:
+        # “...,” the email read.: the tagger reads "email read" as one noun
+        return tok.doc[tok.i - 1].pos_ in ("NOUN", "PROPN")
     if tok.pos_ != "VERB" or tok.lemma_.lower() not in CUE_LEMMAS:
         return False
     if tok.lemma_.lower() in ("continue", "read", "post", "order", "point"):
@@ -260,6 +265,20 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
         plo = toks.index(paras[first.para - 1][0])
     lo, hi = max(lo, plo, ti - _WINDOW), min(hi, toks.index(paras[first.para][1]), tj + _WINDOW)
     cands = [t for t in doc[lo:hi] if not toks.inside[t.i] and _is_cue(t)]
+    if colon and toks.sent_starts:
+        # "When Trump suggested ..., Rubio fired back: “...”": the colon hangs the quote on
+        # its own sentence's main verb, not on a reporting verb in a clause beside it
+        k = toks.index_before(first.open_pos)
+        while k >= lo and (doc[k].is_punct or doc[k].is_space):
+            k -= 1
+        # the last verb before the colon, when it is no reporting verb itself
+        root = next((t for t in reversed(doc[max(lo, doc[k].sent.start) : k + 1]) if t.pos_ == "VERB"), None)
+        if root is not None and not toks.inside[root.i] and root not in cands and (
+            root.dep_ not in _EMBEDDED or toks.inside[root.head.i] or root.head.i > k
+        ):
+            subj = subject_of(root)
+            if subj is not None and not toks.inside[subj.i] and lo <= subj.i < hi and _voice(subj):
+                return root, subj
     if not cands and colon:
         # "She then addressed the supporters again: “...”": a colon introduces speech
         # whatever the verb before it
@@ -286,7 +305,7 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
             t = t.head
             if not toks.inside[t.i] and t in cands:
                 if t not in ranked:
-                    ranked.append(t)
+                    ranked.append(_outer_cue(t, cands, toks))
                 break
     # (b) the nearest one
     for t in sorted(cands, key=lambda c: min(abs(c.i - ti), abs(c.i - tj))):
@@ -300,6 +319,53 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
         if subj is not None:
             return cue, subj
     return ranked[0], None
+
+
+def _outer_cue(cue, cands, toks: _Tokens):
+    """``cue``, or the reporting verb it is reported under when ``cue``'s subject is a
+    thing, not a voice: in "Fiorina declared that any new deal would demand “absolute
+    secrecy”" and "he wants a platform that calls for “...”" the words are the outer
+    speaker's; a person or a name inside the reported clause keeps the inner cue
+    ("X said Y called it “crazy”": Y's word)."""
+    subj = subject_of(cue)
+    if subj is None or toks.inside[subj.i] or _voice(subj) and not _unsaid(cue):
+        return cue
+    t = cue
+    for _ in range(8):
+        if t.head.i == t.i:
+            break
+        t = t.head
+        if t in cands and not toks.inside[t.i]:
+            outer = subject_of(t)
+            if outer is not None and not toks.inside[outer.i] and _voice(outer):
+                return t
+            break
+    return cue
+
+
+# a verb in a relative or reported clause ("a phrase that could have come from ...:",
+# "asserted that France had lost its identity:") is not who speaks after the colon
+_EMBEDDED = frozenset({"relcl", "acl", "ccomp", "pcomp", "xcomp", "csubj"})
+_NOT_YET = frozenset("to will would could should might may can must".split())
+
+
+def _unsaid(cue) -> bool:
+    """A reporting verb that reports no speech yet: an infinitive or a modal one ("she
+    expects Obama to announce an “intensification”", "said Americans will say “no”"):
+    the words are the reporter's of the clause above."""
+    return cue.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ in _NOT_YET for c in cue.children)
+
+
+def _voice(tok) -> bool:
+    """Whether a subject token can be someone speaking: a name, a pronoun, a person
+    word ("the official"), an organisation or a people. A relative pronoun is what it
+    stands for ("a plan that calls for ...": the plan)."""
+    if tok.lower_ in ("that", "which") and tok.head.dep_ == "relcl" and tok.head.head.i != tok.i:
+        tok = tok.head.head
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ in ("PROPN", "PRON"):
+        return True
+    low = tok.lemma_.lower()
+    return low in _PERSON_WORDS or tok.lower_ in _PERSON_WORDS
 
 
 def _surface_subject(cue, piece: _Piece, toks: _Tokens):

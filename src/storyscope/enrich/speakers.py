@@ -111,13 +111,25 @@ def subject_of(cue):
                         return obj
         return None
     subj = _own_subject(cue)
+    if subj is not None and subj.dep_ == "nsubjpass":
+        # "his salespeople were told, “...”", "Trump was called a “chicken”": who is told or
+        # called is not who speaks; the agent is ("was told by X"), when there is one
+        return _agent(cue)
     if subj is not None:
         return subj
-    for child in cue.children:  # passive with agent: "was told by X" is rare; "as quoted by"
-        if child.dep_ == "agent":
-            for obj in child.children:
-                if obj.dep_ == "pobj":
-                    return obj
+    if cue.tag_ == "VBG" and cue.head.lower_ == "as" and cue.head.head.pos_ == "VERB":
+        # "The website quoted blogger Noah Rothman as saying ...": who is quoted speaks,
+        # not who quotes; "Rothman was quoted as saying ...": the passive subject
+        verb = cue.head.head
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            return obj
+        passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if passive is not None:
+            return passive
+    agent = _agent(cue)  # passive with agent: "was told by X" is rare; "as quoted by"
+    if agent is not None:
+        return agent
     # "X accused ... and called ...", "X renewed its advisory, saying ..."
     verb = cue
     participle = cue.tag_ == "VBG"
@@ -143,6 +155,16 @@ def subject_of(cue):
                 # "adding" on the reported clause; who adds is who told
                 return _own_subject(verb.head) or subj
             return subj
+    return None
+
+
+def _agent(verb):
+    """The "by" object of a passive verb ("was told by X": X), or ``None``."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
     return None
 
 
@@ -446,6 +468,17 @@ class SpeakerResolver:
                         found = self._person(t, gender)
                         if found is not None:
                             break
+                if found is None and tok.dep_ in _SUBJ_DEPS and _main_clause(tok.head):
+                    # a main clause's pronoun subject after a clause the parser hung beside
+                    # it ("Clinton on Monday hit Sanders on immigration, she hit him on
+                    # guns"): the person subject of that earlier clause, when it is neither
+                    # subordinate ("if Clinton wins, she ...") nor a relative clause
+                    for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
+                        if (t.dep_ in _SUBJ_DEPS and not self.inside[t.i] and t.head.dep_ in ("ccomp", "conj")
+                                and not any(c.dep_ == "mark" for c in t.head.children)):
+                            found = self._person(t, gender)
+                            if found is not None:
+                                break
                 if found is None:
                     # the last person who spoke, unless another person has been the subject
                     # of a sentence since ("Governor Lopez visited the site. “...,” she said.")
@@ -459,7 +492,9 @@ class SpeakerResolver:
                     ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
                     # a person merely mentioned (not the subject, not a speaker) in an
                     # earlier paragraph is no antecedent for "he said" in this one
-                    if ent is not None and "\n" in self.text[ent.end : tstart]:
+                    # (unless the article shows it is of the pronoun's gender: "... met with
+                    # President Daniel Ruiz. // “...,” he told reporters")
+                    if ent is not None and "\n" in self.text[ent.end : tstart] and self.gender.get(ent.canonical) != gender:
                         ent = None
                     if ent is not None and self._fits(ent.canonical, gender):
                         found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
