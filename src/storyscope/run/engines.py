@@ -127,7 +127,8 @@ def _pool_map(fn, batches, workers: int):
     if fork:
         # the first batch in the driver loads the models; the forked workers inherit them.
         # The driver's SQLite connections are never used in a worker, which ends with
-        # os._exit (no finaliser closes them there)
+        # os._exit (no finaliser closes them there); the store lock's descriptor (flock) is
+        # inherited too, and the workers end with the pool, inside the run that holds it
         first = [fn(b) for b in islice(batches, 1)]
         gc.freeze()  # the driver's objects out of the collector's way: their pages stay shared
     with _one_blas_thread():
