@@ -163,6 +163,7 @@ def main() -> None:
     ap.add_argument("--e2e-articles", type=int, default=400, help="articles for enrich and the end-to-end runs")
     ap.add_argument("--work", type=Path, default=Path("/tmp/storyscope-pipeline-bench"))
     ap.add_argument("--no-ray", action="store_true", help="leave out the Ray row")
+    ap.add_argument("--skip-stages", action="store_true", help="only the worker start-up and the end-to-end runs")
     args = ap.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
@@ -172,6 +173,38 @@ def main() -> None:
     small = args.work / "small.jsonl"
     small.write_text("".join(jsonl.open(encoding="utf-8").readlines()[: args.e2e_articles]), encoding="utf-8")
 
+    print(startup_cpu())
+    if not args.skip_stages:
+        stages(args, config, jsonl, warc)
+    e2e_runs(args, small)
+
+
+def _warm() -> float:
+    """CPU seconds this process has spent once it holds what an ingest and an enrich worker need."""
+    from storyscope.enrich.nlp import load_nlp
+    from storyscope.features import embed
+
+    load_nlp()
+    embed.load()
+    return time.process_time()
+
+
+def startup_cpu() -> str:
+    """A worker's start-up CPU: spawned (imports and loads the models itself) and forked from a
+    driver that loaded them (what run/engines.py does on Linux)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    out = []
+    for method in ("spawn", "fork"):
+        if method == "fork":
+            _warm()
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(method)) as pool:
+            out.append(f"{method} {pool.submit(_warm).result():.2f}")
+    return "worker start-up, CPU s until spaCy and the embedding model are loaded: " + ", ".join(out)
+
+
+def stages(args, config, jsonl: Path, warc: Path) -> None:
     st = Stage()
     items = st.run("read JSONL", len, lambda: [i for i in read_inputs([jsonl], config) if not isinstance(i, Rejected)])
 
@@ -201,6 +234,9 @@ def main() -> None:
                    lambda: list(ingest_paths(store, [path], build_config(db=str(db)))))
     st.run("enrich (deep NLP, 1 process)", len, lambda: list(enrich_articles(articles[: args.e2e_articles])))
     st.print(f"Stages, one process; corpus {args.articles} articles replicated from {', '.join(SOURCES)}")
+
+
+def e2e_runs(args, small: Path) -> None:
 
     e2e = Stage()
     engines = [Engine("local", 1), Engine("local", 2)] + ([] if args.no_ray else [Engine("ray", 2)])

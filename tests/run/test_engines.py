@@ -20,6 +20,31 @@ def test_ordered_map_keeps_input_order_with_workers():
     assert list(ordered_map(_square_all, batches, Engine("local", 2))) == [_square_all(b) for b in batches]
 
 
+_LOADED: list[int] = []  # the pid of the process that "loaded the model"
+
+
+def _pid_and_loader(batch: list[int]) -> list[tuple[int, int]]:
+    import os
+
+    if not _LOADED:  # a model loaded once per process
+        _LOADED.append(os.getpid())
+    return [(os.getpid(), _LOADED[0]) for _ in batch]
+
+
+def test_forked_workers_use_what_the_driver_loaded():
+    import os
+
+    fork = engines.can_fork()  # Linux and no other thread in this process
+    out = list(ordered_map(_pid_and_loader, list(batched(range(60), 10)), Engine("local", 2)))
+    assert len(out) == 6
+    if fork:
+        driver = os.getpid()
+        assert {pid for pid, _ in out[0]} == {driver}  # the first batch in the driver
+        later = {pid for batch in out[1:] for pid, _ in batch}
+        assert driver not in later and later  # the rest in the workers,
+        assert {loader for batch in out for _, loader in batch} == {driver}  # which did not load again
+
+
 def test_engine_settings_are_checked():
     with pytest.raises(SettingError):
         Engine("spark")

@@ -100,10 +100,12 @@ def acronym_key(name: str) -> str | None:
     return None
 
 
-def find_entities(doc) -> tuple[EntityMention, ...]:
-    """Return the entity mentions of a spaCy ``Doc`` with article-level canonical names."""
-    text = doc.text
-    raw = _spans(doc)
+def find_entities(doc, text: str | None = None) -> tuple[EntityMention, ...]:
+    """Return the entity mentions of a spaCy ``Doc`` with article-level canonical names.
+
+    ``text`` is ``doc.text`` when the caller has it (``Doc.text`` joins every token anew)."""
+    text = doc.text if text is None else text
+    raw = _spans(doc, text)
     _vote_labels(raw)
     fulls = _full_names(raw)
     defined = _defined_acronyms(text)
@@ -123,10 +125,10 @@ def find_entities(doc) -> tuple[EntityMention, ...]:
     return tuple(out)
 
 
-def _spans(doc) -> list[list]:
+def _spans(doc, text: str) -> list[list]:
     """Step 1: kept entities as ``[name, label, start_char, end_char]``, trimmed, without
     letterless mentions, mentions on page chrome and the "State" of "Secretary of State"."""
-    chrome = _chrome_lines(doc.text)
+    chrome = _chrome_lines(text)
     raw: list[list] = []
     for ent in doc.ents:
         if ent.label_ not in KEPT_LABELS:

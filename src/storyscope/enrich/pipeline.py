@@ -61,7 +61,7 @@ def _shift(records, offset: int):
 _SPACE = re.compile(r"\s+")
 
 
-def _sentences(doc) -> tuple[Sentence, ...]:
+def _sentences(doc, text: str) -> tuple[Sentence, ...]:
     """The sentences of ``doc`` (as ``doc.sents`` has them), read off arrays: ``doc.sents``
     makes a Python object of every token."""
     from spacy.attrs import IDX, LENGTH, SENT_START
@@ -70,7 +70,6 @@ def _sentences(doc) -> tuple[Sentence, ...]:
         return ()
     arr = doc.to_array([SENT_START, IDX, LENGTH]).astype("int64")
     bounds = [0, *(i + 1 for i in (arr[1:, 0] == 1).nonzero()[0].tolist()), len(doc)]
-    text = doc.text
     out = []
     for a, b in zip(bounds, bounds[1:]):
         start, end = int(arr[a, 1]), int(arr[b - 1, 1] + arr[b - 1, 2])
@@ -80,11 +79,12 @@ def _sentences(doc) -> tuple[Sentence, ...]:
     return tuple(out)
 
 
-def _enrich_doc(doc, published: str | None, offset: int) -> tuple:
-    sentences = _sentences(doc)
-    entities = find_entities(doc)
+def _enrich_doc(doc, text: str, published: str | None, offset: int) -> tuple:
+    # ``text`` is the piece the doc was made of: ``doc.text`` would join every token again
+    sentences = _sentences(doc, text)
+    entities = find_entities(doc, text)
     quotes = find_quotes(doc, entities)
-    dates = find_dates(doc.text, published, doc=doc)
+    dates = find_dates(text, published, doc=doc)
     return (_shift(sentences, offset), _shift(entities, offset), _shift(quotes, offset), _shift(dates, offset))
 
 
@@ -92,23 +92,23 @@ def enrich_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterat
     """Enrichment of each article, in order, streamed; the spaCy model loads once."""
     nlp = load_nlp()
 
-    def pieces() -> Iterator[tuple[str, tuple[Article, int | None, bool]]]:
-        # (text, (article, offset or None for the captions, last piece of the article))
+    def pieces() -> Iterator[tuple[str, tuple[str, Article, int | None, bool]]]:
+        # (text, (text, article, offset or None for the captions, last piece of the article))
         for article in articles:
             parts = chunks(article.text)
             captions = "\n\n".join(article.captions)
             for i, (offset, piece) in enumerate(parts):
-                yield piece, (article, offset, i == len(parts) - 1 and not captions)
+                yield piece, (piece, article, offset, i == len(parts) - 1 and not captions)
             if captions:
-                yield captions, (article, None, True)
+                yield captions, (captions, article, None, True)
 
     acc: list[tuple] = []
     caption_entities: tuple = ()
-    for doc, (article, offset, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+    for doc, (text, article, offset, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
         if offset is None:
-            caption_entities = find_entities(doc)
+            caption_entities = find_entities(doc, text)
         else:
-            acc.append(_enrich_doc(doc, article.published, offset))
+            acc.append(_enrich_doc(doc, text, article.published, offset))
         if last:
             yield Enrichment(
                 article_id=article.id,

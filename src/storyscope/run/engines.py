@@ -7,8 +7,12 @@ assignment, writes to the store) stays in the driver. So any engine and any work
 the same stories and the same enrichment.
 
 - ``local`` with one worker: in this process, nothing started;
-- ``local`` with N workers: the standard library's process pool (spawned processes, a bounded
-  number of batches in flight, so memory stays flat on a stream of any length);
+- ``local`` with N workers: the standard library's process pool, a bounded number of batches in
+  flight, so memory stays flat on a stream of any length. On Linux the driver computes the first
+  batch itself, which loads what the work needs (spaCy, the embedding model, compiled code), and
+  then forks the workers, which share those pages copy-on-write and start at once; a spawned
+  worker spent about 11 CPU s importing and loading them (docs/scaling.md). Elsewhere, or
+  when the driver runs other threads (forking those is unsafe), the workers are spawned;
 - ``ray``: Ray Data ``map`` over windows of batches, order preserved, on a local Ray the
   command starts (``workers`` CPUs) or on an existing cluster (``address``, e.g. ``auto`` or
   ``ray://head:10001``). Ray is the optional extra ``storyscope[ray]``.
@@ -80,9 +84,10 @@ def ordered_map(fn: Callable[[T], R], batches: Iterable[T], engine: Engine = LOC
 @contextmanager
 def _one_blas_thread() -> Iterator[None]:
     """Worker processes start with one BLAS thread each: N workers on N cores, not N x N threads."""
-    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM")
     saved = {n: os.environ.get(n) for n in names}
-    os.environ.update({n: "1" for n in names})
+    # (a forked worker reads only the last: Hugging Face tokenizers warn in a child otherwise)
+    os.environ.update({n: "false" if n == "TOKENIZERS_PARALLELISM" else "1" for n in names})
     try:
         yield
     finally:
@@ -93,14 +98,44 @@ def _one_blas_thread() -> Iterator[None]:
                 os.environ[n] = v
 
 
+def can_fork() -> bool:
+    """Whether the process pool forks the driver: Linux, and no other thread in the driver
+    (a forked child gets copies of the locks other threads may hold)."""
+    import multiprocessing
+    import sys
+    import threading
+
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1)
+
+
+def _forked_worker() -> None:
+    # a forked worker keeps the driver's BLAS thread pool: one thread, as a spawned one gets
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
 def _pool_map(fn, batches, workers: int):
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: the driver may hold SQLite connections and BLAS threads
+    batches = iter(batches)
+    first: list = []
+    fork = can_fork()
+    if fork:
+        # the first batch in the driver loads the models; the forked workers inherit them.
+        # The driver's SQLite connections are never used in a worker, which ends with
+        # os._exit (no finaliser closes them there); the store lock's descriptor (flock) is
+        # inherited too, and the workers end with the pool, inside the run that holds it
+        first = [fn(b) for b in islice(batches, 1)]
+        gc.freeze()  # the driver's objects out of the collector's way: their pages stay shared
     with _one_blas_thread():
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_forked_worker if fork else None)
         try:
+            yield from first
             pending: deque = deque()
             for batch in batches:
                 pending.append(pool.submit(fn, batch))
