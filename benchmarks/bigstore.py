@@ -134,10 +134,17 @@ def build(path: Path, n: int, gen: Generator, args, config: Config) -> dict:
                   f"{time.process_time() - c0:,.0f} CPU s: "
                   + ", ".join(f"{k} {v:,.0f}" for k, v in cpu.items()) + ")", flush=True)
     # the reference: one pass over all n + NEW, the NEW prepared as the timed ingest prepares them
-    for item in prepare(raw_of(new)):
-        if isinstance(item, tuple):  # not rejected (too short, say), as the timed ingest rejects it
-            article, f = item
-            clusterer.add(article.id, f, article.published)
+    # and, as ingest does, not an article the store or an earlier NEW already holds
+    # (the generator can give two of them the same text: a 1M build had one such pair)
+    seen: set[str] = set()
+    with Store(path) as store:
+        for item in prepare(raw_of(new)):
+            if isinstance(item, tuple):  # not rejected (too short, say), as the timed ingest rejects it
+                article, f = item
+                if article.content_hash in seen or store.find_duplicate(article) is not None:
+                    continue
+                seen.add(article.content_hash)
+                clusterer.add(article.id, f, article.published)
     ref = {a: clusterer.story_of(a) for a in clusterer._article_story.keys()}
     reference_path(path).write_text(json.dumps(ref), encoding="utf-8")
     return {"build_s": time.perf_counter() - t0, "build_cpu_s": time.process_time() - c0,
