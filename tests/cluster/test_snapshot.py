@@ -51,6 +51,24 @@ def articles() -> list[tuple[str, object, str | None]]:
     return [(a.id, compute(a), a.published) for a in stream_]
 
 
+@pytest.fixture(scope="module")
+def all_but_last_20(articles) -> tuple[StreamClusterer, bytes]:
+    """(the clusterer after all but the last 20 articles, its snapshot's bytes)."""
+    c = StreamClusterer(**SETTINGS)
+    for a in articles[:-20]:
+        c.add(*a)
+    return c, bytes(c.snapshot())
+
+
+def assert_ends_as_one_run(c: StreamClusterer, articles) -> None:
+    """``c``, fed the stream's last articles, holds the stories and snapshot of one uninterrupted run."""
+    whole = StreamClusterer(**SETTINGS)
+    for a in articles:
+        whole.add(*a)
+    assert all(c.story_of(a[0]) == whole.story_of(a[0]) for a in articles)
+    assert bytes(c.snapshot()) == bytes(whole.snapshot())
+
+
 @pytest.fixture
 def small_hot(monkeypatch):
     monkeypatch.setattr(stream, "_MAX_HOT", HOT)

@@ -8,7 +8,7 @@ by replaying the store, and ends as one clean run does).
 from __future__ import annotations
 
 import pytest
-from test_snapshot import SETTINGS, articles  # noqa: F401  (fixture)
+from test_snapshot import SETTINGS, all_but_last_20, articles, assert_ends_as_one_run  # noqa: F401  (fixtures)
 
 from storyscope.cluster import StreamClusterer
 from storyscope.cluster import snapshot as snap
@@ -21,17 +21,8 @@ def blocks_of(header: dict, array: str) -> range:
     return range(offset // header["block"], (offset + nbytes - 1) // header["block"] + 1)
 
 
-@pytest.fixture(scope="module")
-def stream_state(articles):  # noqa: F811
-    """(the clusterer after all but the last 20 articles, its snapshot's bytes)."""
-    c = StreamClusterer(**SETTINGS)
-    for a in articles[:-20]:
-        c.add(*a)
-    return c, bytes(c.snapshot())
-
-
-def test_a_start_reads_the_head_and_the_blocks_the_run_touches(articles, stream_state):  # noqa: F811
-    original, buf = stream_state
+def test_a_start_reads_the_head_and_the_blocks_the_run_touches(articles, all_but_last_20):  # noqa: F811
+    original, buf = all_but_last_20
     parts = snap.parts(buf)
     header = snap.read_header(parts[0])
     assert len(parts) == 1 + header["blocks"] and all(len(p) == header["block"] for p in parts[1:-1])
@@ -57,15 +48,11 @@ def test_a_start_reads_the_head_and_the_blocks_the_run_touches(articles, stream_
     # and the run went as an uninterrupted one
     for a in articles[-17:]:
         c.add(*a)
-    whole = StreamClusterer(**SETTINGS)
-    for a in articles:
-        whole.add(*a)
-    assert all(c.story_of(a[0]) == whole.story_of(a[0]) for a in articles)
-    assert bytes(c.snapshot()) == bytes(whole.snapshot())
+    assert_ends_as_one_run(c, articles)
 
 
-def test_a_damaged_block_is_named_when_first_read(stream_state):
-    original, buf = stream_state
+def test_a_damaged_block_is_named_when_first_read(all_but_last_20):
+    original, buf = all_but_last_20
     header = snap.read_header(buf)
     bad = bytearray(buf)
     block = blocks_of(header, "member.emb")[1]  # one holding only members' embeddings
@@ -109,8 +96,4 @@ def test_a_chain_of_deltas_loads_as_the_state_it_covers(articles, monkeypatch): 
     c = load_chain(latest, part, StreamClusterer(**SETTINGS))
     for a in articles[cut + 3 * step :]:
         c.add(*a)
-    whole = StreamClusterer(**SETTINGS)
-    for a in articles:
-        whole.add(*a)
-    assert all(c.story_of(a[0]) == whole.story_of(a[0]) for a in articles)
-    assert bytes(c.snapshot()) == bytes(whole.snapshot())
+    assert_ends_as_one_run(c, articles)

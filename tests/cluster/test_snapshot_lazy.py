@@ -12,19 +12,15 @@ import zlib
 
 import numpy as np
 import pytest
-from test_snapshot import SETTINGS, articles, small_hot  # noqa: F401  (fixtures)
+from test_snapshot import SETTINGS, all_but_last_20, articles, small_hot  # noqa: F401  (fixtures)
 
 from storyscope.cluster import StreamClusterer, snapshot_lazy
 from storyscope.cluster.snapshot import SnapshotError, loads
 
 
 @pytest.fixture(scope="module")
-def loaded(articles):  # noqa: F811
-    """(the clusterer after all but the last 20 articles, its snapshot's bytes)."""
-    c = StreamClusterer(**SETTINGS)
-    for a in articles[:-20]:
-        c.add(*a)
-    return c, bytes(c.snapshot())
+def loaded(all_but_last_20):  # noqa: F811
+    return all_but_last_20
 
 
 def test_a_loaded_clusterer_builds_only_the_stories_it_touches(articles, loaded):  # noqa: F811

@@ -399,12 +399,13 @@ def evidence(
     """The evidence that a probe (an article) reports a story's event, in one call.
 
     What ``StreamClusterer._evidence`` computed with one call per kind of evidence
-    (``Story.score``, two embedding dots, three ``count_shared``,
-    ``evidence.time_evidence``) and then ``SameEventModel.logit``: the same
-    operations in the same order, so the same floats (the embedding dots are
-    numpy's ``np.dot``, BLAS's ``sdot`` in both). Days are day numbers, or -1 for
-    none. Returns the eight values of ``evidence.EVIDENCE``, the gap in days and
-    the model's logit ``w . x + b``.
+    (``Story.score``, two embedding dots, three ``count_shared``, the days apart)
+    and then ``SameEventModel.logit`` and ``probability``: the same operations in
+    the same order, so the same floats (the embedding dots are numpy's ``np.dot``,
+    BLAS's ``sdot`` in both). Days are day numbers, or -1 for none. Returns the
+    eight values of ``evidence.EVIDENCE``, the gap in days and the probability
+    (the clipped sigmoid of ``evidence.SameEventModel.probability_of_logit``:
+    keep the two alike).
     """
     # terms: square root of the TF-IDF cosine with the centroid (Story.score)
     terms = 0.0

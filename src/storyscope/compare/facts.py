@@ -92,10 +92,13 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
         us.sort(key=lambda u: (u.article_id, u.position))
         fact_of[root] = len(facts)
         facts.append(Fact(units=us, roots={u.root for u in us}))
+    added: set[tuple[int, int]] = set()  # (fact, node): a node's units join a fact once
     for node, target in also:
         if sets.find(node) != sets.find(target):
-            fact = facts[fact_of[sets.find(target)]]
-            fact.also.extend(u for u in nodes[node] if u not in fact.also)
+            at = fact_of[sets.find(target)]
+            if (at, node) not in added:
+                added.add((at, node))
+                facts[at].also.extend(nodes[node])
     for fact in facts:
         fact.also.sort(key=lambda u: (u.article_id, u.position))
         fact.roots |= {u.root for u in fact.also}

@@ -39,7 +39,6 @@ _TITLE_END_RE = re.compile(
 _PIECE_RE = re.compile(
     r"\s*;\s+|,\s+(?=(?:and|but|although|though|while|whereas|which|who|after|because|yet)\s)"
 )
-MIN_PIECE_WORDS = 4
 _SENT_FALLBACK_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\u201d\"']?|\n|$)")
 
 

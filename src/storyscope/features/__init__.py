@@ -89,8 +89,9 @@ def compute_many(articles: Sequence[Article]) -> list[Features]:
         if f.n_tokens and vectors is not None:
             # 6. the same event in other words: what term overlap misses across outlets
             # (built directly: dataclasses.replace goes through every field by name)
-            f = Features(f.term_ids, f.term_weights, f.minhash, f.names, f.n_tokens, f16_bytes(vectors[2 * i]),
-                         f16_bytes(vectors[2 * i + 1]) if title.strip() else b"")  # fmt: skip
+            f = Features(term_ids=f.term_ids, term_weights=f.term_weights, minhash=f.minhash, names=f.names,
+                         n_tokens=f.n_tokens, embedding=f16_bytes(vectors[2 * i]),
+                         title_embedding=f16_bytes(vectors[2 * i + 1]) if title.strip() else b"")
         out.append(f)
     return out
 

@@ -136,6 +136,9 @@ class _WordPieces:
         self.lock = threading.Lock()
         self.unk = -1 if model.unk_token_id is None else int(model.unk_token_id)
         self.matrix = np.ascontiguousarray(model.embedding)
+        # the shipped kind of model (int8 rows, a length cap, no token mapping or weights), decided once
+        self.shipped = (self.matrix.dtype == np.int8 and model.max_length is not None
+                        and model.token_mapping is None and model.weights is None)
         self.clear()
 
     def clear(self) -> None:
@@ -147,8 +150,7 @@ class _WordPieces:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         model = self.model
-        if self.matrix.dtype != np.int8 or model.max_length is None or model.token_mapping is not None \
-                or model.weights is not None:
+        if not self.shipped:
             return model.encode(texts, normalize=False, use_multiprocessing=False)  # not the shipped kind
         cut = model.max_length * model.median_token_length
         whole = [i for i, t in enumerate(texts) if _JOINING.search(t)]

@@ -84,10 +84,11 @@ def ordered_map(fn: Callable[[T], R], batches: Iterable[T], engine: Engine = LOC
 @contextmanager
 def _one_blas_thread() -> Iterator[None]:
     """Worker processes start with one BLAS thread each: N workers on N cores, not N x N threads."""
-    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM")
-    saved = {n: os.environ.get(n) for n in names}
     # (a forked worker reads only the last: Hugging Face tokenizers warn in a child otherwise)
-    os.environ.update({n: "false" if n == "TOKENIZERS_PARALLELISM" else "1" for n in names})
+    values = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "TOKENIZERS_PARALLELISM": "false"}
+    saved = {n: os.environ.get(n) for n in values}
+    os.environ.update(values)
     try:
         yield
     finally:
