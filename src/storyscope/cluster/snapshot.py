@@ -600,12 +600,12 @@ def load_chain(latest: int, part: Callable[[int, int], bytes | None], into: Stre
         in_range = (lambda a, b: part_range(base_id, a + 1, b + 1)) if part_range is not None else None
         c = load_stored(base_head, lambda i: part(base_id, i), into, in_range)
     else:  # stored whole, in chunks of another size
-        c = loads(_read_whole(part, base_id), into)
+        c = loads(_read_whole(part, base_id, part_range), into)
     delta.start(c, [base_id], base_header["size"])
     if chain:
         deltas = []
         for sid in chain[1:] + [latest]:
-            buf = _read_whole(part, sid)
+            buf = _read_whole(part, sid, part_range)
             h = read_header(buf)
             if h.get("fingerprint") != base_header.get("fingerprint") or h["scalars"].get("kind") != "delta":
                 raise SnapshotError("a delta of another snapshot")
@@ -623,12 +623,17 @@ def load_chain(latest: int, part: Callable[[int, int], bytes | None], into: Stre
     return c
 
 
-def _read_whole(part: Callable[[int, int], bytes | None], sid: int) -> bytearray:
-    out = bytearray()
-    i = 0
-    while (got := part(sid, i)) is not None:
-        out += got
-        i += 1
+def _read_whole(part: Callable[[int, int], bytes | None], sid: int,
+                part_range: Callable[[int, int, int], list[bytes]] | None = None) -> bytearray:
+    """Every part of stored row ``sid`` up to the first missing one: one query with ``part_range``."""
+    if part_range is not None:
+        rows = part_range(sid, 0, 2**62)
+        out, i = bytearray(b"".join(rows)), len(rows)
+    else:
+        out, i = bytearray(), 0
+        while (got := part(sid, i)) is not None:
+            out += got
+            i += 1
     if not i:
         raise SnapshotError(f"snapshot {sid} missing")
     return out

@@ -24,6 +24,7 @@ import numpy as np
 from ..errors import StoryscopeError
 
 BLOCK = 16 * 1024  # bytes: a run of 100 articles at 1M reads a few thousand of them
+_RUN = 1024  # blocks read by one query when every block is wanted (16 MB)
 
 
 class SnapshotError(StoryscopeError):
@@ -83,9 +84,27 @@ class Blocks:
         return joined[at : at + nbytes]
 
     def load_all(self) -> None:
-        """Every block read and checked (before the rows they come from are replaced)."""
-        for b in range(len(self._crcs)):
-            self._get(b)
+        """Every block read and checked (before the rows they come from are replaced): the
+        missing ones in runs of one query each where the store can read a range."""
+        n = len(self._crcs)
+        if self._fetch_range is None:
+            for b in range(n):
+                self._get(b)
+            return
+        b = 0
+        while b < n:
+            if b in self._got:
+                b += 1
+                continue
+            last = b
+            while last + 1 < n and last + 1 - b < _RUN and last + 1 not in self._got:
+                last += 1
+            fetched = self._fetch_range(b, last)
+            if len(fetched) != last - b + 1:
+                raise SnapshotBlockError(f"snapshot blocks {b}-{last} missing")
+            for at, f in zip(range(b, last + 1), fetched):
+                self._get(at, f)
+            b = last + 1
 
 
 class Paged:
