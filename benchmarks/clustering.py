@@ -123,16 +123,18 @@ def main(argv: list[str] | None = None) -> int:
     synd_total = synd_same = 0
     costs = []
     per_text = 0.0
+    encoder = None
     if args.precise:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from minilm_cache import encode_cost, stage_for
 
-        _, texts = stage_for(rows, args.precise)
-        per_text = encode_cost(list(texts.values()))
+        first, texts = stage_for(rows, args.precise)
+        encoder = first.encoder  # loaded once for every run below
+        per_text = encode_cost(list(texts.values()), encoder=encoder)
     for run in range(args.runs):
         order = [a for a, _ in rows]
         random.Random(args.seed + run).shuffle(order)
-        stage = stage_for(rows, args.precise)[0] if args.precise else None
+        stage = stage_for(rows, args.precise, encoder=encoder)[0] if args.precise else None
         clusterer = StreamClusterer(**overrides, precise=stage)
         t0 = time.perf_counter()
         c0 = time.process_time()

@@ -23,7 +23,7 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def vectors(texts: dict[str, str], cache: Path, batch: int = 64) -> dict[str, np.ndarray]:
+def vectors(texts: dict[str, str], cache: Path, batch: int = 64, encoder=None, save_every: int = 16) -> dict[str, np.ndarray]:
     """id -> unit MiniLM vector of ``texts[id]``, encoding only what ``cache`` lacks (and adding it)."""
     have: dict[str, np.ndarray] = {}
     if cache.exists():
@@ -31,19 +31,23 @@ def vectors(texts: dict[str, str], cache: Path, batch: int = 64) -> dict[str, np
             have = {k: z[k] for k in z.files}
     todo = sorted({_key(t): t for t in texts.values() if _key(t) not in have}.items())
     if todo:
-        model = MiniLM()
+        model = encoder or MiniLM()
         t0 = time.process_time()
-        for start in range(0, len(todo), batch):
+        # saved every ``save_every`` batches and at the end, not after each batch: rewriting the
+        # whole .npz per batch made a large first fill quadratic
+        for n_batch, start in enumerate(range(0, len(todo), batch), 1):
             part = todo[start : start + batch]
             for (k, _), v in zip(part, model.encode([t for _, t in part])):
                 have[k] = v
             print(f"  MiniLM: {start + len(part)}/{len(todo)} texts, {time.process_time() - t0:.0f} CPU s",
                   file=sys.stderr, flush=True)
-            np.savez(cache, **have)
+            if n_batch % save_every == 0:
+                np.savez(cache, **have)
+        np.savez(cache, **have)
     return {a: have[_key(t)] for a, t in texts.items()}
 
 
-def stage_for(rows, cache: Path, model=None):
+def stage_for(rows, cache: Path, model=None, encoder=None):
     """A PreciseStage over benchmark rows ((Article, gold) pairs), its vectors preloaded from ``cache``.
 
     Its ``wanted`` holds every article a vector was asked for: with the vectors
@@ -57,15 +61,15 @@ def stage_for(rows, cache: Path, model=None):
             return super().vectors(article_ids)
 
     texts = {a.id: article_text(a.title, a.text) for a, _ in rows}
-    stage = CountingStage(texts.get, model=model)
+    stage = CountingStage(texts.get, model=model, encoder=encoder)
     stage.wanted = set()
-    stage.preload(vectors(texts, cache))
+    stage.preload(vectors(texts, cache, encoder=stage.encoder))  # one encoder, not a second load
     return stage, texts
 
 
-def encode_cost(texts: list[str], n: int = 24) -> float:
+def encode_cost(texts: list[str], n: int = 24, encoder=None) -> float:
     """CPU seconds per text of the numpy encoder (cluster/minilm.py), measured on ``n`` of ``texts``."""
-    model = MiniLM()
+    model = encoder or MiniLM()
     sample = texts[:: max(1, len(texts) // n)][:n]
     t0 = time.process_time()
     model.encode(sample)

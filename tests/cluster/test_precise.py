@@ -129,3 +129,25 @@ def test_the_stage_rescores_uncertain_candidates_in_a_stream(encoder):
         return sum(len(members[c.story_of(a.id)]) == 1 for a in news) / len(news)
 
     assert pure(clusterer) >= pure(fast) - 0.05
+
+
+@needs_model
+def test_weights_are_hashed_once_per_process_and_a_changed_file_is_hashed_again(tmp_path, monkeypatch, encoder):
+    import shutil
+
+    calls = []
+    real = minilm._sha256
+    monkeypatch.setattr(minilm, "_sha256", lambda p: calls.append(p) or real(p))
+    minilm.MiniLM()  # the fixture's encoder already checked these weights
+    assert calls == []
+    # a copy that differs in one byte is a new file: checked, and refused
+    folder = tmp_path / "model"
+    shutil.copytree(minilm.model_dir(), folder)
+    with (folder / "model.safetensors").open("r+b") as fh:
+        fh.seek(-1, 2)
+        last = fh.read(1)
+        fh.seek(-1, 2)
+        fh.write(bytes([last[0] ^ 1]))
+    with pytest.raises(minilm.PreciseUnavailableError, match="sha256 differs"):
+        minilm.MiniLM(folder)
+    assert len(calls) == 1

@@ -58,6 +58,21 @@ def model_dir() -> Path:
     return folder
 
 
+# (path, size, mtime) of weights already checked in this process: hashing 90 MB costs about
+# 0.3 CPU s, paid once per process rather than once per encoder built
+_VERIFIED: set[tuple[str, int, int]] = set()
+
+
+def _verified(path: Path) -> bool:
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _VERIFIED:
+        if _sha256(path) != WEIGHTS_SHA256:
+            return False
+        _VERIFIED.add(key)
+    return True
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -92,7 +107,7 @@ class MiniLM:
     def __init__(self, folder: Path | None = None, *, verify: bool = True) -> None:
         folder = folder or model_dir()
         weights = folder / "model.safetensors"
-        if verify and _sha256(weights) != WEIGHTS_SHA256:
+        if verify and not _verified(weights):
             raise PreciseUnavailableError(f"{weights} is not the all-MiniLM-L6-v2 weights (sha256 differs)")
         try:
             from safetensors.numpy import load_file
