@@ -44,7 +44,7 @@ from bigstore import add_stream_args, articles_of, build, raw_of, reference_path
 from cluster_scale import Generator  # noqa: E402
 
 from storyscope import features as feats  # noqa: E402
-from storyscope.cluster import StreamClusterer, snapshot_delta  # noqa: E402
+from storyscope.cluster import StreamClusterer, snapshot, snapshot_delta  # noqa: E402
 from storyscope.cluster.snapshot import SnapshotError, fingerprint, parts, read_header  # noqa: E402
 from storyscope.config import Config  # noqa: E402
 from storyscope.model import RawDoc  # noqa: E402
@@ -99,7 +99,8 @@ def breakdown(ingest) -> dict:
 
 def _blocks_read(cl) -> tuple[int, float]:
     """(blocks, MB) of the loaded snapshot read so far (format 3; 0 when it was read whole)."""
-    blocks = getattr(cl._by_idx, "blocks", None)
+    got = snapshot.loaded(cl)
+    blocks = got.blocks if got is not None else None
     return (blocks.reads, blocks.reads * blocks.block / 1e6) if blocks is not None else (0, 0.0)
 
 
