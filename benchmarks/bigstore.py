@@ -98,11 +98,12 @@ def raw_of(articles: list) -> list[RawDoc]:
     return [RawDoc(id=a.id, source="bench", text=a.text, title=a.title, published=a.published) for a in articles]
 
 
-def build(path: Path, n: int, gen: Generator, args, config: Config) -> dict:
-    """The store of n articles at ``path`` and ``reference.json`` beside it; CPU seconds per stage."""
+def build(path: Path, n: int, gen: Generator, args, config: Config, articles: tuple | None = None) -> dict:
+    """The store of n articles at ``path`` and ``reference.json`` beside it; CPU seconds per stage.
+    ``articles``: ``articles_of(gen, n, args)`` when the caller has it (the stream is made once)."""
     t0, c0 = time.perf_counter(), time.process_time()
     cpu = {"features": 0.0, "assign": 0.0, "store": 0.0, "snapshot": 0.0}
-    distinct, base, new = articles_of(gen, n, args)
+    distinct, base, new = articles if articles is not None else articles_of(gen, n, args)
     blobs: list[bytes] = []
     for start in range(0, distinct, 1000):
         c = time.process_time()

@@ -44,8 +44,8 @@ from bigstore import add_stream_args, articles_of, build, raw_of, reference_path
 from cluster_scale import Generator  # noqa: E402
 
 from storyscope import features as feats  # noqa: E402
-from storyscope.cluster import StreamClusterer, snapshot_delta  # noqa: E402
-from storyscope.cluster.snapshot import fingerprint, parts  # noqa: E402
+from storyscope.cluster import StreamClusterer, snapshot, snapshot_delta  # noqa: E402
+from storyscope.cluster.snapshot import SnapshotError, fingerprint, parts, read_header  # noqa: E402
 from storyscope.config import Config  # noqa: E402
 from storyscope.model import RawDoc  # noqa: E402
 from storyscope.run.ingest import ingest_raw  # noqa: E402
@@ -99,8 +99,21 @@ def breakdown(ingest) -> dict:
 
 def _blocks_read(cl) -> tuple[int, float]:
     """(blocks, MB) of the loaded snapshot read so far (format 3; 0 when it was read whole)."""
-    blocks = getattr(cl._by_idx, "blocks", None)
+    got = snapshot.loaded(cl)
+    blocks = got.blocks if got is not None else None
     return (blocks.reads, blocks.reads * blocks.block / 1e6) if blocks is not None else (0, 0.0)
+
+
+def _current(store: Store, make) -> bool:
+    """Is the store's snapshot one this code loads (its settings, code and format)?"""
+    snap = store.latest_snapshot()
+    if snap is None or snap.fingerprint != fingerprint(make()):
+        return False
+    try:
+        read_header(store.snapshot_part(snap.id, 0))
+    except SnapshotError:
+        return False
+    return True
 
 
 def measure(n: int, gen: Generator, args) -> dict:
@@ -109,12 +122,14 @@ def measure(n: int, gen: Generator, args) -> dict:
     base = store_path(folder, n)
     config = Config(db=str(base), snapshot_every=args.snapshot_every)
     r: dict = {"n": n}
+    stream = articles_of(gen, n, args)  # made once: the build's articles and the 100 after them
     if not base.exists():
-        r.update(build(base, n, gen, args, config))
-    new = articles_of(gen, n, args)[2]
+        r.update(build(base, n, gen, args, config, stream))
+    new = stream[2]
+    del stream
     make = lambda: StreamClusterer(window_days=config.story_window_days)  # noqa: E731
     with Store(base) as store:  # a kept store's snapshot from older code: replay once, store a new one
-        if store.latest_snapshot().fingerprint != fingerprint(make()):
+        if not _current(store, make):
             print("  refreshing the kept store's snapshot", flush=True)
             c = resume(store, make).clusterer
             with store.transaction() as db:
@@ -179,7 +194,7 @@ def measure(n: int, gen: Generator, args) -> dict:
         r["delta_mb"] = len(delta) / 1e6
         t, c = time.perf_counter(), time.process_time()
         with store.transaction() as db:
-            store.put_snapshot(db, store.last_seq(), fingerprint(cl), parts(delta), keep=cl._by_idx.chain.ids)
+            store.put_snapshot(db, store.last_seq(), fingerprint(cl), parts(delta), keep=snapshot_delta.chain_of(cl).ids)
         r["delta_store_s"], r["delta_store_cpu_s"] = time.perf_counter() - t, time.process_time() - c
         del delta
         # a full snapshot (a compaction, after MAX_DELTAS deltas)

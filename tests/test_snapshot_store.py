@@ -186,11 +186,11 @@ def test_the_migration_adds_the_snapshot_tables_to_an_older_store(tmp_path):
 
 
 def test_a_snapshot_of_the_older_format_is_replaced_after_one_full_replay(tmp_path, docs, clean):
-    # format 2 (read whole, one CRC) is read by no version after it: the first run of this version
-    # replays every stored article once and ends by storing a snapshot of format 3 (read by blocks)
+    # format 3 (story columns and dicts read whole at start) is read by no version after it: the first
+    # run of this version replays every stored article once and ends by storing a snapshot of format 4
     from storyscope.cluster import snapshot as cluster_snapshot
 
-    with Store(tmp_path / "format2.db") as store:
+    with Store(tmp_path / "format3.db") as store:
         ingest(store, docs[:70], every=1000)
         with store.transaction() as db:
             (data,) = db.execute("SELECT data FROM cluster_snapshot_chunks WHERE part = 0").fetchone()
@@ -198,15 +198,15 @@ def test_a_snapshot_of_the_older_format_is_replaced_after_one_full_replay(tmp_pa
             older = bytearray(data)
             n = int.from_bytes(older[8:12], "little")
             header = bytes(older[16 : 16 + n])
-            assert header.count(b'"format": 3') == 1
-            older[:8] = b"SSSNAP02"
-            older[16 : 16 + n] = header.replace(b'"format": 3', b'"format": 2')
+            assert header.count(b'"format": 4') == 1
+            older[:8] = b"SSSNAP03"
+            older[16 : 16 + n] = header.replace(b'"format": 4', b'"format": 3')
             db.execute("UPDATE cluster_snapshot_chunks SET data = ? WHERE part = 0", (bytes(older),))
         state, replayed, why = how(store)
-        assert state == "replay" and replayed == store.count_articles() and "format 2" in why
+        assert state == "replay" and replayed == store.count_articles() and "format 3" in why
         ingest(store, docs[70:], every=1000)
         (data,) = store._db.execute("SELECT data FROM cluster_snapshot_chunks WHERE part = 0").fetchone()
-        assert bytes(data[:8]) == b"SSSNAP03" and cluster_snapshot.read_header(data)["format"] == 3
+        assert bytes(data[:8]) == b"SSSNAP04" and cluster_snapshot.read_header(data)["format"] == 4
         assert how(store) == ("snapshot", 0, "")
         assert result(store) == clean
 
@@ -248,6 +248,49 @@ def test_a_damaged_block_found_mid_run_is_recovered_by_a_replay(tmp_path, docs, 
         assert calls == [True, False]  # loaded from the snapshot, then rebuilt by a replay
         assert result(store) == clean
         # the run ended with a sound snapshot of everything: the next run starts from it
+        assert how(store) == ("snapshot", 0, "")
+
+
+def test_a_damaged_block_is_not_loaded_again_after_an_item_conflict(tmp_path, docs, clean, monkeypatch):
+    # a batch finds a damaged block (replayed); a later batch's item is refused (ItemConflict): the
+    # restart from the store that follows replays too, rather than load the damaged snapshot again
+    from storyscope.cluster import snapshot as cluster_snapshot
+    from storyscope.errors import ItemConflict
+
+    with Store(tmp_path / "conflict.db") as store:
+        ingest(store, docs[:70], every=1000)
+        with store.transaction() as db:
+            sid, head = db.execute("SELECT snapshot_id, data FROM cluster_snapshot_chunks WHERE part = 0").fetchone()
+            header = cluster_snapshot.read_header(head)
+            inner = {b for name in ("member.ids", "member.tf", "member.emb", "member.temb")
+                     for b in list(_blocks_of(header, name))[1:-1]}
+            for b in sorted(inner):
+                (data,) = db.execute("SELECT data FROM cluster_snapshot_chunks WHERE snapshot_id = ? AND part = ?",
+                                     (sid, b + 1)).fetchone()
+                db.execute("UPDATE cluster_snapshot_chunks SET data = ? WHERE snapshot_id = ? AND part = ?",
+                           (bytes(x ^ 0xFF for x in data[:8]) + data[8:], sid, b + 1))
+        hows: list[str] = []
+        real_resume, real_batch = ingest_module.resume, ingest_module._store_batch
+        calls = {"batch": 0}
+
+        def spy(store, make, use_snapshot=True):
+            got = real_resume(store, make, use_snapshot)
+            hows.append(got.how)
+            return got
+
+        def refuse_once(store, clusterer, snapshots, prepared, offset=0):
+            calls["batch"] += 1
+            if calls["batch"] == 3:  # the second batch, once (the first was stored after its replay)
+                raise ItemConflict("refused (test)")
+            return real_batch(store, clusterer, snapshots, prepared, offset)
+
+        monkeypatch.setattr(ingest_module, "resume", spy)
+        monkeypatch.setattr(ingest_module, "_store_batch", refuse_once)
+        monkeypatch.setattr(ingest_module, "BATCH", 40)
+        ingest(store, docs[70:], every=1000)
+        assert calls["batch"] > 3  # the refused batch was stored one item at a time
+        assert hows[:3] == ["snapshot", "replay", "replay"]
+        assert result(store) == clean
         assert how(store) == ("snapshot", 0, "")
 
 

@@ -7,6 +7,7 @@ by replaying the store, and ends as one clean run does).
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from test_snapshot import SETTINGS, all_but_last_20, articles, assert_ends_as_one_run  # noqa: F401  (fixtures)
 
@@ -42,9 +43,23 @@ def test_a_start_reads_the_head_and_the_blocks_the_run_touches(articles, all_but
     for a in articles[-20:-17]:
         c.add(*a)
     assert len(fetched) > at_start
-    # three articles: the members of the stories they touch, not all (the small arrays, such as the
-    # copy index of this small stream, are read whole at load: most of this snapshot's other blocks)
-    assert 0 < len(member_blocks & set(fetched)) < len(member_blocks) / 2
+    # three articles: the members of the stories they touch (built), no other (the small arrays, such
+    # as the copy index of this small stream, are read whole at load: most of this snapshot's other blocks)
+    built = [i for i, s in enumerate(c._by_idx._items) if s is not None]
+    assert 0 < len(built) < len(c._by_idx) / 2
+    r = snap._Reader(header, snap._blocks_in(buf, header))
+    starts, counts = r.get("story.member_start"), r.get("story.n_members")
+    theirs = set()
+    for name in ("member.emb", "member.temb", "member.ids", "member.tf"):
+        (_, dtype, _, offset, _), = [e for e in header["arrays"] if e[0] == name]
+        ends, item = r.get(name + ".end"), np.dtype(dtype).itemsize
+        for i in built:
+            a, n = int(starts[i]), max(int(counts[i]), 0)
+            if n:
+                lo, hi = (int(ends[a - 1]) if a else 0), int(ends[a + n - 1])
+                theirs |= {b + 1 for b in range((offset + lo * item) // header["block"],
+                                                  (offset + hi * item - 1) // header["block"] + 1)}
+    assert 0 < len(member_blocks & set(fetched)) and member_blocks & set(fetched) <= theirs
     # and the run went as an uninterrupted one
     for a in articles[-17:]:
         c.add(*a)
@@ -85,7 +100,7 @@ def test_a_chain_of_deltas_loads_as_the_state_it_covers(articles, monkeypatch): 
     latest, step = 1, (len(articles) - cut) // 4
     for k in range(3):
         c = load_chain(latest, part, StreamClusterer(**SETTINGS))
-        assert c._by_idx.chain.ids == list(range(1, latest + 1))
+        assert snapshot_delta.chain_of(c).ids == list(range(1, latest + 1))
         for a in articles[cut + k * step : cut + (k + 1) * step]:
             c.add(*a)
         assert snapshot_delta.worth_delta(c)

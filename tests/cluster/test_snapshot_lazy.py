@@ -98,3 +98,78 @@ def test_inconsistent_lazy_columns_are_refused(loaded):
     bad = snap._pack(header["fingerprint"], cols)
     with pytest.raises(SnapshotError):
         loads(bad, StreamClusterer(**SETTINGS))
+
+
+def test_a_stored_dict_answers_as_the_dict_it_stands_for():
+    # random sets, deletions and re-insertions over stored entries, against a dict; then the state
+    # rebuilt from its overlay (what a delta holds) over the same stored entries
+    import random
+
+    rng = random.Random(3)
+    stored = {f"k{i}": i * 10 for i in range(200)}
+    keys = list(stored)
+
+    def fresh() -> snapshot_lazy.StoredDict:
+        return snapshot_lazy.StoredDict(len(keys), lambda k: keys.index(k) if k in stored else -1,
+                                        lambda j: stored[keys[j]], lambda: list(stored.items()))
+
+    got, want = fresh(), dict(stored)
+    for step in range(600):
+        key = f"k{rng.randrange(260)}"
+        op = rng.random()
+        if op < 0.4:
+            got[key] = want[key] = step
+        elif op < 0.7:
+            assert got.pop(key, None) == want.pop(key, None)
+        else:
+            assert (key in got) == (key in want) and got.get(key) == want.get(key)
+        assert len(got) == len(want)
+    assert got.items() == list(want.items())
+    again = fresh()
+    again.seed(*got.overlay())
+    assert again.items() == list(want.items()) and len(again) == len(want)
+    with pytest.raises(KeyError):
+        del again["no such key"]
+
+
+def test_a_run_that_only_reads_stories_writes_none_of_them(loaded):
+    # a delta holds what a run changed: stories it only read (built to be scored) are not in it,
+    # nor are the live stories, links or copies it did not change
+    from storyscope.cluster import snapshot as snap
+    from storyscope.cluster import snapshot_delta
+
+    original, buf = loaded
+    c = StreamClusterer.from_snapshot(buf, **SETTINGS)
+    snapshot_delta.start(c, [1], len(buf))
+    for sid in list(original._stories)[::5]:
+        assert c._stories[sid].size == original._stories[sid].size  # built
+        assert c.links(sid) == original.links(sid)
+    assert c._by_idx.built() > 0
+    delta = snapshot_delta.dumps_delta(c)
+    header = snap.read_header(delta)
+    r = snap._Reader(header, snap._blocks_in(delta, header))
+    assert len(r.get("story.idx")) == 0
+    for name in snapshot_delta._OVERLAYS:
+        assert len(r.texts(name + ".set.key")) == 0 and len(r.texts(name + ".gone")) == 0
+    assert len(r.get("df.slot")) == 0 and len(r.get("dups.slot")) == 0
+
+
+def test_the_block_cache_is_bounded():
+    from storyscope.cluster.snapshot_blocks import Blocks
+
+    data = bytes(range(256)) * 64  # 16 KB: 16 blocks of 1 KB
+    fetched: list[int] = []
+
+    def fetch(b: int) -> bytes:
+        fetched.append(b)
+        return data[b * 1024 : (b + 1) * 1024]
+
+    crcs = np.array([zlib.crc32(data[b * 1024 : (b + 1) * 1024]) for b in range(16)], np.uint32)
+    blocks = Blocks(fetch, crcs, len(data), 1024)
+    blocks.limit = 4
+    for b in range(16):
+        assert blocks.read(b * 1024, 10) == data[b * 1024 : b * 1024 + 10]
+    assert len(blocks._got) == 4 and fetched == list(range(16))
+    assert blocks.read(0, 1024) == data[:1024] and fetched[-1] == 0  # evicted: read (and checked) again
+    blocks.load_all()  # before the rows are replaced: every block kept
+    assert len(blocks._got) == 16 and blocks.read(5 * 1024, 3) == data[5 * 1024 : 5 * 1024 + 3]

@@ -30,6 +30,13 @@ each story and its members built from the arrays when first asked for. A later
 arrays. So a start reads and checks the bytes, and builds only what the new
 articles touch: about 170 of 1,000 stories for 100 articles at 10,000 stored.
 
+Format 4 reads nothing at start that grows with the store but the copy index
+(bounded by its window) and the document frequencies: the story columns, the
+story ids (indexed by CRC-32, as the article ids), the live stories' order, the
+postings (found through a fence: every FENCE-th term, read whole) and the
+clusterer's dicts of copies, links, merges and incoming counts
+(``lazy.StoredDict``) are read a block at a time when first asked for.
+
 Anything wrong (truncated, flipped bits, another version) raises SnapshotError,
 never returns a half-built clusterer.
 """
@@ -40,6 +47,7 @@ import gc
 import hashlib
 import json
 import struct
+import weakref
 import zlib
 from collections import OrderedDict
 from array import array
@@ -52,14 +60,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import snapshot_lazy as lazy
-from .snapshot_blocks import BLOCK, Blocks, Paged, SnapshotBlockError, SnapshotError, whole
+from .snapshot_blocks import BLOCK, FENCE, Blocks, Paged, SnapshotBlockError, SnapshotError, whole
 from .story import EMPTY_EMB, EMPTY_IDS, EMPTY_VALS, Member, Story, unit
 
 if TYPE_CHECKING:
     from .stream import StreamClusterer
 
-FORMAT = 3
-_MAGIC = b"SSSNAP03"
+FORMAT = 4
+_MAGIC = b"SSSNAP04"
 _FIXED = struct.Struct("<II")  # header length, CRC-32 of the header
 _ALIGN = 8
 _NONE_DAY = np.iinfo(np.int64).min  # a missing day (None) in the day columns
@@ -186,7 +194,13 @@ class _Columns:
         crc = np.fromiter(map(zlib.crc32, encoded), np.uint32, len(encoded))
         order = np.argsort(crc, kind="stable")
         self.put(name + ".crc", crc[order], "uint32")
+        self.fence(name + ".crc")
         self.put(name + ".pos", order, "int64")
+
+    def fence(self, name: str) -> None:
+        """Every FENCE-th item of the sorted array ``name``, read whole at load: a lookup then reads
+        one slice of it (``Paged.searchsorted``), not a block per bisection step."""
+        self.arrays[name + ".fence"] = np.ascontiguousarray(self.arrays[name][::FENCE])
 
 
 def _days(values: Iterable[int | None]) -> np.ndarray:
@@ -201,19 +215,26 @@ def dumps(clusterer: StreamClusterer) -> bytearray:
 
 def _dumps(clusterer: StreamClusterer) -> bytearray:
     c = clusterer
-    chain = getattr(c._by_idx, "chain", None)
-    if chain is not None:  # the stories and postings lists of the deltas loaded: built, written as made
-        chain.build_all(c)
-    blocks = getattr(c._by_idx, "blocks", None)
-    if blocks is not None:  # every block read now: the caller may then replace the rows they come from
-        blocks.load_all()
+    got = loaded(c)
+    if got is not None and got.chain is not None:  # the stories and postings lists of the deltas loaded:
+        got.chain.build_all(c)  # built, written as made
+    if got is not None:  # every block read now: the caller may then replace the rows they come from
+        got.blocks.load_all()
     cols = _Columns()
     _story_columns(cols, c)
-    _order_columns(cols, c)
-    # inverted index, by term ascending (a loaded clusterer finds a term's list by bisection)
+    # the live stories (dict order), by position, and each story's place in that order
+    at = lazy.positions(c._stories)
+    order = np.fromiter(at.values(), np.int64, len(at))
+    rank = np.full(len(c._by_idx), -1, dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    cols.put("stories.order", order, "int64")
+    cols.put("stories.rank", rank, "int64")
+    cols.strings("hot.id", c._hot)
+    # inverted index, by term ascending (a loaded clusterer finds a term's list by its fence)
     terms, lens, flat = lazy.postings_columns(c._postings)
     cols.put("postings.term", terms, "uint32")
-    cols.put("postings.story.len", lens, "int64")
+    cols.fence("postings.term")
+    cols.put("postings.story.end", np.cumsum(lens), "int64")
     cols.put("postings.story", flat, "int32")
     # article -> story, as positions in a table of the distinct story ids; the ids indexed
     # by hash, so that a loaded clusterer looks one up without decoding them all
@@ -221,11 +242,10 @@ def _dumps(clusterer: StreamClusterer) -> bytearray:
     table = list(dict.fromkeys(v for _, v in articles))
     code = {sid: i for i, sid in enumerate(table)}
     cols.texts("article.id", [k for k, _ in articles])
-    cols.strings("article.story_table", table)
+    cols.texts("article.story_table", table, index=False)
     cols.put("article.story", [code[v] for _, v in articles], "int32")
-    cols.strings("syndicated.article", c._syndicated_root.keys())
-    cols.strings("syndicated.root", c._syndicated_root.values())
-    _link_columns(cols, c)
+    for name, kind in _DICTS.items():
+        _dict_columns(cols, name, list(getattr(c, "_" + name).items()), kind)
     # document frequencies, sparse
     df = c.stats._df
     nz = np.flatnonzero(df)
@@ -244,13 +264,6 @@ def _dumps(clusterer: StreamClusterer) -> bytearray:
     return _pack(fingerprint(c), cols)
 
 
-def _order_columns(cols: _Columns, c: StreamClusterer) -> None:
-    """Which stories are live, in the dict's order; the hot ones, oldest first."""
-    at = lazy.positions(c._stories)
-    cols.put("stories.order", list(at.values()), "int64")
-    cols.put("hot.order", [at[sid] for sid in c._hot], "int64")
-
-
 def _scalars(cols: _Columns, c: StreamClusterer) -> None:
     dups = c._dups
     cols.scalars.update(
@@ -260,17 +273,73 @@ def _scalars(cols: _Columns, c: StreamClusterer) -> None:
     )
 
 
-def _link_columns(cols: _Columns, c: StreamClusterer) -> None:
-    """Links: (story, related, score, reason, detail) per link, grouped by story; merges; links made to each."""
-    links = [k for group in c._links.values() for k in group]
-    cols.strings("links.key", c._links.keys())
-    cols.put("links.count", [len(g) for g in c._links.values()], "int64")
-    cols.strings("links.text", [x for k in links for x in (k.story_id, k.related_id, k.reason, k.detail)])
-    cols.put("links.score", [k.score for k in links], "float64")
-    cols.strings("merged.story", c._merged_into.keys())
-    cols.strings("merged.into", c._merged_into.values())
-    cols.strings("incoming.story", c._incoming.keys())
-    cols.put("incoming.count", list(c._incoming.values()), "int64")
+# The clusterer's dicts stored as dicts a loaded clusterer looks up one key at a time
+# (lazy.StoredDict): the attribute (without its underscore) and the kind of its values.
+_DICTS = {"syndicated_root": "str", "links": "links", "merged_into": "str", "incoming": "int"}
+
+
+def _dict_columns(cols: _Columns, name: str, items: list[tuple[str, object]], kind: str, index: bool = True) -> None:
+    """A dict's entries in order: the keys (``index``: found by CRC-32) and the values of ``kind``:
+    "str", "int", or "links" (a tuple of StoryLink each: (story, related, reason, detail) and score)."""
+    cols.texts(name + ".key", [k for k, _ in items], index=index)
+    values = [v for _, v in items]
+    if kind == "str":
+        cols.texts(name + ".value", values, index=False)
+    elif kind == "int":
+        cols.put(name + ".value", values, "int64")
+    else:
+        cols.put(name + ".value.end", np.cumsum(np.fromiter(map(len, values), np.int64, len(values))), "int64")
+        flat = [k for group in values for k in group]
+        cols.texts(name + ".value.text", [x for k in flat for x in (k.story_id, k.related_id, k.reason, k.detail)],
+                   index=False)
+        cols.put(name + ".value.score", [k.score for k in flat], "float64")
+
+
+def _dict_values(r: _Reader, name: str, kind: str, n: int, StoryLink: type):
+    """(value(j), all values) of a dict stored by ``_dict_columns`` with ``n`` keys."""
+    if kind == "str":
+        texts = r.texts(name + ".value")
+        if len(texts) != n:
+            raise SnapshotError(f"snapshot {name!r} keys and values differ in length")
+        return texts.__getitem__, texts.all
+    if kind == "int":
+        ints = r.paged(name + ".value")
+        if len(ints) != n:
+            raise SnapshotError(f"snapshot {name!r} keys and values differ in length")
+        return (lambda j: int(ints[j])), (lambda: whole(ints).tolist())
+    ends, text, score = r.paged(name + ".value.end"), r.texts(name + ".value.text"), r.paged(name + ".value.score")
+    if len(ends) != n or len(text) != 4 * len(score) or (n and int(ends[n - 1]) != len(score)):
+        raise SnapshotError(f"snapshot {name!r} links do not add up")
+
+    def links(a: int, b: int, t: list[str], sc: list[float]) -> tuple:
+        return tuple(StoryLink(t[4 * j], t[4 * j + 1], sc[j], t[4 * j + 2], t[4 * j + 3]) for j in range(b - a))
+
+    def value(j: int) -> tuple:
+        a, b = (int(ends[j - 1]) if j else 0), int(ends[j])
+        return links(a, b, text.many(4 * a, 4 * (b - a)), score[a:b].tolist())
+
+    def every() -> list[tuple]:
+        t, sc, e = text.all(), whole(score).tolist(), whole(ends).tolist()
+        return [links(a, b, t[4 * a : 4 * b], sc[a:b]) for a, b in zip([0, *e[:-1]], e)]
+
+    return value, every
+
+
+def _dict_from(r: _Reader, name: str, kind: str, StoryLink: type) -> lazy.StoredDict:
+    """A dict stored by ``_dict_columns``, each key looked up by its CRC-32 when first asked for."""
+    keys = r.texts(name + ".key")
+    try:
+        index = lazy.TextIndex(keys, r.paged(name + ".key.crc"), r.paged(name + ".key.pos"))
+    except ValueError as exc:
+        raise SnapshotError(f"snapshot {name!r} unreadable: {exc}") from exc
+    value, every = _dict_values(r, name, kind, len(keys), StoryLink)
+    return lazy.StoredDict(len(keys), index.find, value, lambda: list(zip(keys.all(), every())))
+
+
+def dict_entries(r: _Reader, name: str, kind: str, StoryLink: type) -> list[tuple]:
+    """Every entry of a dict stored by ``_dict_columns`` (without its index: a delta's)."""
+    keys = r.texts(name + ".key")
+    return list(zip(keys.all(), _dict_values(r, name, kind, len(keys), StoryLink)[1]()))
 
 
 def _story_columns(cols: _Columns, c: StreamClusterer | None, stories: list[Story] | None = None) -> None:
@@ -281,7 +350,8 @@ def _story_columns(cols: _Columns, c: StreamClusterer | None, stories: list[Stor
     A loaded clusterer's stories that were never built since the load are copied
     as they were stored (``_Base``), in one gather per column, not built one by one.
     """
-    base: _Base | None = getattr(c._by_idx, "source", None) if c is not None else None
+    got = loaded(c) if c is not None else None
+    base: _Base | None = got.base if got is not None else None
     items: list = c._by_idx._items if base is not None else (c._by_idx if c is not None else stories)
     n_base = base.n if base is not None else 0
     total = len(items)
@@ -294,13 +364,14 @@ def _story_columns(cols: _Columns, c: StreamClusterer | None, stories: list[Stor
     def scalar(name: str, stored: np.ndarray | None, values: list, dtype: str) -> np.ndarray:
         out = np.empty(total, dtype=dtype)
         if stored is not None:
-            out[:n_base] = stored
+            out[:n_base] = whole(stored)
         out[at_arr] = np.asarray(values, dtype=dtype)
         cols.put(name, out, dtype)
         return out
 
     b = base
-    cols.strings("story.id", (b.ids if b else []) + [s.id for s in items[n_base:]])
+    # (indexed in a full snapshot: a loaded clusterer finds a live story by its id)
+    cols.texts("story.id", (b.ids.all() if b else []) + [s.id for s in items[n_base:]], index=c is not None)
     scalar("story.size", b and b.sizes, [s.size for s in made], "int64")
     scalar("story.checks", b and b.checks, [s.checks_done for s in made], "int64")
     scalar("story.first_day", b and b.first, _days(s.first_day for s in made), "int64")
@@ -318,9 +389,10 @@ def _story_columns(cols: _Columns, c: StreamClusterer | None, stories: list[Stor
     held = np.maximum(counts, 0)
     first = np.empty(total, dtype=np.int64)  # of each story's members in (base members, then ``members``)
     if b:
-        first[:n_base] = b.m_start
+        first[:n_base] = whole(b.m_start)
     made_held = held[at_arr]
     first[at_arr] = k_base + np.cumsum(made_held) - made_held
+    cols.put("story.member_start", np.cumsum(held) - held, "int64")  # where each one's members start
     m_pick = lazy.gather(np.arange(k_base + len(members), dtype=np.int64), first, held)
     ids = (b.m_ids.all() if b else []) + [m.article_id for m in members]
     cols.texts("member.article", [ids[j] for j in m_pick.tolist()], index=False)
@@ -513,7 +585,12 @@ class _Reader:
         dt, shape, offset, count = self._entry(name)
         if len(shape) != 1 or offset + count * dt.itemsize > self.blocks.size:
             raise SnapshotError(f"snapshot array {name!r} unreadable: outside the data")
-        return Paged(self.blocks, offset, dt, count)
+        out = Paged(self.blocks, offset, dt, count)
+        if name + ".fence" in self.entries:
+            out.fence = self.get(name + ".fence")
+            if len(out.fence) != -(-count // FENCE):
+                raise SnapshotError(f"snapshot array {name!r} of another fence")
+        return out
 
     def spans(self, name: str, count: int, paged_ends: bool = False) -> _Spans:
         flat = self.paged(name)
@@ -616,6 +693,7 @@ def load_chain(latest: int, part: Callable[[int, int], bytes | None], into: Stre
         try:
             with _no_gc():
                 delta.apply(c, deltas, StoryLink)
+                loaded(c).n_loaded = len(c._by_idx)
         except SnapshotError:
             raise
         except (KeyError, IndexError, ValueError, TypeError) as exc:
@@ -658,7 +736,7 @@ def _load(r: _Reader, header: dict, into: StreamClusterer, StoryLink: type) -> S
     try:
         with _no_gc():
             c = _fill(r, header["scalars"], into, StoryLink)
-            c._by_idx.blocks = r.blocks  # read whole before a new snapshot replaces the rows (dumps)
+            loaded(c).n_loaded = len(c._by_idx)
             return c
     except SnapshotError:
         raise
@@ -669,16 +747,17 @@ def _load(r: _Reader, header: dict, into: StreamClusterer, StoryLink: type) -> S
 def _stories_of(r: _Reader) -> tuple[list[str], Callable[[int, int], Story], _Base]:
     """The stories of a snapshot (or a delta): their ids, ``story(j, idx)`` building the j-th
     stored one as the story at position ``idx``, and the columns as stored."""
-    ids = r.strings("story.id")
+    ids = r.texts("story.id")
     n = len(ids)
-    sizes, checks = r.get("story.size"), r.get("story.checks")
-    first, last = r.get("story.first_day"), r.get("story.last_day")
-    norm_sq = r.get("story.norm_sq")
-    spans = {f"story.{f}": r.spans(f"story.{f}", n) for f in ("ids", "vals", "names", "emb", "temb")}
+    # per story, read a block at a time as stories are built: a start reads none of them
+    sizes, checks = r.paged("story.size"), r.paged("story.checks")
+    first, last = r.paged("story.first_day"), r.paged("story.last_day")
+    norm_sq = r.paged("story.norm_sq")
+    spans = {f"story.{f}": r.spans(f"story.{f}", n, paged_ends=True) for f in ("ids", "vals", "names", "emb", "temb")}
     cents, vals, names = spans["story.ids"], spans["story.vals"], spans["story.names"]
     embs, tembs = spans["story.emb"], spans["story.temb"]
-    n_members = r.get("story.n_members")
-    if not len(sizes) == len(checks) == len(first) == len(last) == len(norm_sq) == len(n_members) == n:
+    n_members, m_start = r.paged("story.n_members"), r.paged("story.member_start")
+    if not len(sizes) == len(checks) == len(first) == len(last) == len(norm_sq) == len(n_members) == len(m_start) == n:
         raise SnapshotError("snapshot story columns differ in length")
     m_ids = r.texts("member.article")
     k = len(m_ids)
@@ -686,10 +765,8 @@ def _stories_of(r: _Reader) -> tuple[list[str], Callable[[int, int], Story], _Ba
     fields = ("ids", "tf", "names", "nums", "emb", "temb", "lead")
     spans.update({f"member.{f}": r.spans(f"member.{f}", k, paged_ends=True) for f in fields})
     m_cols = [spans[f"member.{f}"] for f in fields]
-    held = np.maximum(n_members, 0)
-    if len(m_day) != k or int(held.sum()) != k:
+    if len(m_day) != k or (int(m_start[n - 1]) + max(int(n_members[n - 1]), 0) if n else 0) != k:
         raise SnapshotError("snapshot members do not add up")
-    m_start = np.cumsum(held) - held
 
     def members(start: int, count: int) -> list[Member]:
         names, days = m_ids.many(start, count), m_day[start : start + count].tolist()
@@ -723,45 +800,55 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
         raise SnapshotError("loads needs a fresh clusterer")
     # Stories, their members, the postings and the article table are not built
     # here: each story (with its members) when first asked for, each postings
-    # list when first read, each article looked up alone (snapshot_lazy.py). A
-    # run touches a few hundred stories, whatever the store's size.
+    # list when first read, each article, live story, link or copy looked up alone
+    # (snapshot_lazy.py). A run touches a few hundred stories, whatever the store's size.
     ids, story, base = _stories_of(r)
     n = len(ids)
-    by_idx = lazy.LazyList(n, lambda i: story(i, i))
-    by_idx.source = base
-    order = r.get("stories.order").tolist()
-    hot = r.get("hot.order").tolist()
-    if any(not 0 <= i < n for i in order) or not set(hot) <= set(order):
-        raise SnapshotError("snapshot story order points outside the stories")
+    digests: dict[int, bytes] = {}
+    by_idx = lazy.LazyList(n, tracked(lambda i: story(i, i), digests))
     c._by_idx = by_idx
-    c._stories = lazy.LiveStories({ids[i]: i for i in order}, by_idx)
-    c._hot = OrderedDict((ids[i], None) for i in hot)
+    order, rank = r.paged("stories.order"), r.paged("stories.rank")
+    if len(rank) != n or len(order) > n:
+        raise SnapshotError("snapshot story order of another length")
     try:
-        c._postings = lazy.Postings(r.get("postings.term"), r.get("postings.story.len"), r.get("postings.story"))
-        texts = lazy.Texts(r.paged("article.id"), r.paged("article.id.end"))
-        table = r.strings("article.story_table")
-        codes = r.paged("article.story")
-        c._article_story = lazy.ArticleStories(
-            lazy.TextIndex(texts, r.paged("article.id.crc"), r.paged("article.id.pos")), texts, codes, table)
+        index = lazy.TextIndex(ids, r.paged("story.id.crc"), r.paged("story.id.pos"))
     except ValueError as exc:
         raise SnapshotError(f"snapshot inconsistent: {exc}") from exc
-    # copies, links, merges
-    c._syndicated_root = _pairs(r, "syndicated.article", "syndicated.root")
-    _links_from(r, c, StoryLink)
+
+    def live_at(sid: str) -> int:
+        p = index.find(sid)
+        return -1 if p < 0 else int(rank[p])
+
+    def every_live() -> list[tuple[str, int]]:
+        names = ids.all()
+        return [(names[i], i) for i in whole(order).tolist()]
+
+    c._stories = lazy.LiveStories(lazy.StoredDict(len(order), live_at, lambda j: int(order[j]), every_live), by_idx)
+    c._hot = OrderedDict.fromkeys(r.strings("hot.id"))
+    try:
+        c._postings = lazy.Postings(r.paged("postings.term"), r.paged("postings.story.end"), r.paged("postings.story"))
+        texts = lazy.Texts(r.paged("article.id"), r.paged("article.id.end"))
+        codes = r.paged("article.story")
+        c._article_story = lazy.ArticleStories(
+            lazy.TextIndex(texts, r.paged("article.id.crc"), r.paged("article.id.pos")), texts, codes,
+            r.texts("article.story_table"))
+    except ValueError as exc:
+        raise SnapshotError(f"snapshot inconsistent: {exc}") from exc
+    # copies, links, merges, links made to each
+    for name, kind in _DICTS.items():
+        setattr(c, "_" + name, _dict_from(r, name, kind, StoryLink))
     # statistics
     if sc["df_size"] != len(c.stats._df):
         raise SnapshotError("snapshot document-frequency table of another size")
     df_slot, df_count = r.get("df.slot"), r.get("df.count")
     c.stats._df[df_slot] = df_count
     c.stats.n_docs = sc["n_docs"]
-    # copy index
+    # copy index (at most its window of articles, whatever the store's size)
     d = c._dups
     if (sc["dups_bits"], sc["dups_window"], sc["dups_num_perm"]) != (d._bits, d.window, d.num_perm) or d._bits > 32:
         raise SnapshotError("snapshot copy index of another shape")
     dups_slot, dups_serial = r.get("dups.slot"), r.get("dups.serial")
     d._table[dups_slot] = dups_serial
-    # the two tables as stored, for a delta's differences from them (snapshot_delta.py)
-    c._by_idx.base_tables = (df_slot, df_count, dups_slot, dups_serial)
     sigs = r.get("dups.sigs")
     d._sigs = np.zeros((sc["dups_capacity"], d.num_perm), dtype=np.uint32)
     d._sigs[: len(sigs)] = sigs
@@ -769,35 +856,60 @@ def _fill(r: _Reader, sc: dict, c: StreamClusterer, StoryLink: type) -> StreamCl
     d._serial = serial = sc["dups_serial"]
     if len(d._ids) != len(sigs) or len(d._ids) != min(serial, d.window):
         raise SnapshotError("snapshot copy index does not add up")
-    # each article in the window at its serial (an article is inserted once)
-    d._serial_of = {d._ids[s % d.window]: s for s in range(max(serial - d.window, 0), serial)}
+    d._serial_of = serials(d)
     c._sums = np.zeros(sc["sums"], dtype=np.float64)
     c._next = sc["next"]
+    # the two tables as stored, for a delta's differences from them (snapshot_delta.py)
+    _LOADED[c] = Loaded(base, r.blocks, (df_slot, df_count, dups_slot, dups_serial), digests)
     return c
 
 
-def _links_from(r: _Reader, c: StreamClusterer, StoryLink: type) -> None:
-    """The links, merges and incoming counts (``_link_columns``) into ``c``."""
-    keys, counts = r.strings("links.key"), r.get("links.count").tolist()
-    text, scores = r.strings("links.text"), r.get("links.score").tolist()
-    if len(keys) != len(counts) or sum(counts) != len(scores) or len(text) != 4 * len(scores):
-        raise SnapshotError("snapshot links do not add up")
-    flat = [StoryLink(text[4 * j], text[4 * j + 1], scores[j], text[4 * j + 2], text[4 * j + 3])
-            for j in range(len(scores))]
-    c._links = {}
-    pos = 0
-    for key, count in zip(keys, counts):
-        c._links[key] = tuple(flat[pos : pos + count])
-        pos += count
-    c._merged_into = _pairs(r, "merged.story", "merged.into")
-    inc_keys, inc = r.strings("incoming.story"), r.get("incoming.count").tolist()
-    if len(inc_keys) != len(inc):
-        raise SnapshotError("snapshot incoming counts differ in length")
-    c._incoming = dict(zip(inc_keys, inc))
+def serials(d) -> dict[str, int]:
+    """Each article in the copy index's window at its serial, oldest first (an article is inserted once):
+    the ring of ids rotated to start at the oldest, not a lookup per serial."""
+    first = max(d._serial - d.window, 0)
+    at = first % d.window
+    return dict(zip(d._ids[at:] + d._ids[:at], range(first, d._serial)))
 
 
-def _pairs(r: _Reader, keys: str, values: str) -> dict[str, str]:
-    k, v = r.strings(keys), r.strings(values)
-    if len(k) != len(v):
-        raise SnapshotError(f"snapshot {keys!r} and {values!r} differ in length")
-    return dict(zip(k, v))
+@dataclass
+class Loaded:
+    """What a clusterer loaded from a snapshot keeps of it, beside the clusterer (``loaded``)."""
+
+    base: _Base  # the stories as stored: a full snapshot copies those never built since
+    blocks: Blocks  # read whole before a new snapshot replaces the rows they come from (dumps)
+    tables: tuple  # (df slots, counts, copy-index slots, serials) as stored: a delta's differences from them
+    digests: dict[int, bytes]  # each story built since the load, as it was built: a delta writes the changed
+    n_loaded: int = -1  # stories at the end of the load (those past it were made by the run)
+    chain: object = None  # the stored rows loaded, for a delta over them (snapshot_delta.Chain)
+
+
+_LOADED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def loaded(c: StreamClusterer) -> Loaded | None:
+    """The snapshot state ``c`` was loaded with (None: not loaded from a snapshot)."""
+    return _LOADED.get(c)
+
+
+def digest(s: Story) -> bytes:
+    """The state of a story, to tell one a run changed from one it only read (members are never changed
+    in place: a story's are told by their ids and objects)."""
+    h = hashlib.blake2b(digest_size=16)
+    for a in (s.ids, s.vals, s.names, s.emb, s.temb):
+        h.update(a.dtype.str.encode() + len(a).to_bytes(8, "little"))
+        h.update(np.ascontiguousarray(a).view(np.uint8))
+    members = None if s.members is None else [(m.article_id, id(m)) for m in s.members]
+    h.update(repr((s.id, s.idx, s.size, s.checks_done, s.norm_sq, s.first_day, s.last_day, members)).encode())
+    return h.digest()
+
+
+def tracked(build: Callable[[int], Story], digests: dict[int, bytes]) -> Callable[[int], Story]:
+    """``build`` that notes the digest of each story it builds."""
+
+    def built(i: int) -> Story:
+        s = build(i)
+        digests[i] = digest(s)
+        return s
+
+    return built

@@ -25,6 +25,10 @@ from ..errors import StoryscopeError
 
 BLOCK = 16 * 1024  # bytes: a run of 100 articles at 1M reads a few thousand of them
 _RUN = 1024  # blocks read by one query when every block is wanted (16 MB)
+FENCE = 2048  # items between two entries of a sorted array's fence (``Paged.searchsorted``)
+# Blocks kept once read (64 MB): a long run into a big store would otherwise end up holding most
+# of the snapshot; one evicted is read again (and checked again) when next needed.
+CACHE_BLOCKS = 4096
 
 
 class SnapshotError(StoryscopeError):
@@ -47,7 +51,8 @@ class Blocks:
             raise SnapshotError(f"snapshot of {size} bytes has {len(crcs)} block checksums")
         self._fetch, self._crcs, self.size, self.block = fetch, crcs, size, block
         self._fetch_range = fetch_range  # blocks first..last in one query (an array read whole)
-        self._got: dict[int, bytes] = {}
+        self._got: dict[int, bytes] = {}  # oldest read first (the cache, at most ``limit`` blocks)
+        self.limit: int | None = CACHE_BLOCKS  # None: keep every block (``load_all``)
         self.reads = 0  # blocks fetched (for the benchmark: what a run read)
 
     def _get(self, b: int, fetched: bytes | None = None) -> bytes:
@@ -59,6 +64,8 @@ class Blocks:
                 raise SnapshotBlockError(f"snapshot block {b} missing or of the wrong length")
             if zlib.crc32(got) != int(self._crcs[b]):
                 raise SnapshotBlockError(f"snapshot block {b} corrupt: CRC-32 mismatch")
+            if self.limit is not None and len(self._got) >= self.limit:
+                del self._got[next(iter(self._got))]
             self._got[b] = got = bytes(got)
             self.reads += 1
         return got
@@ -86,6 +93,7 @@ class Blocks:
     def load_all(self) -> None:
         """Every block read and checked (before the rows they come from are replaced): the
         missing ones in runs of one query each where the store can read a range."""
+        self.limit = None  # every block kept from now on: the rows may be gone when one is next needed
         n = len(self._crcs)
         if self._fetch_range is None:
             for b in range(n):
@@ -114,6 +122,7 @@ class Paged:
     def __init__(self, blocks: Blocks, offset: int, dtype: np.dtype, count: int) -> None:
         self._blocks, self._offset, self.dtype, self._count = blocks, offset, np.dtype(dtype), count
         self._all: np.ndarray | None = None
+        self.fence: np.ndarray | None = None  # of a sorted one: every FENCE-th item (``searchsorted``)
 
     def __len__(self) -> int:
         return self._count
@@ -148,7 +157,16 @@ class Paged:
         return self._all
 
     def searchsorted(self, value, side: str = "left") -> int:
-        """Where ``value`` goes in this ascending array (bisection, a few blocks read)."""
+        """Where ``value`` goes in this ascending array: with a fence, the FENCE items between two of
+        its entries read in one slice (a block or two); without, by bisection (a block a step)."""
+        if self._all is not None:
+            return int(self._all.searchsorted(value, side))
+        if self.fence is not None:
+            k = int(self.fence.searchsorted(value, side))
+            if k == 0:
+                return 0
+            a = (k - 1) * FENCE
+            return a + int(self._slice(a, min(a + FENCE, self._count)).searchsorted(value, side))
         lo, hi = 0, self._count
         while lo < hi:
             mid = (lo + hi) // 2

@@ -5,12 +5,17 @@ most of a gigabyte, 10-20 s), so a run of a hundred articles could not afford
 one and the next run replayed its articles instead. A delta holds what the run
 changed since it loaded the snapshot:
 
-- the stories it built or made (whole, with their members), by position;
+- the stories it made or changed (whole, with their members), by position: not
+  those it only read (a story's digest at its build, ``snapshot.digest``, tells);
 - the postings lists it changed or added, and the article -> story entries it set;
-- in full, what is small: the live stories' order, the hot ones, links, merges;
-- relative to the base (so only the newest delta's count): the copies found
-  since the base, the document frequencies and copy-index slots that differ
-  from the base's, and the copy index's signatures inserted since it.
+- the hot stories (at most a few thousand);
+- relative to the base (so only the newest delta's count): what changed in the
+  live stories, copies, links, merges and incoming counts since the base
+  (``StoredDict.overlay``: entries set, keys deleted), the document frequencies
+  and copy-index slots that differ from the base's, as (slot, value) pairs, and
+  the copy index's signatures inserted since it.
+
+So a delta grows with what the runs since the base did, not with the store.
 
 A delta names its chain (the base's row and the deltas before it); the rows of
 a chain are kept until a full snapshot replaces them all, which ``worth_delta``
@@ -52,7 +57,6 @@ class Chain:
     base_df: tuple[np.ndarray, np.ndarray]  # the base's document frequencies: (slots ascending, counts)
     base_table: tuple[np.ndarray, np.ndarray]  # the base's copy-index slots: (slots ascending, serials)
     base_serial: int
-    synd_base: int  # copies the base holds
     overlay: dict[int, tuple[Callable, int]] = field(default_factory=dict)  # position -> (build, j)
     fresh: bool = True  # False once a full snapshot was written from this state: later ones are full
 
@@ -65,35 +69,44 @@ class Chain:
 
 def start(c: StreamClusterer, ids: list[int], nbytes: int) -> Chain:
     """The chain of a clusterer just loaded from the base snapshot stored as row ``ids[0]``."""
-    df_slot, df_count, dups_slot, dups_serial = c._by_idx.base_tables
-    chain = Chain(
+    got = snap.loaded(c)
+    df_slot, df_count, dups_slot, dups_serial = got.tables
+    got.chain = chain = Chain(
         ids=list(ids), base_bytes=nbytes, delta_bytes=0, n_base=len(c._by_idx), new_ids=[],
         base_df=(df_slot, df_count), base_table=(dups_slot, dups_serial), base_serial=c._dups._serial,
-        synd_base=len(c._syndicated_root),
     )
-    c._by_idx.chain = chain
     return chain
+
+
+def chain_of(c: StreamClusterer) -> Chain | None:
+    """The stored rows ``c`` was loaded from (None: not loaded from the store)."""
+    got = snap.loaded(c)
+    return None if got is None else got.chain  # type: ignore[return-value]
 
 
 def worth_delta(c: StreamClusterer) -> bool:
     """Can the next snapshot of ``c`` be a delta (rather than a full one)?"""
-    chain = getattr(c._by_idx, "chain", None)
+    chain = chain_of(c)
     return (chain is not None and chain.fresh and bool(chain.ids) and len(chain.ids) - 1 < MAX_DELTAS
             and chain.delta_bytes <= MAX_SHARE * chain.base_bytes)
 
 
 def dumps_delta(c: StreamClusterer) -> bytearray:
     """What ``c`` changed since it was loaded, over its chain (see the module docstring)."""
-    chain: Chain = c._by_idx.chain
+    got = snap.loaded(c)
+    chain: Chain = got.chain  # type: ignore[assignment]
     items = c._by_idx._items
-    at = [i for i, s in enumerate(items) if s is not None]
+    # the stories built since the load that the run changed, then those it made
+    digests = got.digests
+    at = sorted(i for i, d in digests.items() if snap.digest(items[i]) != d)
+    at += [i for i in range(got.n_loaded, len(items))]
     cols = snap._Columns()
     snap._story_columns(cols, None, [items[i] for i in at])
     cols.put("story.idx", at, "int64")
     n_base = chain.n_base
     cols.strings("story.new_ids", [items[i].id if items[i] is not None else chain.new_ids[i - n_base]
                                    for i in range(n_base, len(items))])
-    snap._order_columns(cols, c)
+    cols.strings("hot.id", c._hot)
     terms, lens, flat = c._postings.changed()
     cols.put("postings.term", terms, "uint32")
     cols.put("postings.story.len", lens, "int64")
@@ -101,10 +114,12 @@ def dumps_delta(c: StreamClusterer) -> bytearray:
     keys, values = c._article_story.run_entries()
     cols.strings("article.key", keys)
     cols.strings("article.value", values)
-    copies = list(c._syndicated_root.items())[chain.synd_base :]
-    cols.strings("syndicated.article", [k for k, _ in copies])
-    cols.strings("syndicated.root", [v for _, v in copies])
-    snap._link_columns(cols, c)
+    # the dicts: what changed since the base
+    for name, kind in _OVERLAYS.items():
+        entries, in_place, gone = _dict_of(c, name).overlay()
+        snap._dict_columns(cols, name + ".set", entries, kind, index=False)
+        cols.texts(name + ".gone", gone, index=False)
+        cols.scalars[name + ".in_place"] = in_place
     df = c.stats._df
     nz = _changed(df, *chain.base_df)
     cols.put("df.slot", nz.astype(np.uint32), "uint32")
@@ -123,27 +138,34 @@ def dumps_delta(c: StreamClusterer) -> bytearray:
     return snap._pack(snap.fingerprint(c), cols)
 
 
+# The dicts a delta holds as what changed since the base: "stories" is the live stories' ids ->
+# positions (LiveStories), the others the clusterer's dicts (snapshot._DICTS).
+_OVERLAYS = {"stories": "int", **snap._DICTS}
+
+
+def _dict_of(c: StreamClusterer, name: str):
+    return c._stories._idx if name == "stories" else getattr(c, "_" + name)
+
+
 def _changed(now: np.ndarray, slots: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """The positions where ``now`` differs from a table holding ``values`` at ``slots`` and 0 elsewhere.
+    """The positions (ascending) where ``now`` differs from a table holding ``values`` at ``slots`` and 0
+    elsewhere: the stored slots whose value changed, and the others that are no longer 0.
 
     (Compared as stored rather than against a copy of the table kept from the load:
-    two 64 MB copies were a fifth of a start at 100,000 articles.)
+    two 64 MB copies were a fifth of a start at 100,000 articles. One pass over the
+    table, no sort of the stored slots.)
     """
-    cand = np.flatnonzero(now)
-    if len(slots):
-        at = np.minimum(np.searchsorted(cand, slots), max(len(cand) - 1, 0))
-        if not len(cand) or not np.array_equal(cand[at], slots.astype(cand.dtype)):
-            cand = np.union1d(cand, slots.astype(cand.dtype))
-            at = np.searchsorted(cand, slots)
-    base = np.zeros(len(cand), dtype=now.dtype)
-    if len(slots):
-        base[at] = values
-    return cand[now[cand] != base]
+    slots = slots.astype(np.int64)
+    moved = slots[now[slots] != values]
+    fresh = now != 0
+    fresh[slots] = False
+    return np.sort(np.concatenate([moved, np.flatnonzero(fresh)]))
 
 
 def apply(c: StreamClusterer, deltas: list[tuple[dict, snap._Reader, int]], StoryLink: type) -> None:
     """Apply the deltas (header, reader, stored bytes; oldest first) over ``c``, loaded from their base."""
-    chain: Chain = c._by_idx.chain
+    got = snap.loaded(c)
+    chain: Chain = got.chain  # type: ignore[assignment]
     by_idx = c._by_idx
     base_story = by_idx._build
     overlay = chain.overlay
@@ -171,17 +193,16 @@ def apply(c: StreamClusterer, deltas: list[tuple[dict, snap._Reader, int]], Stor
         hit = overlay.get(i)
         return hit[0](hit[1], i) if hit is not None else base_story(i)
 
-    by_idx._build = build
-    ids = by_idx.source.ids + chain.new_ids
-    order, hot = r.get("stories.order").tolist(), r.get("hot.order").tolist()
-    if any(not 0 <= i < total for i in order) or not set(hot) <= set(order):
+    by_idx._build = snap.tracked(build, got.digests)
+    c._hot = OrderedDict.fromkeys(r.strings("hot.id"))
+    # the dicts as the newest delta left them (each delta holds what changed since the base)
+    for name, kind in _OVERLAYS.items():
+        entries = snap.dict_entries(r, name + ".set", kind, StoryLink)
+        _dict_of(c, name).seed(entries, sc[name + ".in_place"], r.texts(name + ".gone").all())
+    if any(not 0 <= i < total for _, i in snap.dict_entries(r, "stories.set", "int", StoryLink)):
         raise SnapshotError("delta story order points outside the stories")
-    c._stories = type(c._stories)({ids[i]: i for i in order}, by_idx)
-    c._hot = OrderedDict((ids[i], None) for i in hot)
     c._postings._added = sc["postings_added"]
     c._article_story._added = sc["articles_added"]
-    c._syndicated_root.update(snap._pairs(r, "syndicated.article", "syndicated.root"))
-    snap._links_from(r, c, StoryLink)
     c.stats._df[r.get("df.slot")] = r.get("df.count")
     c.stats.n_docs = sc["n_docs"]
     d = c._dups
@@ -204,6 +225,6 @@ def apply(c: StreamClusterer, deltas: list[tuple[dict, snap._Reader, int]], Stor
     d._serial = serial = sc["dups_serial"]
     if len(d._ids) != min(serial, d.window):
         raise SnapshotError("delta copy index does not add up")
-    d._serial_of = {d._ids[s % d.window]: s for s in range(max(serial - d.window, 0), serial)}
+    d._serial_of = snap.serials(d)
     c._sums = np.zeros(sc["sums"], dtype=np.float64)
     c._next = sc["next"]

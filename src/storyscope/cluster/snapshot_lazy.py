@@ -81,20 +81,47 @@ class TextIndex:
         return -1
 
 
-class ArticleStories:
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Whole(Generic[K, V]):
+    """A dict's keys, values and iteration from ``items()`` (every entry: for a full snapshot)."""
+
+    def items(self) -> list[tuple[K, V]]:
+        raise NotImplementedError
+
+    def keys(self) -> list[K]:
+        return [k for k, _ in self.items()]
+
+    def values(self) -> list[V]:
+        return [v for _, v in self.items()]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self.keys())
+
+
+class ArticleStories(_Whole[str, str]):
     """article id -> story id: the snapshot's entries, looked up one at a time, plus those set since."""
 
-    def __init__(self, index: TextIndex, texts: Texts, codes: np.ndarray, table: list[str]) -> None:
+    def __init__(self, index: TextIndex, texts: Texts, codes: np.ndarray | Paged, table: Texts | list[str]) -> None:
         if len(codes) != len(texts):
             raise ValueError("article columns differ in length")
         self._index, self._texts, self._codes, self._table = index, texts, codes, table
         self._set: dict[str, str] = {}  # set since the load (or by the deltas loaded), in order of first setting
         self._added = 0  # of those, how many the snapshot did not hold
         self._run: dict[str, None] = {}  # set since the load, for the next delta (snapshot_delta.py)
+        # the stored entry of each key looked up since the load (None: not stored): an article is
+        # asked for two or three times in one ``add`` (contains, get, set), found once
+        self._seen: dict[str, str | None] = {}
 
     def _stored(self, key: str) -> str | None:
-        p = self._index.find(key)
-        return None if p < 0 else self._table[int(self._codes[p])]
+        try:
+            return self._seen[key]
+        except KeyError:
+            p = self._index.find(key)
+            got = self._seen[key] = None if p < 0 else self._table[int(self._codes[p])]
+            return got
 
     def get(self, key: str, default: str | None = None) -> str | None:
         got = self._set.get(key)
@@ -109,10 +136,10 @@ class ArticleStories:
         return got
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and (key in self._set or self._index.find(key) >= 0)
+        return isinstance(key, str) and (key in self._set or self._stored(key) is not None)
 
     def __setitem__(self, key: str, value: str) -> None:
-        if key not in self._set and self._index.find(key) < 0:
+        if key not in self._set and self._stored(key) is None:
             self._added += 1
         self._set[key] = value
         self._run[key] = None
@@ -136,19 +163,114 @@ class ArticleStories:
     def items(self) -> list[tuple[str, str]]:
         """Every entry in a dict's order: the snapshot's (changed values in place), then the new ones."""
         changed = dict(self._set)
-        table = self._table
+        table = self._table.all() if isinstance(self._table, Texts) else self._table
         out = [(k, changed.pop(k, None) or table[c]) for k, c in zip(self._texts.all(), whole(self._codes).tolist())]
         out.extend(changed.items())
         return out
 
-    def keys(self) -> list[str]:
-        return [k for k, _ in self.items()]
 
-    def values(self) -> list[str]:
-        return [v for _, v in self.items()]
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.keys())
+_MISSING = object()
+
+
+class StoredDict(_Whole[K, V]):
+    """A dict over the ``n`` entries a snapshot stores, plus what was set or deleted since the load.
+
+    A stored entry is found by ``find(key)`` (its position, or -1) and its value
+    built by ``value(j)`` when asked for; ``stored_items()`` gives them all in
+    order (for a full snapshot only). A dict's semantics, order included: a
+    changed value keeps its place, a key set anew (or again after a deletion)
+    goes last. What changed since the load (``overlay``) is what a delta holds
+    (snapshot_delta.py), so neither a start nor a delta reads or writes every entry.
+    """
+
+    def __init__(self, n: int = 0, find: Callable[[K], int] | None = None, value: Callable[[int], V] | None = None,
+                 stored_items: Callable[[], list[tuple[K, V]]] | None = None) -> None:
+        self._n, self._find, self._value = n, find, value
+        self._stored_items = stored_items or (lambda: [])
+        self._set: dict[K, V] = {}  # set since the load (changed stored entries and new keys)
+        self._gone: set[K] = set()  # stored keys deleted since the load (some maybe set again: then in _new)
+        self._new: dict[K, None] = {}  # keys set that are not stored ones in place, in order of setting
+        self._memo: dict[K, int] = {}  # stored position of each key looked up (-1: none)
+
+    def _at(self, key: K) -> int:
+        """The stored position of ``key`` if it is still there, else -1."""
+        if not self._n or key in self._gone:
+            return -1
+        j = self._memo.get(key)
+        if j is None:
+            j = self._memo[key] = self._find(key)  # type: ignore[misc]
+        return j
+
+    def get(self, key: K, default: V | None = None) -> V | None:
+        got = self._set.get(key, _MISSING)
+        if got is not _MISSING:
+            return got  # type: ignore[return-value]
+        j = self._at(key)
+        return default if j < 0 else self._value(j)  # type: ignore[misc]
+
+    def __getitem__(self, key: K) -> V:
+        got = self.get(key, _MISSING)  # type: ignore[arg-type]
+        if got is _MISSING:
+            raise KeyError(key)
+        return got  # type: ignore[return-value]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._set or self._at(key) >= 0  # type: ignore[arg-type]
+
+    def __setitem__(self, key: K, value: V) -> None:
+        if key not in self._set and self._at(key) < 0:
+            self._new[key] = None
+        self._set[key] = value
+
+    def __delitem__(self, key: K) -> None:
+        held = key in self._set
+        if held:
+            del self._set[key]
+            self._new.pop(key, None)
+        if self._at(key) >= 0:
+            self._gone.add(key)
+        elif not held:
+            raise KeyError(key)
+
+    def pop(self, key: K, *default: V) -> V:
+        got = self.get(key, _MISSING)  # type: ignore[arg-type]
+        if got is _MISSING:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        del self[key]
+        return got  # type: ignore[return-value]
+
+    def __len__(self) -> int:
+        return self._n - len(self._gone) + len(self._new)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def items(self) -> list[tuple[K, V]]:
+        """Every entry in a dict's order (reads every stored one: for a full snapshot)."""
+        s, gone = self._set, self._gone
+        out = [(k, s.get(k, v)) for k, v in self._stored_items() if k not in gone]
+        out.extend((k, s[k]) for k in self._new)
+        return out
+
+
+    def overlay(self) -> tuple[list[tuple[K, V]], int, list[K]]:
+        """What changed since the load: (entries set, the first ``in_place`` of them stored ones changed
+        in place and the rest new in order, the stored keys deleted)."""
+        new = self._new
+        in_place = [(k, v) for k, v in self._set.items() if k not in new]
+        return in_place + [(k, self._set[k]) for k in new], len(in_place), sorted(self._gone, key=str)
+
+    def seed(self, entries: list[tuple[K, V]], in_place: int, gone: list[K]) -> None:
+        """The state of a delta's ``overlay`` (what changed since the same load), over the stored entries."""
+        if not 0 <= in_place <= len(entries):
+            raise ValueError("delta entries do not add up")
+        self._set = dict(entries)
+        self._new = dict.fromkeys(k for k, _ in entries[in_place:])
+        self._gone = set(gone)
+        self._memo.clear()
 
 
 class LazyList(Generic[T]):
@@ -157,10 +279,6 @@ class LazyList(Generic[T]):
     def __init__(self, n: int, build: Callable[[int], T]) -> None:
         self._items: list[T | None] = [None] * n
         self._build = build
-        self.source: object = None  # what the items are built from (snapshot.py writes the unbuilt ones from it)
-        self.blocks: object = None  # the stored blocks they are read from (snapshot_blocks.Blocks), if any
-        self.chain: object = None  # the stored rows loaded, for a delta over them (snapshot_delta.Chain)
-        self.base_tables: tuple = ()  # the stored frequencies and copy-index slots (snapshot.py)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -187,9 +305,12 @@ class LazyList(Generic[T]):
 
 
 class LiveStories(Generic[T]):
-    """story id -> story for the live stories, in a dict's order, built through ``by_idx`` when asked for."""
+    """story id -> story for the live stories, in a dict's order, built through ``by_idx`` when asked for.
 
-    def __init__(self, order: dict[str, int], by_idx: LazyList[T]) -> None:
+    ``order`` maps each live story's id to its position in ``by_idx`` (a dict, or a ``StoredDict``
+    over the snapshot's, looked up one id at a time)."""
+
+    def __init__(self, order: dict[str, int] | StoredDict[str, int], by_idx: LazyList[T]) -> None:
         self._idx, self._by_idx = order, by_idx
 
     def __getitem__(self, sid: str) -> T:
@@ -227,16 +348,22 @@ class LiveStories(Generic[T]):
 
 
 class Postings:
-    """term id -> array of story positions: the snapshot's lists (terms ascending) copied out on first use."""
+    """term id -> array of story positions: the snapshot's lists (terms ascending) copied out on first use.
 
-    def __init__(self, terms: np.ndarray, lens: np.ndarray, flat: np.ndarray) -> None:
-        if len(terms) != len(lens) or int(lens.sum()) != len(flat) or (lens < 0).any():
+    ``terms``, ``ends`` (of each list in ``flat``) and ``flat`` are numpy arrays or
+    ``Paged`` ones (a term found by bisection over a few blocks: snapshot_blocks.py).
+    """
+
+    def __init__(self, terms: np.ndarray | Paged, ends: np.ndarray | Paged, flat: np.ndarray | Paged) -> None:
+        if len(terms) != len(ends) or (len(ends) and int(ends[len(ends) - 1]) != len(flat)):
             raise ValueError("postings do not add up")
-        if len(terms) > 1 and not (np.diff(terms.astype(np.int64)) > 0).all():
+        if isinstance(terms, np.ndarray) and len(terms) > 1 and not (np.diff(terms.astype(np.int64)) > 0).all():
             raise ValueError("postings terms not ascending")
-        self._terms, self._lens, self._flat = terms, lens, flat
-        self._ends = np.cumsum(lens)
+        if isinstance(ends, np.ndarray) and len(ends) and ((np.diff(ends) < 0).any() or ends[0] < 0):
+            raise ValueError("postings do not add up")
+        self._terms, self._ends, self._flat = terms, ends, flat
         self._got: dict[int, array] = {}  # copied out or added since the load (changed in place)
+        self._none: set[int] = set()  # terms looked up and held nowhere (a ``get`` then a set: one lookup)
         self._added = 0  # terms the snapshot did not hold (with those of the deltas loaded)
         # the lists of the deltas loaded over the snapshot, newest first: (terms, ends, lists end to end)
         self.overlay: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -255,15 +382,17 @@ class Postings:
         j = self._find(tid)
         if j < 0:
             return None
-        end = int(self._ends[j])
-        return self._flat[end - int(self._lens[j]) : end].tobytes()
+        return self._flat[int(self._ends[j - 1]) if j else 0 : int(self._ends[j])].tobytes()
 
     def get(self, tid: int, default: array | None = None) -> array | None:
         got = self._got.get(tid)
         if got is not None:
             return got
+        if tid in self._none:
+            return default
         raw = self._stored(tid)
         if raw is None:
+            self._none.add(tid)
             return default
         self._orig[tid] = raw
         got = self._got[tid] = array("i", raw)
@@ -276,11 +405,12 @@ class Postings:
         return got
 
     def __contains__(self, tid: object) -> bool:
-        return tid in self._got or (isinstance(tid, int) and self._stored(tid) is not None)
+        return isinstance(tid, int) and self.get(tid) is not None
 
     def __setitem__(self, tid: int, value: array) -> None:
-        if tid not in self._got and self._stored(tid) is None:
+        if tid not in self._got and self.get(tid) is None:  # (after a ``get`` of it: no second lookup)
             self._added += 1
+            self._none.discard(tid)
         self._got[tid] = value
 
     def load_overlay(self) -> None:
@@ -299,15 +429,17 @@ class Postings:
 
     def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(terms ascending, list lengths, the lists end to end), the snapshot's and the changed ones merged."""
+        terms_all, ends, flat_all = whole(self._terms), whole(self._ends), whole(self._flat)
+        lens_all = np.diff(ends, prepend=0)
         got_terms = np.fromiter(self._got.keys(), np.uint32, len(self._got))
-        keep = ~np.isin(self._terms, got_terms)
-        base_starts = (self._ends - self._lens)[keep]
+        keep = ~np.isin(terms_all, got_terms)
+        base_starts = (ends - lens_all)[keep]
         got_lens = np.fromiter(map(len, self._got.values()), np.int64, len(self._got))
         got_flat = np.frombuffer(b"".join(self._got.values()), np.int32)
-        terms = np.concatenate([self._terms[keep], got_terms])
-        lens = np.concatenate([self._lens[keep], got_lens])
-        starts = np.concatenate([base_starts, len(self._flat) + np.cumsum(got_lens) - got_lens])
-        return _sorted_lists(terms, lens, starts, np.concatenate([self._flat, got_flat]))
+        terms = np.concatenate([terms_all[keep], got_terms])
+        lens = np.concatenate([lens_all[keep], got_lens])
+        starts = np.concatenate([base_starts, len(flat_all) + np.cumsum(got_lens) - got_lens])
+        return _sorted_lists(terms, lens, starts, np.concatenate([flat_all, got_flat]))
 
     def keys(self) -> list[int]:
         return self.columns()[0].tolist()
@@ -368,5 +500,5 @@ def gather(flat: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray
 def positions(stories: LiveStories | dict) -> dict:
     """story id -> position in ``_by_idx`` of the live stories, in order, without building any."""
     if isinstance(stories, LiveStories):
-        return stories._idx
+        return dict(stories._idx.items())
     return {sid: s.idx for sid, s in stories.items()}

@@ -132,7 +132,10 @@ def ingest_raw(
                 statuses = _store_batch(store, clusterer, snapshots, prepared)
             except SnapshotBlockError:
                 # a block of the loaded snapshot failed its check when first read, and the batch's
-                # transaction was rolled back: rebuild the clusterer by replaying the store, store it again
+                # transaction was rolled back: rebuild the clusterer by replaying the store, store it again;
+                # the snapshot is dropped, so that no later resume (an ItemConflict's below) loads it again
+                with store.transaction() as db:
+                    store.drop_snapshots(db)
                 resumed = resume(store, make, use_snapshot=False)
                 clusterer, snapshots = resumed.clusterer, resumed.policy(config.snapshot_every)
                 statuses = _store_batch(store, clusterer, snapshots, prepared)

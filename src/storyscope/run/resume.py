@@ -70,7 +70,7 @@ def resume(store: Store, make: Callable[[], StreamClusterer], use_snapshot: bool
                 why = str(exc)
             else:
                 if n is not None:  # what a full snapshot would cost: the size of the base and its deltas
-                    chain = clusterer._by_idx.chain
+                    chain = snapshot_delta.chain_of(clusterer)
                     return Resumed(clusterer, "snapshot", n, n, snapshot_bytes=chain.base_bytes + chain.delta_bytes)
                 why = "the articles stored after the snapshot land elsewhere than stored"
     # 3. everything
@@ -211,7 +211,7 @@ class SnapshotPolicy:
             return False
         except SnapshotError:
             return False
-        chain = getattr(clusterer._by_idx, "chain", None)
+        chain = snapshot_delta.chain_of(clusterer)
         # a delta keeps the rows it is applied over (and replaces this run's earlier delta)
         store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), parts(data), keep=chain.ids if delta else ())
         if chain is not None and not delta:

@@ -38,12 +38,7 @@ def put(db: sqlite3.Connection, covers_seq: int, fingerprint: str, data: Data | 
 
     ``data`` is the snapshot's bytes, or its parts in order (a list), each stored as one row.
     """
-    if keep:
-        marks = ", ".join("?" * len(keep))
-        db.execute(f"DELETE FROM cluster_snapshot_chunks WHERE snapshot_id NOT IN ({marks})", tuple(keep))
-        db.execute(f"DELETE FROM cluster_snapshots WHERE id NOT IN ({marks})", tuple(keep))
-    else:
-        drop(db)
+    drop(db, keep)
     if isinstance(data, (list, tuple)):
         chunks = [memoryview(p) for p in data]
     else:
@@ -75,10 +70,13 @@ def part(db: sqlite3.Connection, snapshot_id: int, i: int) -> bytes | None:
     return None if row is None else row[0]
 
 
-def drop(db: sqlite3.Connection) -> None:
-    """Delete every snapshot (the stored assignments changed under them: a recluster, new features)."""
-    db.execute("DELETE FROM cluster_snapshot_chunks")
-    db.execute("DELETE FROM cluster_snapshots")
+def drop(db: sqlite3.Connection, keep: Sequence[int] = ()) -> None:
+    """Delete every snapshot but the rows ``keep`` (all of them: the stored assignments changed under
+    them, a recluster, new features)."""
+    marks = ", ".join("?" * len(keep))
+    where = f" WHERE snapshot_id NOT IN ({marks})" if keep else ""
+    db.execute("DELETE FROM cluster_snapshot_chunks" + where, tuple(keep))
+    db.execute("DELETE FROM cluster_snapshots" + where.replace("snapshot_id", "id"), tuple(keep))
 
 
 def latest(db: sqlite3.Connection) -> StoredSnapshot | None:
