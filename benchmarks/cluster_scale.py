@@ -10,7 +10,9 @@ capitalised vocabulary, every number to a random one), so two events made from
 the same template share the topic words but not who, where or how many: the
 situation of two earthquakes or two signings. Each article of an event is a
 random 60% of the event's sentences in random order (mostly not near-identical
-copies, so they go through the full candidate search). Events start one after
+copies, so they go through the full candidate search); which ones is drawn for
+every article before the clock starts (``Picks``: a random generator per article
+costs about a third of the features' time and stands for reading the input). Events start one after
 the other along the stream and their articles arrive over the next few hundred
 articles; each article carries a date (``--per-day`` articles a day), so the
 time window closes old stories as in a real feed.
@@ -19,8 +21,8 @@ Per N it prints, for each tenth of the stream, the stories so far, the features
 speed and the assignment speed (timed separately, in CPU seconds of the process,
 so that other processes on a shared machine count less) and the assignment time per
 article, and the peak memory so far: flat across the tenths means candidate search does not grow with the
-number of stories. Then a summary row per N with both stages together (one
-process: features then assignment of each block), the peak resident memory of the
+number of stories. Then a summary row per N with both stages together (``both/s``:
+one core doing features then assignment), the peak resident memory of the
 process (``ru_maxrss``; it includes the generator and the features of one block)
 and the B-cubed F1 of the final stories against the synthetic events.
 With ``--workers 2`` (the default) the features are computed by a second process
@@ -306,9 +308,10 @@ def main(argv: list[str] | None = None) -> int:
           "synthetic text (not part of the fast path)")
     for r in results:
         tenths = " ".join(f"{t:,.0f}" for t in r["tenths"])
+        bound = f"{r['bound']:,}" if args.workers == 2 else "-"
         print(
             f"{r['n']:>10,} {r['stories']:>8,} {r['features']:>11,.0f} {r['assign']:>9,.0f} {r['together']:>7,.0f} "
-            f"{r['wall']:>7,.0f} {r['bound'] if args.workers == 2 else '-':>8,} {r['gen_us']:>6,.0f} "
+            f"{r['wall']:>7,.0f} {bound:>8} {r['gen_us']:>6,.0f} "
             f"{r['peak_mb']:>8,.0f} {r['worker_mb']:>9,.0f} "
             f"{r['b3']:>6.3f}  {tenths}"
         )
