@@ -703,13 +703,15 @@ class StreamClusterer:
     ) -> tuple[Story | None, float, list[tuple[float, Story, bool, tuple[float, ...]]]]:
         """The second stage (precise.py) on the open candidates; the best open one again."""
         assert self.precise is not None
-        first = self.precise.story_members  # the stage reads only a story's first members
+        # A closed candidate goes with no members: the stage cannot rescore it and
+        # gives its probability back unchanged. The slice bounds the ids built to the
+        # first members, the only ones the stage reads (PreciseStage.story_members).
+        first = self.precise.story_members
         ps = self.precise.rescore(article_id, [
-            (-1.0 if closed else p, x,
-             None if closed or story.members is None else [m.article_id for m in story.members[:first]])
+            (p, x, None if closed or story.members is None else [m.article_id for m in story.members[:first]])
             for p, story, closed, x in scored
         ])
-        scored = [(p if not closed else old, story, closed, x) for p, (old, story, closed, x) in zip(ps, scored)]
+        scored = [(p, story, closed, x) for p, (_, story, closed, x) in zip(ps, scored)]
         return (*_best_open(scored), scored)
 
     def _evidence(self, probe: _Probe, story: Story) -> tuple[tuple[float, ...], int]:
