@@ -239,7 +239,7 @@ _NOT_PERSON_NAMES = frozenset(
 )
 # where a source's head ends: the modifiers after it ("a senior official familiar with",
 # "excerpts of his speech released by the White House")
-_HEAD_END = re.compile(r",|\(| (?:of|who|which|that|for|from|with|in|at|on|to|by|familiar|released|close)\b")
+_HEAD_END = re.compile(r",|\(| ?(?:—|–|--) ?| (?:of|who|which|that|for|from|with|in|at|on|to|by|familiar|released|close)\b")
 
 
 def _is_someone(source: str) -> bool:
@@ -260,7 +260,7 @@ def _is_someone(source: str) -> bool:
         return last.lower() not in _NOT_PERSON_NAMES  # "Carson", "Former Obama speechwriter Jon Favreau"
     if last.lower() in _NOT_PERSON_NAMES:
         return False
-    pre, _, after = clean.partition(",")
+    pre, _, after = re.split(r" ?(?:—|–|--) ?", clean, 1)[0].partition(",")
     words = pre.split("(")[0].split()
     if len(words) >= 2 and words[-1][:1].isupper() and words[-2][:1].isupper():
         # a name after a modifier: "master of ceremonies Asab Al-Tabchi"
@@ -270,7 +270,11 @@ def _is_someone(source: str) -> bool:
     return last.lower() in _PERSON_NOUNS or last.lower() in _KIN_NOUNS
 
 
-_KIN_NOUNS = frozenset("wife husband son daughter mother father brother sister insider".split())
+# v3's person nouns besides v2's (a general list: kin and everyday words for one person)
+_KIN_NOUNS = frozenset(
+    "wife husband son daughter mother father brother sister insider man woman delegate member "
+    "resident voter supporter reporter professor author".split()
+)
 _KIN_GENDER = {"wife": "f", "daughter": "f", "mother": "f", "sister": "f",
                "husband": "m", "son": "m", "father": "m", "brother": "m"}
 

@@ -211,3 +211,11 @@ def test_bare_surname_is_no_firm_named_after_partners(nlp):
     bare = [m for m in find_entities(doc) if m.text == "Manafort"]
     assert bare, "the NER found the bare surname"
     assert {m.canonical for m in bare} == {"Paul Manafort"}
+
+
+def test_bare_surname_is_no_title_the_ner_kept():
+    from storyscope.enrich.entities import _person_canonical
+
+    # "AG Mukasey" (a title the NER kept inside the span) named twice, the full name once
+    fulls = {"Mukasey": [(0, "AG Mukasey"), (40, "Michael Mukasey"), (90, "AG Mukasey")]}
+    assert _person_canonical("Mukasey", 120, fulls) == "Michael Mukasey"

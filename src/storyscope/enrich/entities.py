@@ -196,13 +196,16 @@ def _person_canonical(name: str, start: int, fulls: dict[str, list[tuple[int, st
     gives the bare surname to its main bearer and names the others in full ("Carly
     Fiorina ... her husband, Frank Fiorina ... Fiorina said" is Carly). A "full name"
     whose first word is the surname of another person in the article is a firm named
-    after partners ("Davis Manafort", with "Rick Davis"), not a first name and surname."""
+    after partners ("Davis Manafort", with "Rick Davis"), not a first name and surname,
+    and one whose first word is in capitals is a title and a surname ("AG Mukasey")."""
     cands = fulls.get(name)
     if not cands:
         return name
     longest = {n for _, n in cands if not any(n != m and m.endswith(" " + n) for _, m in cands)}
     if len(longest) > 1:
-        people = {n for n in longest if n.split()[0] not in fulls} or longest
+        # a firm named after partners, or a title the NER kept ("AG Mukasey"), is no
+        # first name and surname
+        people = {n for n in longest if n.split()[0] not in fulls and not n.split()[0].isupper()} or longest
         longest = people
     if len(longest) == 1:
         return next(iter(longest))

@@ -91,6 +91,12 @@ _PERSON_WORDS = frozenset(
 )
 
 
+def is_person_word(tok) -> bool:
+    """Whether a token is a word for a person or people ("official", "aides"), by its
+    form or its lemma: the one test of it for speakers and quotes."""
+    return tok.lower_ in _PERSON_WORDS or tok.lemma_.lower() in _PERSON_WORDS
+
+
 @dataclass(frozen=True)
 class Speaker:
     name: str  # canonical name or description
@@ -401,7 +407,7 @@ class SpeakerResolver:
                 if t.ent_type_ == "ORG":
                     sp = self._resolve_np(t)
                     return sp if sp is not None and not sp.is_person else None
-                if (t.ent_type_ == "PERSON" or t.lower_ in _PERSON_PRONOUNS or t.lower_ in _PERSON_WORDS
+                if (t.ent_type_ == "PERSON" or t.lower_ in _PERSON_PRONOUNS or is_person_word(t)
                         or any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in t.rights)):
                     return None  # a person came between: "it" is no longer about the organisation
         return None
@@ -463,22 +469,25 @@ class SpeakerResolver:
                 # that holds the pronoun ("Rohani denounced ... what he called ..."), not
                 # of one beside it ("In the event that Clinton faces Trump, she replied")
                 above = {a.i for a in tok.ancestors}
+                # a main clause's pronoun subject after a clause the parser hung beside it
+                # ("Clinton on Monday hit Sanders on immigration, she hit him on guns"):
+                # failing the above, the person subject of that earlier clause, when it is
+                # neither subordinate ("if Clinton wins, she ...") nor a relative clause.
+                # One pass over the window finds both.
+                beside_ok = tok.dep_ in _SUBJ_DEPS and _main_clause(tok.head)
+                beside = None
                 for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
-                    if t.dep_ in _SUBJ_DEPS and not self.inside[t.i] and t.head.i in above:
+                    if t.dep_ not in _SUBJ_DEPS or self.inside[t.i]:
+                        continue
+                    if t.head.i in above:
                         found = self._person(t, gender)
                         if found is not None:
                             break
-                if found is None and tok.dep_ in _SUBJ_DEPS and _main_clause(tok.head):
-                    # a main clause's pronoun subject after a clause the parser hung beside
-                    # it ("Clinton on Monday hit Sanders on immigration, she hit him on
-                    # guns"): the person subject of that earlier clause, when it is neither
-                    # subordinate ("if Clinton wins, she ...") nor a relative clause
-                    for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
-                        if (t.dep_ in _SUBJ_DEPS and not self.inside[t.i] and t.head.dep_ in ("ccomp", "conj")
-                                and not any(c.dep_ == "mark" for c in t.head.children)):
-                            found = self._person(t, gender)
-                            if found is not None:
-                                break
+                    elif (beside_ok and beside is None and t.head.dep_ in ("ccomp", "conj")
+                            and not any(c.dep_ == "mark" for c in t.head.children)):
+                        beside = self._person(t, gender)
+                if found is None:
+                    found = beside
                 if found is None:
                     # the last person who spoke, unless another person has been the subject
                     # of a sentence since ("Governor Lopez visited the site. “...,” she said.")
@@ -539,7 +548,7 @@ class SpeakerResolver:
             inner = [self.entity_at(t.idx, t.idx + len(t)) for t in tokens]
             # a person described by where they work ("a blogger for the website Gawker",
             # "the RNC member") is not that organisation: only a name can stand for them
-            person_head = head.lower_ in _PERSON_WORDS or head.lemma_.lower() in _PERSON_WORDS
+            person_head = is_person_word(head)
             labels = ("PERSON",) if person_head else ("PERSON", "ORG")
             inner = [e for e in inner if e is not None and e.label in labels and e.start >= start]
             if inner and head.lower_ not in _FOR_SOMEONE:
@@ -559,7 +568,7 @@ class SpeakerResolver:
         # 3. a description
         head_word = head.lemma_.lower() if head.pos_ == "NOUN" else head.lower_
         # one person: "he"/"she" can point back to it; a plural ("analysts") is a group
-        is_person = (head.lower_ in _PERSON_WORDS or head.lemma_.lower() in _PERSON_WORDS) and head.tag_ not in ("NNS", "NNPS")
+        is_person = is_person_word(head) and head.tag_ not in ("NNS", "NNPS")
         # a name the NER did not tag ("Fields said"): a speaker named so is most often a
         # person, whom "he"/"she" may point back to
         is_person = is_person or (_untagged_name(head) and tokens[0].lower_ != "the")
