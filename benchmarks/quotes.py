@@ -146,6 +146,13 @@ def _accepted(
         before = [s for pos, s in all_sources if pos < g["source_start"] and s.strip().lower() not in PRONOUNS]
         if low in _PERSONAL:
             before = [s for s in before if (_is_someone if persons_only else _names_someone)(s)]
+            if persons_only:
+                # binding: "he told Hannity", "he said of Trump", "He calls Christie's
+                # endorsement": not whom its own clause names right after its verb (the
+                # next four words, before any quotation mark or sentence end)
+                rest = re.split(r"[.“\"\n;,]", text[g["source_start"] + len(src) : g["source_start"] + len(src) + 120], 1)[0]
+                rest = " ".join(rest.split()[:4])
+                before = [s for s in before if not (_key(s) and re.search(r"\b" + re.escape(_key(s)) + r"\b", rest))]
         if genders is not None:
             want = _PERSONAL_GENDER.get(low)
             if want is not None:

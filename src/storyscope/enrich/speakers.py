@@ -355,6 +355,8 @@ class SpeakerResolver:
         for name, g in _pronoun_gender(doc, self.entities, self.inside).items():
             self.gender.setdefault(name, g)
         self.history: list[Speaker] = []
+        # people the pronoun being resolved cannot mean (``_not_them``)
+        self._excluded: frozenset[str] = frozenset()
 
     # -- entity look-ups ------------------------------------------------------------
     def entity_at(self, start: int, end: int) -> EntityMention | None:
@@ -378,7 +380,39 @@ class SpeakerResolver:
         return None
 
     def _fits(self, name: str, gender: str | None) -> bool:
+        if name in self._excluded:
+            return False
         return gender is None or self.gender.get(name, gender) == gender
+
+    def _not_them(self, tok) -> frozenset[str]:
+        """The people a he/she cannot mean, by where it stands (binding): the noun its
+        relative clause hangs from ("Christie, whom he describes as ...": he is not
+        Christie), and a person named after it in its own clause ("He insisted Curiel
+        had ...", "he told Hannity": he is neither)."""
+        out = set()
+        if tok.dep_ not in _SUBJ_DEPS:
+            return frozenset()
+        verb = tok.head
+        # the subject of a relative clause is not the noun the clause hangs from
+        names = [verb.head] if verb.dep_ == "relcl" else []
+        # nor the verb's object, the object of its preposition or the subject of the clause
+        # it reports; not a name deeper down ("He said the Cruz campaign's move, which
+        # was meant to get Carson supporters ...": he may be Carson)
+        # (only after the verb: "Mook said X, which is an outcome, he said" hangs the
+        # clause before it on the parenthetical "he said", whose speaker is Mook)
+        for c in verb.rights:
+            if c.dep_ in ("dobj", "dative", "iobj"):
+                names.append(c)
+            elif c.dep_ == "prep":
+                names.extend(o for o in c.children if o.dep_ == "pobj")
+            elif c.dep_ == "ccomp":
+                names.extend(o for o in c.children if o.dep_ in _SUBJ_DEPS)
+        for t in names:
+            if t.ent_type_ == "PERSON" and not self.inside[t.i]:
+                ent = self.entity_at(t.idx, t.idx + len(t))
+                if ent is not None and ent.label == "PERSON":
+                    out.add(ent.canonical)
+        return frozenset(out)
 
     def _last_subject_person(self, tok, gender: str | None = None):
         """The last PERSON entity that was the subject of a sentence shortly before."""
@@ -463,54 +497,11 @@ class SpeakerResolver:
             return self._resolve_np(tok.head.head)
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS:
             if low in _PERSON_PRONOUNS:
-                gender = _PRONOUN_GENDER[low]
-                found = None
-                # the person who is the subject earlier in the same sentence, of a clause
-                # that holds the pronoun ("Rohani denounced ... what he called ..."), not
-                # of one beside it ("In the event that Clinton faces Trump, she replied")
-                above = {a.i for a in tok.ancestors}
-                # a main clause's pronoun subject after a clause the parser hung beside it
-                # ("Clinton on Monday hit Sanders on immigration, she hit him on guns"):
-                # failing the above, the person subject of that earlier clause, when it is
-                # neither subordinate ("if Clinton wins, she ...") nor a relative clause.
-                # One pass over the window finds both.
-                beside_ok = tok.dep_ in _SUBJ_DEPS and _main_clause(tok.head)
-                beside = None
-                for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
-                    if t.dep_ not in _SUBJ_DEPS or self.inside[t.i]:
-                        continue
-                    if t.head.i in above:
-                        found = self._person(t, gender)
-                        if found is not None:
-                            break
-                    elif (beside_ok and beside is None and t.head.dep_ in ("ccomp", "conj")
-                            and not any(c.dep_ == "mark" for c in t.head.children)):
-                        beside = self._person(t, gender)
-                if found is None:
-                    found = beside
-                if found is None:
-                    # the last person who spoke, unless another person has been the subject
-                    # of a sentence since ("Governor Lopez visited the site. “...,” she said.")
-                    spoke = next(
-                        (p for p in reversed(self.history) if p.is_person and self._fits(p.name, gender)), None
-                    )
-                    found = self._last_subject_person(tok, gender)
-                    if spoke is not None and (found is None or spoke.start >= found.start):
-                        found = spoke
-                if found is None:
-                    ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
-                    # a person merely mentioned (not the subject, not a speaker) in an
-                    # earlier paragraph is no antecedent for "he said" in this one
-                    # (unless the article shows it is of the pronoun's gender: "... met with
-                    # President Daniel Ruiz. // “...,” he told reporters")
-                    if ent is not None and "\n" in self.text[ent.end : tstart] and self.gender.get(ent.canonical) != gender:
-                        ent = None
-                    if ent is not None and self._fits(ent.canonical, gender):
-                        found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
-                if found is not None:
-                    self.gender.setdefault(found.name, gender)
-                    return Speaker(found.name, tstart, tend, found.head, True)
-                return None
+                self._excluded = self._not_them(tok)
+                try:
+                    return self._resolve_person_pronoun(tok, low)
+                finally:
+                    self._excluded = frozenset()
             if low in _GROUP_PRONOUNS:
                 # a group that is the subject earlier in the same sentence ("The
                 # protesters ... shouting denunciations of what they said ...")
@@ -532,6 +523,58 @@ class SpeakerResolver:
                 return None
             return None  # I, we, you: the writer or an unresolved voice
         return self._resolve_np(tok)
+
+    def _resolve_person_pronoun(self, tok, low: str) -> Speaker | None:
+        """he/she (him/her): the person it points back to, of its gender."""
+        tstart, tend = tok.idx, tok.idx + len(tok)
+        gender = _PRONOUN_GENDER[low]
+        found = None
+        # the person who is the subject earlier in the same sentence, of a clause
+        # that holds the pronoun ("Rohani denounced ... what he called ..."), not
+        # of one beside it ("In the event that Clinton faces Trump, she replied")
+        above = {a.i for a in tok.ancestors}
+        # a main clause's pronoun subject after a clause the parser hung beside it
+        # ("Clinton on Monday hit Sanders on immigration, she hit him on guns"):
+        # failing the above, the person subject of that earlier clause, when it is
+        # neither subordinate ("if Clinton wins, she ...") nor a relative clause.
+        # One pass over the window finds both.
+        beside_ok = tok.dep_ in _SUBJ_DEPS and _main_clause(tok.head)
+        beside = None
+        for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
+            if t.dep_ not in _SUBJ_DEPS or self.inside[t.i]:
+                continue
+            if t.head.i in above:
+                found = self._person(t, gender)
+                if found is not None:
+                    break
+            elif (beside_ok and beside is None and t.head.dep_ in ("ccomp", "conj")
+                    and not any(c.dep_ == "mark" for c in t.head.children)):
+                beside = self._person(t, gender)
+        if found is None:
+            found = beside
+        if found is None:
+            # the last person who spoke, unless another person has been the subject
+            # of a sentence since ("Governor Lopez visited the site. “...,” she said.")
+            spoke = next(
+                (p for p in reversed(self.history) if p.is_person and self._fits(p.name, gender)), None
+            )
+            found = self._last_subject_person(tok, gender)
+            if spoke is not None and (found is None or spoke.start >= found.start):
+                found = spoke
+        if found is None:
+            ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
+            # a person merely mentioned (not the subject, not a speaker) in an
+            # earlier paragraph is no antecedent for "he said" in this one
+            # (unless the article shows it is of the pronoun's gender: "... met with
+            # President Daniel Ruiz. // “...,” he told reporters")
+            if ent is not None and "\n" in self.text[ent.end : tstart] and self.gender.get(ent.canonical) != gender:
+                ent = None
+            if ent is not None and self._fits(ent.canonical, gender):
+                found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
+        if found is not None:
+            self.gender.setdefault(found.name, gender)
+            return Speaker(found.name, tstart, tend, found.head, True)
+        return None
 
     def _resolve_np(self, head) -> Speaker | None:
         tokens = _np_tokens(head)
