@@ -182,3 +182,40 @@ def test_bad_rows():
     assert group_aliases([("  ", "PERSON", "a")]) == []
     with pytest.raises(TypeError, match="canonical_name, label, article_id"):
         group_aliases([("Iran", "GPE")])  # type: ignore[list-item]
+
+
+# Written for the test: a relative named in full after the main bearer of the surname,
+# and a firm named after two partners.
+RELATIVE = (
+    "Carly Fiorina spoke to voters in Iowa on Monday. She was joined by her husband, "
+    "Frank Fiorina, who rarely speaks at rallies.\n\n"
+    "Fiorina said the campaign would buy more television time."
+)
+FIRM = (
+    "Paul Manafort has advised presidents and dictators. In 1995 he founded the lobbying firm "
+    "Davis Manafort with Rick Davis, a longtime adviser to Senator John McCain.\n\n"
+    "Manafort said he would run the convention operation."
+)
+
+
+def test_bare_surname_is_its_main_bearer_not_a_relative_named_later(nlp):
+    got = canon(nlp, RELATIVE)
+    assert got["Fiorina"] == {"Carly Fiorina"}
+    assert got["Frank Fiorina"] == {"Frank Fiorina"}
+
+
+def test_bare_surname_is_no_firm_named_after_partners(nlp):
+    from storyscope.enrich.entities import find_entities
+
+    doc = nlp(FIRM)
+    bare = [m for m in find_entities(doc) if m.text == "Manafort"]
+    assert bare, "the NER found the bare surname"
+    assert {m.canonical for m in bare} == {"Paul Manafort"}
+
+
+def test_bare_surname_is_no_title_the_ner_kept():
+    from storyscope.enrich.entities import _person_canonical
+
+    # "AG Mukasey" (a title the NER kept inside the span) named twice, the full name once
+    fulls = {"Mukasey": [(0, "AG Mukasey"), (40, "Michael Mukasey"), (90, "AG Mukasey")]}
+    assert _person_canonical("Mukasey", 120, fulls) == "Michael Mukasey"

@@ -12,11 +12,12 @@ Steps:
    and mentions on scraped page chrome (one of the first three lines, with a glued word
    such as "PostDemocracy": a masthead run into its slogan);
 2. labels: the small model labels the same name differently in one article ("Pompeo"
-   PERSON and ORG); every mention of a name takes the name's majority label, and a name
-   that is a PERSON's full name or surname is a PERSON;
+   PERSON and ORG); every mention of a name takes the name's majority label, a name
+   that is a PERSON's full name or surname is a PERSON, and so is a two-word ORG whose
+   last word is a PERSON's surname ("Carly Fiorina" ORG beside "Frank Fiorina");
 3. canonical names: a person's surname or shorter tail ("Pompeo", "Trump") takes the full
-   name it ends ("Mike Pompeo", "Donald Trump"), the nearest preceding one when several
-   share it; an acronym ("IRGC", "U.S.", "UN") takes its expansion when the article
+   name it ends ("Mike Pompeo", "Donald Trump"), when several share it the one named
+   most often (the first named on a tie), never a partnership's name ("Davis Manafort"); an acronym ("IRGC", "U.S.", "UN") takes its expansion when the article
    defines it ("Islamic Revolutionary Guard Corps (IRGC)") or names exactly one entity
    whose initials it spells ("United States").
 """
@@ -157,12 +158,19 @@ def _vote_labels(raw: list[list]) -> None:
         if label == "PERSON":
             parts = name.split()
             person_tails.update(" ".join(parts[i:]) for i in range(len(parts)))
+    surnames = {name.split()[-1] for name, label, _, _ in raw if label == "PERSON" and " " in name}
     votes: dict[str, Counter] = defaultdict(Counter)
     for name, label, _, _ in raw:
         votes[name][label] += 1
     for item in raw:
         name, label = item[0], item[1]
-        if name in person_tails and (votes[name]["PERSON"] or label == "ORG"):
+        words = name.split()
+        if (label == "ORG" and len(words) == 2 and words[1] in surnames and words[0] not in surnames
+                and all(w[:1].isupper() and w.replace("-", "").isalpha() and not w.isupper() for w in words)):
+            # "Carly Fiorina" tagged ORG beside "Frank Fiorina" PERSON: a given name and
+            # a surname the article gives a person
+            item[1] = "PERSON"
+        elif name in person_tails and (votes[name]["PERSON"] or label == "ORG"):
             # "Pompeo said" tagged ORG while "Mike Pompeo" is a PERSON; a GPE that is also
             # a surname ("Jordan") keeps its majority label
             item[1] = "PERSON"
@@ -183,17 +191,29 @@ def _full_names(raw: list[list]) -> dict[str, list[tuple[int, str]]]:
 
 
 def _person_canonical(name: str, start: int, fulls: dict[str, list[tuple[int, str]]]) -> str:
-    """Step 3a: the full name a person's tail stands for; the nearest preceding one when several share it."""
+    """Step 3a: the full name a person's tail stands for. Of several full names that end
+    in it, the one the article names most often, the first named on a tie: news style
+    gives the bare surname to its main bearer and names the others in full ("Carly
+    Fiorina ... her husband, Frank Fiorina ... Fiorina said" is Carly). A "full name"
+    whose first word is the surname of another person in the article is a firm named
+    after partners ("Davis Manafort", with "Rick Davis"), not a first name and surname,
+    and one whose first word is in capitals is a title and a surname ("AG Mukasey")."""
     cands = fulls.get(name)
     if not cands:
         return name
     longest = {n for _, n in cands if not any(n != m and m.endswith(" " + n) for _, m in cands)}
+    if len(longest) > 1:
+        # a firm named after partners, or a title the NER kept ("AG Mukasey"), is no
+        # first name and surname
+        people = {n for n in longest if n.split()[0] not in fulls and not n.split()[0].isupper()} or longest
+        longest = people
     if len(longest) == 1:
         return next(iter(longest))
-    before = [(s, n) for s, n in cands if s < start and n in longest]
-    if before:
-        return max(before)[1]
-    return Counter(n for _, n in cands if n in longest).most_common(1)[0][0]
+    counts = Counter(n for _, n in cands if n in longest)
+    first = {}
+    for s, n in sorted(cands):
+        first.setdefault(n, s)
+    return max(longest, key=lambda n: (counts[n], -first[n]))
 
 
 def _defined_acronyms(text: str) -> dict[str, str]:

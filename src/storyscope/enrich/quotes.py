@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from spacy.symbols import VERB
 
 from ..model import EntityMention, Quote
-from .speakers import _PERSON_WORDS, CUE_LEMMAS, INDIRECT_LEMMAS, SpeakerResolver, subject_of
+from .speakers import CUE_LEMMAS, INDIRECT_LEMMAS, SpeakerResolver, is_person_word, subject_of
 
 _OPEN_ONLY = "“„«‘‚"
 _CLOSE_ONLY = "”»"
@@ -364,8 +364,7 @@ def _voice(tok) -> bool:
         tok = tok.head.head
     if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or tok.pos_ in ("PROPN", "PRON"):
         return True
-    low = tok.lemma_.lower()
-    return low in _PERSON_WORDS or tok.lower_ in _PERSON_WORDS
+    return is_person_word(tok)
 
 
 def _surface_subject(cue, piece: _Piece, toks: _Tokens):

@@ -91,6 +91,12 @@ _PERSON_WORDS = frozenset(
 )
 
 
+def is_person_word(tok) -> bool:
+    """Whether a token is a word for a person or people ("official", "aides"), by its
+    form or its lemma: the one test of it for speakers and quotes."""
+    return tok.lower_ in _PERSON_WORDS or tok.lemma_.lower() in _PERSON_WORDS
+
+
 @dataclass(frozen=True)
 class Speaker:
     name: str  # canonical name or description
@@ -349,6 +355,8 @@ class SpeakerResolver:
         for name, g in _pronoun_gender(doc, self.entities, self.inside).items():
             self.gender.setdefault(name, g)
         self.history: list[Speaker] = []
+        # people the pronoun being resolved cannot mean (``_not_them``)
+        self._excluded: frozenset[str] = frozenset()
 
     # -- entity look-ups ------------------------------------------------------------
     def entity_at(self, start: int, end: int) -> EntityMention | None:
@@ -372,7 +380,39 @@ class SpeakerResolver:
         return None
 
     def _fits(self, name: str, gender: str | None) -> bool:
+        if name in self._excluded:
+            return False
         return gender is None or self.gender.get(name, gender) == gender
+
+    def _not_them(self, tok) -> frozenset[str]:
+        """The people a he/she cannot mean, by where it stands (binding): the noun its
+        relative clause hangs from ("Christie, whom he describes as ...": he is not
+        Christie), and a person named after it in its own clause ("He insisted Curiel
+        had ...", "he told Hannity": he is neither)."""
+        out = set()
+        if tok.dep_ not in _SUBJ_DEPS:
+            return frozenset()
+        verb = tok.head
+        # the subject of a relative clause is not the noun the clause hangs from
+        names = [verb.head] if verb.dep_ == "relcl" else []
+        # nor the verb's object, the object of its preposition or the subject of the clause
+        # it reports; not a name deeper down ("He said the Cruz campaign's move, which
+        # was meant to get Carson supporters ...": he may be Carson)
+        # (only after the verb: "Mook said X, which is an outcome, he said" hangs the
+        # clause before it on the parenthetical "he said", whose speaker is Mook)
+        for c in verb.rights:
+            if c.dep_ in ("dobj", "dative", "iobj"):
+                names.append(c)
+            elif c.dep_ == "prep":
+                names.extend(o for o in c.children if o.dep_ == "pobj")
+            elif c.dep_ == "ccomp":
+                names.extend(o for o in c.children if o.dep_ in _SUBJ_DEPS)
+        for t in names:
+            if t.ent_type_ == "PERSON" and not self.inside[t.i]:
+                ent = self.entity_at(t.idx, t.idx + len(t))
+                if ent is not None and ent.label == "PERSON":
+                    out.add(ent.canonical)
+        return frozenset(out)
 
     def _last_subject_person(self, tok, gender: str | None = None):
         """The last PERSON entity that was the subject of a sentence shortly before."""
@@ -401,7 +441,7 @@ class SpeakerResolver:
                 if t.ent_type_ == "ORG":
                     sp = self._resolve_np(t)
                     return sp if sp is not None and not sp.is_person else None
-                if (t.ent_type_ == "PERSON" or t.lower_ in _PERSON_PRONOUNS or t.lower_ in _PERSON_WORDS
+                if (t.ent_type_ == "PERSON" or t.lower_ in _PERSON_PRONOUNS or is_person_word(t)
                         or any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in t.rights)):
                     return None  # a person came between: "it" is no longer about the organisation
         return None
@@ -457,51 +497,11 @@ class SpeakerResolver:
             return self._resolve_np(tok.head.head)
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS:
             if low in _PERSON_PRONOUNS:
-                gender = _PRONOUN_GENDER[low]
-                found = None
-                # the person who is the subject earlier in the same sentence, of a clause
-                # that holds the pronoun ("Rohani denounced ... what he called ..."), not
-                # of one beside it ("In the event that Clinton faces Trump, she replied")
-                above = {a.i for a in tok.ancestors}
-                for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
-                    if t.dep_ in _SUBJ_DEPS and not self.inside[t.i] and t.head.i in above:
-                        found = self._person(t, gender)
-                        if found is not None:
-                            break
-                if found is None and tok.dep_ in _SUBJ_DEPS and _main_clause(tok.head):
-                    # a main clause's pronoun subject after a clause the parser hung beside
-                    # it ("Clinton on Monday hit Sanders on immigration, she hit him on
-                    # guns"): the person subject of that earlier clause, when it is neither
-                    # subordinate ("if Clinton wins, she ...") nor a relative clause
-                    for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
-                        if (t.dep_ in _SUBJ_DEPS and not self.inside[t.i] and t.head.dep_ in ("ccomp", "conj")
-                                and not any(c.dep_ == "mark" for c in t.head.children)):
-                            found = self._person(t, gender)
-                            if found is not None:
-                                break
-                if found is None:
-                    # the last person who spoke, unless another person has been the subject
-                    # of a sentence since ("Governor Lopez visited the site. “...,” she said.")
-                    spoke = next(
-                        (p for p in reversed(self.history) if p.is_person and self._fits(p.name, gender)), None
-                    )
-                    found = self._last_subject_person(tok, gender)
-                    if spoke is not None and (found is None or spoke.start >= found.start):
-                        found = spoke
-                if found is None:
-                    ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
-                    # a person merely mentioned (not the subject, not a speaker) in an
-                    # earlier paragraph is no antecedent for "he said" in this one
-                    # (unless the article shows it is of the pronoun's gender: "... met with
-                    # President Daniel Ruiz. // “...,” he told reporters")
-                    if ent is not None and "\n" in self.text[ent.end : tstart] and self.gender.get(ent.canonical) != gender:
-                        ent = None
-                    if ent is not None and self._fits(ent.canonical, gender):
-                        found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
-                if found is not None:
-                    self.gender.setdefault(found.name, gender)
-                    return Speaker(found.name, tstart, tend, found.head, True)
-                return None
+                self._excluded = self._not_them(tok)
+                try:
+                    return self._resolve_person_pronoun(tok, low)
+                finally:
+                    self._excluded = frozenset()
             if low in _GROUP_PRONOUNS:
                 # a group that is the subject earlier in the same sentence ("The
                 # protesters ... shouting denunciations of what they said ...")
@@ -524,6 +524,58 @@ class SpeakerResolver:
             return None  # I, we, you: the writer or an unresolved voice
         return self._resolve_np(tok)
 
+    def _resolve_person_pronoun(self, tok, low: str) -> Speaker | None:
+        """he/she (him/her): the person it points back to, of its gender."""
+        tstart, tend = tok.idx, tok.idx + len(tok)
+        gender = _PRONOUN_GENDER[low]
+        found = None
+        # the person who is the subject earlier in the same sentence, of a clause
+        # that holds the pronoun ("Rohani denounced ... what he called ..."), not
+        # of one beside it ("In the event that Clinton faces Trump, she replied")
+        above = {a.i for a in tok.ancestors}
+        # a main clause's pronoun subject after a clause the parser hung beside it
+        # ("Clinton on Monday hit Sanders on immigration, she hit him on guns"):
+        # failing the above, the person subject of that earlier clause, when it is
+        # neither subordinate ("if Clinton wins, she ...") nor a relative clause.
+        # One pass over the window finds both.
+        beside_ok = tok.dep_ in _SUBJ_DEPS and _main_clause(tok.head)
+        beside = None
+        for t in self.doc[max(tok.sent.start, tok.i - _LOOK_BACK) : tok.i]:
+            if t.dep_ not in _SUBJ_DEPS or self.inside[t.i]:
+                continue
+            if t.head.i in above:
+                found = self._person(t, gender)
+                if found is not None:
+                    break
+            elif (beside_ok and beside is None and t.head.dep_ in ("ccomp", "conj")
+                    and not any(c.dep_ == "mark" for c in t.head.children)):
+                beside = self._person(t, gender)
+        if found is None:
+            found = beside
+        if found is None:
+            # the last person who spoke, unless another person has been the subject
+            # of a sentence since ("Governor Lopez visited the site. “...,” she said.")
+            spoke = next(
+                (p for p in reversed(self.history) if p.is_person and self._fits(p.name, gender)), None
+            )
+            found = self._last_subject_person(tok, gender)
+            if spoke is not None and (found is None or spoke.start >= found.start):
+                found = spoke
+        if found is None:
+            ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
+            # a person merely mentioned (not the subject, not a speaker) in an
+            # earlier paragraph is no antecedent for "he said" in this one
+            # (unless the article shows it is of the pronoun's gender: "... met with
+            # President Daniel Ruiz. // “...,” he told reporters")
+            if ent is not None and "\n" in self.text[ent.end : tstart] and self.gender.get(ent.canonical) != gender:
+                ent = None
+            if ent is not None and self._fits(ent.canonical, gender):
+                found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
+        if found is not None:
+            self.gender.setdefault(found.name, gender)
+            return Speaker(found.name, tstart, tend, found.head, True)
+        return None
+
     def _resolve_np(self, head) -> Speaker | None:
         tokens = _np_tokens(head)
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
@@ -539,7 +591,7 @@ class SpeakerResolver:
             inner = [self.entity_at(t.idx, t.idx + len(t)) for t in tokens]
             # a person described by where they work ("a blogger for the website Gawker",
             # "the RNC member") is not that organisation: only a name can stand for them
-            person_head = head.lower_ in _PERSON_WORDS or head.lemma_.lower() in _PERSON_WORDS
+            person_head = is_person_word(head)
             labels = ("PERSON",) if person_head else ("PERSON", "ORG")
             inner = [e for e in inner if e is not None and e.label in labels and e.start >= start]
             if inner and head.lower_ not in _FOR_SOMEONE:
@@ -559,7 +611,7 @@ class SpeakerResolver:
         # 3. a description
         head_word = head.lemma_.lower() if head.pos_ == "NOUN" else head.lower_
         # one person: "he"/"she" can point back to it; a plural ("analysts") is a group
-        is_person = (head.lower_ in _PERSON_WORDS or head.lemma_.lower() in _PERSON_WORDS) and head.tag_ not in ("NNS", "NNPS")
+        is_person = is_person_word(head) and head.tag_ not in ("NNS", "NNPS")
         # a name the NER did not tag ("Fields said"): a speaker named so is most often a
         # person, whom "he"/"she" may point back to
         is_person = is_person or (_untagged_name(head) and tokens[0].lower_ != "the")

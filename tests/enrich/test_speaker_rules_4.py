@@ -1,0 +1,29 @@
+"""Speaker rules of issue 13 (fourth pass): binding, on sentences written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyscope.enrich.nlp import load_nlp
+
+from quote_helpers import quotes_of, the_quote  # tests/enrich/quote_helpers.py
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def speaker_of(nlp, text, beginning):
+    return the_quote(quotes_of(nlp, text), beginning).speaker
+
+
+def test_a_pronoun_is_not_the_person_its_own_clause_names_after_it(nlp):
+    # Whitfield spoke last, but "he told Ostrander" cannot be Ostrander speaking to
+    # himself: it is the other man named before
+    text = (
+        "Paul Ostrander met the mayor, Daniel Reyes, on Monday. Reyes said the bridge \"will be "
+        "finished by spring.\"\n"
+        "Ostrander asked about the cost. \"We will find the money,\" he told Ostrander.\n"
+    )
+    assert speaker_of(nlp, text, "We will find") == "Daniel Reyes"
