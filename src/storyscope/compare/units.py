@@ -42,7 +42,8 @@ _PIECE_RE = re.compile(
 # Withholding: a source that would not say, declined to disclose, refused to confirm. The
 # reporting verb is a stop word ("say"), so "would not say what ..." and "would not reveal
 # what ..." met on their object alone; the refusal itself is a claim the outlets share,
-# and it becomes one token of the unit's bag.
+# and it becomes one token of the unit's bag. (On the tuning half it joins one more
+# same-fact pair at a threshold of 0.22; at the 0.27 kept, that pair still scores under.)
 _WITHHELD_RE = re.compile(
     r"\b(?:(?:would|will|did|does|do|could|can)(?:\s+not|n[\u2019']t)|(?:declin|refus)(?:e|es|ed|ing)\s+to)"
     r"\s+(?:say|reveal|disclose|comment|confirm|specify|elaborate|discuss|identify|name)\b",
@@ -51,7 +52,7 @@ _WITHHELD_RE = re.compile(
 WITHHELD_TOKEN = "cue:withheld"
 # Tried on the tuning half and left out: pieces cut at a dash between spaces ("... in the
 # sixth round -- a round in which ...") or before "when"/"as"/"since": each joined more
-# wrong pairs than right ones (facts F1 0.865 -> 0.851 and 0.827).
+# wrong pairs than right ones (facts F1 0.865 -> 0.851 and 0.827, at threshold 0.22).
 _SENT_FALLBACK_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\u201d\"']?|\n|$)")
 
 
