@@ -111,13 +111,6 @@ class Similarity:
             out = (1.0 - EMBED_WEIGHT) * out + EMBED_WEIGHT * (e @ e.T)
         return out
 
-    def rows_mean(self, a: list[int], b: list[int]) -> float:
-        """Mean blended similarity between two lists of wordings (row indices)."""
-        out = (self.left[a] @ self.right[b].T).toarray()
-        if self.emb is not None:
-            out = (1.0 - EMBED_WEIGHT) * out + EMBED_WEIGHT * (self.emb[a] @ self.emb[b].T)
-        return float(out.mean())
-
     def neighbours(self, threshold: float, group: np.ndarray, apart: np.ndarray) -> Pairs:
         """Pairs of wordings scoring at least ``threshold``, at most NEIGHBOURS per row.
 
