@@ -59,7 +59,7 @@ def is_denial(text: str) -> bool:
 
 
 def _stems(u: Unit) -> set[str]:
-    return {t for t in u.tokens if t[:4] not in ("ent:", "num:")} - _CUE_STEMS
+    return {t for t in u.tokens if t[:4] not in ("ent:", "num:", "cue:")} - _CUE_STEMS
 
 
 _REPORT_RE = re.compile(r"\b(?:said|says|told|stated|added|insisted|according to)\b[,:]?\s*(?:that\b)?", re.IGNORECASE)

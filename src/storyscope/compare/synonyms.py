@@ -72,7 +72,7 @@ def word_links(vocab: dict[str, int], df: np.ndarray, texts: list[str]) -> spars
     document frequency): identity plus each linkable word's SOFT_LINKS nearest others at
     cosine >= SOFT_MIN, symmetric. None when the embedding model is missing or nothing links."""
     from ..errors import EmbeddingUnavailableError
-    from ..features.embed import embed, load
+    from ..features.embed import load
 
     surface, named = _surfaces(texts)
     cands = [
@@ -85,14 +85,18 @@ def word_links(vocab: dict[str, int], df: np.ndarray, texts: list[str]) -> spars
     if len(cands) > SOFT_VOCAB:
         cands = sorted(cands, key=lambda c: (-df[c[0]], c[0]))[:SOFT_VOCAB]
     try:
-        tokenizer = load().tokenizer
-        cut = tokenizer.encode_batch_fast([w for _, w in cands], add_special_tokens=False)
-        cands = [c for c, enc in zip(cands, cut) if len(enc.ids) == 1]
-        if len(cands) < 2:
-            return None
-        vecs = embed([w for _, w in cands])
+        model = load()
     except EmbeddingUnavailableError:
         return None
+    # each word is tokenised once: a word the model holds whole is one piece, and its
+    # vector is that piece's row (what embed() gives a one-piece text, unit length)
+    cut = model.tokenizer.encode_batch_fast([w for _, w in cands], add_special_tokens=False)
+    unk = model.unk_token_id
+    kept = [(c, enc.ids[0]) for c, enc in zip(cands, cut) if len(enc.ids) == 1 and enc.ids[0] != unk]
+    if len(kept) < 2:
+        return None
+    cands = [c for c, _ in kept]
+    vecs = _piece_rows(model, np.array([i for _, i in kept], dtype=np.int64))
     cols = np.array([c for c, _ in cands], dtype=np.int64)
     rows_i, rows_j, vals = [], [], []
     for lo in range(0, len(cands), _BLOCK):
@@ -117,6 +121,16 @@ def word_links(vocab: dict[str, int], df: np.ndarray, texts: list[str]) -> spars
     links = sparse.coo_array((v.astype(np.float32), (cols[i], cols[j])), shape=(n, n)).tocsr()
     links = links.maximum(links.T)  # a link either word keeps holds both ways
     return sparse.csr_array(links + sparse.eye_array(n, dtype=np.float32, format="csr"))
+
+
+def _piece_rows(model, ids: np.ndarray) -> np.ndarray:
+    """Unit-length float32 rows of the model's embedding for one-piece words (its token
+    mapping applied when it has one; a per-token weight scales a row, which unit length undoes)."""
+    rows = ids if model.token_mapping is None else np.asarray(model.token_mapping)[ids]
+    vecs = np.asarray(model.embedding[rows], dtype=np.float32)
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    np.divide(vecs, norms, out=vecs, where=norms > 0)
+    return vecs
 
 
 def soften(mat: sparse.csr_array, links: sparse.csr_array | None) -> tuple[sparse.csr_array, sparse.csr_array]:

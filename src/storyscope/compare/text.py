@@ -18,7 +18,9 @@ from scipy import sparse
 from ..textnorm import STOP_WORDS
 from ..textnorm import stem as _snowball
 
-WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019]*|\d[\d,]*(?:\.\d+)?")
+# A figure keeps its thousands commas ("1,000") but not a comma after it ("Reid, 33, is"
+# gave the token "33,", which met no "33"); a score or a record ("52-3", "9-14") is one token.
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019]*|\d+(?:,\d{3})*(?:\.\d+)?(?:-\d+(?:\.\d+)?)*")
 
 # spaCy's English stop words (textnorm.py, shared) plus the reporting verbs and titles every
 # news sentence carries: IDF would down-weight them anyway, but dropping them keeps short

@@ -39,6 +39,20 @@ _TITLE_END_RE = re.compile(
 _PIECE_RE = re.compile(
     r"\s*;\s+|,\s+(?=(?:and|but|although|though|while|whereas|which|who|after|because|yet)\s)"
 )
+# Withholding: a source that would not say, declined to disclose, refused to confirm. The
+# reporting verb is a stop word ("say"), so "would not say what ..." and "would not reveal
+# what ..." met on their object alone; the refusal itself is a claim the outlets share,
+# and it becomes one token of the unit's bag. (On the tuning half it joins one more
+# same-fact pair at a threshold of 0.22; at the 0.27 kept, that pair still scores under.)
+_WITHHELD_RE = re.compile(
+    r"\b(?:(?:would|will|did|does|do|could|can)(?:\s+not|n[\u2019']t)|(?:declin|refus)(?:e|es|ed|ing)\s+to)"
+    r"\s+(?:say|reveal|disclose|comment|confirm|specify|elaborate|discuss|identify|name)\b",
+    re.IGNORECASE,
+)
+WITHHELD_TOKEN = "cue:withheld"
+# Tried on the tuning half and left out: pieces cut at a dash between spaces ("... in the
+# sixth round -- a round in which ...") or before "when"/"as"/"since": each joined more
+# wrong pairs than right ones (facts F1 0.865 -> 0.851 and 0.827, at threshold 0.22).
 _SENT_FALLBACK_RE = re.compile(r"[^.!?\n]+(?:[.!?]+[\u201d\"']?|\n|$)")
 
 
@@ -127,8 +141,10 @@ def _mend(text: str, sents: list[Sentence]) -> list[Sentence]:
 def _wording(text: str) -> tuple[tuple[str, ...], tuple[tuple[float, str], ...], bool, bool]:
     """What a unit's wording gives, once per wording (a big story repeats its sentences
     across hundreds of articles): stems, figures, a denial cue, too short to be a claim."""
-    return (tuple(content_stems(text)), tuple(numbers(text)), bool(DENIAL_RE.search(text)),
-            len(words(text)) < MIN_UNIT_WORDS)
+    stems = tuple(content_stems(text))
+    if _WITHHELD_RE.search(text):
+        stems += (WITHHELD_TOKEN,)
+    return (stems, tuple(numbers(text)), bool(DENIAL_RE.search(text)), len(words(text)) < MIN_UNIT_WORDS)
 
 
 def make_units(

@@ -1,0 +1,60 @@
+"""Session 8's alignment rules on sentences written for this test (no gold or sample
+text): figures tokenised whole, and a refusal to disclose as a shared claim."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyscope.compare.similar import Similarity
+from storyscope.compare.text import words
+from storyscope.compare.units import WITHHELD_TOKEN, make_units
+from storyscope.model import Article, Enrichment
+
+
+def test_figures_are_whole_tokens():
+    assert words("The singer, 33, is resting.") == ["the", "singer", "33", "is", "resting"]
+    assert words("He improved to 52-3 with 1,000 fans watching") == [
+        "he", "improved", "to", "52-3", "with", "1,000", "fans", "watching"]
+
+
+def _units(texts: dict[str, str]):
+    units = []
+    for aid, text in texts.items():
+        art = Article(id=aid, text=text, language="en")
+        units += make_units(art, Enrichment(aid, (), (), (), ()), aid, {}, len(units))
+    return units
+
+
+@pytest.mark.parametrize("text", [
+    "The spokesman would not say where the minister was staying.",
+    "A police spokeswoman declined to reveal the suspect's name.",
+    "The company did not disclose how much it paid for the site.",
+    "Officials refused to confirm the number of arrests.",
+])
+def test_a_refusal_to_disclose_is_a_token(text):
+    assert WITHHELD_TOKEN in _units({"a": text})[0].tokens
+
+
+@pytest.mark.parametrize("text", [
+    "The minister said he would stay in the capital.",
+    "She did not expect the vote to pass so quickly.",
+    "The company will disclose its results on Friday.",
+])
+def test_no_refusal_no_token(text):
+    assert WITHHELD_TOKEN not in _units({"a": text})[0].tokens
+
+
+def test_a_refusal_told_in_other_words_aligns_closer():
+    """Two outlets' "would not say" / "declined to reveal" sentences score higher with the
+    token than the same sentences without it."""
+    units = _units({
+        "a": "The coach would not say why the striker was left out of the squad.",
+        "b": "The club declined to reveal why its striker was dropped from the squad.",
+        "c": "The striker scored twice in the final of the cup last season.",
+    })
+    sim = Similarity(units)
+    with_token = sim.block([0, 1])[0, 1]
+    plain = [u.__class__(**{**u.__dict__, "tokens": tuple(t for t in u.tokens if t != WITHHELD_TOKEN)})
+             for u in units]
+    without = Similarity(plain).block([0, 1])[0, 1]
+    assert with_token > without + 0.02
