@@ -12,10 +12,11 @@ NER) with the same output at two thirds of its CPU cost per article (benchmarks/
    0.3 ms a token): the lists are made sets, the same words; and it is asked once per distinct
    (ORTH, POS, MORPH), the key of spaCy's own lemma cache, its lemmas written as a column
    (``FastLemmatizer``);
-4. the entity recogniser's transition loop runs in Python with the GIL held (``GreedyNER``):
-   spaCy's compiled loop releases the GIL and then takes it back twice in every token lookup
-   of every action's validity check (74 actions a token), which cost more than the loop's
-   arithmetic; the same steps and the same scores, so the same entities.
+4. the entity recogniser's greedy loop is compiled (``GreedyNER``, ``ner_decode``): spaCy's loop
+   releases the GIL and then takes it back twice in every token lookup of every action's
+   validity check (74 actions a token), which cost more than the loop's arithmetic; every
+   entity action moves on one token, so a batch is decoded in lockstep with spaCy's own
+   arithmetic and rules: the same entities.
 
 Measured and not used: parsing only the sentences that hold a quotation mark or a reporting verb
 (entities and dates need no parse). In news 60-90% of the sentences hold one ("said"), so it saved
@@ -102,6 +103,7 @@ class GreedyNER:
     """
 
     BATCHES = 4  # spaCy batches per loop: a step costs about the same for 16 states or 64
+    COMPILED = True  # False: session 7's Python steps for every batch (benchmarks/enrich.py's row)
 
     def __init__(self, ner) -> None:
         from .ner_decode import action_table
@@ -145,7 +147,7 @@ class GreedyNER:
 
         ner = self.ner
         arrays = [doc.to_array([ENT_IOB, SENT_START, IS_SPACE]) for doc in docs if len(doc)]
-        if not arrays or any(a[:, 0].any() for a in arrays):
+        if not self.COMPILED or not arrays or any(a[:, 0].any() for a in arrays):
             # empty, or entity annotations already there: spaCy's own steps
             ner.set_annotations(docs, self._predict_steps(docs))
             return
