@@ -30,3 +30,29 @@ def test_load_nlp_gives_the_same_docs_as_spacy_as_loaded():
         assert (a.to_array(cols) == b.to_array(cols)).all()
     for a, b in zip(default.pipe(texts, batch_size=2), nlp.pipe(texts, batch_size=2)):
         assert [(e.start, e.end, e.label_) for e in a.ents] == [(e.start, e.end, e.label_) for e in b.ents]
+
+
+def test_compiled_recogniser_gives_the_entities_of_spacys_steps():
+    from storyscope.enrich.nlp import GreedyNER, load_nlp
+
+    texts = [json.loads(x)["text"] for x in ECB.read_text().splitlines() if x.strip()][:24]
+    nlp = load_nlp()
+
+    def ents(compiled: bool):
+        GreedyNER.COMPILED = compiled
+        try:
+            return [[(e.start, e.end, e.label_) for e in d.ents] for d in nlp.pipe(texts, batch_size=4)]
+        finally:
+            GreedyNER.COMPILED = True
+
+    stepped, compiled = ents(False), ents(True)
+    assert sum(map(len, compiled)) > 50  # real news: many entities
+    assert compiled == stepped
+    # a doc that already holds an entity keeps it (spaCy's steps honour preset annotations)
+    from spacy.tokens import Span
+
+    doc = nlp.make_doc(texts[0])
+    doc.ents = [Span(doc, 0, 1, label="ORG")]
+    for name, proc in nlp.pipeline:
+        doc = proc(doc)
+    assert (doc.ents[0].start, doc.ents[0].end, doc.ents[0].label_) == (0, 1, "ORG")

@@ -12,10 +12,11 @@ NER) with the same output at two thirds of its CPU cost per article (benchmarks/
    0.3 ms a token): the lists are made sets, the same words; and it is asked once per distinct
    (ORTH, POS, MORPH), the key of spaCy's own lemma cache, its lemmas written as a column
    (``FastLemmatizer``);
-4. the entity recogniser's transition loop runs in Python with the GIL held (``GreedyNER``):
-   spaCy's compiled loop releases the GIL and then takes it back twice in every token lookup
-   of every action's validity check (74 actions a token), which cost more than the loop's
-   arithmetic; the same steps and the same scores, so the same entities.
+4. the entity recogniser's greedy loop is compiled (``GreedyNER``, ``ner_decode``): spaCy's loop
+   releases the GIL and then takes it back twice in every token lookup of every action's
+   validity check (74 actions a token), which cost more than the loop's arithmetic; every
+   entity action moves on one token, so a batch is decoded in lockstep with spaCy's own
+   arithmetic and rules: the same entities.
 
 Measured and not used: parsing only the sentences that hold a quotation mark or a reporting verb
 (entities and dates need no parse). In news 60-90% of the sentences hold one ("said"), so it saved
@@ -86,47 +87,87 @@ def load_nlp():
 
 
 class GreedyNER:
-    """spaCy's entity recogniser with its greedy transition loop driven from Python.
+    """spaCy's entity recogniser with its greedy transition loop compiled (``ner_decode``).
 
-    spaCy 3.8's ``Parser.greedy_parse`` runs the loop with the GIL released, and its
-    compiled ``StateC::B_`` (the buffer lookup that each action's ``is_valid`` calls, 74
-    actions for every token) takes the GIL and gives it back twice on every call: with the
-    GIL released that is four mutex operations each time, a third of the recogniser's CPU
-    (measured with perf). Here the same loop is run step by step through spaCy's own
-    Python API, the GIL held, where those calls cost next to nothing: the step model
-    (``ParserStepModel.predict``: the same precomputed features and the same output layer)
-    scores the unfinished states and ``transition_states`` applies the best valid action,
-    so the entities are the same (tested). The dependency parser keeps spaCy's loop: it
-    is cheaper there than a Python step (fewer actions checked a step). The batches are
-    ``BATCHES`` of spaCy's, fixed, so the result does not depend on the caller either.
+    spaCy 3.8's ``Parser.greedy_parse`` runs the loop with the GIL released, and its compiled
+    validity checks (74 actions for every token) take the GIL and give it back on each state
+    lookup: with the GIL released that is mutex work, a third of the recogniser's CPU (perf);
+    driven step by step from Python (session 7) the checks still cost 13 µs a token. Every
+    entity action moves on by one token, so here a batch of docs is decoded in lockstep by
+    ``ner_decode.decode``: the same precomputed features, spaCy's arithmetic in its order, the
+    same ``numpy.dot`` output layer for the same states, spaCy's validity rules; the same
+    entities (tested, and 100/100 docs in benchmarks/enrich.py). Docs that already hold entity
+    annotations (preset or blocked tokens, which spaCy's rules honour) take spaCy's own steps
+    through its Python API (``_predict_steps``). The batches are ``BATCHES`` of spaCy's, fixed,
+    so the result does not depend on the caller either.
     """
 
-    BATCHES = 4  # spaCy batches per loop: a Python step costs the same for 16 states or 64
+    BATCHES = 4  # spaCy batches per loop: a step costs about the same for 16 states or 64
+    COMPILED = True  # False: session 7's Python steps for every batch (benchmarks/enrich.py's row)
 
     def __init__(self, ner) -> None:
+        from .ner_decode import action_table
+
         self.ner = ner
         self.name = ner.name
+        self._kinds, self._labels, self._label_names = action_table(ner.moves, ner.vocab.strings)
 
     @classmethod
     def make(cls, ner):
         greedy = ner.cfg.get("beam_width", 1) == 1 and hasattr(ner, "transition_states")
-        return cls(ner) if greedy else ner
+        model = ner.model
+        ok = (
+            greedy
+            and model.attrs.get("has_upper")
+            and len(model.layers) == 3
+            and model.get_ref("lower").get_dim("nF") == 3
+        )
+        return cls(ner) if ok else ner
 
     def get_error_handler(self):
         return self.ner.get_error_handler()
 
     def __call__(self, doc):
-        self.ner.set_annotations([doc], self.predict([doc]))
+        self._annotate([doc])
         return doc
 
     def pipe(self, docs, batch_size: int = 16, **_):
         from spacy.util import minibatch
 
         for batch in minibatch(docs, size=batch_size * self.BATCHES):
-            self.ner.set_annotations(batch, self.predict(batch))
+            self._annotate(batch)
             yield from batch
 
-    def predict(self, docs):
+    def _annotate(self, docs) -> None:
+        import numpy
+        from spacy.attrs import ENT_IOB, IS_SPACE, SENT_START
+        from spacy.tokens import Span
+
+        from .ner_decode import decode
+
+        ner = self.ner
+        arrays = [doc.to_array([ENT_IOB, SENT_START, IS_SPACE]) for doc in docs if len(doc)]
+        if not self.COMPILED or not arrays or any(a[:, 0].any() for a in arrays):
+            # empty, or entity annotations already there: spaCy's own steps
+            ner.set_annotations(docs, self._predict_steps(docs))
+            return
+        ner._ensure_labels_are_added(docs)
+        tok2vec, lower, upper = ner.model.layers
+        cols = numpy.concatenate(arrays)
+        found = decode(
+            lower.predict(tok2vec.predict(docs)), lower.get_param("b"), upper.get_param("W"),
+            upper.get_param("b"), sorted(ner.model.attrs.get("unseen_classes", ())),
+            self._kinds, self._labels, [len(doc) for doc in docs],
+            numpy.ascontiguousarray(cols[:, 1]).astype(numpy.int64),
+            numpy.ascontiguousarray(cols[:, 2]).astype(numpy.bool_),
+        )
+        spans: list[list] = [[] for _ in docs]
+        for d, start, end, label in found.tolist():
+            spans[d].append(Span(docs[d], start, end, label=self._label_names[label]))
+        for doc, ents in zip(docs, spans):
+            doc.set_ents(ents, default="outside")  # spaCy's: the entities, every other token O
+
+    def _predict_steps(self, docs):
         import numpy
 
         ner = self.ner
