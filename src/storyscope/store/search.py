@@ -89,6 +89,19 @@ def index_article(db: sqlite3.Connection, article_id: str, title: str | None, te
     _add(db, "article", article_id, title, text, keep_body=False)
 
 
+def index_articles(db: sqlite3.Connection, rows: list[tuple[str, str | None, str]]) -> None:
+    """``index_article`` of each (id, title, text), the full-text rows written last, together.
+
+    FTS5 keeps a transaction's new rows in memory, but writes them out as a segment of their
+    own whenever a statement that needs a statement journal (an INSERT OR REPLACE, a foreign
+    key) runs after them: one segment per article when the rows are interleaved with the
+    other writes of an ingest batch, about 0.2 CPU ms an article in the merges; one per batch here.
+    """
+    docs = [(db.execute("INSERT INTO search_docs (kind, ref, title, body) VALUES ('article', ?, ?, NULL)",
+                        (article_id, title)).lastrowid, title or "", text) for article_id, title, text in rows]
+    db.executemany("INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)", docs)
+
+
 def index_enrichment(db: sqlite3.Connection, article_id: str, quotes: Iterable, entities: Iterable) -> None:
     """(Re)index one article's quotes and entity names; ``quotes``/``entities``: records or dicts."""
     _drop(db, "quote", article_id)
