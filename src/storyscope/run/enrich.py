@@ -29,6 +29,12 @@ def enrich_batch(job: tuple[list[Article], int]) -> list[EnrichmentRow]:
     return [enrichment_row(e) for e in enrich_articles(articles, batch_size=spacy_batch)]
 
 
+def _warm(job: tuple[list[Article], int]) -> None:
+    """Loads what ``enrich_batch`` needs (spaCy, compiled code): the first article of a batch."""
+    articles, spacy_batch = job
+    enrich_batch((articles[:1], spacy_batch))
+
+
 def missing(store: Store, article_ids: Iterable[str] | None = None) -> list[str]:
     """Ids of the given (default: all) articles with no enrichment of this version, in ingest order."""
     return store.missing_enrichments(ENRICH_VERSION, article_ids)
@@ -43,7 +49,7 @@ def enrich_missing(
     # the same batches for every engine: spaCy's batches, and so its numbers, are the same too
     size = config.enrich_batch * _SPACY_BATCHES_PER_TASK
     jobs = ((batch, config.enrich_batch) for batch in batched(articles, size))
-    for rows in ordered_map(enrich_batch, jobs, engine):
+    for rows in ordered_map(enrich_batch, jobs, engine, warm=_warm):
         # one transaction per batch: a crash loses at most the batch, which the next run redoes
         store.put_enrichment_rows(rows, ENRICH_VERSION)
         for row in rows:

@@ -128,6 +128,11 @@ def prepare_records(items: list[RawDoc | Rejected | ItemStatus]) -> list[ItemSta
     return [x if isinstance(x, ItemStatus) else _compact(*x) for x in prepare(items)]
 
 
+def _warm(items: list[RawDoc | Rejected | ItemStatus]) -> None:
+    """Loads what ``prepare`` needs (language model, embeddings, compiled code): a few of the batch's items."""
+    prepare([i for i in items if isinstance(i, RawDoc)][:4])
+
+
 def _compact(article: Article, features: feats.Features) -> tuple:
     """What a worker hands back for an article: plain values, cheap to pickle and unpickle
     (the article's fields, its features as stored, its URL key), so that the driver, which
@@ -162,7 +167,7 @@ def ingest_raw(
         # what the store held before this run: the same whatever the engine runs ahead
         before = store.last_seq()
         batches = (_stored_already(store, batch, before) for batch in batched(items, BATCH))
-        for records in ordered_map(prepare_records, batches, engine):
+        for records in ordered_map(prepare_records, batches, engine, warm=_warm):
             prepared = [r if isinstance(r, ItemStatus) else _unpack(r) for r in records]
             try:
                 statuses = _store_batch(store, clusterer, snapshots, prepared)
