@@ -134,11 +134,10 @@ def _warm(items: list[RawDoc | Rejected | ItemStatus]) -> None:
 
 
 def _compact(article: Article, features: feats.Features) -> tuple:
-    """What a worker hands back for an article: plain values, cheap to pickle and unpickle
-    (the article's fields, its features as stored, its URL key), so that the driver, which
-    bounds the run, does less per article: measured, unpickling the records themselves cost
-    it 4 times as much, and the URL key and the stored form of the features were its own
-    work before."""
+    """What a worker hands back for an article: plain values (the article's fields, its
+    features as stored, its URL key). The URL key (courlan) and the stored form were the
+    driver's work before, and the driver bounds a parallel run; unpickling this and reading
+    the features back costs it about what unpickling the records did (docs/scaling.md)."""
     return tuple(getattr(article, f) for f in _ARTICLE_FIELDS), features.to_bytes(), url_key(article.url)
 
 
