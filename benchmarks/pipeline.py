@@ -8,9 +8,10 @@
    its own article: its id, URL and a closing line differ, and its dates move 60 days per
    replica, so the replicas form stories of their own as new news would;
 2. per stage, in this process (one core): reading, extraction, features, story assignment,
-   ingest end to end (the three and the store) from JSONL and from WARC, and the deep NLP
-   (enrich) on ``--e2e-articles``: articles/s, CPU seconds per article and the process's
-   peak memory so far;
+   ingest end to end (the three and the store) from JSONL, in one process and with
+   ``--workers 2``, and from WARC, and the deep NLP (enrich) on ``--e2e-articles``:
+   articles/s, CPU seconds per article (all processes, and the driver's alone) and the
+   process's peak memory so far;
 3. end to end (ingest from JSONL, then enrich) of ``--e2e-articles`` articles with
    ``--engine local`` on 1 and 2 workers and ``--engine ray`` on 2, each into a fresh store,
    and whether they stored the same stories and enrichment.
@@ -121,7 +122,7 @@ def _peak_mb() -> float:
 
 class Stage:
     def __init__(self) -> None:
-        self.rows: list[tuple[str, int, float, float, float, str]] = []
+        self.rows: list[tuple[str, int, float, float, float, float, str]] = []
 
     def run(self, name: str, n_of, work, children: bool = False, note: str = ""):
         c0 = time.process_time()
@@ -129,20 +130,21 @@ class Stage:
         t0 = time.perf_counter()
         out = work()
         wall = time.perf_counter() - t0
-        cpu = time.process_time() - c0
+        cpu = driver = time.process_time() - c0
         if children:
             ch1 = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu += (ch1.ru_utime - ch0.ru_utime) + (ch1.ru_stime - ch0.ru_stime)
         n = n_of(out)
-        self.rows.append((name, n, wall, cpu, _peak_mb(), note))
+        self.rows.append((name, n, wall, cpu, driver, _peak_mb(), note))
         print(f"  {name}: {n} in {wall:.1f}s", file=sys.stderr, flush=True)
         return out
 
     def print(self, title: str) -> None:
         print(title)
-        print(f"{'stage':44} {'articles':>8} {'wall s':>8} {'art/s':>8} {'CPU s/art':>10} {'peak MB':>8}  note")
-        for name, n, wall, cpu, peak, note in self.rows:
-            print(f"{name:44} {n:>8} {wall:8.1f} {n / wall:8.1f} {cpu / max(n, 1) * 1000:8.2f}ms {peak:8.0f}  {note}")
+        print(f"{'stage':52} {'articles':>8} {'wall s':>8} {'art/s':>8} {'CPU s/art':>10} {'driver':>10} {'peak MB':>8}  note")
+        for name, n, wall, cpu, driver, peak, note in self.rows:
+            print(f"{name:52} {n:>8} {wall:8.1f} {n / wall:8.1f} {cpu / max(n, 1) * 1000:8.2f}ms "
+                  f"{driver / max(n, 1) * 1000:8.2f}ms {peak:8.0f}  {note}")
 
 
 def _result(db: Path):
@@ -227,13 +229,18 @@ def stages(args, config, jsonl: Path, warc: Path) -> None:
 
     st.run("story assignment (in memory)", len, _assign)
     del items, features
-    for name, path in (("JSONL", jsonl), ("WARC", warc)):
-        db = args.work / f"ingest_{name}.db"
+    for name, path, engine in (("JSONL", jsonl, Engine("local", 1)), ("JSONL", jsonl, Engine("local", 2)),
+                               ("WARC", warc, Engine("local", 1))):
+        db = args.work / f"ingest_{name}_{engine.workers}.db"
         with Store(db) as store:
-            st.run(f"ingest end to end from {name} (1 process)", lambda s: sum(x.status == "stored" for x in s),
-                   lambda: list(ingest_paths(store, [path], build_config(db=str(db)))))
+            st.run(f"ingest end to end from {name}, --workers {engine.workers}",
+                   lambda s: sum(x.status == "stored" for x in s),
+                   lambda: list(ingest_paths(store, [path], build_config(db=str(db)), engine)),
+                   children=engine.workers > 1, note="CPU: driver and workers" if engine.workers > 1 else "")
+    same = _result(args.work / "ingest_JSONL_1.db")[0] == _result(args.work / "ingest_JSONL_2.db")[0]
     st.run("enrich (deep NLP, 1 process)", len, lambda: list(enrich_articles(articles[: args.e2e_articles])))
-    st.print(f"Stages, one process; corpus {args.articles} articles replicated from {', '.join(SOURCES)}")
+    st.print(f"Stages, one process unless said; corpus {args.articles} articles replicated from {', '.join(SOURCES)}")
+    print(f"ingest from JSONL, the same stories with --workers 2 as with one process: {'yes' if same else 'NO'}")
 
 
 def e2e_runs(args, small: Path) -> None:
@@ -261,7 +268,7 @@ def e2e_runs(args, small: Path) -> None:
     first = next(iter(results.values()))
     print("same stories and enrichment as local 1 worker: "
           + ", ".join(f"{k.split(', ')[1]}: {'yes' if v == first else 'NO'}" for k, v in results.items()))
-    walls = {name: wall for name, _, wall, _, _, _ in e2e.rows}
+    walls = {name: wall for name, _, wall, _, _, _, _ in e2e.rows}
     one = walls.get("ingest + enrich, --engine local --workers 1")
     for name, wall in walls.items():
         if one and name != "ingest + enrich, --engine local --workers 1":

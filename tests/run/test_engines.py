@@ -45,6 +45,18 @@ def test_forked_workers_use_what_the_driver_loaded():
         assert {loader for batch in out for _, loader in batch} == {driver}  # which did not load again
 
 
+def test_a_warm_up_leaves_every_batch_to_the_forked_workers():
+    import os
+
+    batches = list(batched(range(60), 10))
+    out = list(ordered_map(_pid_and_loader, batches, Engine("local", 2), warm=lambda b: _pid_and_loader(b[:1])))
+    assert [len(b) for b in out] == [len(b) for b in batches]
+    if engines.can_fork():
+        driver = os.getpid()
+        assert driver not in {pid for batch in out for pid, _ in batch}  # no batch in the driver,
+        assert {loader for batch in out for _, loader in batch} == {driver}  # its warm-up loaded for all
+
+
 def test_engine_settings_are_checked():
     with pytest.raises(SettingError):
         Engine("spark")

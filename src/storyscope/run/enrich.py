@@ -15,16 +15,24 @@ from ..config import Config
 from ..enrich.pipeline import ENRICH_VERSION, enrich_articles
 from ..model import Article, Enrichment
 from ..store import Store
+from ..store.sqlite import EnrichmentRow, enrichment_row
 from .engines import LOCAL, Engine, batched, ordered_map
 
 # spaCy batches (config.enrich_batch articles) per batch handed to a worker
 _SPACY_BATCHES_PER_TASK = 4
 
 
-def enrich_batch(job: tuple[list[Article], int]) -> list[Enrichment]:
-    """The enrichment of each article of a batch (run by the engine's workers)."""
+def enrich_batch(job: tuple[list[Article], int]) -> list[EnrichmentRow]:
+    """The enrichment of each article of a batch in the store's form (run by the engine's workers:
+    the JSON and the index rows are made there, so the driver only writes them)."""
     articles, spacy_batch = job
-    return list(enrich_articles(articles, batch_size=spacy_batch))
+    return [enrichment_row(e) for e in enrich_articles(articles, batch_size=spacy_batch)]
+
+
+def _warm(job: tuple[list[Article], int]) -> None:
+    """Loads what ``enrich_batch`` needs (spaCy, compiled code): the first article of a batch."""
+    articles, spacy_batch = job
+    enrich_batch((articles[:1], spacy_batch))
 
 
 def missing(store: Store, article_ids: Iterable[str] | None = None) -> list[str]:
@@ -41,11 +49,11 @@ def enrich_missing(
     # the same batches for every engine: spaCy's batches, and so its numbers, are the same too
     size = config.enrich_batch * _SPACY_BATCHES_PER_TASK
     jobs = ((batch, config.enrich_batch) for batch in batched(articles, size))
-    for enrichments in ordered_map(enrich_batch, jobs, engine):
+    for rows in ordered_map(enrich_batch, jobs, engine, warm=_warm):
         # one transaction per batch: a crash loses at most the batch, which the next run redoes
-        store.put_enrichments(enrichments, ENRICH_VERSION)
-        for enrichment in enrichments:
-            yield enrichment.article_id
+        store.put_enrichment_rows(rows, ENRICH_VERSION)
+        for row in rows:
+            yield row.article_id
 
 
 def enrichments_for(store: Store, config: Config, article_ids: list[str]) -> list[Enrichment]:

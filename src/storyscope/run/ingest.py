@@ -29,7 +29,9 @@ then for each batch, in the driver, in one transaction (one commit per batch, no
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import features as feats
 from ..cluster import Assignment, StreamClusterer
@@ -39,6 +41,7 @@ from ..errors import ExtractionError, InputError, ItemConflict
 from ..extract import extract
 from ..ingest import Rejected, iter_inputs
 from ..ingest.meta import LONE_SURROGATE, has_lone_surrogate
+from ..ingest.urls import url_key
 from ..model import Article, ItemStatus, RawDoc
 from ..store import Store
 from .engines import LOCAL, Engine, batched, ordered_map
@@ -48,6 +51,17 @@ from .resume import SnapshotPolicy, checked_seq, resume
 # and a batch is the unit of parallel work. Fixed whatever the engine and worker count, so
 # that every engine computes the very same features.
 BATCH = 64
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+
+class Prepared(NamedTuple):
+    """An article ready for the driver: its features, their stored form and its URL key."""
+
+    article: Article
+    features: feats.Features
+    blob: bytes
+    key: str | None
 
 
 def upgrade_features(store: Store, batch: int = 500, after_seq: int = 0) -> int:
@@ -86,8 +100,8 @@ def _maker(config: Config, store: Store | None = None):
 
 
 def prepare(items: list[RawDoc | Rejected | ItemStatus]) -> list[ItemStatus | tuple[Article, feats.Features]]:
-    """Steps 1-2 for a batch (run by the engine's workers): each item's status when it is
-    rejected (or already one), else its article and features."""
+    """Steps 1-2 for a batch: each item's status when it is rejected (or already one), else
+    its article and features."""
     out: list = []
     ok: list[int] = []
     for item in items:
@@ -109,6 +123,31 @@ def prepare(items: list[RawDoc | Rejected | ItemStatus]) -> list[ItemStatus | tu
     return out
 
 
+def prepare_records(items: list[RawDoc | Rejected | ItemStatus]) -> list[ItemStatus | tuple]:
+    """``prepare`` as the engine's workers run it: each article as a compact record (``_compact``)."""
+    return [x if isinstance(x, ItemStatus) else _compact(*x) for x in prepare(items)]
+
+
+def _warm(items: list[RawDoc | Rejected | ItemStatus]) -> None:
+    """Loads what ``prepare`` needs (language model, embeddings, compiled code): a few of the batch's items."""
+    prepare([i for i in items if isinstance(i, RawDoc)][:4])
+
+
+def _compact(article: Article, features: feats.Features) -> tuple:
+    """What a worker hands back for an article: plain values (the article's fields, its
+    features as stored, its URL key). The URL key (courlan) and the stored form were the
+    driver's work before, and the driver bounds a parallel run; unpickling this and reading
+    the features back costs it about what unpickling the records did (docs/scaling.md)."""
+    return tuple(getattr(article, f) for f in _ARTICLE_FIELDS), features.to_bytes(), url_key(article.url)
+
+
+def _unpack(record: tuple) -> Prepared:
+    """A worker's record as the driver uses it. The features are read back from their stored
+    form, which holds them exactly (float32 weights), as a resumed run reads them."""
+    values, blob, key = record
+    return Prepared(Article(*values), feats.Features.from_bytes(blob), blob, key)
+
+
 def ingest_raw(
     store: Store, items: Iterable[RawDoc | Rejected], config: Config, engine: Engine = LOCAL
 ) -> Iterator[ItemStatus]:
@@ -126,8 +165,9 @@ def ingest_raw(
         snapshots = resumed.policy(config.snapshot_every)
         # what the store held before this run: the same whatever the engine runs ahead
         before = store.last_seq()
-        batches = batched((_stored_already(store, item, before) for item in items), BATCH)
-        for prepared in ordered_map(prepare, batches, engine):
+        batches = (_stored_already(store, batch, before) for batch in batched(items, BATCH))
+        for records in ordered_map(prepare_records, batches, engine, warm=_warm):
+            prepared = [r if isinstance(r, ItemStatus) else _unpack(r) for r in records]
             try:
                 statuses = _store_batch(store, clusterer, snapshots, prepared)
             except SnapshotBlockError:
@@ -146,13 +186,13 @@ def ingest_raw(
                 resumed = resume(store, make)
                 clusterer, snapshots = resumed.clusterer, resumed.policy(config.snapshot_every)
                 statuses = {}
-                for i, (article, features) in _articles(prepared):
+                for i, one in _articles(prepared):
                     try:
-                        statuses.update(_store_batch(store, clusterer, snapshots, [(article, features)], offset=i))
+                        statuses.update(_store_batch(store, clusterer, snapshots, [one], offset=i))
                     except ItemConflict as exc:
                         resumed = resume(store, make)
                         clusterer, snapshots = resumed.clusterer, resumed.policy(config.snapshot_every)
-                        statuses[i] = ItemStatus(article.source, "rejected", str(exc), article.id)
+                        statuses[i] = ItemStatus(one.article.source, "rejected", str(exc), one.article.id)
             # statuses in input order, once the batch is committed
             for i, item in enumerate(prepared):
                 yield item if isinstance(item, ItemStatus) else statuses[i]
@@ -160,8 +200,8 @@ def ingest_raw(
         snapshots.finish(store, clusterer)
 
 
-def _articles(prepared: list) -> list[tuple[int, tuple[Article, feats.Features]]]:
-    """(position, (article, features)) of a batch's articles, in input order.
+def _articles(prepared: list) -> list[tuple[int, Prepared]]:
+    """(position, prepared article) of a batch's articles, in input order.
 
     Not by publication day: measured, that order put the bundled samples' two undated ECB
     articles (a 2009 earthquake) into the dated 2013 one's story (docs/scaling.md).
@@ -177,9 +217,10 @@ def _store_batch(store: Store, clusterer: StreamClusterer, snapshots: SnapshotPo
     """
     out: dict[int, ItemStatus] = {}
     with store.transaction() as db:
-        for i, (article, features) in _articles(prepared):
+        stored: list[Article] = []
+        for i, (article, features, blob, key) in _articles(prepared):
             # 3. already stored (before this run, or earlier in this batch)?
-            existing = store.find_duplicate(article)
+            existing = store.find_duplicate(article, key)
             if existing is not None:
                 why = "already stored" if existing == article.id else f"same article as {existing!r}"
                 out[offset + i] = ItemStatus(article.source, "duplicate", why, existing)
@@ -189,20 +230,24 @@ def _store_batch(store: Store, clusterer: StreamClusterer, snapshots: SnapshotPo
                 clusterer.precise.note(article.id, article.title, article.text)
             assignment = clusterer.add(article.id, features, article.published)
             # 5. the article, its story, the links of a new story and now and then the snapshot
-            store.add_article(db, article, features.to_bytes())
+            store.add_article(db, article, blob, key=key, index=False)
+            stored.append(article)
             store.assign(db, article.id, assignment.story_id, assignment.score,
                          assignment.syndicated_of, assignment.reason)
             _store_links(store, db, clusterer, assignment)
             snapshots.stored(snapshots.due() and snapshots.write(store, db, clusterer))
             out[offset + i] = ItemStatus(article.source, "stored", assignment.reason, article.id)
+        store.index_articles(db, stored)  # the batch's search-index rows, last (store/search.py)
     return out
 
 
-def _stored_already(store: Store, item: RawDoc | Rejected, up_to_seq: int) -> RawDoc | Rejected | ItemStatus:
-    """A read item whose id a run before this one stored is a duplicate, found before any work is spent on it."""
-    if isinstance(item, RawDoc) and item.id and store.has_article(item.id, up_to_seq):
-        return ItemStatus(item.source, "duplicate", "already stored", item.id)
-    return item
+def _stored_already(store: Store, batch: list[RawDoc | Rejected], up_to_seq: int) -> list[RawDoc | Rejected | ItemStatus]:
+    """A batch's read items, those whose id a run before this one stored as duplicates, found
+    before any work is spent on them (one query for the batch)."""
+    ids = [item.id for item in batch if isinstance(item, RawDoc) and item.id]
+    done = store.stored_ids(ids, up_to_seq) if ids else set()
+    return [ItemStatus(item.source, "duplicate", "already stored", item.id)
+            if isinstance(item, RawDoc) and item.id and item.id in done else item for item in batch]
 
 
 def read_inputs(paths: Iterable[str | Path], config: Config) -> Iterator[RawDoc | Rejected]:

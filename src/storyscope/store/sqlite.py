@@ -13,8 +13,8 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import ItemConflict, NotFound, StoreError, StoreLocked
 from ..ingest.urls import url_key
@@ -25,6 +25,9 @@ from .lock import WriteLock
 from .migrations import MIGRATIONS
 from .snapshots import StoredSnapshot
 
+# "compute it here": a key argument not given (None is a key: the article has no URL)
+_COMPUTE = object()
+
 _ARTICLE_COLUMNS = (
     "id", "text", "title", "published", "author", "outlet", "url", "language", "source", "content_hash", "captions",
 )
@@ -34,6 +37,27 @@ def _article_from_row(row) -> Article:
     values = dict(zip(_ARTICLE_COLUMNS, row))
     values["captions"] = tuple(json.loads(values["captions"]))
     return Article(**values)
+
+
+class EnrichmentRow(NamedTuple):
+    """An enrichment in the form the store keeps: plain values, cheap to hand from a worker to the driver."""
+
+    article_id: str
+    data: str  # the JSON stored
+    quotes: tuple[tuple[str | None, str], ...]  # (speaker, words), for the search index
+    names: tuple[tuple[str, str, str], ...]  # (canonical name, wording, label), for the entity index
+
+
+def enrichment_row(e: Enrichment) -> EnrichmentRow:
+    # vars(): the records are flat, so this is asdict's dict at a fraction of its cost
+    data = json.dumps({
+        "sentences": [vars(s) for s in e.sentences],
+        "entities": [vars(x) for x in e.entities],
+        "quotes": [vars(q) for q in e.quotes],
+        "dates": [vars(d) for d in e.dates],
+        "caption_entities": [vars(x) for x in e.caption_entities],
+    })
+    return EnrichmentRow(e.article_id, data, web_index.quote_rows(e.quotes), web_index.name_rows(e.entities))
 
 
 class Store:
@@ -174,23 +198,37 @@ class Store:
                 db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
 
     # -- articles ----------------------------------------------------------------------------
-    def find_duplicate(self, article: Article) -> str | None:
-        """The id of a stored article that is this one (same id, same canonical URL or same content)."""
+    def find_duplicate(self, article: Article, key: str | None | object = _COMPUTE) -> str | None:
+        """The id of a stored article that is this one (same id, same canonical URL or same content).
+
+        ``key``: the article's ``url_key`` when the caller has it already (the ingest workers
+        compute it, so the driver does not).
+        """
         row = self._db.execute(
             "SELECT id FROM articles WHERE id = ? OR content_hash = ? OR (url_key IS NOT NULL AND url_key = ?)",
-            (article.id, article.content_hash, url_key(article.url)),
+            (article.id, article.content_hash, url_key(article.url) if key is _COMPUTE else key),
         ).fetchone()
         return row[0] if row else None
 
-    def add_article(self, db: sqlite3.Connection, article: Article, features: bytes | None) -> None:
-        """Insert an article (inside a transaction opened by the caller)."""
+    def add_article(self, db: sqlite3.Connection, article: Article, features: bytes | None, *,
+                    key: str | None | object = _COMPUTE, index: bool = True) -> None:
+        """Insert an article (inside a transaction opened by the caller).
+
+        ``index=False`` leaves its search-index row to ``index_articles``, which the caller then
+        runs in the same transaction: a batch indexed at its end is written once (see there).
+        """
         values = [getattr(article, c) for c in _ARTICLE_COLUMNS[:-1]] + [json.dumps(list(article.captions))]
         db.execute(
             f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, features, url_key) "
             f"VALUES ({', '.join('?' * (len(_ARTICLE_COLUMNS) + 2))})",
-            (*values, features, url_key(article.url)),
+            (*values, features, url_key(article.url) if key is _COMPUTE else key),
         )
-        web_index.index_article(db, article.id, article.title, article.text)
+        if index:
+            web_index.index_article(db, article.id, article.title, article.text)
+
+    def index_articles(self, db: sqlite3.Connection, articles: Iterable[Article]) -> None:
+        """The search-index rows of articles added with ``index=False``, in one go (store/search.py)."""
+        web_index.index_articles(db, [(a.id, a.title, a.text) for a in articles])
 
     def set_features(self, db: sqlite3.Connection, article_id: str, features: bytes) -> None:
         """Replace an article's features (recomputed after a format change)."""
@@ -202,6 +240,17 @@ class Store:
             return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
         return self._db.execute("SELECT 1 FROM articles WHERE id = ? AND seq <= ?",
                                 (article_id, up_to_seq)).fetchone() is not None
+
+    def stored_ids(self, article_ids: Iterable[str], up_to_seq: int) -> set[str]:
+        """Which of these ids are stored among the first ``up_to_seq`` articles: one query for many."""
+        ids = list(dict.fromkeys(article_ids))
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):  # under SQLite's limit on parameters
+            chunk = ids[start : start + 500]
+            found.update(r[0] for r in self._db.execute(
+                f"SELECT id FROM articles WHERE seq <= ? AND id IN ({', '.join('?' * len(chunk))})",
+                (up_to_seq, *chunk)))
+        return found
 
     def get_article(self, article_id: str) -> Article:
         row = self._db.execute(
@@ -452,20 +501,16 @@ class Store:
 
     def put_enrichments(self, enrichments: Iterable[Enrichment], version: int) -> None:
         """Store (replace) these enrichments and index their quotes and entities, in one transaction."""
+        self.put_enrichment_rows([enrichment_row(e) for e in enrichments], version)
+
+    def put_enrichment_rows(self, rows: Iterable[EnrichmentRow], version: int) -> None:
+        """``put_enrichments`` of enrichments already in their stored form (``enrichment_row``)."""
+        rows = list(rows)
         with self.transaction() as db:
-            for enrichment in enrichments:
-                data = json.dumps({
-                    "sentences": [asdict(s) for s in enrichment.sentences],
-                    "entities": [asdict(e) for e in enrichment.entities],
-                    "quotes": [asdict(q) for q in enrichment.quotes],
-                    "dates": [asdict(d) for d in enrichment.dates],
-                    "caption_entities": [asdict(e) for e in enrichment.caption_entities],
-                })
-                db.execute(
-                    "INSERT OR REPLACE INTO enrichments (article_id, version, data) VALUES (?, ?, ?)",
-                    (enrichment.article_id, version, data),
-                )
-                web_index.index_enrichment(db, enrichment.article_id, enrichment.quotes, enrichment.entities)
+            db.executemany("INSERT OR REPLACE INTO enrichments (article_id, version, data) VALUES (?, ?, ?)",
+                           [(r.article_id, version, r.data) for r in rows])
+            # the search index last, in one go (store/search.py: one FTS5 segment a batch)
+            web_index.index_enrichments(db, [(r.article_id, r.quotes, r.names) for r in rows])
 
     # -- web reads: full-text search, entities, built briefs (store/search.py) -----------------
     def search(self, text: str, limit: int = 20, offset: int = 0) -> tuple[list[web_index.Hit], int]:
