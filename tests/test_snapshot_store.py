@@ -217,9 +217,26 @@ def _blocks_of(header: dict, array: str) -> range:
     return range(offset // header["block"], (offset + nbytes - 1) // header["block"] + 1)
 
 
-def test_a_damaged_block_found_mid_run_is_recovered_by_a_replay(tmp_path, docs, clean, monkeypatch):
+def _damage_member_blocks(store) -> None:
+    """Flip the first bytes of every block that holds only members' terms and embeddings (the first
+    and last block of an array may hold a bit of the next or last array, read at load), so that
+    the first member a run builds meets a damaged block."""
     from storyscope.cluster import snapshot as cluster_snapshot
 
+    with store.transaction() as db:
+        sid, head = db.execute("SELECT snapshot_id, data FROM cluster_snapshot_chunks WHERE part = 0").fetchone()
+        header = cluster_snapshot.read_header(head)
+        inner = {b for name in ("member.ids", "member.tf", "member.emb", "member.temb")
+                 for b in list(_blocks_of(header, name))[1:-1]}
+        assert inner
+        for b in sorted(inner):
+            (data,) = db.execute("SELECT data FROM cluster_snapshot_chunks WHERE snapshot_id = ? AND part = ?",
+                                 (sid, b + 1)).fetchone()
+            db.execute("UPDATE cluster_snapshot_chunks SET data = ? WHERE snapshot_id = ? AND part = ?",
+                       (bytes(x ^ 0xFF for x in data[:8]) + data[8:], sid, b + 1))
+
+
+def test_a_damaged_block_found_mid_run_is_recovered_by_a_replay(tmp_path, docs, clean, monkeypatch):
     calls: list[bool] = []
     real = ingest_module.resume
 
@@ -229,19 +246,7 @@ def test_a_damaged_block_found_mid_run_is_recovered_by_a_replay(tmp_path, docs, 
 
     with Store(tmp_path / "block.db") as store:
         ingest(store, docs[:70], every=1000)
-        with store.transaction() as db:
-            sid, head = db.execute("SELECT snapshot_id, data FROM cluster_snapshot_chunks WHERE part = 0").fetchone()
-            header = cluster_snapshot.read_header(head)
-            # the blocks that hold only members' terms and embeddings (the first and last of an array
-            # may hold a bit of the next or last array, read at load): the first member built reads one
-            inner = {b for name in ("member.ids", "member.tf", "member.emb", "member.temb")
-                     for b in list(_blocks_of(header, name))[1:-1]}
-            assert inner
-            for b in sorted(inner):
-                (data,) = db.execute("SELECT data FROM cluster_snapshot_chunks WHERE snapshot_id = ? AND part = ?",
-                                     (sid, b + 1)).fetchone()
-                db.execute("UPDATE cluster_snapshot_chunks SET data = ? WHERE snapshot_id = ? AND part = ?",
-                           (bytes(x ^ 0xFF for x in data[:8]) + data[8:], sid, b + 1))
+        _damage_member_blocks(store)
         assert how(store)[0] == "snapshot"  # the load itself reads no member
         monkeypatch.setattr(ingest_module, "resume", spy)
         ingest(store, docs[70:], every=1000)
@@ -254,21 +259,11 @@ def test_a_damaged_block_found_mid_run_is_recovered_by_a_replay(tmp_path, docs, 
 def test_a_damaged_block_is_not_loaded_again_after_an_item_conflict(tmp_path, docs, clean, monkeypatch):
     # a batch finds a damaged block (replayed); a later batch's item is refused (ItemConflict): the
     # restart from the store that follows replays too, rather than load the damaged snapshot again
-    from storyscope.cluster import snapshot as cluster_snapshot
     from storyscope.errors import ItemConflict
 
     with Store(tmp_path / "conflict.db") as store:
         ingest(store, docs[:70], every=1000)
-        with store.transaction() as db:
-            sid, head = db.execute("SELECT snapshot_id, data FROM cluster_snapshot_chunks WHERE part = 0").fetchone()
-            header = cluster_snapshot.read_header(head)
-            inner = {b for name in ("member.ids", "member.tf", "member.emb", "member.temb")
-                     for b in list(_blocks_of(header, name))[1:-1]}
-            for b in sorted(inner):
-                (data,) = db.execute("SELECT data FROM cluster_snapshot_chunks WHERE snapshot_id = ? AND part = ?",
-                                     (sid, b + 1)).fetchone()
-                db.execute("UPDATE cluster_snapshot_chunks SET data = ? WHERE snapshot_id = ? AND part = ?",
-                           (bytes(x ^ 0xFF for x in data[:8]) + data[8:], sid, b + 1))
+        _damage_member_blocks(store)
         hows: list[str] = []
         real_resume, real_batch = ingest_module.resume, ingest_module._store_batch
         calls = {"batch": 0}

@@ -15,3 +15,8 @@ def the_quote(quotes, beginning):
     found = [q for q in quotes if q.text.startswith(beginning)]
     assert found, f"no quote starts with {beginning!r}: {[q.text[:40] for q in quotes]}"
     return found[0]
+
+
+def speaker_of(nlp, text, beginning):
+    """The speaker given to the quote of ``text`` that starts with ``beginning``."""
+    return the_quote(quotes_of(nlp, text), beginning).speaker

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from storyscope.enrich.nlp import load_nlp
-
-from quote_helpers import quotes_of, the_quote  # tests/enrich/quote_helpers.py
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
-
-
-def speaker_of(nlp, text, beginning):
-    return the_quote(quotes_of(nlp, text), beginning).speaker
+from quote_helpers import speaker_of  # tests/enrich/quote_helpers.py; the nlp fixture: conftest.py
 
 
 def test_a_pronoun_is_not_the_person_its_own_clause_names_after_it(nlp):
