@@ -25,7 +25,9 @@ little, and it moves sentence boundaries (docs/scaling.md has the figures).
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import sys
 from functools import lru_cache
 
 from ..errors import MissingDependency
@@ -64,7 +66,33 @@ def load_spacy():
     # of the cyclic collector's way, whose full passes walked them all (about 5% of enrich's
     # CPU under perf); and a process pool forked after this shares their pages untouched
     gc.freeze()
+    keep_freed_memory()
     return nlp
+
+
+# glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+def keep_freed_memory() -> bool:
+    """Let glibc's malloc keep freed memory for reuse instead of handing it back at once.
+
+    Each parse allocates and frees arrays of a few hundred KB to a few MB. By default glibc
+    serves those above its mmap threshold with fresh mappings and gives freed memory back,
+    so every batch faults its pages in again. With a 32 MB mmap threshold (glibc's maximum)
+    and 256 MB kept before trimming, enriching 100 ECB+ articles took 23,300 minor page
+    faults instead of 30,250 (its CPU effect is within this machine's noise). Process-wide,
+    like ``gc.freeze`` above: it is set when the model loads, in a process that exists to
+    parse. False where there is no glibc.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    return bool(mallopt(_M_MMAP_THRESHOLD, 32 << 20)) and bool(mallopt(_M_TRIM_THRESHOLD, 256 << 20))
 
 
 @lru_cache(maxsize=1)
