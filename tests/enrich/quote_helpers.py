@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from storyscope.enrich.entities import find_entities
+from storyscope.enrich.nlp import load_nlp
 from storyscope.enrich.quotes import find_quotes
 
 
@@ -20,3 +23,9 @@ def the_quote(quotes, beginning):
 def speaker_of(nlp, text, beginning):
     """The speaker given to the quote of ``text`` that starts with ``beginning``."""
     return the_quote(quotes_of(nlp, text), beginning).speaker
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    """The project's spaCy pipeline, for a test module that imports this fixture."""
+    return load_nlp()

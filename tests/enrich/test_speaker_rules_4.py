@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quote_helpers import speaker_of  # tests/enrich/quote_helpers.py; the nlp fixture: conftest.py
+from quote_helpers import nlp, speaker_of  # noqa: F401 (nlp: a fixture) tests/enrich/quote_helpers.py
 
 
 def test_a_pronoun_is_not_the_person_its_own_clause_names_after_it(nlp):
