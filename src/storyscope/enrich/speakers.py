@@ -110,12 +110,7 @@ def subject_of(cue):
     """The token naming who speaks through ``cue`` (a spaCy verb token), or ``None``."""
     if cue.lower_ == "according":
         # "according to X": X is the object of "to"
-        for child in cue.children:
-            if child.lower_ == "to":
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        return obj
-        return None
+        return _object_of(cue, lambda child: child.lower_ == "to")
     subj = _own_subject(cue)
     if subj is not None and subj.dep_ == "nsubjpass":
         # "his salespeople were told, “...”", "Trump was called a “chicken”": who is told or
@@ -166,8 +161,13 @@ def subject_of(cue):
 
 def _agent(verb):
     """The "by" object of a passive verb ("was told by X": X), or ``None``."""
-    for child in verb.children:
-        if child.dep_ == "agent":
+    return _object_of(verb, lambda child: child.dep_ == "agent")
+
+
+def _object_of(token, is_preposition):
+    """The object of the first child of ``token`` that ``is_preposition`` picks, or ``None``."""
+    for child in token.children:
+        if is_preposition(child):
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     return obj

@@ -64,29 +64,40 @@ def backfill(db: sqlite3.Connection) -> None:
                "FROM search_docs d JOIN articles a ON a.id = d.ref WHERE d.kind = 'article'")
     rows = db.execute("SELECT e.article_id, e.data FROM enrichments e WHERE e.version = "
                       "(SELECT max(version) FROM enrichments x WHERE x.article_id = e.article_id)")
+    items = []
     for article_id, data in rows.fetchall():
         d = json.loads(data)
-        index_enrichment(db, article_id, d.get("quotes", ()), d.get("entities", ()))
+        items.append((article_id, quote_rows(d.get("quotes", ())), name_rows(d.get("entities", ()))))
+    index_enrichments(db, items)
 
 
 # -- the write path ---------------------------------------------------------------------------
-def _add(db: sqlite3.Connection, kind: str, ref: str, title: str | None, body: str, keep_body: bool) -> None:
+def _add(db: sqlite3.Connection, kind: str, ref: str, title: str | None, body: str) -> None:
+    """One document whose words the index keeps (a fact; articles: ``index_articles``)."""
     cur = db.execute("INSERT INTO search_docs (kind, ref, title, body) VALUES (?, ?, ?, ?)",
-                     (kind, ref, title, body if keep_body else None))
+                     (kind, ref, title, body))
     db.execute("INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)", (cur.lastrowid, title or "", body))
 
 
-def _drop(db: sqlite3.Connection, kind: str, ref: str) -> None:
-    """Remove the rows of one quote or fact set (a contentless table deletes by its old words)."""
+def _take(db: sqlite3.Connection, kind: str, ref: str) -> list[tuple[int, str, str]]:
+    """Remove one quote or fact set's documents; returns the full-text deletes they need (a
+    contentless table deletes a row by its old words), for the caller to write."""
     rows = db.execute("SELECT id, title, body FROM search_docs WHERE kind = ? AND ref = ?", (kind, ref)).fetchall()
-    for rowid, title, body in rows:
-        db.execute("INSERT INTO search_index (search_index, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                   (rowid, title or "", body or ""))
     db.execute("DELETE FROM search_docs WHERE kind = ? AND ref = ?", (kind, ref))
+    return [(rowid, title or "", body or "") for rowid, title, body in rows]
+
+
+def _delete_rows(db: sqlite3.Connection, gone: list[tuple[int, str, str]]) -> None:
+    db.executemany("INSERT INTO search_index (search_index, rowid, title, body) VALUES ('delete', ?, ?, ?)", gone)
+
+
+def _drop(db: sqlite3.Connection, kind: str, ref: str) -> None:
+    """Remove the rows of one quote or fact set."""
+    _delete_rows(db, _take(db, kind, ref))
 
 
 def index_article(db: sqlite3.Connection, article_id: str, title: str | None, text: str) -> None:
-    _add(db, "article", article_id, title, text, keep_body=False)
+    index_articles(db, [(article_id, title, text)])
 
 
 def index_articles(db: sqlite3.Connection, rows: list[tuple[str, str | None, str]]) -> None:
@@ -125,10 +136,7 @@ def index_enrichments(db: sqlite3.Connection, items: list[tuple[str, tuple, tupl
     gone: list[tuple[int, str, str]] = []
     added: list[tuple[int, str, str]] = []
     for article_id, (quotes, names) in latest.items():
-        rows = db.execute("SELECT id, title, body FROM search_docs WHERE kind = 'quote' AND ref = ?",
-                          (article_id,)).fetchall()
-        gone += [(rowid, title or "", body or "") for rowid, title, body in rows]
-        db.execute("DELETE FROM search_docs WHERE kind = 'quote' AND ref = ?", (article_id,))
+        gone += _take(db, "quote", article_id)
         for speaker, words in quotes:
             cur = db.execute("INSERT INTO search_docs (kind, ref, title, body) VALUES ('quote', ?, ?, ?)",
                              (article_id, speaker, words))
@@ -137,7 +145,7 @@ def index_enrichments(db: sqlite3.Connection, items: list[tuple[str, tuple, tupl
         db.executemany("INSERT OR IGNORE INTO article_entities (name, article_id, alias, label) VALUES (?, ?, ?, ?)",
                        [(name, article_id, alias, label) for name, alias, label in names])
     # every delete before any insert: a new row may take the rowid of one deleted
-    db.executemany("INSERT INTO search_index (search_index, rowid, title, body) VALUES ('delete', ?, ?, ?)", gone)
+    _delete_rows(db, gone)
     db.executemany("INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)", added)
 
 
@@ -147,7 +155,7 @@ def put_brief(db: sqlite3.Connection, story_id: str, fingerprint: str, data: str
                (story_id, fingerprint, data))
     _drop(db, "fact", story_id)
     for text in facts:
-        _add(db, "fact", story_id, None, text, keep_body=True)
+        _add(db, "fact", story_id, None, text)
 
 
 def get_brief(db: sqlite3.Connection, story_id: str) -> tuple[str, str] | None:
