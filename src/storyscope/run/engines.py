@@ -147,8 +147,8 @@ def _pool_map(fn, batches, workers: int, warm=None):
             first = [fn(b) for b in islice(batches, 1)]
         else:
             head = list(islice(batches, 1))
-            for b in head:
-                warm(b)
+            if head:
+                warm(head[0])
             batches = chain(head, batches)
         gc.freeze()  # the driver's objects out of the collector's way: their pages stay shared
     with _one_blas_thread():
