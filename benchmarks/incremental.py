@@ -28,6 +28,7 @@ them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -40,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bigstore import add_stream_args, articles_of, build, raw_of, reference_path, store_path  # noqa: E402
+from bigstore import _days_on, add_stream_args, articles_of, build, raw_of, reference_path, store_path  # noqa: E402
 from cluster_scale import Generator  # noqa: E402
 
 from storyscope import features as feats  # noqa: E402
@@ -207,12 +208,49 @@ def measure(n: int, gen: Generator, args) -> dict:
             store.put_snapshot(db, store.last_seq(), fingerprint(cl), parts(data))
         r["store_s"], r["store_cpu_s"] = time.perf_counter() - t, time.process_time() - c
         del data, cl, resumed
+    # 4. runs one after another: when the chain of deltas is full, a run writes a full snapshot
+    if args.runs > 1:
+        r["runs"] = _runs(fresh, gen, new, args, run_config)
     r["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     if not args.keep:
         base.unlink()
     return r
+
+
+def later_run(gen: Generator, first: list, k: int) -> list:
+    """The articles of the ``k``-th run after the first (k >= 1): 100 the clusterer has not seen.
+
+    Twenty events of the synthetic stream's kind numbered past every planned one
+    (so their names and numbers are their own: no copy of a stored article), five
+    articles each, dated ``k`` days after the first run's last article.
+    """
+    cache: dict = {}
+    out = []
+    for i in range(len(first)):
+        a = gen.article(10_000_000 + 20 * k + i // 5, i % 5, 0, cache)
+        out.append(dataclasses.replace(a, id=f"{a.id}@run{k}", published=_days_on(first[-1].published, k)))
+    return out
+
+
+def _runs(fresh, gen: Generator, new: list, args, config: Config) -> list[dict]:
+    """``args.runs`` 100-article ingests one after another into one copy of the store."""
+    out = []
+    with fresh() as store:
+        for k in range(args.runs):
+            batch = new if k == 0 else later_run(gen, new, k)
+            t, c = time.perf_counter(), time.process_time()
+            statuses = [s.status for s in ingest_raw(store, raw_of(batch), config)]
+            wall, cpu = time.perf_counter() - t, time.process_time() - c
+            snap = store.latest_snapshot()
+            scalars = read_header(store.snapshot_part(snap.id, 0))["scalars"]
+            # a delta over the base alone after a longer chain is a rebased one (cluster/snapshot_delta.py)
+            kind = ("none" if snap.covers_seq != store.last_seq() else scalars.get("kind", "base")
+                    + (f" (chain {len(scalars['chain'])})" if "chain" in scalars else ""))
+            out.append({"run": k + 1, "s": wall, "cpu_s": cpu, "stored": statuses.count("stored"), "snapshot": kind})
+            print(f"  run {k + 1}: {wall:.2f} s wall, {cpu:.2f} CPU s, wrote {kind}", flush=True)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     add_stream_args(ap)
     ap.add_argument("--snapshot-every", type=int, default=Config().snapshot_every)
     ap.add_argument("--keep", type=Path, help="keep the built stores in this folder and reuse them")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="also time this many 100-article ingests one after another into one copy of the store "
+                         "(shows the runs that write a full snapshot when the chain of deltas is full)")
     ap.add_argument("--replay", action="store_true", help="also time a full replay of the store (long at 1M)")
     args = ap.parse_args(argv)
 
@@ -259,6 +300,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'N':>10} " + " ".join(f"{k[:14]:>14}" for k in stages))
     for r in rows:
         print(f"{r['n']:>10,} " + " ".join(f"{r['stages_cpu_s'][k]:>13.2f}s" for k in stages))
+    for r in rows:
+        if "runs" in r:
+            runs = r["runs"]
+            walls = sorted(x["s"] for x in runs)
+            print(f"\n{len(runs)} runs of 100 articles one after another, N = {r['n']:,}: wall median "
+                  f"{walls[len(walls) // 2]:.2f} s, max {walls[-1]:.2f} s, mean {sum(walls) / len(walls):.2f} s; "
+                  f"snapshots written: " + ", ".join(f"{x['run']}:{x['snapshot']}" for x in runs))
     return 0
 
 

@@ -289,27 +289,35 @@ def test_a_damaged_block_is_not_loaded_again_after_an_item_conflict(tmp_path, do
         assert how(store) == ("snapshot", 0, "")
 
 
-def test_each_run_adds_a_delta_and_a_full_chain_is_compacted(tmp_path, docs, clean, monkeypatch):
+def test_each_run_adds_a_delta_a_full_chain_is_rebased_and_a_big_one_compacted(tmp_path, docs, clean, monkeypatch):
     from storyscope.cluster import snapshot_delta
 
     monkeypatch.setattr(snapshot_delta, "MAX_DELTAS", 2)
     monkeypatch.setattr(snapshot_delta, "MAX_SHARE", 10.0)  # by count here, not by size
-    # with the chain full, the end of a run writes a full snapshot when replaying its articles would
-    # cost more than writing it (SnapshotPolicy): here always, so the compaction comes at once
-    monkeypatch.setattr(resume_module, "_REPLAY_S", 1.0)
     # (what a delta saves shows at scale: benchmarks/incremental.py; here a run touches most stories)
     with Store(tmp_path / "chain.db") as store:
         sizes = lambda: store._db.execute("SELECT nbytes FROM cluster_snapshots ORDER BY id").fetchall()  # noqa: E731
         ingest(store, docs[:40], every=1000)
         assert len(sizes()) == 1  # a run from an empty store writes a full snapshot
+        base = sizes()[0]
         seen = []
-        for start in range(40, len(docs), 12):
+        for start in range(40, len(docs) - 12, 12):
             assert how(store) == ("snapshot", 0, "")
             ingest(store, docs[start : start + 12], every=1000)
             rows = sizes()
             seen.append(len(rows))
+            assert rows[0] == base  # the base is never rewritten
             assert snapshot_rows(store)[-1] == (store.last_seq(),)
-        # base + 1, base + 2, then a full one (compaction), base + 1, ...
-        assert seen[:4] == [2, 3, 1, 2]
+        # base + 1, base + 2, then one delta over the base replaces the two (rebased), base + 2, ...
+        assert seen[:5] == [2, 3, 2, 3, 2]
+        assert how(store) == ("snapshot", 0, "")
+        # once the deltas outgrow their share of the base, the run writes a full snapshot (a compaction)
+        monkeypatch.setattr(snapshot_delta, "MAX_SHARE", 0.0)
+        # (SnapshotPolicy then writes one when replaying the run's articles would cost more: here always)
+        monkeypatch.setattr(resume_module, "_REPLAY_S", 1.0)
+        ingest(store, docs[len(docs) - 12 :], every=1000)
+        assert len(sizes()) == 1 and sizes()[0] != base
+        assert how(store) == ("snapshot", 0, "")
+        assert result(store) == clean
         assert how(store) == ("snapshot", 0, "")
         assert result(store) == clean

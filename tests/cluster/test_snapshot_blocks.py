@@ -80,9 +80,11 @@ def test_a_damaged_block_is_named_when_first_read(all_but_last_20):
         loads(bad, StreamClusterer(**SETTINGS)).snapshot()
 
 
-def test_a_chain_of_deltas_loads_as_the_state_it_covers(articles, monkeypatch):  # noqa: F811
+@pytest.mark.parametrize("rebase_at", [None, 2, 3])
+def test_a_chain_of_deltas_loads_as_the_state_it_covers(articles, monkeypatch, rebase_at):  # noqa: F811
     # a base, then three runs each loading the chain, adding articles and storing a delta over it:
-    # the last load continues as an uninterrupted run, to the byte of a full snapshot
+    # the last load continues as an uninterrupted run, to the byte of a full snapshot; ``rebase_at``:
+    # that run's delta is rebased (one delta over the base holding what the chain before it held)
     from storyscope.cluster import snapshot_delta
 
     monkeypatch.setattr(snapshot_delta, "MAX_SHARE", 10.0)  # a small stream: each delta is most of its base
@@ -97,17 +99,19 @@ def test_a_chain_of_deltas_loads_as_the_state_it_covers(articles, monkeypatch): 
     for a in articles[:cut]:
         first.add(*a)
     stored[1] = snap.parts(bytes(first.snapshot()))
-    latest, step = 1, (len(articles) - cut) // 4
+    latest, step, chain = 1, (len(articles) - cut) // 4, [1]
     for k in range(3):
         c = load_chain(latest, part, StreamClusterer(**SETTINGS))
-        assert snapshot_delta.chain_of(c).ids == list(range(1, latest + 1))
+        assert snapshot_delta.chain_of(c).ids == chain
         for a in articles[cut + k * step : cut + (k + 1) * step]:
             c.add(*a)
         assert snapshot_delta.worth_delta(c)
-        data = snapshot_delta.dumps_delta(c)
+        rebase = len(chain) == rebase_at
+        data = snapshot_delta.dumps_delta(c, rebase)
         assert len(data) < len(c.snapshot())  # (a fraction at scale: benchmarks/incremental.py)
         latest += 1
         stored[latest] = snap.parts(bytes(data))
+        chain = [1, latest] if rebase else chain + [latest]
     c = load_chain(latest, part, StreamClusterer(**SETTINGS))
     for a in articles[cut + 3 * step :]:
         c.add(*a)

@@ -18,9 +18,14 @@ changed since it loaded the snapshot:
 So a delta grows with what the runs since the base did, not with the store.
 
 A delta names its chain (the base's row and the deltas before it); the rows of
-a chain are kept until a full snapshot replaces them all, which ``worth_delta``
-asks for after MAX_DELTAS deltas or when they add up to MAX_SHARE of the base
-(a compaction). Loading applies the chain over the base in order: a story is
+a chain are kept until a later snapshot replaces them. After MAX_DELTAS deltas
+the next is a *rebased* one: a single delta over the base holding what the whole
+chain and the run changed since the base (the chain's stories, postings lists
+and article entries as they are now), which replaces the chain's deltas. It
+grows with what was added since the base, not with the store, so a full
+snapshot (a compaction: at a million articles most of a gigabyte, 25-30 s) is
+written only once the deltas add up to MAX_SHARE of the base's bytes
+(``next_kind``). Loading applies the chain over the base in order: a story is
 built from the newest part holding it, a postings list looked up newest first.
 A delta is written in the same transaction as the articles it covers, like a
 full snapshot (run/resume.py), and a run's later delta replaces its earlier one.
@@ -41,7 +46,7 @@ from .snapshot_blocks import SnapshotError
 if TYPE_CHECKING:
     from .stream import StreamClusterer
 
-MAX_DELTAS = 8  # deltas on one base before a full snapshot
+MAX_DELTAS = 8  # deltas on one base before they are rebased into one
 MAX_SHARE = 0.25  # of the base's bytes the deltas may add up to before a full snapshot
 
 
@@ -59,6 +64,7 @@ class Chain:
     base_serial: int
     overlay: dict[int, tuple[Callable, int]] = field(default_factory=dict)  # position -> (build, j)
     fresh: bool = True  # False once a full snapshot was written from this state: later ones are full
+    rebased: bool = False  # a rebased delta was written from this state: later ones of the run are too
 
     def build_all(self, c: StreamClusterer) -> None:
         """The deltas' stories and postings lists built (a full snapshot writes them as made)."""
@@ -84,21 +90,33 @@ def chain_of(c: StreamClusterer) -> Chain | None:
     return None if got is None else got.chain  # type: ignore[return-value]
 
 
+def next_kind(c: StreamClusterer) -> str | None:
+    """What the next snapshot of ``c`` can be: "delta" (over its chain), "rebase" (one delta over the
+    base alone: the chain is full), or None (a full snapshot: not loaded from a stored chain, one was
+    written since, or the deltas add up to MAX_SHARE of the base)."""
+    chain = chain_of(c)
+    if chain is None or not chain.fresh or not chain.ids or chain.delta_bytes > MAX_SHARE * chain.base_bytes:
+        return None
+    return "rebase" if chain.rebased or len(chain.ids) - 1 >= MAX_DELTAS else "delta"
+
+
 def worth_delta(c: StreamClusterer) -> bool:
     """Can the next snapshot of ``c`` be a delta (rather than a full one)?"""
-    chain = chain_of(c)
-    return (chain is not None and chain.fresh and bool(chain.ids) and len(chain.ids) - 1 < MAX_DELTAS
-            and chain.delta_bytes <= MAX_SHARE * chain.base_bytes)
+    return next_kind(c) is not None
 
 
-def dumps_delta(c: StreamClusterer) -> bytearray:
-    """What ``c`` changed since it was loaded, over its chain (see the module docstring)."""
+def dumps_delta(c: StreamClusterer, rebase: bool = False) -> bytearray:
+    """What ``c`` changed since it was loaded, over its chain; with ``rebase``, what the chain's deltas
+    and the run changed since the base, over the base alone (see the module docstring)."""
     got = snap.loaded(c)
     chain: Chain = got.chain  # type: ignore[assignment]
+    if rebase:
+        chain.build_all(c)  # the deltas' stories and postings lists, as they are now
     items = c._by_idx._items
-    # the stories built since the load that the run changed, then those it made
+    # the stories built since the load that the run changed (and those the deltas hold), then those it made
     digests = got.digests
-    at = sorted(i for i, d in digests.items() if snap.digest(items[i]) != d)
+    changed = {i for i, d in digests.items() if snap.digest(items[i]) != d}
+    at = sorted(changed.union(chain.overlay) if rebase else changed)
     at += [i for i in range(got.n_loaded, len(items))]
     cols = snap._Columns()
     snap._story_columns(cols, None, [items[i] for i in at])
@@ -107,11 +125,11 @@ def dumps_delta(c: StreamClusterer) -> bytearray:
     cols.strings("story.new_ids", [items[i].id if items[i] is not None else chain.new_ids[i - n_base]
                                    for i in range(n_base, len(items))])
     cols.strings("hot.id", c._hot)
-    terms, lens, flat = c._postings.changed()
+    terms, lens, flat = c._postings.changed(since_base=rebase)
     cols.put("postings.term", terms, "uint32")
     cols.put("postings.story.len", lens, "int64")
     cols.put("postings.story", flat, "int32")
-    keys, values = c._article_story.run_entries()
+    keys, values = c._article_story.run_entries(since_base=rebase)
     cols.strings("article.key", keys)
     cols.strings("article.value", values)
     # the dicts: what changed since the base
@@ -133,7 +151,7 @@ def dumps_delta(c: StreamClusterer) -> bytearray:
     cols.put("dups.sigs", d._sigs[ring] if ring else np.zeros((0, d.num_perm), np.uint32), "uint32")
     cols.strings("dups.ids", [d._ids[p] for p in ring])
     snap._scalars(cols, c)
-    cols.scalars.update(kind="delta", chain=chain.ids, n_stories=len(items), postings_added=c._postings._added,
+    cols.scalars.update(kind="delta", chain=chain.ids[:1] if rebase else chain.ids, n_stories=len(items), postings_added=c._postings._added,
                         articles_added=c._article_story._added)
     return snap._pack(snap.fingerprint(c), cols)
 

@@ -150,9 +150,10 @@ class ArticleStories(_Whole[str, str]):
             raise ValueError("delta article columns differ in length")
         self._set.update(zip(keys, values))
 
-    def run_entries(self) -> tuple[list[str], list[str]]:
-        """(keys, values) set since the load, in order of first setting."""
-        return list(self._run), [self._set[k] for k in self._run]
+    def run_entries(self, since_base: bool = False) -> tuple[list[str], list[str]]:
+        """(keys, values) set since the load (``since_base``: or by the deltas loaded), in order of first setting."""
+        keys = list(self._set if since_base else self._run)
+        return keys, [self._set[k] for k in keys]
 
     def __len__(self) -> int:
         return len(self._texts) + self._added
@@ -419,10 +420,12 @@ class Postings:
             for tid in terms.tolist():
                 self.get(tid)
 
-    def changed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The lists changed or added since the load, as ``columns`` (what a delta holds)."""
+    def changed(self, since_base: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The lists changed or added since the load (``since_base``: or held by the deltas loaded, as they
+        are now; call ``load_overlay`` first), as ``columns`` (what a delta holds)."""
         orig = self._orig
-        return postings_columns({t: v for t, v in self._got.items() if orig.get(t) != v.tobytes()})
+        held = {t for terms, _, _ in self.overlay for t in terms.tolist()} if since_base else set()
+        return postings_columns({t: v for t, v in self._got.items() if t in held or orig.get(t) != v.tobytes()})
 
     def __len__(self) -> int:
         return len(self._terms) + self._added

@@ -154,8 +154,9 @@ def _restored_as_stored(store: Store, make: Callable[[], StreamClusterer]) -> tu
 # and a run never starts by replaying more than _END_OF_RUN_MAX articles (about
 # 1.2 s) unless the one before it crashed. These apply to a full snapshot; a
 # delta over a stored one (cluster/snapshot_delta.py: a few MB for a run of a
-# hundred articles) is written at the end of every run, until MAX_DELTAS of them
-# or MAX_SHARE of the base's bytes call for a full one.
+# hundred articles) is written at the end of every run: after MAX_DELTAS of them
+# one delta over the base replaces the chain, until MAX_SHARE of the base's
+# bytes calls for a full one.
 _REPLAY_S = 0.6e-3
 _WRITE_S_PER_BYTE = 12e-9
 _END_OF_RUN_MAX = 2_000
@@ -203,20 +204,24 @@ class SnapshotPolicy:
         False (nothing written) when the clusterer cannot be saved: the run goes
         on, and the next one replays.
         """
-        delta = snapshot_delta.worth_delta(clusterer)
+        kind = snapshot_delta.next_kind(clusterer)
         try:
-            data = snapshot_delta.dumps_delta(clusterer) if delta else clusterer.snapshot()
+            data = snapshot_delta.dumps_delta(clusterer, kind == "rebase") if kind else clusterer.snapshot()
         except SnapshotBlockError:  # the loaded one is damaged: no run should start from it again
             store.drop_snapshots(db)
             return False
         except SnapshotError:
             return False
         chain = snapshot_delta.chain_of(clusterer)
-        # a delta keeps the rows it is applied over (and replaces this run's earlier delta)
-        store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), parts(data), keep=chain.ids if delta else ())
-        if chain is not None and not delta:
+        # a delta keeps the rows it is applied over (and replaces this run's earlier delta); a rebased
+        # one keeps the base alone
+        keep = () if kind is None else chain.ids[:1] if kind == "rebase" else chain.ids
+        store.put_snapshot(db, store.last_seq(), fingerprint(clusterer), parts(data), keep=keep)
+        if chain is not None and kind is None:
             chain.fresh = False  # the rows it was loaded from are gone: what follows is written whole
-        if not delta:  # (what a full snapshot costs, for when the chain is full)
+        if kind == "rebase":
+            chain.rebased = True  # the chain's deltas are gone: the run's later snapshots are rebased too
+        if kind is None:  # (what a full snapshot costs, for when the deltas outgrow their base)
             self.last_nbytes = len(data)
         return True
 
