@@ -248,8 +248,10 @@ def _runs(fresh, gen: Generator, new: list, args, config: Config) -> list[dict]:
             # a delta over the base alone after a longer chain is a rebased one (cluster/snapshot_delta.py)
             kind = ("none" if snap.covers_seq != store.last_seq() else scalars.get("kind", "base")
                     + (f" (chain {len(scalars['chain'])})" if "chain" in scalars else ""))
-            out.append({"run": k + 1, "s": wall, "cpu_s": cpu, "stored": statuses.count("stored"), "snapshot": kind})
-            print(f"  run {k + 1}: {wall:.2f} s wall, {cpu:.2f} CPU s, wrote {kind}", flush=True)
+            out.append({"run": k + 1, "s": wall, "cpu_s": cpu, "stored": statuses.count("stored"), "snapshot": kind,
+                        "snapshot_mb": snap.nbytes / 1e6})
+            print(f"  run {k + 1}: {wall:.2f} s wall, {cpu:.2f} CPU s, wrote {kind}, {snap.nbytes / 1e6:.1f} MB",
+                  flush=True)
     return out
 
 
