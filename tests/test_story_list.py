@@ -3,6 +3,7 @@ reads an article's text, so a store of a million articles lists as fast as its s
 
 from __future__ import annotations
 
+from storyscope.headline import headline
 from storyscope.run.stories import iter_stories
 from storyscope.store import Store
 
@@ -32,6 +33,6 @@ def test_story_title_is_the_earliest_articles_headline(sample_store):
     for story, _ in iter_stories(store):
         articles = [store.get_article(a) for a in story.article_ids]
         first = min(enumerate(articles), key=lambda ia: (ia[1].published or "9999", ia[0]))[1]
-        assert story.title == " ".join((first.title or first.text[:100]).split())
+        assert story.title == headline(first.title, first.text)
         dates = sorted(a.published for a in articles if a.published)
         assert (story.first_published, story.last_published) == ((dates[0], dates[-1]) if dates else (None, None))

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..compare import build_brief
 from ..config import Config
+from ..headline import headline
 from ..model import Brief, Story
 from ..store import Store
 from .enrich import enrichments_for
@@ -46,5 +47,5 @@ def story_brief(store: Store, config: Config, story_id: str) -> Brief:
     articles = [store.get_article(a) for a in ids]
     enrichments = {e.article_id: e for e in enrichments_for(store, config, ids)}
     items = [(a, enrichments[a.id]) for a in articles if a.id in enrichments]
-    header = [(a.id, a.title or a.text[:100], a.published, a.outlet) for a in articles]
+    header = [(a.id, headline(a.title, a.text), a.published, a.outlet) for a in articles]
     return build_brief(_story(story_id, header), items, independent=store.syndication(ids))

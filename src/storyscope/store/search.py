@@ -20,6 +20,8 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..headline import OPENING, headline
+
 
 def create(db: sqlite3.Connection) -> None:
     db.execute(
@@ -311,11 +313,11 @@ def story_rows(
     out = []
     for story_id, n, copies, first, last in page:
         arts = db.execute(
-            "SELECT a.title, substr(a.text, 1, 200), a.outlet, a.published FROM assignments s JOIN articles a ON a.id = s.article_id "
-            "WHERE s.story_id = ? ORDER BY a.seq", (story_id,)).fetchall()
+            "SELECT a.title, substr(a.text, 1, ?), a.outlet, a.published FROM assignments s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.story_id = ? ORDER BY a.seq", (OPENING, story_id)).fetchall()
         outlets = tuple(dict.fromkeys(o for _, _, o, _ in arts if o))
         # the earliest article's headline names the story (as run/stories.py does)
         head = min(enumerate(arts), key=lambda ia: (ia[1][3] or "9999", ia[0]))[1]
-        title = " ".join((head[0] or head[1][:100]).split())
+        title = headline(head[0], head[1])
         out.append(StoryRow(story_id, title, n, n - (copies or 0), outlets, first, last))
     return out, total

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import ItemConflict, NotFound, StoreError, StoreLocked
+from ..headline import OPENING, headline
 from ..ingest.urls import url_key
 from ..model import Article, DateMention, Enrichment, EntityMention, Quote, Sentence
 from . import search as web_index
@@ -397,21 +398,21 @@ class Store:
             yield current, ids
 
     def story_headers(self) -> Iterator[tuple[str, list[tuple[str, str | None, str | None, str | None, bool]]]]:
-        """(story_id, [(article_id, title or the text's first 100 characters, published,
+        """(story_id, [(article_id, title or one made from the text's opening (headline.py), published,
         outlet, is a syndicated copy)] in ingest order) for every story, oldest story
         first: what a story list needs, without reading any article's whole text."""
         rows = self._db.execute(
-            "SELECT s.story_id, a.id, COALESCE(NULLIF(a.title, ''), substr(a.text, 1, 100)), a.published, "
-            "a.outlet, s.syndicated_of IS NOT NULL "
-            "FROM assignments s JOIN articles a ON a.id = s.article_id ORDER BY s.story_id, a.seq"
+            "SELECT s.story_id, a.id, a.title, CASE WHEN COALESCE(a.title, '') = '' THEN substr(a.text, 1, ?) END, "
+            "a.published, a.outlet, s.syndicated_of IS NOT NULL "
+            "FROM assignments s JOIN articles a ON a.id = s.article_id ORDER BY s.story_id, a.seq", (OPENING,)
         )
         current, members = None, []
-        for story_id, *member in rows:
+        for story_id, article_id, title, opening, published, outlet, copy in rows:
             if story_id != current:
                 if current is not None:
                     yield current, members
                 current, members = story_id, []
-            members.append((member[0], member[1], member[2], member[3], bool(member[4])))
+            members.append((article_id, headline(title, opening or ""), published, outlet, bool(copy)))
         if current is not None:
             yield current, members
 
