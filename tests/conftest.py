@@ -12,8 +12,7 @@ from storyscope.config import build_config
 from storyscope.run.ingest import ingest_paths
 from storyscope.store import Store
 
-SEED_RFERL = "000_a660c4176bf93f53"
-SEED_WAPO = "004_30c83ec27df2ac6c"
+from seed_ids import SEED_RFERL, SEED_WAPO  # noqa: F401  (the fixtures below use them)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pytest
 
 from storyscope.cli import main
 
-from conftest import SEED_RFERL, SEED_WAPO
+from seed_ids import SEED_RFERL, SEED_WAPO
 
 
 def run(capsys, *argv):

@@ -11,7 +11,7 @@ from storyscope.model import RawDoc
 from storyscope.run.ingest import ingest_paths
 from storyscope.store import Store
 
-from conftest import SEED_RFERL, SEED_WAPO
+from seed_ids import SEED_RFERL, SEED_WAPO
 
 BODY = (
     "The city council approved the new budget on Tuesday after a six-hour debate, "

@@ -8,7 +8,7 @@ import pytest
 from storyscope.render import render_html, render_markdown
 from storyscope.run.stories import iter_stories, story_brief
 
-from conftest import SEED_RFERL, SEED_WAPO
+from seed_ids import SEED_RFERL, SEED_WAPO
 
 # Page furniture of the two seed files: none of it may reach a fact, quote or summary.
 BOILERPLATE = (
