@@ -193,47 +193,90 @@ def _advance(scores, moves, subtok, active, offset, length, stack, sdepth, rebuf
     return still[:n_still]
 
 
+@jit
+def _loop(Yf, bias, nP, W, b, unseen, moves, subtok, offset, length, sent_start, sgemm, one, zero,
+          stack, sdepth, rebuf, rsize, b_i, heads, labels, last_left, last_right, prev,
+          unshiftable, marked, bad):  # pragma: no cover - compiled
+    # spaCy's _parseC: score the unfinished states, then take each one's best valid action
+    active = numpy.nonzero(length > 0)[0].astype(numpy.int64)
+    nC, nH = W.shape
+    scores = numpy.empty((len(active), nC), dtype=numpy.float32)
+    while len(active):
+        n = len(active)
+        h = _hidden(Yf, bias, nP, active, offset, length, stack, sdepth, rebuf, rsize, b_i,
+                    last_left, last_right)
+        out = scores[:n]
+        # predict_states: BLIS's sgemm (as thinc's CBlas) into zeros (beta 0), then the bias
+        sgemm(0, 8, n, nC, nH, one.ctypes, h.ctypes, nH, 1, W.ctypes, nH, 1, zero.ctypes,
+              out.ctypes, nC, 1)
+        for s in range(n):
+            for c in range(nC):
+                out[s, c] += b[c]
+        if unseen.any():  # unseen classes get the lowest score of the step
+            low = out[0, 0]
+            for s in range(n):
+                for c in range(nC):
+                    if out[s, c] < low:
+                        low = out[s, c]
+            for s in range(n):
+                for c in range(nC):
+                    if unseen[c]:
+                        out[s, c] = low
+        active = _advance(out, moves, subtok, active, offset, length, stack, sdepth, rebuf,
+                          rsize, b_i, heads, labels, last_left, last_right, prev, unshiftable,
+                          sent_start, marked, bad)
+
+
+_SGEMM = []
+
+
+def _blis_sgemm():
+    """BLIS's ``bli_sgemm`` (the library thinc's CBlas calls for spaCy's parser) for numba."""
+    if not _SGEMM:
+        import ctypes
+
+        import blis.cy
+
+        fn = ctypes.CDLL(blis.cy.__file__).bli_sgemm
+        fn.restype = None
+        i64, ptr = ctypes.c_int64, ctypes.c_void_p
+        # trans_t, trans_t, m, n, k, alpha*, a*, rsa, csa, b*, rsb, csb, beta*, c*, rsc, csc
+        fn.argtypes = [ctypes.c_int, ctypes.c_int, i64, i64, i64, ptr, ptr, i64, i64, ptr, i64,
+                       i64, ptr, ptr, i64, i64]
+        _SGEMM.append(fn)
+    return _SGEMM[0]
+
+
 def decode(Yf, bias, W, b, unseen, moves, subtok, lengths, sent_start):
     """(heads, actions, bad) of a batch: each token's head (its index in the doc, -1 for none)
     and the action that attached it, over the docs' tokens end to end, and the docs to parse
     with spaCy's loop instead. ``Yf`` is the parser's precomputed first layer (tokens + 1, 8,
-    nO, nP), ``bias`` its bias, ``W``, ``b`` the output layer; ``moves`` the move of each action
-    and ``subtok`` the actions labelled "subtok"; ``sent_start`` the docs' SENT_START column."""
-    from blis.py import gemm
-
+    nO, nP), ``bias`` its bias, ``W``, ``b`` the output layer; ``unseen`` the actions the model
+    never saw; ``moves`` the move of each action and ``subtok`` the actions labelled "subtok";
+    ``sent_start`` the docs' SENT_START column."""
     n_docs = len(lengths)
     nF, nO, nP = Yf.shape[1:]
     if nF != N_FEATURES:
         raise ValueError(f"the parser has {nF} features, this loop handles {N_FEATURES}")
     Yf = numpy.ascontiguousarray(Yf, dtype=numpy.float32).reshape((Yf.shape[0], nF, nO * nP))
-    bias = numpy.ascontiguousarray(bias, dtype=numpy.float32).reshape(-1)
     W = numpy.ascontiguousarray(W, dtype=numpy.float32)
-    b = numpy.ascontiguousarray(b, dtype=numpy.float32)
     length = numpy.asarray(lengths, dtype=numpy.int64)
     offset = numpy.concatenate(([0], numpy.cumsum(length)[:-1])).astype(numpy.int64)
     total = int(length.sum())
+    unseen_mask = numpy.zeros(W.shape[0], dtype=numpy.bool_)
+    unseen_mask[list(unseen)] = True
 
     def minus_ones():
         return numpy.full(total, -1, dtype=numpy.int64)
 
-    stack, rebuf, heads, labels = minus_ones(), minus_ones(), minus_ones(), minus_ones()
-    last_left, last_right, prev = minus_ones(), minus_ones(), minus_ones()
-    sdepth = numpy.zeros(n_docs, dtype=numpy.int64)
-    rsize = numpy.zeros(n_docs, dtype=numpy.int64)
-    b_i = numpy.zeros(n_docs, dtype=numpy.int64)
-    unshiftable = numpy.zeros(total, dtype=numpy.bool_)
-    marked = numpy.zeros(total, dtype=numpy.bool_)
+    heads, labels = minus_ones(), minus_ones()
     bad = numpy.zeros(n_docs, dtype=numpy.bool_)
-    active = numpy.nonzero(length > 0)[0].astype(numpy.int64)
-    while len(active):
-        h = _hidden(Yf, bias, nP, active, offset, length, stack, sdepth, rebuf, rsize, b_i,
-                    last_left, last_right)
-        # spaCy's predict_states: sgemm (BLIS, through thinc's CBlas) into zeros, then the bias
-        scores = gemm(h, W, trans2=True, beta=0.0)
-        scores += b
-        if unseen:
-            scores[:, unseen] = scores.min()
-        active = _advance(scores, moves, subtok, active, offset, length, stack, sdepth, rebuf,
-                          rsize, b_i, heads, labels, last_left, last_right, prev, unshiftable,
-                          sent_start, marked, bad)
+    _loop(Yf, numpy.ascontiguousarray(bias, dtype=numpy.float32).reshape(-1), nP, W,
+          numpy.ascontiguousarray(b, dtype=numpy.float32), unseen_mask, moves, subtok, offset,
+          length, numpy.ascontiguousarray(sent_start, dtype=numpy.int64), _blis_sgemm(),
+          numpy.ones(1, dtype=numpy.float32), numpy.zeros(1, dtype=numpy.float32),
+          minus_ones(), numpy.zeros(n_docs, dtype=numpy.int64), minus_ones(),
+          numpy.zeros(n_docs, dtype=numpy.int64), numpy.zeros(n_docs, dtype=numpy.int64), heads,
+          labels, minus_ones(), minus_ones(), minus_ones(), numpy.zeros(total, dtype=numpy.bool_),
+          numpy.zeros(total, dtype=numpy.bool_), bad)
     return heads, labels, bad
