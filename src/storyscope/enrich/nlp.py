@@ -131,7 +131,10 @@ class GreedyParser:
     labels and sentence starts as spaCy's (tested, and 100/100 docs in benchmarks/enrich.py).
     """
 
-    BATCHES = 4  # spaCy batches per loop, as GreedyNER's; the result does not depend on it
+    # spaCy batches per loop (the parse does not depend on it): the precomputed first layer
+    # is 4 KB a word, and 16, 32 or 64 docs a loop took the same CPU (0.58-0.65 s for 120
+    # ECB+ articles, loaded machine), so one batch keeps memory down
+    BATCHES = 1
     COMPILED = True  # False: spaCy's own loop for every batch (benchmarks/enrich.py's row)
 
     def __init__(self, parser) -> None:

@@ -18,6 +18,8 @@ child). A doc where that would happen is marked, and the caller parses it with s
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy
 
 from ..jit import jit
@@ -206,7 +208,8 @@ def _loop(Yf, bias, nP, W, b, unseen, moves, subtok, offset, length, sent_start,
         h = _hidden(Yf, bias, nP, active, offset, length, stack, sdepth, rebuf, rsize, b_i,
                     last_left, last_right)
         out = scores[:n]
-        # predict_states: BLIS's sgemm (as thinc's CBlas) into zeros (beta 0), then the bias
+        # predict_states: BLIS's sgemm (as thinc's CBlas) into zeros (beta 0), then the bias;
+        # 0 and 8 are BLIS's "no transpose" and "transpose"
         sgemm(0, 8, n, nC, nH, one.ctypes, h.ctypes, nH, 1, W.ctypes, nH, 1, zero.ctypes,
               out.ctypes, nC, 1)
         for s in range(n):
@@ -227,24 +230,21 @@ def _loop(Yf, bias, nP, W, b, unseen, moves, subtok, offset, length, sent_start,
                           sent_start, marked, bad)
 
 
-_SGEMM = []
-
-
+@lru_cache(maxsize=1)
 def _blis_sgemm():
-    """BLIS's ``bli_sgemm`` (the library thinc's CBlas calls for spaCy's parser) for numba."""
-    if not _SGEMM:
-        import ctypes
+    """BLIS's ``bli_sgemm`` (the library thinc's CBlas gives spaCy's parser loop) for numba:
+    numpy's BLAS rounds some scores differently, which can change a parse."""
+    import ctypes
 
-        import blis.cy
+    import blis.cy
 
-        fn = ctypes.CDLL(blis.cy.__file__).bli_sgemm
-        fn.restype = None
-        i64, ptr = ctypes.c_int64, ctypes.c_void_p
-        # trans_t, trans_t, m, n, k, alpha*, a*, rsa, csa, b*, rsb, csb, beta*, c*, rsc, csc
-        fn.argtypes = [ctypes.c_int, ctypes.c_int, i64, i64, i64, ptr, ptr, i64, i64, ptr, i64,
-                       i64, ptr, ptr, i64, i64]
-        _SGEMM.append(fn)
-    return _SGEMM[0]
+    fn = ctypes.CDLL(blis.cy.__file__).bli_sgemm
+    fn.restype = None
+    i64, ptr = ctypes.c_int64, ctypes.c_void_p
+    # trans_t, trans_t, m, n, k, alpha*, a*, rsa, csa, b*, rsb, csb, beta*, c*, rsc, csc
+    fn.argtypes = [ctypes.c_int, ctypes.c_int, i64, i64, i64, ptr, ptr, i64, i64, ptr, i64,
+                   i64, ptr, ptr, i64, i64]
+    return fn
 
 
 def decode(Yf, bias, W, b, unseen, moves, subtok, lengths, sent_start):
