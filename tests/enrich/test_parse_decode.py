@@ -65,7 +65,7 @@ def test_compiled_parser_gives_the_heads_labels_and_sentences_of_spacys_loop():
     finally:
         parse_decode.decode = decode
     spacy_loop = _parse(nlp, texts, False)
-    assert sum(len(d) for d in compiled) > 5_000  # real news: thousands of words
+    assert sum(len(d) for d in compiled) > 2_000  # real news: thousands of words
     assert all(_same(a, b) for a, b in zip(spacy_loop, compiled))
     assert [[s.start for s in d.sents] for d in compiled[:24]] == [[s.start for s in d.sents] for d in spacy_loop[:24]]
     # the texts hold non-projective arcs, which spaCy's postprocess re-attaches
