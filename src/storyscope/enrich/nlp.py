@@ -137,8 +137,8 @@ class GreedyParser:
     """
 
     # spaCy batches per loop (the parse does not depend on it): the precomputed first layer
-    # is 4 KB a word, and 16, 32 or 64 docs a loop took the same CPU (0.58-0.65 s for 120
-    # ECB+ articles, loaded machine), so one batch keeps memory down
+    # is 4 KB a word; 64 docs a loop made fewer output-layer calls but a slower first layer
+    # (together within the loaded machine's noise of 16), so one batch keeps memory down
     BATCHES = 1
     COMPILED = True  # False: spaCy's own component, unchanged (benchmarks/enrich.py's row)
 
@@ -211,7 +211,8 @@ class GreedyParser:
 
         parser = self.parser
         arrays = [doc.to_array([HEAD, DEP, SENT_START]) for doc in docs]
-        # a doc that holds heads or labels already (spaCy keeps those its parse does not set)
+        # a doc that holds heads or labels already (spaCy keeps those its parse does not set):
+        # its batch goes through spaCy's loop, the same parse for the others
         preset = [bool(a[:, :2].any()) for a in arrays]
         if any(preset) or not any(len(doc) for doc in docs):
             self._spacy(docs)
