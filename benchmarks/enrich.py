@@ -7,7 +7,10 @@ parsed doc (entities, quotes, dates), and the end-to-end rate of ``enrich_articl
 (what ``storyscope enrich`` runs), so that it is plain what dominates; wall and CPU seconds
 (the CPU figure holds on a machine other work shares). In the same run, the parse as spaCy
 loads it by default (thinc's BLIS, spaCy's attribute ruler: what storyscope ran before
-enrich/nlp.py's ``load_nlp``), with a check that both give the same docs.
+enrich/nlp.py's ``load_nlp``), with a check that both give the same docs; ``enrich_articles``
+with spaCy's own parser loop and with the compiled one (``GreedyParser.COMPILED``), alternating,
+with a check that both give the same docs; and the CPU seconds of each pipeline component, both
+ways (each component over all the docs in turn, batches of 16 as ``nlp.pipe``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from storyscope.enrich.dates import find_dates  # noqa: E402
 from storyscope.enrich.entities import find_entities  # noqa: E402
-from storyscope.enrich.nlp import MODEL_PACKAGE, GreedyNER, load_nlp  # noqa: E402
+from storyscope.enrich.nlp import MODEL_PACKAGE, GreedyParser, load_nlp  # noqa: E402
 from storyscope.enrich.pipeline import enrich_articles  # noqa: E402
 from storyscope.enrich.quotes import find_quotes  # noqa: E402
 from storyscope.model import Article  # noqa: E402
@@ -75,30 +78,56 @@ def main() -> None:
     ents = timed("entities + canonical names", lambda: [find_entities(d) for d in docs])
     timed("quotes + speakers", lambda: [find_quotes(d, e) for d, e in zip(docs, ents)])
     timed("dates", lambda: [find_dates(a.text, a.published, doc=d) for d, a in zip(docs, articles)])
-    end_to_end = "enrich_articles, end to end"
-    # the recogniser stepped from Python (session 7), then compiled (ner_decode), twice each,
+    end_to_end, old = "enrich_articles, end to end", "enrich_articles, spaCy's parser loop"
+    # spaCy's parser loop (session 8), then the compiled one (parse_decode), twice each,
     # alternating: the lower figure of each counts (a loaded machine's CPU seconds wander)
     runs: dict[bool, list] = {False: [], True: []}
     for compiled in (False, True, False, True):
-        GreedyNER.COMPILED = compiled
+        GreedyParser.COMPILED = compiled
         timed(end_to_end, lambda: list(itertools.islice(enrich_articles(articles), len(articles))))
         runs[compiled].append(steps.pop(end_to_end))
-    steps["enrich_articles, recogniser in Python"] = min(runs[False], key=lambda x: x[1])
+    steps[old] = min(runs[False], key=lambda x: x[1])
     steps[end_to_end] = min(runs[True], key=lambda x: x[1])
+    GreedyParser.COMPILED = False
+    spacy_loop = list(nlp.pipe((a.text for a in articles), batch_size=16))
+    GreedyParser.COMPILED = True
+    components = {False: [], True: []}
+    for compiled in (False, True, False, True):
+        components[compiled].append(component_cpu(nlp, [a.text for a in articles], compiled))
 
     n = len(articles)
     print(f"{n} articles, {chars / n:,.0f} characters each on average; "
-          f"same docs both ways: {sum(map(_same, before, docs))}/{n}")
+          f"same docs as spaCy as loaded by default: {sum(map(_same, before, docs))}/{n}, "
+          f"as spaCy's parser loop: {sum(map(_same, spacy_loop, docs))}/{n}")
     print(f"{'step':38} {'wall s':>8} {'art/s':>8} {'CPU s':>8} {'art/CPU-s':>10} {'share':>6}")
-    apart = (end_to_end, "enrich_articles, recogniser in Python", "spaCy parse as loaded by default")
+    apart = (end_to_end, old, "spaCy parse as loaded by default")
     parts = sum(c for k, (_, c) in steps.items() if k not in apart)
     for name, (wall, cpu) in steps.items():
         share = "" if name in apart else f"{cpu / parts:6.0%}"
         print(f"{name:38} {wall:8.2f} {n / wall:8.1f} {cpu:8.2f} {n / cpu:10.1f} {share:>6}")
     base, ours = steps["spaCy parse as loaded by default"][1], steps["spaCy parse (load_nlp)"][1]
     print(f"parse CPU, default / load_nlp: {base / ours:.2f}x")
-    print(f"end to end CPU, recogniser in Python / compiled: "
-          f"{steps['enrich_articles, recogniser in Python'][1] / steps[end_to_end][1]:.2f}x")
+    print(f"end to end CPU, spaCy's parser loop / compiled: {steps[old][1] / steps[end_to_end][1]:.2f}x")
+    print(f"\n{'component (CPU s, two rounds)':30} {'spaCy parser loop':>20} {'compiled parser':>20}")
+    for name in components[True][0]:
+        cells = ["  ".join(f"{r[name]:9.2f}" for r in components[c]) for c in (False, True)]
+        print(f"{name:30} {cells[0]:>20} {cells[1]:>20}")
+    totals = ["  ".join(f"{sum(r.values()):9.2f}" for r in components[c]) for c in (False, True)]
+    print(f"{'all':30} {totals[0]:>20} {totals[1]:>20}")
+
+
+def component_cpu(nlp, texts: list[str], compiled: bool) -> dict[str, float]:
+    """CPU seconds of each pipeline component over all the texts, in the pipeline's order."""
+    GreedyParser.COMPILED = compiled
+    docs = [nlp.make_doc(t) for t in texts]
+    out = {}
+    for name, proc in nlp.pipeline:
+        c = time.process_time()
+        # (the parser and recogniser read the shared tok2vec's output from each doc's tensor)
+        docs = list(proc.pipe(docs, batch_size=16))
+        out[name] = time.process_time() - c
+    GreedyParser.COMPILED = True
+    return out
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The one place that loads the spaCy pipeline, once per process, and runs it.
 
 ``load_nlp()`` gives spaCy's full English pipeline (tagger, parser, attribute ruler, lemmatizer,
-NER) with the same output at two thirds of its CPU cost per article (benchmarks/enrich.py):
+NER) with the same output at a fraction of its CPU cost per article (benchmarks/enrich.py):
 
 1. matrix products go through numpy's BLAS (OpenBLAS) instead of the BLIS thinc bundles: 3x faster
    on this CPU for the tok2vec layers, same results (checked: identical docs on ECB+);
@@ -16,7 +16,12 @@ NER) with the same output at two thirds of its CPU cost per article (benchmarks/
    releases the GIL and then takes it back twice in every token lookup of every action's
    validity check (74 actions a token), which cost more than the loop's arithmetic; every
    entity action moves on one token, so a batch is decoded in lockstep with spaCy's own
-   arithmetic and rules: the same entities.
+   arithmetic and rules: the same entities;
+5. the dependency parser's greedy arc-eager loop is compiled the same way (``GreedyParser``,
+   ``parse_decode``): spaCy's loop takes the GIL back in its state lookups and writes each
+   doc's arcs one by one in Python; here a batch is parsed in one numba loop that calls the
+   same BLIS ``sgemm`` for the output layer, and heads and labels are written as columns: the
+   same heads, labels and sentences.
 
 Measured and not used: parsing only the sentences that hold a quotation mark or a reporting verb
 (entities and dates need no parse). In news 60-90% of the sentences hold one ("said"), so it saved
@@ -111,7 +116,136 @@ def load_nlp():
     if "ner" in names:
         i = names.index("ner")
         nlp._components[i] = ("ner", GreedyNER.make(nlp._components[i][1]))
+    if "parser" in names:
+        i = names.index("parser")
+        nlp._components[i] = ("parser", GreedyParser.make(nlp._components[i][1]))
     return nlp
+
+
+class GreedyParser:
+    """spaCy's dependency parser with its greedy arc-eager loop compiled (``parse_decode``).
+
+    spaCy 3.8's ``Parser.greedy_parse`` runs the loop with the GIL released and takes it back in
+    its state lookups (as the recogniser's, ``GreedyNER``), and ``ArcEager.set_annotations``
+    writes each doc's arcs one at a time in Python. Here a batch is decoded by
+    ``parse_decode.decode`` (spaCy's features, arithmetic, validity rules and transitions) and
+    each doc's heads and labels are written as two columns; the postprocess (deprojectivising
+    the labels that carry a "||" head label) runs where such a label was chosen, the only docs
+    it changes. Docs that already hold a parse, and docs the compiled loop marks (a corner of
+    spaCy's arc bookkeeping it does not copy), are parsed by spaCy's own loop. The same heads,
+    labels and sentence starts as spaCy's (tested, and 100/100 docs in benchmarks/enrich.py).
+    """
+
+    # spaCy batches per loop (the parse does not depend on it): the precomputed first layer
+    # is 4 KB a word; 64 docs a loop made fewer output-layer calls but a slower first layer
+    # (together within the loaded machine's noise of 16), so one batch keeps memory down
+    BATCHES = 1
+    COMPILED = True  # False: spaCy's own component, unchanged (benchmarks/enrich.py's row)
+
+    def __init__(self, parser) -> None:
+        import numpy
+        from spacy.pipeline._parser_internals import nonproj
+
+        from .parse_decode import BREAK, LEFT, REDUCE, RIGHT, SHIFT
+
+        self.parser = parser
+        self.name = parser.name
+        kinds = {"S": SHIFT, "D": REDUCE, "L": LEFT, "R": RIGHT, "B": BREAK}
+        moves, subtok, deps, decorated = [], [], [], []
+        strings = parser.vocab.strings
+        for i in range(parser.moves.n_moves):
+            move, _, label = parser.moves.get_class_name(i).partition("-")
+            moves.append(kinds[move])
+            subtok.append(label == "subtok" and kinds[move] in (LEFT, RIGHT))
+            deps.append(strings.add(label) if label else 0)
+            decorated.append(nonproj.DELIMITER in label)
+        self._moves = numpy.array(moves, dtype="int64")
+        self._subtok = numpy.array(subtok, dtype="bool")
+        self._deps = numpy.array(deps, dtype="uint64")
+        self._decorated = numpy.array(decorated, dtype="bool")
+        self._deprojectivize = nonproj.deprojectivize
+
+    @classmethod
+    def make(cls, parser):
+        from spacy.pipeline._parser_internals.arc_eager import ArcEager
+
+        model = parser.model
+        ok = (
+            parser.cfg.get("beam_width", 1) == 1
+            and isinstance(parser.moves, ArcEager)
+            and model.attrs.get("has_upper")
+            and len(model.layers) == 3
+            and model.get_ref("lower").get_dim("nF") == 8
+            and set(parser.moves.get_class_name(i)[0] for i in range(parser.moves.n_moves)) <= set("SDLRB")
+        )
+        return cls(parser) if ok else parser
+
+    def get_error_handler(self):
+        return self.parser.get_error_handler()
+
+    def __call__(self, doc):
+        if not self.COMPILED:
+            return self.parser(doc)
+        self._annotate([doc])
+        return doc
+
+    def pipe(self, docs, batch_size: int = 16, **_):
+        from spacy.util import minibatch
+
+        if not self.COMPILED:  # spaCy's component as it is, for the benchmark's comparison
+            yield from self.parser.pipe(docs, batch_size=batch_size)
+            return
+        for batch in minibatch(docs, size=batch_size * self.BATCHES):
+            self._annotate(batch)
+            yield from batch
+
+    def _spacy(self, docs) -> None:
+        if docs:
+            self.parser.set_annotations(docs, self.parser.predict(docs))
+
+    def _annotate(self, docs) -> None:
+        import numpy
+        from spacy.attrs import DEP, HEAD, SENT_START
+
+        from .parse_decode import decode
+
+        parser = self.parser
+        arrays = [doc.to_array([HEAD, DEP, SENT_START]) for doc in docs]
+        # a doc that holds heads or labels already (spaCy keeps those its parse does not set):
+        # its batch goes through spaCy's loop, the same parse for the others
+        preset = [bool(a[:, :2].any()) for a in arrays]
+        if any(preset) or not any(len(doc) for doc in docs):
+            self._spacy(docs)
+            return
+        parser._ensure_labels_are_added(docs)
+        tok2vec, lower, upper = parser.model.layers
+        starts = numpy.concatenate([a[:, 2] for a in arrays]).astype(numpy.int64)
+        heads, actions, bad = decode(
+            lower.predict(tok2vec.predict(docs)), lower.get_param("b"), upper.get_param("W"),
+            upper.get_param("b"), sorted(parser.model.attrs.get("unseen_classes", ())),
+            self._moves, self._subtok, [len(doc) for doc in docs], starts,
+        )
+        at = 0
+        root = parser.moves.root_label
+        for d, doc in enumerate(docs):
+            n = len(doc)
+            if not n or bad[d]:
+                at += n
+                continue
+            head, action = heads[at : at + n], actions[at : at + n]
+            at += n
+            attached = head >= 0
+            cols = numpy.empty((n, 2), dtype=numpy.uint64)
+            # ArcEager.set_annotations: relative heads; a word without an arc is a root
+            cols[:, 0] = numpy.where(attached, head - numpy.arange(n), 0).astype(numpy.int64).view(numpy.uint64)
+            cols[:, 1] = numpy.where(attached, self._deps[numpy.where(attached, action, 0)], root)
+            doc.from_array([HEAD, DEP], cols)  # sets the children and the sentence starts
+            for hook in parser.postprocesses:
+                # deprojectivize changes only words with a decorated label; the rest of it
+                # (children from heads) from_array has done
+                if hook is not self._deprojectivize or self._decorated[action[attached]].any():
+                    hook(doc)
+        self._spacy([doc for d, doc in enumerate(docs) if len(doc) and bad[d]])
 
 
 class GreedyNER:
