@@ -1,0 +1,307 @@
+"""spaCy's tok2vec networks (``MultiHashEmbed`` + ``MaxoutWindowEncoder``) run as one pass a batch.
+
+en_core_web_sm has two: the shared one feeding the tagger and the parser, and the entity
+recogniser's own. thinc runs each as some thirty layers, each a Python call with its own
+temporary arrays: per column a hash, a lookup, a copy; a concatenation; per layer a window copy,
+a matrix product, a bias, a maxout, four passes for the layer norm and a residual sum; the docs
+flattened and split twice. Here a batch takes, per network:
+
+1. one compiled kernel hashing every token's attributes (thinc's MurmurHash3 of each id, four
+   keys a column) and summing the four embedding rows of each key into the first layer's input;
+2. for each of the five maxout layers, the very matrix product thinc makes (``numpy.dot`` of
+   the same array shapes, ``nlp.py`` routes thinc's gemm to numpy), then one compiled kernel for
+   bias, maxout, layer norm and the residual sum, which also writes the next layer's window
+   (thinc's ``seq2col``) in place.
+
+The arithmetic is thinc's in thinc's order: the same float32 operations element by element, the
+layer norm's row sums in numpy's pairwise order, the batch laid out as thinc's ``with_array``
+does (four zero rows around every doc, which the window layers read and write). So the arrays
+are bit for bit thinc's (tested) and the docs are the same. ``install`` swaps in this forward
+only where a model has exactly this structure; ``ENABLED = False`` runs thinc's (for A/B).
+"""
+
+from __future__ import annotations
+
+import numpy
+
+from ..jit import jit
+
+ENABLED = True  # False: thinc's own layers (benchmarks/enrich.py's A/B, tests)
+
+_M1, _M2 = numpy.uint64(0xFF51AFD7ED558CCD), numpy.uint64(0xC4CEB9FE1A85EC53)
+
+
+@jit
+def _murmur(val, seed, out):  # pragma: no cover - compiled
+    # thinc's MurmurHash3_x86_128_uint64 (numpy_ops.pyx), 64-bit wrapping arithmetic
+    s = numpy.uint64(seed)
+    h1 = val * numpy.uint64(0x87C37B91114253D5)
+    h1 = (h1 << numpy.uint64(31)) | (h1 >> numpy.uint64(33))
+    h1 *= numpy.uint64(0x4CF5AD432745937F)
+    h1 ^= s
+    h1 ^= numpy.uint64(8)
+    h2 = s ^ numpy.uint64(8)
+    h1 += h2
+    h2 += h1
+    h1 ^= h1 >> numpy.uint64(33)
+    h1 *= numpy.uint64(0xFF51AFD7ED558CCD)
+    h1 ^= h1 >> numpy.uint64(33)
+    h1 *= numpy.uint64(0xC4CEB9FE1A85EC53)
+    h1 ^= h1 >> numpy.uint64(33)
+    h2 ^= h2 >> numpy.uint64(33)
+    h2 *= numpy.uint64(0xFF51AFD7ED558CCD)
+    h2 ^= h2 >> numpy.uint64(33)
+    h2 *= numpy.uint64(0xC4CEB9FE1A85EC53)
+    h2 ^= h2 >> numpy.uint64(33)
+    h1 += h2
+    h2 += h1
+    mask = numpy.uint64(0xFFFFFFFF)
+    out[0] = h1 & mask
+    out[1] = h1 >> numpy.uint64(32)
+    out[2] = h2 & mask
+    out[3] = h2 >> numpy.uint64(32)
+
+
+@jit
+def _embed(feats, tables, seeds, out):  # pragma: no cover - compiled
+    # thinc's HashEmbed per column (keys = hash(id, seed) % rows; gather_add from zero, key by
+    # key) written side by side: the concatenation's row
+    n, ncols = feats.shape
+    keys = numpy.empty(4, dtype=numpy.uint64)
+    for c in range(ncols):
+        table = tables[c]
+        rows, width = table.shape
+        nv = numpy.uint64(rows)
+        for i in range(n):
+            _murmur(feats[i, c], seeds[c], keys)
+            o = c * width
+            for j in range(width):
+                out[i, o + j] = numpy.float32(0.0)
+            for k in range(4):
+                r = numpy.int64(keys[k] % nv)
+                for j in range(width):
+                    out[i, o + j] += table[r, j]
+
+
+@jit
+def _pairwise_sum(a, n):  # pragma: no cover - compiled
+    # numpy's float32 pairwise sum for n <= 128 (eight accumulators, then the rest in order)
+    if n < 8:
+        res = numpy.float32(0.0)
+        for i in range(n):
+            res += a[i]
+        return res
+    r = numpy.empty(8, dtype=numpy.float32)
+    for j in range(8):
+        r[j] = a[j]
+    i = 8
+    stop = n - n % 8
+    while i < stop:
+        for j in range(8):
+            r[j] += a[i + j]
+        i += 8
+    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    while i < n:
+        res += a[i]
+        i += 1
+    return res
+
+
+@jit
+def _maxout_norm(Y, b, nP, G, beta, rows, out, residual):  # pragma: no cover - compiled
+    # per row of the product: thinc's `Y += b`, maxout (its argmax: a tie keeps the earlier
+    # piece), LayerNorm ((x - mean) * (var + 1e-8) ** -0.5 * G + b, numpy's sums) and, in the
+    # encoder, the residual `X + Y`; row i goes to out[rows[i]]
+    n = Y.shape[0]
+    nO = G.shape[0]
+    z = numpy.empty(nO, dtype=numpy.float32)
+    d = numpy.empty(nO, dtype=numpy.float32)
+    eps = numpy.float32(1e-08)
+    half = numpy.float32(-0.5)
+    width = numpy.float32(nO)
+    for i in range(n):
+        for o in range(nO):
+            k = o * nP + nP - 1
+            m = Y[i, k] + b[k]
+            for p in range(nP - 2, -1, -1):
+                v = Y[i, o * nP + p] + b[o * nP + p]
+                if not m > v:
+                    m = v
+            z[o] = m
+        mean = _pairwise_sum(z, nO) / width
+        for o in range(nO):
+            t = z[o] - mean
+            d[o] = t * t
+        var = _pairwise_sum(d, nO) / width + eps
+        scale = var**half
+        r = rows[i]
+        for o in range(nO):
+            y = (z[o] - mean) * scale * G[o] + beta[o]
+            if residual:
+                out[r, o] = out[r, o] + y
+            else:
+                out[r, o] = y
+
+
+@jit
+def _windows(X, cols):  # pragma: no cover - compiled
+    # thinc's seq2col with one token either side over the whole (padded) batch: zeros at its ends
+    n, w = X.shape
+    for i in range(n):
+        for j in range(w):
+            cols[i, w + j] = X[i, j]
+            cols[i, j] = X[i - 1, j] if i > 0 else numpy.float32(0.0)
+            cols[i, 2 * w + j] = X[i + 1, j] if i + 1 < n else numpy.float32(0.0)
+
+
+class _Maxout:
+    """One ``maxout >> layernorm >> dropout`` block's parameters, read from the model each call."""
+
+    def __init__(self, maxout, norm) -> None:
+        self.maxout, self.norm = maxout, norm
+
+    def product(self, X):
+        # thinc's Maxout: gemm(X, W.reshape(nO * nP, nI), trans2=True), i.e. numpy.dot(X, W.T)
+        W = self.maxout.get_param("W")
+        nO, nP, nI = W.shape
+        return numpy.dot(X, W.reshape(nO * nP, nI).T)
+
+    def finish(self, Y, rows, out, residual: bool) -> None:
+        nP = self.maxout.get_dim("nP")
+        b = numpy.ascontiguousarray(self.maxout.get_param("b")).reshape(-1)
+        G, beta = self.norm.get_param("G"), self.norm.get_param("b")
+        _maxout_norm(Y, b, nP, G, beta, rows, out, residual)
+
+
+class Plan:
+    """What the fast forward needs of one spaCy Tok2Vec model: its columns, tables, layers."""
+
+    def __init__(self, columns, embeds, first: _Maxout, layers: list[_Maxout], pad: int) -> None:
+        self.columns = columns
+        self.embeds = embeds  # HashEmbed models, one a column, in order
+        self.first = first
+        self.layers = layers
+        self.pad = pad
+
+    def forward(self, docs) -> list:
+        lengths = [len(doc) for doc in docs]
+        feats = numpy.ascontiguousarray(
+            numpy.concatenate([doc.to_array(self.columns).reshape(n, len(self.columns)) for doc, n in zip(docs, lengths) if n]),
+            dtype=numpy.uint64,
+        )
+        n = len(feats)
+        tables = tuple(e.get_param("E") for e in self.embeds)
+        seeds = numpy.array([e.attrs["seed"] for e in self.embeds], dtype=numpy.uint32)
+        X = numpy.empty((n, sum(t.shape[1] for t in tables)), dtype=numpy.float32)
+        _embed(feats, tables, seeds, X)
+        # thinc's with_array(pad=4) layout: `pad` zero rows before every non-empty doc and at the end
+        pad, width = self.pad, self.first.norm.get_param("G").shape[0]
+        starts, rows, r = [], numpy.empty(n, dtype=numpy.int64), 0
+        i = 0
+        for length in lengths:
+            if length:
+                r += pad
+                rows[i : i + length] = numpy.arange(r, r + length)
+                i += length
+            starts.append(r)
+            r += length
+        total = r + pad
+        P = numpy.zeros((total, width), dtype=numpy.float32)
+        self.first.finish(self.first.product(X), rows, P, residual=False)
+        every = numpy.arange(total, dtype=numpy.int64)
+        cols = numpy.empty((total, 3 * width), dtype=numpy.float32)
+        for layer in self.layers:
+            _windows(P, cols)
+            layer.finish(layer.product(cols), every, P, residual=True)
+        return [P[s : s + length] for s, length in zip(starts, lengths)]
+
+
+def _leaves(model) -> list:
+    """The layers of a chain in order, nested chains opened."""
+    from thinc.layers.chain import forward as chain_forward
+
+    if model._func is chain_forward:
+        return [leaf for layer in model.layers for leaf in _leaves(layer)]
+    return [model]
+
+
+def _block(layers, window: bool) -> _Maxout | None:
+    names = [layer.name for layer in layers]
+    want = (["expand_window"] if window else []) + ["maxout", "layernorm", "dropout"]
+    if names != want or (window and layers[0].attrs.get("window_size") != 1):
+        return None
+    maxout, norm = layers[-3], layers[-2]
+    if maxout.get_param("W").dtype != numpy.float32 or norm.get_param("G").dtype != numpy.float32:
+        return None
+    return _Maxout(maxout, norm)
+
+
+def plan(model) -> Plan | None:
+    """The plan of a spaCy ``Tok2Vec.v2`` (MultiHashEmbed, MaxoutWindowEncoder) model, else None."""
+    from thinc.layers.with_array import forward as with_array_forward
+
+    leaves = _leaves(model)
+    names = [layer.name for layer in leaves]
+    if len(leaves) != 6 or names[:2] != ["extract_features", "list2ragged"] or names[4] != "ragged2list":
+        return None
+    concat, first, encode = leaves[2], leaves[3], leaves[5]
+    if not all(m._func is with_array_forward for m in (concat, first, encode)):
+        return None
+    embeds = []
+    for c, branch in enumerate(concat.layers[0].layers):
+        parts = _leaves(branch)
+        if [p.name for p in parts] != ["ints-getitem", "hashembed"] or parts[0].attrs.get("index") != (slice(0, None), c):
+            return None
+        if parts[1].get_param("E").dtype != numpy.float32:
+            return None
+        embeds.append(parts[1])
+    if len(embeds) != len(leaves[0].attrs["columns"]):
+        return None
+    first_block = _block(_leaves(first.layers[0]), window=False)
+    residuals = _leaves(encode.layers[0])
+    blocks = []
+    for res in residuals:
+        if not res.name.startswith("residual(") or len(res.layers) != 1:
+            return None
+        blocks.append(_block(_leaves(res.layers[0]), window=True))
+    if first_block is None or not blocks or any(b is None for b in blocks):
+        return None
+    return Plan(list(leaves[0].attrs["columns"]), embeds, first_block, blocks, int(encode.attrs["pad"]))
+
+
+def _swap(model, the_plan: Plan) -> bool:
+    original = model._func
+    if getattr(original, "tok2vec_fast", False):  # installed already
+        return False
+
+    def forward(model, docs, is_train):
+        if is_train or not ENABLED or not docs or not all(hasattr(d, "to_array") for d in docs):
+            return original(model, docs, is_train)
+        if not any(len(d) for d in docs):
+            return original(model, docs, is_train)
+        out = the_plan.forward(docs)
+
+        def backprop(d_out):  # inference only: training goes through thinc's layers (is_train)
+            raise NotImplementedError("tok2vec_fast is for inference")
+
+        return out, backprop
+
+    forward.tok2vec_fast = True  # type: ignore[attr-defined]
+    forward.plan = the_plan  # type: ignore[attr-defined]
+    model._func = forward
+    return True
+
+
+def install(nlp) -> int:
+    """Swap the fast forward into every tok2vec network of ``nlp`` it fits; how many it swapped."""
+    swapped = 0
+    for _, proc in nlp.pipeline:
+        proc = getattr(proc, "ner", proc)  # nlp.py's GreedyNER wraps spaCy's recogniser
+        model = getattr(proc, "model", None)
+        if model is None:
+            continue
+        for node in model.walk():
+            p = plan(node) if node.name.startswith("extract_features>>") else None
+            if p is not None and _swap(node, p):
+                swapped += 1
+    return swapped
