@@ -91,16 +91,20 @@ def _pairwise_sum(a, n):  # pragma: no cover - compiled
         for i in range(n):
             res += a[i]
         return res
-    r = numpy.empty(8, dtype=numpy.float32)
-    for j in range(8):
-        r[j] = a[j]
+    r0, r1, r2, r3, r4, r5, r6, r7 = a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
     i = 8
     stop = n - n % 8
     while i < stop:
-        for j in range(8):
-            r[j] += a[i + j]
+        r0 += a[i]
+        r1 += a[i + 1]
+        r2 += a[i + 2]
+        r3 += a[i + 3]
+        r4 += a[i + 4]
+        r5 += a[i + 5]
+        r6 += a[i + 6]
+        r7 += a[i + 7]
         i += 8
-    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
     while i < n:
         res += a[i]
         i += 1
@@ -119,14 +123,16 @@ def _maxout_norm(Y, b, nP, G, beta, rows, out, residual):  # pragma: no cover - 
     eps = numpy.float32(1e-08)
     half = numpy.float32(-0.5)
     width = numpy.float32(nO)
+    pieces = numpy.empty(nO * nP, dtype=numpy.float32)
     for i in range(n):
+        for k in range(nO * nP):
+            pieces[k] = Y[i, k] + b[k]
         for o in range(nO):
             k = o * nP + nP - 1
-            m = Y[i, k] + b[k]
+            m = pieces[k]
             for p in range(nP - 2, -1, -1):
-                v = Y[i, o * nP + p] + b[o * nP + p]
-                if not m > v:
-                    m = v
+                v = pieces[o * nP + p]
+                m = m if m > v else v
             z[o] = m
         mean = _pairwise_sum(z, nO) / width
         for o in range(nO):
@@ -147,11 +153,18 @@ def _maxout_norm(Y, b, nP, G, beta, rows, out, residual):  # pragma: no cover - 
 def _windows(X, cols):  # pragma: no cover - compiled
     # thinc's seq2col with one token either side over the whole (padded) batch: zeros at its ends
     n, w = X.shape
+    for j in range(w):
+        cols[0, j] = numpy.float32(0.0)
+        cols[n - 1, 2 * w + j] = numpy.float32(0.0)
     for i in range(n):
         for j in range(w):
             cols[i, w + j] = X[i, j]
-            cols[i, j] = X[i - 1, j] if i > 0 else numpy.float32(0.0)
-            cols[i, 2 * w + j] = X[i + 1, j] if i + 1 < n else numpy.float32(0.0)
+        if i > 0:
+            for j in range(w):
+                cols[i, j] = X[i - 1, j]
+        if i + 1 < n:
+            for j in range(w):
+                cols[i, 2 * w + j] = X[i + 1, j]
 
 
 class _Maxout:
