@@ -17,18 +17,21 @@ The arithmetic is thinc's in thinc's order: the same float32 operations element 
 layer norm's row sums in numpy's pairwise order, the batch laid out as thinc's ``with_array``
 does (four zero rows around every doc, which the window layers read and write). So the arrays
 are bit for bit thinc's (tested) and the docs are the same. ``install`` swaps in this forward
-only where a model has exactly this structure; ``ENABLED = False`` runs thinc's (for A/B).
+only where a model has exactly this structure; ``ENABLED = False`` (or the environment's
+``STORYSCOPE_FAST_TOK2VEC=0``) runs thinc's, for A/B.
 """
 
 from __future__ import annotations
+
+import os
 
 import numpy
 
 from ..jit import jit
 
-ENABLED = True  # False: thinc's own layers (benchmarks/enrich.py's A/B, tests)
-
-_M1, _M2 = numpy.uint64(0xFF51AFD7ED558CCD), numpy.uint64(0xC4CEB9FE1A85EC53)
+# False: thinc's own layers (benchmarks/tok2vec.py's A/B, tests); STORYSCOPE_FAST_TOK2VEC=0 in
+# the environment turns it off in every process of a run (benchmarks/pipeline.py's workers)
+ENABLED = os.environ.get("STORYSCOPE_FAST_TOK2VEC", "1") != "0"
 
 
 @jit
