@@ -1,4 +1,5 @@
-"""enrich/tok2vec_fast.py gives thinc's tok2vec arrays bit for bit, and so the same docs, on real news."""
+"""enrich/tok2vec_fast.py gives thinc's tok2vec arrays (bit for bit with thinc's first-layer product,
+within 1e-4 with the precomputed tables) and the same docs, on real news."""
 
 from __future__ import annotations
 
@@ -20,15 +21,18 @@ def _texts(n: int) -> list[str]:
 def thinc_too():
     from storyscope.enrich import tok2vec_fast
 
+    tables = tok2vec_fast.TABLES
     yield tok2vec_fast
     tok2vec_fast.ENABLED = True
+    tok2vec_fast.TABLES = tables
 
 
 def _networks(nlp):
     return {"shared": nlp.get_pipe("tok2vec").model, "ner": nlp.get_pipe("ner").ner.model.layers[0].layers[0]}
 
 
-def test_both_networks_are_swapped_and_give_thincs_arrays(thinc_too):
+@pytest.mark.parametrize("tables", [False, True])
+def test_both_networks_are_swapped_and_give_thincs_arrays(thinc_too, tables):
     from storyscope.enrich.nlp import load_nlp
 
     nlp = load_nlp()
@@ -42,15 +46,20 @@ def test_both_networks_are_swapped_and_give_thincs_arrays(thinc_too):
         for batch in (docs[:16], docs[16:], docs[5:6]):
             thinc_too.ENABLED = False
             want = model.predict(batch)  # thinc's layers
+            thinc_too.TABLES = tables
             got = model._func.plan.forward(batch)  # the fast pass, called directly
             assert len(got) == len(want) == len(batch)
             for g, w, doc in zip(got, want, batch):
                 assert g.shape == w.shape == (len(doc), 96), name
                 assert g.dtype == numpy.float32
-                assert numpy.array_equal(g, w), name  # bit for bit, not merely close
+                if tables:  # the first layer's sums in another order: the last bits differ
+                    assert numpy.abs(g - w).max(initial=0) < 1e-4, name
+                else:
+                    assert numpy.array_equal(g, w), name  # bit for bit, not merely close
 
 
-def test_the_pipeline_gives_the_same_docs_with_and_without_it(thinc_too):
+@pytest.mark.parametrize("tables", [False, True])
+def test_the_pipeline_gives_the_same_docs_with_and_without_it(thinc_too, tables):
     from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
 
     from storyscope.enrich.nlp import load_nlp
@@ -60,7 +69,7 @@ def test_the_pipeline_gives_the_same_docs_with_and_without_it(thinc_too):
     cols = [TAG, POS, MORPH, LEMMA, HEAD, DEP, SENT_START, ENT_IOB, ENT_TYPE]
     thinc_too.ENABLED = False
     want = [d.to_array(cols) for d in nlp.pipe(texts, batch_size=16)]
-    thinc_too.ENABLED = True
+    thinc_too.ENABLED, thinc_too.TABLES = True, tables
     docs = list(nlp.pipe(texts, batch_size=16))
     assert sum(len(d.ents) for d in docs) > 100  # real news: many entities and sentences
     assert sum(1 for d in docs for _ in d.sents) > 200
@@ -71,7 +80,8 @@ def test_the_pipeline_gives_the_same_docs_with_and_without_it(thinc_too):
     thinc_too.ENABLED = False
     plain = nlp(texts[0]).tensor
     thinc_too.ENABLED = True
-    assert numpy.array_equal(plain, nlp(texts[0]).tensor)
+    fast = nlp(texts[0]).tensor
+    assert numpy.array_equal(plain, fast) if not tables else numpy.allclose(plain, fast, rtol=0, atol=1e-4)
 
 
 def test_a_model_of_another_shape_is_left_alone():

@@ -32,6 +32,10 @@ from ..jit import jit
 # False: thinc's own layers (benchmarks/tok2vec.py's A/B, tests); STORYSCOPE_FAST_TOK2VEC=0 in
 # the environment turns it off in every process of a run (benchmarks/pipeline.py's workers)
 ENABLED = os.environ.get("STORYSCOPE_FAST_TOK2VEC", "1") != "0"
+# True: the first layer's product from tables precomputed per column (see the module's
+# docstring; the last bits differ from thinc's); False (STORYSCOPE_FAST_TOK2VEC=exact): thinc's
+# product, bit for bit
+TABLES = os.environ.get("STORYSCOPE_FAST_TOK2VEC", "1") != "exact"
 
 
 @jit
@@ -66,20 +70,24 @@ def _murmur(val, seed, out):  # pragma: no cover - compiled
 
 
 @jit
-def _embed(feats, tables, seeds, out):  # pragma: no cover - compiled
+def _embed(feats, tables, seeds, out, summed):  # pragma: no cover - compiled
     # thinc's HashEmbed per column (keys = hash(id, seed) % rows; gather_add from zero, key by
-    # key) written side by side: the concatenation's row
+    # key); not summed: the columns side by side (the concatenation's row); summed: every
+    # column's rows added into one (the projected tables: the first layer's product)
     n, ncols = feats.shape
     keys = numpy.empty(4, dtype=numpy.uint64)
+    if summed:
+        out[:, :] = numpy.float32(0.0)
     for c in range(ncols):
         table = tables[c]
         rows, width = table.shape
         nv = numpy.uint64(rows)
+        o = 0 if summed else c * width
         for i in range(n):
             _murmur(feats[i, c], seeds[c], keys)
-            o = c * width
-            for j in range(width):
-                out[i, o + j] = numpy.float32(0.0)
+            if not summed:
+                for j in range(width):
+                    out[i, o + j] = numpy.float32(0.0)
             for k in range(4):
                 r = numpy.int64(keys[k] % nv)
                 for j in range(width):
@@ -198,6 +206,27 @@ class Plan:
         self.first = first
         self.layers = layers
         self.pad = pad
+        self._tables: tuple = ()
+        self._tables_of: tuple = ()
+
+    def _projected(self) -> tuple:
+        """Each column's embedding table times its slice of the first layer's weights, (rows, nO * nP).
+
+        Made again when a parameter array is replaced (``set_param``); storyscope never trains,
+        a caller that updated the arrays in place would have to set ``TABLES = False``.
+        """
+        W = self.first.maxout.get_param("W")
+        tables = tuple(e.get_param("E") for e in self.embeds)
+        key = (id(W), *map(id, tables))
+        if key != self._tables_of:
+            nO, nP, nI = W.shape
+            W2 = W.reshape(nO * nP, nI)
+            starts = numpy.cumsum([0] + [t.shape[1] for t in tables])
+            self._tables = tuple(
+                numpy.ascontiguousarray(numpy.dot(t, W2[:, a:b].T)) for t, a, b in zip(tables, starts, starts[1:])
+            )
+            self._tables_of = key
+        return self._tables
 
     def forward(self, docs) -> list:
         lengths = [len(doc) for doc in docs]
@@ -206,10 +235,16 @@ class Plan:
             dtype=numpy.uint64,
         )
         n = len(feats)
-        tables = tuple(e.get_param("E") for e in self.embeds)
         seeds = numpy.array([e.attrs["seed"] for e in self.embeds], dtype=numpy.uint32)
-        X = numpy.empty((n, sum(t.shape[1] for t in tables)), dtype=numpy.float32)
-        _embed(feats, tables, seeds, X)
+        if TABLES:
+            projected = self._projected()
+            Y = numpy.empty((n, projected[0].shape[1]), dtype=numpy.float32)
+            _embed(feats, projected, seeds, Y, True)
+        else:
+            tables = tuple(e.get_param("E") for e in self.embeds)
+            X = numpy.empty((n, sum(t.shape[1] for t in tables)), dtype=numpy.float32)
+            _embed(feats, tables, seeds, X, False)
+            Y = self.first.product(X)
         # thinc's with_array(pad=4) layout: `pad` zero rows before every non-empty doc and at the end
         pad, width = self.pad, self.first.norm.get_param("G").shape[0]
         starts, rows, r = [], numpy.empty(n, dtype=numpy.int64), 0
@@ -223,7 +258,7 @@ class Plan:
             r += length
         total = r + pad
         P = numpy.zeros((total, width), dtype=numpy.float32)
-        self.first.finish(self.first.product(X), rows, P, residual=False)
+        self.first.finish(Y, rows, P, residual=False)
         every = numpy.arange(total, dtype=numpy.int64)
         cols = numpy.empty((total, 3 * width), dtype=numpy.float32)
         for layer in self.layers:
