@@ -6,9 +6,11 @@
 In one process, switching ``tok2vec_fast.ENABLED`` off and on in alternating rounds (the lowest
 CPU figure of each side counts: a shared machine's CPU seconds wander): CPU seconds of each
 network alone (the shared one feeding tagger and parser, the recogniser's own) over the
-articles in spaCy's batches of 16, with how many docs' arrays are bit for bit the same; the
-whole parse (``load_nlp``'s pipe), with how many docs are the same (tags, lemmas, parse,
-sentences, entities); and ``enrich_articles`` end to end, with how many enrichments are equal.
+articles in spaCy's batches of 16, with how many docs' arrays are bit for bit the same and the
+largest difference; the whole parse (``load_nlp``'s pipe), with how many docs are the same
+(tags, lemmas, parse, sentences, entities); and ``enrich_articles`` end to end, with how many
+enrichments are equal. ``STORYSCOPE_FAST_TOK2VEC=exact`` in the environment: the fast pass's
+first layer as thinc's product (bit for bit) instead of the precomputed tables.
 The articles are benchmarks/enrich.py's (its loader).
 """
 
@@ -72,14 +74,17 @@ def main() -> None:
     for name, model in networks.items():
         cpu, outs = ab(lambda m=model: [a for b in batches for a in m.predict(b)], args.rounds)
         same = sum(numpy.array_equal(x, y) for x, y in zip(outs[False], outs[True]))
-        rows.append((name, cpu, f"{same}/{n} docs' arrays bit for bit"))
+        worst = max(float(numpy.abs(x - y).max(initial=0)) for x, y in zip(outs[False], outs[True]))
+        rows.append((name, cpu, f"{same}/{n} docs' arrays bit for bit, largest difference {worst:.1e}"))
     cpu, outs = ab(lambda: list(nlp.pipe(texts, batch_size=16)), args.rounds)
     rows.append(("whole parse (load_nlp pipe)", cpu, f"{sum(map(_same, outs[False], outs[True]))}/{n} same docs"))
     cpu, outs = ab(lambda: list(itertools.islice(enrich_articles(articles), n)), args.rounds)
     rows.append(("enrich_articles, end to end", cpu, f"{sum(a == b for a, b in zip(outs[False], outs[True]))}/{n} same enrichments"))
 
     tokens = sum(len(d) for d in docs)
-    print(f"{n} articles, {tokens:,} tokens; CPU seconds, lowest of {args.rounds} alternating rounds each")
+    first = "precomputed tables" if tok2vec_fast.TABLES else "thinc's product (STORYSCOPE_FAST_TOK2VEC=exact)"
+    print(f"{n} articles, {tokens:,} tokens; CPU seconds, lowest of {args.rounds} alternating rounds each; "
+          f"fast pass's first layer: {first}")
     print(f"{'step':34} {'thinc CPU s':>11} {'fast CPU s':>10} {'saved':>6} {'art/CPU-s thinc':>15} {'fast':>6}  outputs")
     for name, cpu, same in rows:
         old, new = cpu[False], cpu[True]

@@ -10,15 +10,24 @@ flattened and split twice. Here a batch takes, per network:
    keys a column) and summing the four embedding rows of each key into the first layer's input;
 2. for each of the five maxout layers, the very matrix product thinc makes (``numpy.dot`` of
    the same array shapes, ``nlp.py`` routes thinc's gemm to numpy), then one compiled kernel for
-   bias, maxout, layer norm and the residual sum, which also writes the next layer's window
-   (thinc's ``seq2col``) in place.
+   bias, maxout, layer norm and the residual sum, and one copying the next layer's windows
+   (thinc's ``seq2col``).
 
 The arithmetic is thinc's in thinc's order: the same float32 operations element by element, the
 layer norm's row sums in numpy's pairwise order, the batch laid out as thinc's ``with_array``
-does (four zero rows around every doc, which the window layers read and write). So the arrays
-are bit for bit thinc's (tested) and the docs are the same. ``install`` swaps in this forward
-only where a model has exactly this structure; ``ENABLED = False`` (or the environment's
-``STORYSCOPE_FAST_TOK2VEC=0``) runs thinc's, for A/B.
+does (four zero rows around every doc, which the window layers read and write). OpenBLAS's
+results depend on a product's row count, so the products must be thinc's, shape for shape; then
+the arrays are bit for bit thinc's (tested).
+
+``TABLES`` (the default) goes one step further for the first layer: its input is the sum of four
+rows of each column's table, and the product is linear, so each table times its slice of the
+weights is computed once (``Plan._projected``, 11,100 rows x 288 for the shared network) and a
+token's product is 24 row sums (16 for the recogniser's) instead of 576 x 288 multiplications,
+about a third of the network's arithmetic. The sums then run in another order than the matrix
+product's, so the arrays differ from thinc's in the last bits (largest difference about 4e-6);
+the docs were checked the same instead (docs/scaling.md, tests). ``STORYSCOPE_FAST_TOK2VEC=exact``
+keeps thinc's product. ``install`` swaps this forward in only where a model has exactly this
+structure; ``ENABLED = False`` (or ``STORYSCOPE_FAST_TOK2VEC=0``) runs thinc's, for A/B.
 """
 
 from __future__ import annotations
