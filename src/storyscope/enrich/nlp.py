@@ -111,7 +111,7 @@ def load_nlp():
     if "ner" in names:
         i = names.index("ner")
         nlp._components[i] = ("ner", GreedyNER.make(nlp._components[i][1]))
-    # both tok2vec networks (shared, recogniser's) as one pass a batch: the same arrays, bit for bit
+    # both tok2vec networks (shared, recogniser's) as one pass a batch, the same docs (tok2vec_fast)
     from .tok2vec_fast import install
 
     install(nlp)
