@@ -119,6 +119,10 @@ def load_nlp():
     if "parser" in names:
         i = names.index("parser")
         nlp._components[i] = ("parser", GreedyParser.make(nlp._components[i][1]))
+    # both tok2vec networks (shared, recogniser's) as one pass a batch, the same docs (tok2vec_fast)
+    from .tok2vec_fast import install
+
+    install(nlp)
     return nlp
 
 

@@ -45,10 +45,10 @@ def enrich_missing(
 ) -> Iterator[str]:
     """Enrich the given (default: all) articles not yet enriched; yields each id as it is stored."""
     wanted = missing(store, article_ids)
-    articles = (store.get_article(a) for a in wanted)
-    # the same batches for every engine: spaCy's batches, and so its numbers, are the same too
+    # the same batches for every engine: spaCy's batches, and so its numbers, are the same too;
+    # each batch's articles read from the store in one query
     size = config.enrich_batch * _SPACY_BATCHES_PER_TASK
-    jobs = ((batch, config.enrich_batch) for batch in batched(articles, size))
+    jobs = ((store.get_articles(ids), config.enrich_batch) for ids in batched(wanted, size))
     for rows in ordered_map(enrich_batch, jobs, engine, warm=_warm):
         # one transaction per batch: a crash loses at most the batch, which the next run redoes
         store.put_enrichment_rows(rows, ENRICH_VERSION)
