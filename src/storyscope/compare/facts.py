@@ -31,6 +31,8 @@ from .units import Unit
 # articles are long; telling them from paraphrases needs more than these bags.
 ALIGN_THRESHOLD = 0.27
 WORDS_ONLY_THRESHOLD = 0.30
+# With the paraphrase model (small stories, similar.PARAPHRASE_EMBED_WEIGHT): see below.
+PARAPHRASE_THRESHOLD = 0.20
 # A piece of a compound sentence (units.py) pairs at this margin over the threshold above:
 # a short piece meets another sentence's words by chance more easily than a whole one.
 PIECE_MARGIN = 0.05
@@ -74,7 +76,8 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
     not merged is a fact of its own.
     """
     if threshold is None:
-        threshold = ALIGN_THRESHOLD if sim.has_embedding else WORDS_ONLY_THRESHOLD
+        threshold = (PARAPHRASE_THRESHOLD if sim.has_paraphrase else
+                     ALIGN_THRESHOLD if sim.has_embedding else WORDS_ONLY_THRESHOLD)
     if not units:
         return []
     n = len(sim.texts)
