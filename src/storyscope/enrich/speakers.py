@@ -38,7 +38,9 @@ CUE_LEMMAS = frozenset(
     note observe order pledge point post praise predict proclaim promise question
     quip read recall recommend reiterate remark reply report respond say scream shout
     slam speak state stress suggest tell term testify think tout tweet urge vow warn
-    wonder worry write yell""".split()
+    wonder worry write yell
+    chant exclaim imply insinuate intimate mutter muse opine reaffirm recount retort
+    scoff snipe whisper""".split()
 )
 # The subset that introduces reported speech in a that-clause ("X said (that) ...").
 INDIRECT_LEMMAS = frozenset(
@@ -93,8 +95,30 @@ _PERSON_WORDS = frozenset(
 
 def is_person_word(tok) -> bool:
     """Whether a token is a word for a person or people ("official", "aides"), by its
-    form or its lemma: the one test of it for speakers and quotes."""
-    return tok.lower_ in _PERSON_WORDS or tok.lemma_.lower() in _PERSON_WORDS
+    form or its lemma, or an age that stands for one ("the 43-year-old"): the one test
+    of it for speakers and quotes."""
+    return tok.lower_ in _PERSON_WORDS or tok.lemma_.lower() in _PERSON_WORDS or _age_noun(tok)
+
+
+def _age_noun(tok) -> bool:
+    """"old" ending "the 43-year-old": an age used as a noun, which the NER reads as a
+    date."""
+    doc = tok.doc
+    return (
+        tok.lower_ == "old" and tok.i >= 2 and doc[tok.i - 1].text == "-"
+        and doc[tok.i - 2].lower_ in ("year", "years")
+    )
+
+
+def can_speak(tok) -> bool:
+    """Whether the subject token of a reporting verb can be who speaks at all: not a
+    participle the parser made a subject ("Conceding that ..., he warned"; "the
+    self-described ...")."""
+    if tok.tag_ == "VBG" or tok.pos_ == "VERB":
+        return False
+    return not (tok.i == tok.sent.start and tok.lower_.endswith("ing") and not tok.ent_type_)
+
+
 
 
 @dataclass(frozen=True)
@@ -186,7 +210,8 @@ def _own_subject(verb):
     """The verb's subject; of two, the one that is a word ("―" can be parsed as one)."""
     subjects = [
         c for c in verb.children
-        if c.dep_ in _SUBJ_DEPS and any(ch.isalpha() for ch in c.text) and c.ent_type_ not in _NOT_SPEAKERS
+        if c.dep_ in _SUBJ_DEPS and any(ch.isalpha() for ch in c.text)
+        and (c.ent_type_ not in _NOT_SPEAKERS or _age_noun(c))
     ]
     if not subjects:
         return None
