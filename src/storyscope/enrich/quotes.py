@@ -390,9 +390,9 @@ def _surface_subject(cue, piece: _Piece, toks: _Tokens):
     for t in span:
         if toks.inside[t.i] or t.is_quote:
             break
-        if t.is_punct and head is not None:
+        if t.is_punct and head is not None and t.text != "-":  # not the hyphens of "43-year-old"
             break
-        if t.pos_ in ("PROPN", "NOUN", "PRON"):
+        if t.pos_ in ("PROPN", "NOUN", "PRON") or is_person_word(t):  # "the 43-year-old"
             head = t
     if head is not None and head.dep_ in ("nsubj", "nsubjpass") and head.head.i != cue.i and head.head.i > cue.i:
         return None  # the subject of a clause after the cue ("said the city embodied ...")

@@ -39,7 +39,7 @@ CUE_LEMMAS = frozenset(
     quip read recall recommend reiterate remark reply report respond say scream shout
     slam speak state stress suggest tell term testify think tout tweet urge vow warn
     wonder worry write yell
-    chant exclaim imply insinuate intimate mutter muse opine reaffirm recount retort
+    chant exclaim speculate imply insinuate intimate mutter muse opine reaffirm recount retort
     scoff snipe whisper""".split()
 )
 # The subset that introduces reported speech in a that-clause ("X said (that) ...").
@@ -382,6 +382,7 @@ class SpeakerResolver:
         self.history: list[Speaker] = []
         # people the pronoun being resolved cannot mean (``_not_them``)
         self._excluded: frozenset[str] = frozenset()
+        self._tok_starts: list[int] | None = None  # token offsets, read once when needed
 
     # -- entity look-ups ------------------------------------------------------------
     def entity_at(self, start: int, end: int) -> EntityMention | None:
@@ -395,14 +396,24 @@ class SpeakerResolver:
             i -= 1
         return best
 
-    def _last_entity_before(self, pos: int, labels: frozenset[str], window: int = 1500):
+    def _last_entity_before(self, pos: int, labels: frozenset[str], window: int = 1500, outside_quotes: bool = False):
+        """The last entity of ``labels`` ending before ``pos``; with ``outside_quotes``
+        not one named inside a quote (“... who helped Jesse Jackson win ...,” he said:
+        the words' speaker is not whom they name)."""
         i = bisect_right(self._ent_starts, pos) - 1
         while i >= 0 and self.entities[i].start >= pos - window:
             ent = self.entities[i]
-            if ent.label in labels and ent.end <= pos:
+            if ent.label in labels and ent.end <= pos and not (outside_quotes and self._quoted(ent.start)):
                 return ent
             i -= 1
         return None
+
+    def _quoted(self, char: int) -> bool:
+        """Whether the token at ``char`` lies inside a quote."""
+        if self._tok_starts is None:
+            self._tok_starts = self.doc.to_array("IDX").tolist() if len(self.doc) else []
+        k = bisect_right(self._tok_starts, char) - 1
+        return k >= 0 and bool(self.inside[k])
 
     def _fits(self, name: str, gender: str | None) -> bool:
         if name in self._excluded:
@@ -587,7 +598,7 @@ class SpeakerResolver:
             if spoke is not None and (found is None or spoke.start >= found.start):
                 found = spoke
         if found is None:
-            ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
+            ent = self._last_entity_before(tstart, frozenset({"PERSON"}), outside_quotes=True)
             # a person merely mentioned (not the subject, not a speaker) in an
             # earlier paragraph is no antecedent for "he said" in this one
             # (unless the article shows it is of the pronoun's gender: "... met with
@@ -608,6 +619,8 @@ class SpeakerResolver:
         # 1. the head is (part of) a named entity, or a surname of a person the article
         #    named in full that the NER missed here ("Fields said")
         ent = self.entity_at(hstart, hend)
+        if ent is not None and ent.label in _NOT_SPEAKERS:
+            ent = None  # "the 43-year-old": an age the NER reads as a date
         if ent is None and head.text[:1].isupper() and head.text in self.person_tails and len(tokens) <= 2:
             ent = EntityMention(head.text, "PERSON", hstart, hend, self.person_tails[head.text])
         if ent is None:
