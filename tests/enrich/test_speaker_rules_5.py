@@ -48,3 +48,15 @@ def test_an_adjectival_participle_is_no_cue(nlp):
     text = "Councilman Roy Abbot on Monday named the mayor \"the worst leader\" of the self-described reform caucus.\n"
     speakers = [q.speaker for q in quotes_of(nlp, text)]
     assert "self" not in speakers
+
+
+def test_she_in_what_a_person_is_saying_is_that_person(nlp):
+    # the parse can hang "saying" on the name: "she" in what it reports is Dana Whitfield,
+    # not the woman who spoke before
+    text = (
+        "\"We will fix the pipes,\" Mayor Linda Ruiz said on Friday.\n"
+        "Dana Whitfield, the veteran consumer advocate and lawyer, endorsed Ruiz’ approach Sunday, saying she hadn’t "
+        "yet called for the mayor’s resignation because she believed “we need to put all of our energy into helping "
+        "the families of Marlow.”\n"
+    )
+    assert speaker_of(nlp, text, "we need to put") == "Dana Whitfield"

@@ -587,6 +587,11 @@ class SpeakerResolver:
                     and not any(c.dep_ == "mark" for c in t.head.children)):
                 beside = self._person(t, gender)
         if found is None:
+            # "Erin Brockovich, ..., saying she had not called for ...", "Ruiz, who said
+            # she ...": a pronoun in what a participle or a relative clause hanging from a
+            # person reports is that person (not its own clause's noun: binding, above)
+            found = self._reporting_person(tok, gender)
+        if found is None:
             found = beside
         if found is None:
             # the last person who spoke, unless another person has been the subject
@@ -610,6 +615,22 @@ class SpeakerResolver:
         if found is not None:
             self.gender.setdefault(found.name, gender)
             return Speaker(found.name, tstart, tend, found.head, True)
+        return None
+
+    def _reporting_person(self, tok, gender: str | None) -> Speaker | None:
+        """The person whose participle or relative clause reports the clause holding
+        ``tok`` ("X, saying she ...", "X, who said she ..."), or None."""
+        reported = False
+        for a in tok.ancestors:
+            if self.inside[a.i]:
+                return None
+            if a.dep_ == "ccomp":
+                reported = True
+            elif reported and a.dep_ in ("acl", "relcl") and a.lemma_.lower() in CUE_LEMMAS:
+                head = a.head
+                if head.ent_type_ == "PERSON" and not self.inside[head.i]:
+                    return self._person(head, gender)
+                return None
         return None
 
     def _resolve_np(self, head) -> Speaker | None:
