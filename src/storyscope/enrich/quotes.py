@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from spacy.symbols import VERB
 
 from ..model import EntityMention, Quote
-from .speakers import CUE_LEMMAS, INDIRECT_LEMMAS, SpeakerResolver, is_person_word, subject_of
+from .speakers import CUE_LEMMAS, INDIRECT_LEMMAS, SpeakerResolver, can_speak, is_person_word, subject_of
 
 _OPEN_ONLY = "“„«‘‚"
 _CLOSE_ONLY = "”»"
@@ -231,6 +231,8 @@ def _is_cue(tok) -> bool:
         return tok.doc[tok.i - 1].pos_ in ("NOUN", "PROPN")
     if tok.pos_ != "VERB" or tok.lemma_.lower() not in CUE_LEMMAS:
         return False
+    if tok.dep_ == "amod":
+        return False  # an adjectival participle: "the self-described Islamic State"
     if tok.lemma_.lower() in ("continue", "read", "post", "order", "point"):
         # "continues to “cross”", "ordered the evacuation of ...": not speech; "he
         # continued.", "Caddell continued:", "the statement read" are
@@ -277,7 +279,7 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
             root.dep_ not in _EMBEDDED or toks.inside[root.head.i] or root.head.i > k
         ):
             subj = subject_of(root)
-            if subj is not None and not toks.inside[subj.i] and lo <= subj.i < hi and _voice(subj):
+            if subj is not None and not toks.inside[subj.i] and lo <= subj.i < hi and _voice(subj) and can_speak(subj):
                 return root, subj
     if not cands and colon:
         # "She then addressed the supporters again: “...”": a colon introduces speech
@@ -289,7 +291,7 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
             root = doc[k].sent.root if toks.sent_starts else None
             if root is not None and root.pos_ in ("VERB", "AUX") and not toks.inside[root.i]:
                 subj = subject_of(root)
-                if subj is not None and not toks.inside[subj.i] and lo <= subj.i < hi:
+                if subj is not None and not toks.inside[subj.i] and lo <= subj.i < hi and can_speak(subj):
                     return root, subj
     if not cands:
         return None, None
@@ -312,11 +314,12 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
         if t not in ranked:
             ranked.append(t)
     for cue in ranked:
+        # a subject that cannot speak ("Conceding ..., he warned") passes the quote on
         subj = subject_of(cue)
-        if subj is not None and not toks.inside[subj.i] and lo <= subj.i < hi:
+        if subj is not None and not toks.inside[subj.i] and lo <= subj.i < hi and can_speak(subj):
             return cue, subj
         subj = _surface_subject(cue, first, toks)
-        if subj is not None:
+        if subj is not None and can_speak(subj):
             return cue, subj
     return ranked[0], None
 
@@ -387,9 +390,9 @@ def _surface_subject(cue, piece: _Piece, toks: _Tokens):
     for t in span:
         if toks.inside[t.i] or t.is_quote:
             break
-        if t.is_punct and head is not None:
+        if t.is_punct and head is not None and t.text != "-":  # not the hyphens of "43-year-old"
             break
-        if t.pos_ in ("PROPN", "NOUN", "PRON"):
+        if t.pos_ in ("PROPN", "NOUN", "PRON") or is_person_word(t):  # "the 43-year-old"
             head = t
     if head is not None and head.dep_ in ("nsubj", "nsubjpass") and head.head.i != cue.i and head.head.i > cue.i:
         return None  # the subject of a clause after the cue ("said the city embodied ...")
@@ -473,7 +476,7 @@ def _indirect(toks: _Tokens, text: str) -> list[_Unit]:
         if inside * 2 > len(sub):
             continue  # the clause is a direct quote
         subj = subject_of(tok)
-        if subj is None or toks.inside[subj.i]:
+        if subj is None or toks.inside[subj.i] or not can_speak(subj):
             continue
         start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
         start, end = _trimmed(text, start, end)

@@ -38,7 +38,9 @@ CUE_LEMMAS = frozenset(
     note observe order pledge point post praise predict proclaim promise question
     quip read recall recommend reiterate remark reply report respond say scream shout
     slam speak state stress suggest tell term testify think tout tweet urge vow warn
-    wonder worry write yell""".split()
+    wonder worry write yell
+    chant exclaim speculate imply insinuate intimate mutter muse opine reaffirm recount retort
+    scoff snipe whisper""".split()
 )
 # The subset that introduces reported speech in a that-clause ("X said (that) ...").
 INDIRECT_LEMMAS = frozenset(
@@ -93,8 +95,30 @@ _PERSON_WORDS = frozenset(
 
 def is_person_word(tok) -> bool:
     """Whether a token is a word for a person or people ("official", "aides"), by its
-    form or its lemma: the one test of it for speakers and quotes."""
-    return tok.lower_ in _PERSON_WORDS or tok.lemma_.lower() in _PERSON_WORDS
+    form or its lemma, or an age that stands for one ("the 43-year-old"): the one test
+    of it for speakers and quotes."""
+    return tok.lower_ in _PERSON_WORDS or tok.lemma_.lower() in _PERSON_WORDS or _age_noun(tok)
+
+
+def _age_noun(tok) -> bool:
+    """"old" ending "the 43-year-old": an age used as a noun, which the NER reads as a
+    date."""
+    doc = tok.doc
+    return (
+        tok.lower_ == "old" and tok.i >= 2 and doc[tok.i - 1].text == "-"
+        and doc[tok.i - 2].lower_ in ("year", "years")
+    )
+
+
+def can_speak(tok) -> bool:
+    """Whether the subject token of a reporting verb can be who speaks at all: not a
+    participle the parser made a subject ("Conceding that ..., he warned"; "the
+    self-described ...")."""
+    if tok.tag_ == "VBG" or tok.pos_ == "VERB":
+        return False
+    return not (tok.i == tok.sent.start and tok.lower_.endswith("ing") and not tok.ent_type_)
+
+
 
 
 @dataclass(frozen=True)
@@ -186,7 +210,8 @@ def _own_subject(verb):
     """The verb's subject; of two, the one that is a word ("―" can be parsed as one)."""
     subjects = [
         c for c in verb.children
-        if c.dep_ in _SUBJ_DEPS and any(ch.isalpha() for ch in c.text) and c.ent_type_ not in _NOT_SPEAKERS
+        if c.dep_ in _SUBJ_DEPS and any(ch.isalpha() for ch in c.text)
+        and (c.ent_type_ not in _NOT_SPEAKERS or _age_noun(c))
     ]
     if not subjects:
         return None
@@ -357,6 +382,7 @@ class SpeakerResolver:
         self.history: list[Speaker] = []
         # people the pronoun being resolved cannot mean (``_not_them``)
         self._excluded: frozenset[str] = frozenset()
+        self._tok_starts: list[int] | None = None  # token offsets, read once when needed
 
     # -- entity look-ups ------------------------------------------------------------
     def entity_at(self, start: int, end: int) -> EntityMention | None:
@@ -370,14 +396,24 @@ class SpeakerResolver:
             i -= 1
         return best
 
-    def _last_entity_before(self, pos: int, labels: frozenset[str], window: int = 1500):
+    def _last_entity_before(self, pos: int, labels: frozenset[str], window: int = 1500, outside_quotes: bool = False):
+        """The last entity of ``labels`` ending before ``pos``; with ``outside_quotes``
+        not one named inside a quote (“... who helped Jesse Jackson win ...,” he said:
+        the words' speaker is not whom they name)."""
         i = bisect_right(self._ent_starts, pos) - 1
         while i >= 0 and self.entities[i].start >= pos - window:
             ent = self.entities[i]
-            if ent.label in labels and ent.end <= pos:
+            if ent.label in labels and ent.end <= pos and not (outside_quotes and self._quoted(ent.start)):
                 return ent
             i -= 1
         return None
+
+    def _quoted(self, char: int) -> bool:
+        """Whether the token at ``char`` lies inside a quote."""
+        if self._tok_starts is None:
+            self._tok_starts = self.doc.to_array("IDX").tolist() if len(self.doc) else []
+        k = bisect_right(self._tok_starts, char) - 1
+        return k >= 0 and bool(self.inside[k])
 
     def _fits(self, name: str, gender: str | None) -> bool:
         if name in self._excluded:
@@ -551,6 +587,11 @@ class SpeakerResolver:
                     and not any(c.dep_ == "mark" for c in t.head.children)):
                 beside = self._person(t, gender)
         if found is None:
+            # "Erin Brockovich, ..., saying she had not called for ...", "Ruiz, who said
+            # she ...": a pronoun in what a participle or a relative clause hanging from a
+            # person reports is that person (not its own clause's noun: binding, above)
+            found = self._reporting_person(tok, gender)
+        if found is None:
             found = beside
         if found is None:
             # the last person who spoke, unless another person has been the subject
@@ -562,7 +603,7 @@ class SpeakerResolver:
             if spoke is not None and (found is None or spoke.start >= found.start):
                 found = spoke
         if found is None:
-            ent = self._last_entity_before(tstart, frozenset({"PERSON"}))
+            ent = self._last_entity_before(tstart, frozenset({"PERSON"}), outside_quotes=True)
             # a person merely mentioned (not the subject, not a speaker) in an
             # earlier paragraph is no antecedent for "he said" in this one
             # (unless the article shows it is of the pronoun's gender: "... met with
@@ -576,6 +617,22 @@ class SpeakerResolver:
             return Speaker(found.name, tstart, tend, found.head, True)
         return None
 
+    def _reporting_person(self, tok, gender: str | None) -> Speaker | None:
+        """The person whose participle or relative clause reports the clause holding
+        ``tok`` ("X, saying she ...", "X, who said she ..."), or None."""
+        reported = False
+        for a in tok.ancestors:
+            if self.inside[a.i]:
+                return None
+            if a.dep_ == "ccomp":
+                reported = True
+            elif reported and a.dep_ in ("acl", "relcl") and a.lemma_.lower() in CUE_LEMMAS:
+                head = a.head
+                if head.ent_type_ == "PERSON" and not self.inside[head.i]:
+                    return self._person(head, gender)
+                return None
+        return None
+
     def _resolve_np(self, head) -> Speaker | None:
         tokens = _np_tokens(head)
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
@@ -583,6 +640,8 @@ class SpeakerResolver:
         # 1. the head is (part of) a named entity, or a surname of a person the article
         #    named in full that the NER missed here ("Fields said")
         ent = self.entity_at(hstart, hend)
+        if ent is not None and ent.label in _NOT_SPEAKERS:
+            ent = None  # "the 43-year-old": an age the NER reads as a date
         if ent is None and head.text[:1].isupper() and head.text in self.person_tails and len(tokens) <= 2:
             ent = EntityMention(head.text, "PERSON", hstart, hend, self.person_tails[head.text])
         if ent is None:
