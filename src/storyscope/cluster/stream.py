@@ -674,26 +674,20 @@ class StreamClusterer:
         k = s.probe_terms
         top = np.argpartition(vals, -k)[-k:] if len(vals) > k else np.arange(len(vals))
         top = top[np.argsort(-vals[top], kind="stable")]
-        stories = array("i")
-        lens = array("i")
-        weights = array("d")
-        postings = self._postings
-        cut = s.max_postings
-        for tid, w in zip(ids[top].tolist(), vals[top].tolist()):
-            posting = postings.get(tid)
-            if posting:
-                # newest stories last: a common term only looks at the most recent ones
-                recent = posting[-cut:] if len(posting) > cut else posting
-                stories.extend(recent)
-                lens.append(len(recent))
-                weights.append(w)
-        if not stories:
+        # the posting lists of those terms that have one, gathered with as few Python
+        # steps a term as possible (this loop was the largest Python cost of assignment)
+        got = list(map(self._postings.get, ids[top].tolist()))
+        found = [j for j, posting in enumerate(got) if posting]
+        if not found:
             return None, 0.0, []
+        cut = s.max_postings
+        # newest stories last: a common term only looks at the most recent ones
+        recent = [posting[-cut:] if len(posting) > cut else posting for posting in (got[j] for j in found)]
         if len(self._sums) < len(self._by_idx):
             self._sums = np.zeros(2 * len(self._by_idx) + 1024, dtype=np.float64)
         ranked = top_voted(
-            np.frombuffer(stories, dtype=np.int32), np.frombuffer(lens, dtype=np.int32),
-            np.frombuffer(weights, dtype=np.float64), self._sums, s.max_candidates,
+            np.frombuffer(b"".join(recent), dtype=np.int32), np.fromiter(map(len, recent), np.int32, len(recent)),
+            vals[top[found]], self._sums, s.max_candidates,
         ).tolist()
         # 4. evidence and same-event probability of the best-voted stories
         scored: list[tuple[float, Story, bool, tuple[float, ...]]] = []
