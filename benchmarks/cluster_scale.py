@@ -29,7 +29,9 @@ With ``--workers 2`` (the default) the features are computed by a second process
 while this one assigns, as ``storyscope ingest --workers 2`` runs them (a process
 pool computes features, the driver assigns in order): the worker generates a
 block of articles, computes their features and sends them back pickled, up to
-``--ahead`` blocks ahead; the driver unpickles and assigns. Then the per-tenth
+``--ahead`` blocks ahead; the driver unpickles and assigns. The features travel in
+their stored form (``features.compute_blobs``), which ``StreamClusterer.add`` reads
+without building the record, as ``ingest`` hands them over. Then the per-tenth
 rows give the worker's CPU for features (per core, generation not counted),
 the driver's CPU for assignment (unpickling counted) and the wall-clock rate of
 the two together; the summary adds ``wall/s``, the fast path's articles per
