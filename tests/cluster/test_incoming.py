@@ -82,3 +82,53 @@ def test_the_stream_assigns_blobs_as_it_assigns_records():
     for a, f in zip(arts, records):
         kept.restore(a.id, slow.story_of(a.id), f, a.published)
     assert again.snapshot() == kept.snapshot()
+
+
+def _plain_candidates(clusterer: StreamClusterer, probe) -> list[str]:
+    """The candidate search as it was before the posting lists were gathered in bulk: a
+    loop over the probe's heaviest terms appending each list (cut to the newest
+    ``max_postings``) and its weight, then the same compiled vote."""
+    from array import array
+
+    from storyscope.cluster.kernels import top_voted
+
+    s = clusterer.settings
+    ids, vals = probe.vec
+    k = s.probe_terms
+    top = np.argpartition(vals, -k)[-k:] if len(vals) > k else np.arange(len(vals))
+    top = top[np.argsort(-vals[top], kind="stable")]
+    stories, lens, weights = array("i"), array("i"), array("d")
+    for tid, w in zip(ids[top].tolist(), vals[top].tolist()):
+        posting = clusterer._postings.get(tid)
+        if posting:
+            recent = posting[-s.max_postings :] if len(posting) > s.max_postings else posting
+            stories.extend(recent)
+            lens.append(len(recent))
+            weights.append(w)
+    if not stories:
+        return []
+    sums = np.zeros(len(clusterer._by_idx) + 1)
+    ranked = top_voted(np.frombuffer(stories, dtype=np.int32), np.frombuffer(lens, dtype=np.int32),
+                       np.frombuffer(weights, dtype=np.float64), sums, s.max_candidates).tolist()
+    return [clusterer._by_idx[i].id for i in ranked if clusterer._by_idx[i].size]
+
+
+def test_candidate_search_is_the_loop_it_replaced(monkeypatch):
+    from storyscope.cluster import stream
+
+    c = StreamClusterer(max_postings=3, probe_terms=8)  # short lists: the cut takes part
+    seen: list[tuple[list[str], list[str]]] = []
+    real = StreamClusterer._best_story
+
+    def checked(self, probe):
+        got = real(self, probe)
+        seen.append(([st.id for _, st, _, _ in got[2]], _plain_candidates(self, probe)))
+        return got
+
+    monkeypatch.setattr(stream.StreamClusterer, "_best_story", checked)
+    arts = _articles()
+    for a, blob in zip(arts, compute_blobs(arts)):
+        c.add(a.id, blob, a.published)
+    assert len([fast for fast, _ in seen if fast]) > 50  # most articles had candidates
+    for fast, slow in seen:
+        assert fast == slow
