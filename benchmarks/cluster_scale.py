@@ -29,7 +29,9 @@ With ``--workers 2`` (the default) the features are computed by a second process
 while this one assigns, as ``storyscope ingest --workers 2`` runs them (a process
 pool computes features, the driver assigns in order): the worker generates a
 block of articles, computes their features and sends them back pickled, up to
-``--ahead`` blocks ahead; the driver unpickles and assigns. Then the per-tenth
+``--ahead`` blocks ahead; the driver unpickles and assigns. The features travel in
+their stored form (``features.compute_blobs``), which ``StreamClusterer.add`` reads
+without building the record, as ``ingest`` hands them over. Then the per-tenth
 rows give the worker's CPU for features (per core, generation not counted),
 the driver's CPU for assignment (unpickling counted) and the wall-clock rate of
 the two together; the summary adds ``wall/s``, the fast path's articles per
@@ -64,7 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from clustering import bcubed  # noqa: E402
 
 from storyscope.cluster import StreamClusterer  # noqa: E402
-from storyscope.features import compute_many  # noqa: E402
+from storyscope.features import compute_blobs  # noqa: E402
 from storyscope.features.text import STOP_WORDS  # noqa: E402
 from storyscope.model import Article  # noqa: E402
 
@@ -186,7 +188,7 @@ def _features_block(b0: int, b1: int) -> tuple[list[tuple[str, str | None]], byt
     t0 = time.process_time()
     arts = _block(w["gen"], w["events"], w["ks"], w["picks"], b0, b1, w["per_day"], w["spread"], w["cache"])
     t1 = time.process_time()
-    blob = pickle.dumps(compute_many(arts), protocol=pickle.HIGHEST_PROTOCOL)
+    blob = pickle.dumps(compute_blobs(arts), protocol=pickle.HIGHEST_PROTOCOL)
     return [(a.id, a.published) for a in arts], blob, time.process_time() - t1, t1 - t0
 
 
@@ -202,7 +204,7 @@ def _blocks(gen: Generator, events: np.ndarray, ks: np.ndarray, picks: Picks, n:
             t0 = time.process_time()
             arts = _block(gen, events, ks, picks, b0, b1, args.per_day, args.spread, cache)
             t1 = time.process_time()
-            feats = compute_many(arts)  # embeddings in one batch per block
+            feats = compute_blobs(arts)  # embeddings in one batch per block
             yield b0, b1, [(a.id, a.published) for a in arts], feats, time.process_time() - t1, 0.0, t1 - t0
         return
     _WORK.update(gen=gen, events=events, ks=ks, picks=picks, per_day=args.per_day, spread=args.spread, cache={})
@@ -229,7 +231,7 @@ def run(gen: Generator, n: int, args) -> dict:
     events, ks = plan(n, args.per_event, args.spread, args.seed)
     picks = Picks(gen, events, ks)
     # load the embedding model and the compiled code once, untimed (the forked worker inherits them)
-    compute_many([gen.article(int(e), int(k), 0, {}) for e, k in zip(events[:50], ks[:50])])
+    compute_blobs([gen.article(int(e), int(k), 0, {}) for e, k in zip(events[:50], ks[:50])])
     clusterer = StreamClusterer()
     tenth = max(1, n // 10)
     t_feat = t_assign = 0.0

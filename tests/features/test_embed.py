@@ -146,3 +146,25 @@ def test_cached_word_pieces_give_model2vecs_rows_bit_for_bit():
     cache = E._WordPieces(model)
     assert np.array_equal(cache.encode(texts), want)
     assert np.array_equal(cache.encode(texts[::-1]), want[::-1])  # from the filled cache too
+
+
+def test_compiled_split_finds_the_words_str_split_finds():
+    # _split (compiled split and lookup of known words) against the Python form it
+    # replaced (str.split, then _ids), on white space of every kind str.split knows
+    # (no-break, ideographic, em space, tab, the control separators), a cut through
+    # a long text, a text left to model2vec whole, and emoji (the Python form's path)
+    model = E.load()
+    cut = model.max_length * model.median_token_length
+    texts = [QUAKE_1, QUAKE_2, "\u00a0split\u3000here\u2003and\tthere\r\nnow", "a\x1cb c\x1fd",
+             "e \u0301x \u200bzero", " ".join(["earthquakes"] * 1500), "x" * (cut + 10), "", "  \n ",
+             "Ünïcödé café naïve Zürich 地震 struck"]  # fmt: skip
+    texts += [" ".join(f"w{i}x{j}" for j in range(300)) for i in range(12)]  # past the first hash table size
+    for batch in (texts, texts + ["🙂 emoji"]):
+        whole = {i for i, t in enumerate(batch) if E._JOINING.search(t)}
+        assert whole  # "a\x1cb c\x1fd" is left to model2vec: no words here
+        fast, slow = E._WordPieces(model), E._WordPieces(model)
+        for _ in range(2):  # with new words, then with all of them known
+            ids, ends = fast._split(batch, whole, cut)
+            words = [[] if i in whole else t[:cut].split() for i, t in enumerate(batch)]
+            assert ids.tolist() == slow._ids(words).tolist()
+            assert ends.tolist() == np.cumsum([len(w) for w in words]).tolist()

@@ -16,10 +16,10 @@ import numpy as np
 
 from ..model import Article
 from . import embed, kernels, minhash, text
-from .record import Features, FeaturesFormatError, f16_bytes
+from .record import Features, FeaturesFormatError, f16_bytes, pack
 from .tokens import TokenTable
 
-__all__ = ["Features", "FeaturesFormatError", "compute", "compute_many", "term_id"]
+__all__ = ["Features", "FeaturesFormatError", "compute", "compute_blobs", "compute_many", "term_id"]
 
 # How the weights were chosen (benchmarks/pairs.py on the SemEval-2022 English
 # pairs, benchmarks/clustering.py on ECB+; both sets were looked at, so neither is
@@ -79,26 +79,55 @@ def compute_many(articles: Sequence[Article]) -> list[Features]:
     costs about 1.6 times less per article than one call each (tokeniser and
     model overhead): callers with many articles at hand should pass them together.
     """
+    out = []
+    for lex, emb, temb in _computed(articles):
+        ids, weights, sig, names, n_tokens = lex
+        out.append(Features(
+            term_ids=tuple(ids.tolist()),
+            term_weights=tuple(weights.tolist()),  # float32, as stored
+            minhash=tuple(sig.tolist()), names=names, n_tokens=n_tokens, embedding=emb, title_embedding=temb,
+        ))
+    return out
+
+
+def compute_blobs(articles: Sequence[Article]) -> list[bytes]:
+    """``[f.to_bytes() for f in compute_many(articles)]``, built from the arrays directly.
+
+    What a feature worker hands to the process that assigns and stores: the stored
+    form holds the record exactly, and a record's tuples of Python numbers cost
+    about 45 us an article to build and 60 to pickle and unpickle, a blob next to
+    nothing (``benchmarks/cluster_scale.py``). The clusterer reads a blob without
+    building the record (``StreamClusterer.add`` takes either).
+    """
+    return [pack(sig, ids, weights, names, n_tokens, emb, temb)
+            for (ids, weights, sig, names, n_tokens), emb, temb in _computed(articles)]
+
+
+_Lexical = tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...], int]
+
+
+def _computed(articles: Sequence[Article]) -> list[tuple[_Lexical, bytes, bytes]]:
+    """Per article: the lexical fields as arrays (``_lexical``) and the two embeddings as stored bytes."""
     done = [_lexical(a) for a in articles]
     texts: list[str] = []
     for _, title, body in done:
         texts += [embed.article_text(title, body), title]
     vectors = embed.embed(texts) if texts else None
     out = []
-    for i, (f, title, _) in enumerate(done):
-        if f.n_tokens and vectors is not None:
+    for i, (lex, title, _) in enumerate(done):
+        emb = temb = b""
+        if lex[4] and vectors is not None:
             # 6. the same event in other words: what term overlap misses across outlets
-            # (built directly: dataclasses.replace goes through every field by name)
-            f = Features(term_ids=f.term_ids, term_weights=f.term_weights, minhash=f.minhash, names=f.names,
-                         n_tokens=f.n_tokens, embedding=f16_bytes(vectors[2 * i]),
-                         title_embedding=f16_bytes(vectors[2 * i + 1]) if title.strip() else b"")
-        out.append(f)
+            emb = f16_bytes(vectors[2 * i])
+            temb = f16_bytes(vectors[2 * i + 1]) if title.strip() else b""
+        out.append((lex, emb, temb))
     return out
 
 
-def _lexical(article: Article) -> tuple[Features, str, str]:
-    """Steps 1-5 of ``compute_many`` for one article: its features but the embeddings,
-    with the title and body they were read from.
+def _lexical(article: Article) -> tuple[_Lexical, str, str]:
+    """Steps 1-5 of ``compute_many`` for one article: its features but the embeddings, as
+    (term ids, float32 weights, MinHash signature as uint64, names, tokens), with the title
+    and body they were read from.
 
     Steps 2-4 run compiled over token ids (``kernels.term_vector``), on what the
     table knows of each token (``tokens.TokenTable``).
@@ -130,17 +159,10 @@ def _lexical(article: Article) -> tuple[Features, str, str]:
         )  # fmt: skip
         top_numbers = [table.term_text[k][1:] for k in top_nums.tolist()]  # "#1200" -> "1200"
         # 5. near-duplicate fingerprint
-        sig = minhash.signature_of_tokens(title_ids, body_ids, table.word_hash)
+        sig = minhash.array_of_tokens(title_ids, body_ids, table.word_hash)
     # names most frequent first, ties in first-seen order (as Counter.most_common)
     top_names = [name_texts[j] for j in name_rank[: MAX_NAMES - len(top_numbers)].tolist()]
-    features = Features(
-        term_ids=tuple(ids.tolist()),
-        term_weights=tuple(weights.tolist()),  # float32, as stored
-        minhash=sig,
-        names=tuple(top_names + top_numbers),
-        n_tokens=len(body_ids) + len(title_ids),
-    )
-    return features, title, body
+    return (ids, weights, sig, tuple(top_names + top_numbers), len(body_ids) + len(title_ids)), title, body
 
 
 def _bigrams(table: TokenTable, body: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import EmbeddingUnavailableError
 from . import kernels
+from .tokens import _BMP, char_classes
 
 if TYPE_CHECKING:
     from model2vec import StaticModel
@@ -147,6 +148,14 @@ class _WordPieces:
         self.length = np.zeros(1024, np.int32)
         self.pool = np.zeros(8192, np.int32)
         self.pool_end = 0
+        # the words' code points in a hash table (as tokens.TokenTable's): the
+        # compiled split finds a known word's index without a Python string
+        self._slots = np.full(4096, -1, np.int32)
+        self._hash = np.empty(1024, np.uint64)
+        self._wstart = np.empty(1024, np.int64)
+        self._wlen = np.empty(1024, np.int32)
+        self._wpool = np.empty(8192, np.uint32)
+        self._wpool_end = 0
 
     def encode(self, texts: list[str]) -> np.ndarray:
         model = self.model
@@ -157,17 +166,44 @@ class _WordPieces:
         with self.lock:
             if len(self.index) >= _WORD_LIMIT:
                 self.clear()
-            words = [t[:cut].split() for t in texts]
-            for i in whole:
-                words[i] = []
-            ids = self._ids(words)
-            ends = np.cumsum([len(w) for w in words], dtype=np.int64)
+            ids, ends = self._split(texts, set(whole), cut)
             out = kernels.mean_pieces(
                 ids, ends, self.start, self.length, self.pool, self.matrix, self.unk, model.max_length
             )
         if whole:
             out[whole] = model.encode([texts[i] for i in whole], normalize=False, use_multiprocessing=False)
         return out
+
+    def _split(self, texts: list[str], whole: set[int], cut: int) -> tuple[np.ndarray, np.ndarray]:
+        """Word indices of ``t[:cut].split()`` of each text (none for those in ``whole``), one text
+        after the other, and where each text's end; new words tokenised in one call.
+
+        The split and the lookup of known words are compiled (``kernels.split_lookup``):
+        the Python form (split, a dict lookup per word, a list made an array) took about
+        a third of the embedding's time. ``_ids`` is that form (``tests/features/test_embed.py``
+        compares the two).
+        """
+        if whole:
+            texts = ["" if i in whole else t for i, t in enumerate(texts)]
+        joined = "".join(texts)
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+        offsets = np.zeros(len(texts) + 1, np.int64)
+        np.cumsum([len(t) for t in texts], out=offsets[1:])
+        table = (self._slots, self._hash, self._wstart, self._wlen, self._wpool)
+        ids, starts, stops, counts, ok = kernels.split_lookup(points, offsets, cut, char_classes(_BMP), table)
+        if not ok:  # a code point beyond the BMP (emoji): the Python form
+            words = [[] if i in whole else t[:cut].split() for i, t in enumerate(texts)]
+            return self._ids(words), np.cumsum([len(w) for w in words], dtype=np.int64)
+        missing = np.flatnonzero(ids < 0).tolist()
+        if missing:
+            words = [joined[a:b] for a, b in zip(starts[missing].tolist(), stops[missing].tolist())]
+            new = [w for w in dict.fromkeys(words) if w not in self.index]
+            if new:
+                pieces = [e.ids for e in self.model.tokenizer.encode_batch_fast(new, add_special_tokens=False)]
+                for word, ps in zip(new, pieces):
+                    self._add(word, ps)
+            ids[missing] = [self.index[w] for w in words]
+        return ids, np.cumsum(counts)
 
     def _ids(self, words: list[list[str]]) -> np.ndarray:
         """Word indices of all the words, one text after the other; new words tokenised in one call."""
@@ -192,6 +228,22 @@ class _WordPieces:
         self.pool[self.pool_end : self.pool_end + len(pieces)] = pieces
         self.start[k], self.length[k] = self.pool_end, len(pieces)
         self.pool_end += len(pieces)
+        self._hashed(k, word)
+
+    def _hashed(self, k: int, word: str) -> None:
+        """Put word ``k`` into the hash table of code points (``_split``)."""
+        points = np.frombuffer(word.encode("utf-32-le", "surrogatepass"), np.uint32)
+        if k == len(self._hash):
+            self._hash, self._wstart, self._wlen = (
+                np.concatenate((c, np.empty_like(c))) for c in (self._hash, self._wstart, self._wlen))
+        if 2 * (k + 1) > len(self._slots):
+            self._slots = kernels.rehash(self._slots, self._hash, 2 * len(self._slots))
+        while self._wpool_end + len(points) > len(self._wpool):
+            self._wpool = np.concatenate((self._wpool, np.empty_like(self._wpool)))
+        self._wpool[self._wpool_end : self._wpool_end + len(points)] = points
+        self._wstart[k], self._wlen[k] = self._wpool_end, len(points)
+        self._wpool_end += len(points)
+        kernels.hash_insert(points, k, self._slots, self._hash)
 
 
 @functools.cache

@@ -562,6 +562,46 @@ def min_hash(h, a, b, mix):  # pragma: no cover - compiled
 
 
 @_jit
+def split_lookup(points, offsets, cut, classes, table):  # pragma: no cover - compiled
+    """``text[:cut].split()`` of each text as ids of a hash table (``_lookup``; -1: not in it).
+
+    The texts' code points one after the other, text i at ``points[offsets[i] :
+    offsets[i + 1]]``. A word is a maximal run of code points that are not white
+    space (``SPACE`` of ``classes``: ``str.isspace``, the test ``str.split`` uses).
+    Returns (ids, each word's [start, end) in ``points``, the number of words of each
+    text, True); (empties, False) when ``classes`` does not cover every code point.
+    """
+    for c in points:
+        if c >= len(classes):
+            e = np.empty(0, np.int64)
+            return e, e, e, e, False
+    n = len(points) // 2 + len(offsets)
+    ids = np.empty(n, np.int64)
+    starts = np.empty(n, np.int64)
+    ends = np.empty(n, np.int64)
+    counts = np.empty(len(offsets) - 1, np.int64)
+    m = 0
+    for t in range(len(offsets) - 1):
+        a = offsets[t]
+        b = min(offsets[t + 1], a + cut)
+        first = m
+        p = a
+        while p < b:
+            if classes[points[p]] & SPACE:
+                p += 1
+                continue
+            start = p
+            while p < b and not classes[points[p]] & SPACE:
+                p += 1
+            ids[m] = _lookup(points, start, p, table)
+            starts[m] = start
+            ends[m] = p
+            m += 1
+        counts[t] = m - first
+    return ids[:m], starts[:m], ends[:m], counts, True
+
+
+@_jit
 def mean_pieces(words, text_ends, piece_start, piece_len, pool, matrix, unk, max_pieces):  # pragma: no cover - compiled
     """The rows ``StaticModel.encode`` gives (``normalize=False``) for texts given as word indices.
 

@@ -60,6 +60,11 @@ def signature_of_tokens(title: np.ndarray, body: np.ndarray, word_hash: np.ndarr
     return tuple(kernels.min_hash_of_tokens(title, body, word_hash, _A, _B, _MIX[:SHINGLE_SIZE]).tolist())
 
 
+def array_of_tokens(title: np.ndarray, body: np.ndarray, word_hash: np.ndarray) -> np.ndarray:
+    """``signature_of_tokens`` as an array (uint64), not a tuple."""
+    return kernels.min_hash_of_tokens(title, body, word_hash, _A, _B, _MIX[:SHINGLE_SIZE])
+
+
 def signature_of_words(words: list[str]) -> tuple[int, ...]:
     """MinHash signature of the word 4-shingles of ``words``."""
     return signature_of_hashes(np.fromiter(map(word_hash, words), np.uint64, len(words)))

@@ -60,21 +60,9 @@ class Features:
         return not self.term_ids
 
     def to_bytes(self) -> bytes:
-        names_blob = "\x1f".join(self.names).encode("utf-8")
-        header = _HEADER.pack(
-            _MAGIC, FORMAT_VERSION, len(self.minhash), len(self.term_ids), self.n_tokens, len(names_blob),
-            len(self.embedding),
-        )
-        return b"".join(
-            (
-                header,
-                _le(array("I", self.minhash)),
-                _le(array("I", self.term_ids)),
-                _le(array("f", self.term_weights)),
-                names_blob,
-                self.embedding,
-                self.title_embedding,
-            )
+        return pack(
+            array("I", self.minhash), array("I", self.term_ids), array("f", self.term_weights), self.names,
+            self.n_tokens, self.embedding, self.title_embedding,
         )
 
     @staticmethod
@@ -84,19 +72,7 @@ class Features:
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> Features:
-        if len(blob) < _HEADER.size:
-            raise FeaturesFormatError(f"features blob too short ({len(blob)} bytes)")
-        if not cls.is_current(blob):
-            raise FeaturesFormatError(
-                f"not a storyscope features blob of version {FORMAT_VERSION}: recompute the features"
-            )
-        _, _, n_perm, n_terms, n_tokens, n_names, n_emb = _HEADER.unpack_from(blob)
-        expected = _HEADER.size + 4 * n_perm + 8 * n_terms + n_names
-        n_title = len(blob) - expected - n_emb
-        if n_title < 0 or n_emb % 2 or n_title % 2:
-            raise FeaturesFormatError(
-                f"features blob has {len(blob)} bytes, expected {expected} plus two float16 embeddings"
-            )
+        n_perm, n_terms, n_tokens, n_names, n_emb = _layout(blob)
         pos = _HEADER.size
         minhash = _read(blob, "I", pos, n_perm)
         pos += 4 * n_perm
@@ -115,6 +91,74 @@ class Features:
             embedding=blob[pos : pos + n_emb],
             title_embedding=blob[pos + n_emb :],
         )
+
+
+def _layout(blob: bytes) -> tuple[int, int, int, int, int]:
+    """(num_perm, terms, tokens, bytes of names, bytes of the text embedding) of a blob, checked."""
+    if len(blob) < _HEADER.size:
+        raise FeaturesFormatError(f"features blob too short ({len(blob)} bytes)")
+    if not Features.is_current(blob):
+        raise FeaturesFormatError(
+            f"not a storyscope features blob of version {FORMAT_VERSION}: recompute the features"
+        )
+    _, _, n_perm, n_terms, n_tokens, n_names, n_emb = _HEADER.unpack_from(blob)
+    expected = _HEADER.size + 4 * n_perm + 8 * n_terms + n_names
+    n_title = len(blob) - expected - n_emb
+    if n_title < 0 or n_emb % 2 or n_title % 2:
+        raise FeaturesFormatError(
+            f"features blob has {len(blob)} bytes, expected {expected} plus two float16 embeddings"
+        )
+    return n_perm, n_terms, n_tokens, n_names, n_emb
+
+
+def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...], int, np.ndarray, np.ndarray]:
+    """The record of a blob as arrays, without building the record's tuples (what the clusterer reads).
+
+    (minhash uint32, term ids uint32, term weights float32, names, tokens, embedding and
+    title embedding as float32): the values of ``Features.from_bytes(blob)``'s fields and
+    of its ``vector()`` and ``title_vector()``; raises ``FeaturesFormatError`` as it does.
+    The arrays are read-only views of ``blob`` (the embeddings are converted copies).
+    """
+    n_perm, n_terms, n_tokens, n_names, n_emb = _layout(blob)
+    pos = _HEADER.size
+    minhash = np.frombuffer(blob, "<u4", n_perm, pos)
+    pos += 4 * n_perm
+    ids = np.frombuffer(blob, "<u4", n_terms, pos)
+    pos += 4 * n_terms
+    weights = np.frombuffer(blob, "<f4", n_terms, pos)
+    pos += 4 * n_terms
+    names_text = blob[pos : pos + n_names].decode("utf-8")
+    pos += n_names
+    emb = np.frombuffer(blob, "<f2", n_emb // 2, pos).astype(np.float32)
+    title = np.frombuffer(blob, "<f2", (len(blob) - pos - n_emb) // 2, pos + n_emb).astype(np.float32)
+    return minhash, ids, weights, tuple(names_text.split("\x1f")) if names_text else (), n_tokens, emb, title
+
+
+def pack(
+    minhash: np.ndarray | array, term_ids: np.ndarray | array, term_weights: np.ndarray | array, names: tuple[str, ...] | list[str],
+    n_tokens: int, embedding: bytes, title_embedding: bytes,
+) -> bytes:
+    """The stored form of a record given as arrays (``Features.to_bytes`` of the record they make).
+
+    For the feature stage, which has the arrays at hand: a record's tuples of
+    Python numbers cost more to build, and to pickle between processes, than the
+    blob, which holds the same values (float32 weights, uint32 ids and minima).
+    """
+    names_blob = "\x1f".join(names).encode("utf-8")
+    header = _HEADER.pack(
+        _MAGIC, FORMAT_VERSION, len(minhash), len(term_ids), n_tokens, len(names_blob), len(embedding),
+    )
+    return b"".join((
+        header, _bytes(minhash, "<u4"), _bytes(term_ids, "<u4"), _bytes(term_weights, "<f4"), names_blob,
+        embedding, title_embedding,
+    ))
+
+
+def _bytes(values: np.ndarray | array, dtype: str) -> bytes:
+    """Little-endian bytes of an ``array`` (of its own type code) or of an ndarray (as ``dtype``)."""
+    if isinstance(values, array):
+        return _le(values)
+    return values.astype(dtype, copy=False).tobytes()
 
 
 def f16_bytes(vec: np.ndarray) -> bytes:

@@ -218,7 +218,7 @@ def _store_batch(store: Store, clusterer: StreamClusterer, snapshots: SnapshotPo
     out: dict[int, ItemStatus] = {}
     with store.transaction() as db:
         stored: list[Article] = []
-        for i, (article, features, blob, key) in _articles(prepared):
+        for i, (article, _, blob, key) in _articles(prepared):
             # 3. already stored (before this run, or earlier in this batch)?
             existing = store.find_duplicate(article, key)
             if existing is not None:
@@ -228,7 +228,7 @@ def _store_batch(store: Store, clusterer: StreamClusterer, snapshots: SnapshotPo
             # 4. story
             if clusterer.precise is not None:  # not stored yet: the stage reads its text from here
                 clusterer.precise.note(article.id, article.title, article.text)
-            assignment = clusterer.add(article.id, features, article.published)
+            assignment = clusterer.add(article.id, blob, article.published)  # read as stored: the faster form
             # 5. the article, its story, the links of a new story and now and then the snapshot
             store.add_article(db, article, blob, key=key, index=False)
             stored.append(article)
@@ -278,7 +278,7 @@ def _recluster(store: Store, clusterer: StreamClusterer, snapshot_every: int = 0
             if blob is None:
                 continue
             n += 1
-            assignment = clusterer.add(article_id, feats.Features.from_bytes(blob), published)
+            assignment = clusterer.add(article_id, blob, published)
             store.assign(db, article_id, assignment.story_id, assignment.score,
                          assignment.syndicated_of, assignment.reason)
             _store_links(store, db, clusterer, assignment)
