@@ -72,8 +72,9 @@ _SPLIT_MIN_PART = 3
 # (benchmarks/clustering_errors.py) is a story holding both events of a topic;
 # the split check moves one part off, and a part of one event split off wrongly
 # is merged back only by this check, which at (2, 4) it seldom met. Chosen (with
-# the model of session 8, before its refit) on the odd-numbered topics (B-cubed F1 0.902 -> 0.917; 2, 4, 6: 0.914; 2-7: 0.915;
-# 2-6 with 9 and 10: 0.905), reported on the even ones: 0.914 -> 0.923.
+# the model of session 8) on the odd-numbered topics (B-cubed F1 0.902 -> 0.917;
+# 2, 4, 6: 0.914; 2-7: 0.915; 2-7 with 9 and 10: 0.905), reported on the even
+# ones: 0.914 -> 0.923 (docs/benchmarks.md, session 9).
 _MERGE_AT = (2, 3, 4, 5, 6)
 _MERGE_TERMS = 100
 _MERGE_NAMES = 2
