@@ -87,7 +87,6 @@ def run(rows, feats, seed: int, decisions: Counter, **kw) -> dict[str, str]:
             else:
                 decisions["new story: wrong, own event's story not retrieved"] += 1
         else:
-            joined = got.story_id if not got.merged_from else None
             # the story joined before any merge: the one whose majority we compare
             target = next((sid for sid in cands if sid == got.story_id or sid == got.merged_from), got.story_id)
             m = before.get(target)
@@ -97,7 +96,6 @@ def run(rows, feats, seed: int, decisions: Counter, **kw) -> dict[str, str]:
                 decisions["join: wrong, sibling event's story"] += 1
             else:
                 decisions["join: wrong, other topic's story"] += 1
-            del joined
         moves = [(a.id, got.story_id), *got.moved]
         if got.merged_from:
             src_major = major(got.merged_from)
