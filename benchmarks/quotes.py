@@ -86,6 +86,11 @@ import time
 from pathlib import Path
 
 QUOTE_CHARS = "\"“”„«»‟"
+
+
+def has_marks(text: str) -> bool:
+    """Does ``text`` hold a quotation mark? Two apostrophes or backticks stand for one (''It's ...'')."""
+    return any(ch in QUOTE_CHARS for ch in text) or "''" in text or "``" in text
 PRONOUNS = frozenset("he she they it i we you who which that his her their its him them".split())
 _STOP = frozenset("the a an of mr mrs ms dr 's ’s".split())
 
@@ -119,7 +124,7 @@ def load_gold(root: Path, split: str):
             if not content:
                 continue
             ctext = " ".join(text[a:b] for a, b in content)
-            if not any(ch in QUOTE_CHARS for ch in ctext):
+            if not has_marks(ctext):
                 continue
             src = spans.get(roles.get("Source", ""))
             items.append(
@@ -385,7 +390,7 @@ def speaker_matches(found: str | None, accepted: list[str]) -> bool:
 
 
 def _norm(s: str) -> str:
-    s = "".join(ch for ch in s if ch not in QUOTE_CHARS)
+    s = "".join(ch for ch in s.replace("''", " ").replace("``", " ") if ch not in QUOTE_CHARS)
     return " ".join(s.split()).strip(" .,;:!?…—–-").lower()
 
 
@@ -465,7 +470,7 @@ def run_storyscope(doc):
     scored = [
         (q.start, q.end, q.text, q.speaker)
         for q in quotes
-        if q.kind != "indirect" or any(ch in QUOTE_CHARS for ch in doc.text[q.start : q.end])
+        if q.kind != "indirect" or has_marks(doc.text[q.start : q.end])
     ]
     return scored, len(quotes) - len(scored)
 

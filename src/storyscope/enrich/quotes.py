@@ -54,7 +54,9 @@ from .speakers import CUE_LEMMAS, INDIRECT_LEMMAS, SpeakerResolver, can_speak, i
 
 _OPEN_ONLY = "“„«‘‚"
 _CLOSE_ONLY = "”»"
-_MARKS = re.compile("[\"“”„«»‟]")
+# two apostrophes (or backticks) stand for a double quotation mark in text from typewriter
+# conventions and tokenisers: “...,'' he said” / ''It's ...'' (the straight family)
+_MARKS = re.compile("''|``|[\"“”„«»‟]")
 _LEFT_PUNCT = "([{—–-/"
 _RIGHT_PUNCT = ".,;:!?)]}—–-…"
 _STRIP = " \t\r\n\u00a0"
@@ -114,7 +116,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def _family(mark: str) -> str:
-    return "straight" if mark in "\"‟" else "curly"
+    return "straight" if mark in ("\"", "‟", "''", "``") else "curly"
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -127,50 +129,52 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _scan_paragraph(text: str, ps: int, pe: int, para: int) -> list[_Piece]:
     pieces: list[_Piece] = []
-    stack: list[tuple[str, int]] = []  # (family, position of the opening mark)
+    # (family, position of the opening mark, of its last character: a mark may be two)
+    stack: list[tuple[str, int, int]] = []
     for m in _MARKS.finditer(text, ps, pe):
         i, mark = m.start(), m.group()
+        j = m.end() - 1  # a closing mark's position is its last character
         prev = text[i - 1] if i > ps else " "
-        nxt = text[i + 1] if i + 1 < pe else " "
+        nxt = text[j + 1] if j + 1 < pe else " "
         left = (prev.isspace() or prev in _LEFT_PUNCT or prev in _OPEN_ONLY) and not nxt.isspace()
         right = not prev.isspace() and (nxt.isspace() or nxt in _RIGHT_PUNCT or nxt in _CLOSE_ONLY or nxt in "\"")
         fam = _family(mark)
         if not stack:
             if right and not left:
                 continue  # a stray closing mark ("... a pillow." ending a paragraph)
-            stack.append((fam, i))
+            stack.append((fam, i, j))
             continue
         if fam == stack[0][0] and len(stack) == 1:
             if mark in _OPEN_ONLY and left and not right:
                 # a new opening mark while one is open: the first was never closed
-                s, e = _trimmed(text, stack[0][1] + 1, i)
+                s, e = _trimmed(text, stack[0][2] + 1, i)
                 if e > s:
                     pieces.append(_Piece(s, e, stack[0][1], None, para))
-                stack = [(fam, i)]
+                stack = [(fam, i, j)]
                 continue
-            s, e = _trimmed(text, stack[0][1] + 1, i)
+            s, e = _trimmed(text, stack[0][2] + 1, i)
             if e > s:
-                pieces.append(_Piece(s, e, stack[0][1], i, para))
+                pieces.append(_Piece(s, e, stack[0][1], j, para))
             stack = []
             continue
         if fam != stack[-1][0] and len(stack) == 1 and right and not left:
             # closed with the other family's mark (“... FBI," Chaffetz said)
-            s, e = _trimmed(text, stack[0][1] + 1, i)
+            s, e = _trimmed(text, stack[0][2] + 1, i)
             if e > s:
-                pieces.append(_Piece(s, e, stack[0][1], i, para))
+                pieces.append(_Piece(s, e, stack[0][1], j, para))
             stack = []
         elif fam != stack[-1][0] and (left or mark in _OPEN_ONLY) and not (right and mark in _CLOSE_ONLY):
-            stack.append((fam, i))  # a nested quote of the other family
+            stack.append((fam, i, j))  # a nested quote of the other family
         elif fam == stack[-1][0] and len(stack) > 1:
             stack.pop()
         elif fam == stack[0][0]:
             # closes the outer quote; an inner one of the other family was left open
-            s, e = _trimmed(text, stack[0][1] + 1, i)
+            s, e = _trimmed(text, stack[0][2] + 1, i)
             if e > s:
-                pieces.append(_Piece(s, e, stack[0][1], i, para))
+                pieces.append(_Piece(s, e, stack[0][1], j, para))
             stack = []
     if stack:
-        s, e = _trimmed(text, stack[0][1] + 1, pe)
+        s, e = _trimmed(text, stack[0][2] + 1, pe)
         if e > s:
             pieces.append(_Piece(s, e, stack[0][1], None, para))
     return pieces
