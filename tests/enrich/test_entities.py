@@ -219,3 +219,15 @@ def test_bare_surname_is_no_title_the_ner_kept():
     # "AG Mukasey" (a title the NER kept inside the span) named twice, the full name once
     fulls = {"Mukasey": [(0, "AG Mukasey"), (40, "Michael Mukasey"), (90, "AG Mukasey")]}
     assert _person_canonical("Mukasey", 120, fulls) == "Michael Mukasey"
+
+
+def test_a_surname_tagged_as_a_place_that_speaks_is_the_person(nlp):
+    # the small model reads an unfamiliar surname as a place ("Kacong" GPE); the subject of a
+    # reporting verb is a person, and the article names one with that surname
+    from storyscope.enrich.entities import find_entities
+
+    text = ("Officials had been put on alert, provincial disaster chief Rahimin Kacong was quoted by AFP "
+            "as saying. Many refugees have returned home but some remain too fearful to go back, "
+            "Kacong said.")
+    got = {(m.text, m.label, m.canonical) for m in find_entities(nlp(text))}
+    assert ("Kacong", "PERSON", "Rahimin Kacong") in got

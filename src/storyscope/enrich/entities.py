@@ -28,6 +28,7 @@ import re
 from collections import Counter, defaultdict
 
 from ..model import EntityMention
+from .speakers import CUE_LEMMAS
 
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "LAW"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
@@ -107,7 +108,7 @@ def find_entities(doc, text: str | None = None) -> tuple[EntityMention, ...]:
     ``text`` is ``doc.text`` when the caller has it (``Doc.text`` joins every token anew)."""
     text = doc.text if text is None else text
     raw = _spans(doc, text)
-    _vote_labels(raw)
+    _vote_labels(raw, _speaking_names(doc, raw))
     fulls = _full_names(raw)
     defined = _defined_acronyms(text)
     by_initials: dict[str, set[tuple[str, str]]] = defaultdict(set)
@@ -151,8 +152,27 @@ def _spans(doc, text: str) -> list[list]:
     return raw
 
 
-def _vote_labels(raw: list[list]) -> None:
-    """Step 2, in place: one label per name, the majority; a PERSON's name or surname is a PERSON."""
+# labels the small model gives a surname it does not know ("Kacong said": GPE)
+_PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
+
+
+def _speaking_names(doc, raw: list[list]) -> set[str]:
+    """Names tagged as places or groups that the parse makes the subject of a reporting verb
+    ("Kacong said", "said Kacong"): a place does not speak, a person does."""
+    out: set[str] = set()
+    for name, label, start, end in raw:
+        if label not in _PLACE_LABELS or name in out:
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        root = span.root if span is not None and len(span) else None
+        if root is not None and root.dep_ == "nsubj" and root.head.lemma_ in CUE_LEMMAS:
+            out.add(name)
+    return out
+
+
+def _vote_labels(raw: list[list], speaking: set[str] = frozenset()) -> None:
+    """Step 2, in place: one label per name, the majority; a PERSON's name or surname is a PERSON,
+    and so is a person's surname tagged as a place that speaks (``speaking``)."""
     person_tails: set[str] = set()
     for name, label, _, _ in raw:
         if label == "PERSON":
@@ -170,9 +190,10 @@ def _vote_labels(raw: list[list]) -> None:
             # "Carly Fiorina" tagged ORG beside "Frank Fiorina" PERSON: a given name and
             # a surname the article gives a person
             item[1] = "PERSON"
-        elif name in person_tails and (votes[name]["PERSON"] or label == "ORG"):
-            # "Pompeo said" tagged ORG while "Mike Pompeo" is a PERSON; a GPE that is also
-            # a surname ("Jordan") keeps its majority label
+        elif name in person_tails and (votes[name]["PERSON"] or label == "ORG" or name in speaking):
+            # "Pompeo said" tagged ORG while "Mike Pompeo" is a PERSON, "Kacong said" tagged GPE
+            # while "Rahimin Kacong" is one; a GPE that is also a surname and does not speak
+            # ("Jordan") keeps its majority label
             item[1] = "PERSON"
         else:
             item[1] = max(votes[name].items(), key=lambda kv: (kv[1], kv[0] == label))[0]
