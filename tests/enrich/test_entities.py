@@ -231,3 +231,15 @@ def test_a_surname_tagged_as_a_place_that_speaks_is_the_person(nlp):
             "Kacong said.")
     got = {(m.text, m.label, m.canonical) for m in find_entities(nlp(text))}
     assert ("Kacong", "PERSON", "Rahimin Kacong") in got
+
+
+def test_a_name_opening_with_an_acronym_joins_the_one_spelling_it_out():
+    rows = [("U.S. Geological Survey", "ORG", "a"), ("United States Geological Survey", "ORG", "b"),
+            ("U.N. Security Council", "ORG", "a"), ("United Nations Security Council", "ORG", "b"),
+            ("U.S. Army", "ORG", "a"), ("United States Army", "ORG", "b"), ("Utah State Army", "ORG", "c"),
+            ("U.S. Navy", "ORG", "a"), ("United States Marines", "ORG", "b")]
+    groups = {g.name: set(g.aliases) for g in group_aliases(rows)}
+    assert groups["United States Geological Survey"] == {"U.S. Geological Survey"}
+    assert groups["United Nations Security Council"] == {"U.N. Security Council"}
+    # two spellings out of "U.S. Army": neither is sure; other words after the acronym: no join
+    assert groups["U.S. Army"] == set() and groups["U.S. Navy"] == set()

@@ -21,6 +21,8 @@ The rule (two names join one group when one of these holds):
    acronyms are compared by their letters only ("U.S." = "US", but not the word "Us");
 3. an acronym ("IRGC", "US", "UN") and the one multi-word name of the same type family
    whose initials it spells ("Islamic Revolutionary Guard Corps"), when exactly one does;
+   and a name opening with an acronym and one spelling it out before the same words
+   ("U.S. Geological Survey" / "United States Geological Survey");
 4. a one-word PERSON name and the one full-name person group whose surname is
    transliteration-equal to it ("Rouhani" -> "Hassan Rohani"); with two candidates
    ("Bill Clinton", "Hillary Clinton") the surname stays on its own.
@@ -152,6 +154,7 @@ def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
     uf = DisjointSets(len(nodes))
     _join_same_names(words, fams, uf)
     _join_acronyms(nodes, words, fams, uf)
+    _join_acronym_heads(nodes, words, fams, uf)
     _join_surnames(words, fams, uf)
 
     members: dict[int, list[int]] = defaultdict(list)
@@ -217,6 +220,26 @@ def _join_acronyms(
             targets = spelled.get((fams[i], key), set())
             if len(targets) == 1:
                 uf.join(i, next(iter(targets)))
+
+
+def _join_acronym_heads(
+    nodes: list[tuple[str, str]], words: list[list[str]], fams: list[str], uf: DisjointSets
+) -> None:
+    """Rule 3b: a name that opens with an acronym joins the name of its family that spells the
+    acronym out before the same words ("U.S. Geological Survey" / "United States Geological
+    Survey", "U.N. Security Council" / "United Nations Security Council")."""
+    spelled: dict[tuple, set[int]] = defaultdict(set)
+    for i in range(len(nodes)):
+        w = words[i]
+        if fams[i] != "PERSON" and not w[0].startswith("#"):
+            for k in range(2, len(w)):
+                spelled[(fams[i], "".join(x[0] for x in w[:k]).upper(), tuple(w[k:]))].add(uf.find(i))
+    for i, (name, _) in enumerate(nodes):
+        head = name.split()[0]
+        key = acronym_key(head) if len(words[i]) > 1 and fams[i] != "PERSON" else None
+        targets = spelled.get((fams[i], key, tuple(words[i][1:])), set()) if key else set()
+        if len(targets) == 1:  # (as rule 3: one spelling out, or none is sure)
+            uf.join(i, next(iter(targets)))
 
 
 def _join_surnames(words: list[list[str]], fams: list[str], uf: DisjointSets) -> None:
