@@ -40,6 +40,17 @@ def action_table(moves, strings) -> tuple[numpy.ndarray, numpy.ndarray, list[str
 
 
 @jit
+def maxout_row(acc, out, s, n_out, n_pieces):  # pragma: no cover - compiled
+    # thinc's maxout of one state: each output the largest of its pieces (the first on a tie)
+    for j in range(n_out):
+        best = acc[j * n_pieces]
+        for p in range(1, n_pieces):
+            if acc[j * n_pieces + p] > best:
+                best = acc[j * n_pieces + p]
+        out[s, j] = best
+
+
+@jit
 def _hidden(Yf, bias, nP, active, pos, offset, ent_start, ent_label):  # pragma: no cover - compiled
     # spaCy's sum_state_features (features in order, from zero), + bias, then maxout
     n, nOP = len(active), Yf.shape[2]
@@ -60,12 +71,7 @@ def _hidden(Yf, bias, nP, active, pos, offset, ent_start, ent_label):  # pragma:
             v += Yf[r1, 1, k]
             v += Yf[r2, 2, k]
             acc[k] = v + bias[k]
-        for j in range(nOP // nP):
-            best = acc[j * nP]
-            for p in range(1, nP):
-                if acc[j * nP + p] > best:
-                    best = acc[j * nP + p]
-            out[s, j] = best
+        maxout_row(acc, out, s, nOP // nP, nP)
     return out
 
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy
 
 from ..jit import jit
+from .ner_decode import maxout_row
 
 # spaCy's move numbers (arc_eager.pyx)
 SHIFT, REDUCE, LEFT, RIGHT, BREAK = 0, 1, 2, 3, 4
@@ -77,12 +78,7 @@ def _hidden(Yf, bias, nP, active, offset, length, stack, sdepth, rebuf, rsize, b
                 acc[k] += Yf[r, f, k]
         for k in range(nOP):
             acc[k] += bias[k]
-        for j in range(nOP // nP):
-            best = acc[j * nP]
-            for p in range(1, nP):
-                if acc[j * nP + p] > best:
-                    best = acc[j * nP + p]
-            out[s, j] = best
+        maxout_row(acc, out, s, nOP // nP, nP)
     return out
 
 
