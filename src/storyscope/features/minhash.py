@@ -57,7 +57,7 @@ def signature_of_hashes(hashes: np.ndarray) -> tuple[int, ...]:
 
 def signature_of_tokens(title: np.ndarray, body: np.ndarray, word_hash: np.ndarray) -> tuple[int, ...]:
     """``signature_of_hashes`` of title then body words given as token ids (``word_hash[id]``)."""
-    return tuple(kernels.min_hash_of_tokens(title, body, word_hash, _A, _B, _MIX[:SHINGLE_SIZE]).tolist())
+    return tuple(array_of_tokens(title, body, word_hash).tolist())
 
 
 def array_of_tokens(title: np.ndarray, body: np.ndarray, word_hash: np.ndarray) -> np.ndarray:

@@ -56,12 +56,16 @@ _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 class Prepared(NamedTuple):
-    """An article ready for the driver: its features, their stored form and its URL key."""
+    """An article ready for the driver: its features' stored form and its URL key."""
 
     article: Article
-    features: feats.Features
     blob: bytes
     key: str | None
+
+    @property
+    def features(self) -> feats.Features:
+        """The record the blob holds, built when asked for: the clusterer reads the blob itself."""
+        return feats.Features.from_bytes(self.blob)
 
 
 def upgrade_features(store: Store, batch: int = 500, after_seq: int = 0) -> int:
@@ -79,7 +83,7 @@ def upgrade_features(store: Store, batch: int = 500, after_seq: int = 0) -> int:
             store.drop_snapshots(db)  # taken from the old features: a replay would now differ
             chunk = stale[start : start + batch]
             # in one batch: the embeddings cost less per article together (features.compute_many)
-            for article_id, f in zip(chunk, feats.compute_many([store.get_article(a) for a in chunk])):
+            for article_id, f in zip(chunk, feats.compute_many(store.get_articles(chunk))):
                 store.set_features(db, article_id, f.to_bytes())
     return len(stale)
 
@@ -142,10 +146,10 @@ def _compact(article: Article, features: feats.Features) -> tuple:
 
 
 def _unpack(record: tuple) -> Prepared:
-    """A worker's record as the driver uses it. The features are read back from their stored
-    form, which holds them exactly (float32 weights), as a resumed run reads them."""
+    """A worker's record as the driver uses it. The features stay in their stored form, which
+    holds them exactly (float32 weights), as a resumed run reads them."""
     values, blob, key = record
-    return Prepared(Article(*values), feats.Features.from_bytes(blob), blob, key)
+    return Prepared(Article(*values), blob, key)
 
 
 def ingest_raw(
@@ -218,7 +222,7 @@ def _store_batch(store: Store, clusterer: StreamClusterer, snapshots: SnapshotPo
     out: dict[int, ItemStatus] = {}
     with store.transaction() as db:
         stored: list[Article] = []
-        for i, (article, _, blob, key) in _articles(prepared):
+        for i, (article, blob, key) in _articles(prepared):
             # 3. already stored (before this run, or earlier in this batch)?
             existing = store.find_duplicate(article, key)
             if existing is not None:

@@ -44,7 +44,7 @@ def iter_stories(store: Store) -> Iterator[tuple[Story, int]]:
 def story_brief(store: Store, config: Config, story_id: str) -> Brief:
     """The cross-source brief of one story (enriching its articles first if needed)."""
     ids = store.story_article_ids(story_id)
-    articles = [store.get_article(a) for a in ids]
+    articles = store.get_articles(ids)
     enrichments = {e.article_id: e for e in enrichments_for(store, config, ids)}
     items = [(a, enrichments[a.id]) for a in articles if a.id in enrichments]
     header = [(a.id, headline(a.title, a.text), a.published, a.outlet) for a in articles]

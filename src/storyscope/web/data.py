@@ -69,7 +69,7 @@ def story_detail(store: Store, story_id: str) -> dict:
     """``/api/stories/{id}``: the story's line in the list, its articles and related stories."""
     ids = store.story_article_ids(story_id)  # NotFound for an unknown id
     rows, _ = store.story_page(story_ids=[story_id], limit=1)
-    articles = [store.get_article(a) for a in ids]
+    articles = store.get_articles(ids)
     copies = store.syndication(ids)
     return {
         **_row_json(rows[0]),
