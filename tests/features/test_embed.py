@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -168,3 +169,11 @@ def test_compiled_split_finds_the_words_str_split_finds():
             words = [[] if i in whole else t[:cut].split() for i, t in enumerate(batch)]
             assert ids.tolist() == slow._ids(words).tolist()
             assert ends.tolist() == np.cumsum([len(w) for w in words]).tolist()
+
+
+def test_the_default_folder_is_loaded_once_however_it_is_named(monkeypatch):
+    # load() and load(MODEL_DIR) (or a relative spelling) must share one model in memory
+    model = E.load()
+    assert E.load(E.MODEL_DIR) is model
+    monkeypatch.chdir(E.MODEL_DIR.parent)
+    assert E.load(Path(E.MODEL_DIR.name)) is model

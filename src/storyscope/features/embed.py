@@ -43,12 +43,18 @@ ARTICLE_WORDS = 100
 _REINSTALL = "reinstall storyscope (pip install --force-reinstall storyscope)"
 
 
-@functools.cache
 def load(model_dir: Path = MODEL_DIR) -> StaticModel:
     """The static model in ``model_dir``, loaded once per process and folder.
 
     Raises ``EmbeddingUnavailableError`` when the files are missing or unreadable.
     """
+    # One cache key per folder: ``load()`` and ``load(MODEL_DIR)`` (or a relative
+    # spelling of it) were cached apart, so the model could sit in memory twice.
+    return _load(Path(model_dir).resolve())
+
+
+@functools.cache
+def _load(model_dir: Path) -> StaticModel:
     # Check the folder first: given a path that does not exist, model2vec would
     # take it for a Hugging Face repository name and try to download it.
     missing = [name for name in _REQUIRED_FILES if not (model_dir / name).is_file()]
