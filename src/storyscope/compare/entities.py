@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from ..enrich.aliases import group_aliases
 from ..brief_records import BriefEntity, Cited
 from ..model import Enrichment
+from .place_cues import place_types
 
 
 def _alias_groups(rows: list[tuple[str, str, str]]) -> list[dict]:
@@ -48,11 +49,16 @@ def _voted(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     return [(name, label_of[name], aid) for name, _, aid in rows]
 
 
+# the labels under which the small model files a place it does not know
+_PLACE_SLIPS = frozenset({"PERSON", "NORP", "ORG"})
+
+
 def merge_entities(enrichments: list[Enrichment]) -> tuple[list[BriefEntity], dict[str, str]]:
     """Return the brief's entity list and a map from every canonical name to its group name.
 
     Steps: 1. one row (canonical, label, article id) per mention, captions included, each
-    name's label decided once for the story (``_voted``); 2. the enrich stage's
+    name's label decided once for the story (``_voted``), a place the context marks
+    relabelled (``place_cues``); 2. the enrich stage's
     ``group_aliases`` (a group carries its majority type); 3. the first sentences that mention each
     entity, so a reader can check it; 4. order by how many articles name the entity,
     then mentions.
@@ -67,6 +73,9 @@ def merge_entities(enrichments: list[Enrichment]) -> tuple[list[BriefEntity], di
     if not rows:
         return [], {}
     rows = _voted(rows)
+    # a place the model took for a person, group or nationality in every mention
+    places = place_types(enrichments)
+    rows = [(n, places[n] if n in places and label in _PLACE_SLIPS else label, aid) for n, label, aid in rows]
     groups = _alias_groups(rows)
     alias_of: dict[str, str] = {}
     for g in groups:
