@@ -49,6 +49,20 @@ def _voted(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     return [(name, label_of[name], aid) for name, _, aid in rows]
 
 
+# "0737 GMT": the small model files a clock's time zone as an organisation; it is no one
+_TIME_ZONES = frozenset("GMT UTC EST EDT CST CDT MST MDT PST PDT AKST HST BST CET CEST EET EEST "
+                        "IST JST KST AEST AEDT WIB".split())
+_QUOTE_MARKS = "\"“”"
+
+
+def _display_name(name: str) -> str:
+    """The name without a quotation mark left unpaired by the entity span
+    ('Pacific "Ring of Fire' -> 'Pacific Ring of Fire')."""
+    if sum(name.count(q) for q in _QUOTE_MARKS) % 2 or name[:1] in _QUOTE_MARKS:
+        name = " ".join(name.translate({ord(q): None for q in _QUOTE_MARKS}).split())
+    return name
+
+
 # the labels under which the small model files a place it does not know
 _PLACE_SLIPS = frozenset({"PERSON", "NORP", "ORG"})
 
@@ -64,17 +78,17 @@ def merge_entities(enrichments: list[Enrichment]) -> tuple[list[BriefEntity], di
     then mentions.
     """
     rows = [
-        (m.canonical, m.label, e.article_id)
+        (_display_name(m.canonical), m.label, e.article_id)
         for e in enrichments
         # who appears in a photo or video caption is named in the article too
         for m in (*e.entities, *e.caption_entities)
-        if m.canonical and m.canonical.strip()
+        if m.canonical and m.canonical.strip() and m.canonical.strip() not in _TIME_ZONES
     ]
     if not rows:
         return [], {}
     rows = _voted(rows)
     # a place the model took for a person, group or nationality in every mention
-    places = place_types(enrichments)
+    places = {_display_name(n): t for n, t in place_types(enrichments).items()}
     rows = [(n, places[n] if n in places and label in _PLACE_SLIPS else label, aid) for n, label, aid in rows]
     groups = _alias_groups(rows)
     alias_of: dict[str, str] = {}
@@ -84,6 +98,11 @@ def merge_entities(enrichments: list[Enrichment]) -> tuple[list[BriefEntity], di
     # a canonical name the grouping did not return keeps itself
     for name, _, _ in rows:
         alias_of.setdefault(name, name)
+    # the other sections look names up as the enrich stage wrote them
+    for e in enrichments:
+        for m in (*e.entities, *e.caption_entities):
+            if m.canonical and m.canonical not in alias_of and _display_name(m.canonical) in alias_of:
+                alias_of[m.canonical] = alias_of[_display_name(m.canonical)]
     _add_sentences(groups, enrichments, alias_of)
     groups.sort(key=lambda g: (-len(g["article_ids"]), -g["mentions"], g["name"]))
     return [

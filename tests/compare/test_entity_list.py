@@ -1,4 +1,5 @@
-"""Place names the small model files as people, groups or nationalities, told apart by context."""
+"""The brief's entity list: places the small model files as people, groups or nationalities, told
+apart by context; time zones and unpaired quotation marks left out."""
 
 from __future__ import annotations
 
@@ -81,3 +82,12 @@ def test_a_shared_possessive_is_a_possessive():
     story = _story(("He played Billy Bigelow in Rodgers and Hammerstein's musical.",
                     [("Rodgers", "PERSON")]))
     assert place_types(story) == {}
+
+
+def test_time_zones_and_unpaired_quotation_marks_leave_the_entity_list():
+    story = _story(('The quake struck at 0737 GMT near the Pacific "Ring of Fire" arc.',
+                    [("GMT", "ORG"), ('Pacific "Ring of Fire', "ORG")]))
+    entities, alias_of = merge_entities(story)
+    assert [e.name for e in entities] == ["Pacific Ring of Fire"]
+    # the other sections still find the name as the enrich stage wrote it
+    assert alias_of['Pacific "Ring of Fire'] == "Pacific Ring of Fire"
