@@ -50,7 +50,9 @@ BLOCK = 512
 # ("in the sixth"), its day ("Sunday"); in a long sentence those few tokens weigh little
 # against its other words. Each such anchor the two wordings share adds ANCHOR_BONUS,
 # at most ANCHOR_CAP in all, when at most ANCHOR_MAX_SHARE of the story's wordings carry
-# it (a figure every sentence repeats tells nothing). Names were tried as anchors too:
+# it (a figure every sentence repeats tells nothing). A quantity the number parser reads
+# ("40 people", "$160 million": text.numbers) is two anchors, its figure and its "num:"
+# token; a bare figure ("52-3", "2005") one. Names were tried as anchors too:
 # they joined more chance partners than same-fact pairs (a story's people are in most of
 # its sentences). Chosen on the tuning half only (facts.ALIGN_THRESHOLD has the sweep).
 ANCHOR_BONUS = 0.05
@@ -245,12 +247,19 @@ def _is_anchor(token: str) -> bool:
     return token[:4] == "num:" or token[:1].isdigit() or token in ANCHOR_WORDS
 
 
+def _anchors_of(tokens: tuple[str, ...]) -> set[str]:
+    """The anchors of one wording's tokens; an ordinal before "time" counts how often ("for
+    the fifth time"), it places nothing in an order, so it is no anchor."""
+    return {t for k, t in enumerate(tokens) if _is_anchor(t)
+            and not (t in ANCHOR_WORDS and k + 1 < len(tokens) and tokens[k + 1] in ("time", "straight"))}
+
+
 def _anchor_matrix(token_lists: list[tuple[str, ...]]) -> sparse.csr_array | None:
     """Wordings x anchors, 1 where the wording carries the anchor; only anchors carried by
     at most ANCHOR_MAX_SHARE of the wordings (and by two at least: else none is shared)."""
     if ANCHOR_BONUS <= 0 or not token_lists:
         return None
-    per_row = [{t for t in toks if _is_anchor(t)} for toks in token_lists]
+    per_row = [_anchors_of(toks) for toks in token_lists]
     df: dict[str, int] = {}
     for found in per_row:
         for t in found:
