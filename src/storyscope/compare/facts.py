@@ -101,7 +101,9 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
 
     Steps: 1. units with the same wording are one node (copies compared once); 2. the
     nodes' neighbour pairs above the threshold (similar.py; a denial only pairs with a
-    denial, and an article's own sentences never pair); 3. merge best pairs first (single
+    denial, and an article's own sentences never pair), and those above MUTUAL_THRESHOLD
+    whose two wordings are each other's best partner in the other's article and share a
+    specific (a figure, an ordinal, a day); 3. merge best pairs first (single
     link) while a fact holds at most one unit per article, so a fact never swallows a
     whole article; 4. the pieces of compound sentences (units.py), best pair first: a
     piece whose sentence is still alone joins its partner's fact on the same terms; one
