@@ -30,9 +30,10 @@ class ClusterSettingsError(StoryscopeError, ValueError):
 #   chosen on ECB+ alone; that strictness split the coverage of one event by
 #   differently-framed outlets.)
 # - split_threshold 0.7 is on the TF-IDF scale (2-means of the members' term
-#   vectors), with parts of 3 or more, checked at sizes 8/16/32/64 (see
-#   stream.py): chosen on ECB+, mean B-cubed F1 of the 5 orders scored on the
-#   final stories: no split check 0.878; 0.65: 0.894, 0.68: 0.904, 0.70: 0.899,
+#   vectors), with parts of 3 or more (4 since session 10, see
+#   stream._SPLIT_MIN_PART), checked at sizes 8/16/32/64 (see stream.py):
+#   chosen on ECB+, mean B-cubed F1 of the 5 orders scored on the final
+#   stories: no split check 0.878; 0.65: 0.894, 0.68: 0.904, 0.70: 0.899,
 #   0.72: 0.890, 0.75: 0.877 (0.70 is the middle of the plateau, not its peak).
 # - related_threshold 0.1: the same-event probability with the time evidence left
 #   out, below the join threshold (an open story at the join threshold is
@@ -106,7 +107,7 @@ class ClusterSettings:
         if not 0.0 < self.split_threshold <= 1.0:
             raise ClusterSettingsError(
                 f"split_threshold must be in (0, 1] (the scale of threshold; 1 splits whenever 2-means finds "
-                f"two halves of 3 or more), got {self.split_threshold!r}; the default is {DEFAULTS['split_threshold']}"
+                f"two halves of 4 or more), got {self.split_threshold!r}; the default is {DEFAULTS['split_threshold']}"
             )
         if not 0.0 < self.related_threshold < 1.0:
             raise ClusterSettingsError(
