@@ -96,3 +96,14 @@ def test_entities_carry_counts_and_the_sentences_that_mention_them(seed_brief):
     pompeo = next(e for e in seed_brief["entities"] if e["name"] == "Mike Pompeo")
     assert pompeo["mentions"] >= 5 and 1 <= len(pompeo["sentences"]) <= 3
     assert {s["article_id"] for s in pompeo["sentences"]} <= {SEED_RFERL, SEED_WAPO}
+
+
+def test_a_shared_fact_is_shown_in_a_wording_that_stands_alone(seed_brief):
+    # RFE/RL's "He said that Washington is working with ..." and the Post's "In his statement
+    # Friday, Pompeo said the United States is working with ...": one fact of two outlets,
+    # shown in the wording that says who
+    from storyscope.compare.alone import stands_alone
+
+    working = [f for f in seed_brief["facts"] if "is working with" in f["text"]]
+    assert working and all(stands_alone(f["text"]) for f in working), working
+    assert any(len(f["article_ids"]) == 2 for f in working)

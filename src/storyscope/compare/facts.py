@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..disjoint import DisjointSets
+from .alone import stands_alone
 from .similar import Pairs, Similarity
 from .units import Unit
 
@@ -239,16 +240,20 @@ REPRESENTATIVE_POOL = 50
 
 
 def representative(fact: Fact, sim: Similarity) -> Unit:
-    """The unit closest to the others (the most typical wording); shorter wins ties."""
+    """The unit closest to the others (the most typical wording) among those that stand
+    alone, if any does ("Pompeo said the United States is working ..." rather than another
+    outlet's "He said that Washington is working ..."); shorter wins ties."""
     if len(fact.units) <= 2:
-        return min(fact.units, key=lambda u: (len(u.text) > 300, u.position, len(u.text)))
+        return min(fact.units, key=lambda u: (not stands_alone(u.text), len(u.text) > 300, u.position,
+                                              len(u.text)))
     pool = fact.units[:REPRESENTATIVE_POOL]
     # one row per wording, weighted by how many units of the pool carry it
     rows, first, counts = np.unique(sim.row[[u.index for u in pool]], return_index=True, return_counts=True)
     if len(rows) == 1:
         return pool[0]
     scores = sim.block([pool[k].index for k in first]) @ counts
-    best = max(range(len(rows)), key=lambda i: (round(float(scores[i]), 3), -len(pool[first[i]].text)))
+    best = max(range(len(rows)), key=lambda i: (stands_alone(pool[first[i]].text),
+                                                 round(float(scores[i]), 3), -len(pool[first[i]].text)))
     return pool[first[best]]
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 
 from ..brief_records import OutletCoverage, SummaryLine
 from ..model import Article
+from .alone import stands_alone
 from .facts import Fact
 
 SUMMARY_MIN, SUMMARY_MAX = 3, 6
@@ -15,35 +15,10 @@ SUMMARY_MIN, SUMMARY_MAX = 3, 6
 # budgets of 60 to 100 words all score above the lead baseline there, none (six lines)
 # below it (benchmarks/summary.py); 80 is that range's middle.
 SUMMARY_WORDS = 80
-# The summary is read without the articles, so each sentence must stand alone: no
-# pronoun subject or speaker whose name was in a sentence the reader never sees
-# ("He said that Washington is working with ..."; "..., he said."), no connective that
-# answers a sentence the reader never sees ("Still, ...", "However, ..."), and no
-# quotation that opens the sentence (the reporter's own words tell what happened; quotes
-# have their own section).
-_PRONOUN_START_RE = re.compile(
-    r"(?:he|she|they|it|his|her|their|its|this|these|that|those|we|i)\b", re.IGNORECASE
-)
-_CONNECTIVE_START_RE = re.compile(
-    r"(?:still|however|meanwhile|nevertheless|nonetheless|instead|also|yet|besides|moreover|"
-    r"furthermore|likewise|similarly|otherwise|then|thus|therefore|hence|even so|in addition|"
-    r"by contrast|in contrast|on the other hand|as a result)\s*,", re.IGNORECASE
-)
-_PRONOUN_SPEAKER_RE = re.compile(r"\b(?:he|she|they|it)\s+(?:said|says|added|told|stated|explained)\b")
-_OPEN_QUOTES = "\"\u201c\u201d'\u2018"
 # An article's lead tells what happened: the earliest fact of some article's first
 # sentences that names who or what (the most widely reported on a tie) opens the summary.
 LEAD_SENTENCES = 3
 COVERAGE_LIST_MAX = 10  # facts listed per outlet; the brief stays readable for big stories
-
-
-def stands_alone(text: str) -> bool:
-    """Can a reader who sees only this sentence tell who did or said what?"""
-    text = text.strip()
-    return bool(text) and not (
-        text[0] in _OPEN_QUOTES or _PRONOUN_START_RE.match(text) or _CONNECTIVE_START_RE.match(text)
-        or _PRONOUN_SPEAKER_RE.search(text)
-    )
 
 
 def _wording(fact: Fact, text: str) -> str | None:
