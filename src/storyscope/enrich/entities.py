@@ -145,6 +145,8 @@ def _spans(doc, text: str) -> list[list]:
             continue
         if any(cs <= s and e <= ce for cs, ce in chrome):
             continue
+        if len(span) == 1 and span[0].pos_ == "VERB" and span[0].tag_ in ("VBG", "VBN"):
+            continue  # a participle opening a sentence ("Conceding that ...") is no name
         if (len(span) == 1 and span.start >= 2 and doc[span.start - 1].lower_ == "of"
                 and doc[span.start - 2].lower_ in _OFFICE_BEFORE):
             continue
@@ -208,6 +210,13 @@ def _full_names(raw: list[list]) -> dict[str, list[tuple[int, str]]]:
         parts = name.split()
         for i in range(1, len(parts)):
             fulls[" ".join(parts[i:])].append((start, name))
+        # a double-barrelled surname ("Deborah Jordan Reynolds-Santilli", tokenised
+        # "Reynolds - Santilli" too): its first half alone is the person as well
+        # ("Reynolds says"); the second is already a tail
+        last = parts[-3:] if len(parts) >= 4 and parts[-2] in ("-", "‐") else parts[-1:]
+        first_half = last[0].split("-")[0] if len(last) == 1 and len(parts) >= 2 else last[0]
+        if first_half != parts[-1] and first_half[:1].isupper() and len(first_half) > 1:
+            fulls[first_half].append((start, name))
     return fulls
 
 

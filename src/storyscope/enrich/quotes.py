@@ -271,6 +271,9 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
         plo = toks.index(paras[first.para - 1][0])
     lo, hi = max(lo, plo, ti - _WINDOW), min(hi, toks.index(paras[first.para][1]), tj + _WINDOW)
     cands = [t for t in doc[lo:hi] if not toks.inside[t.i] and _is_cue(t)]
+    words = _in_words_of(first, toks, text, lo)
+    if words is not None:
+        return words
     if colon and toks.sent_starts:
         # "When Trump suggested ..., Rubio fired back: “...”": the colon hangs the quote on
         # its own sentence's main verb, not on a reporting verb in a clause beside it
@@ -328,6 +331,34 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
     return ranked[0], None
 
 
+def _in_words_of(first: _Piece, toks: _Tokens, text: str, lo: int):
+    """("words", speaker) when the quote follows "in the words of X," or "in X's words,"
+    ("Mrs. Clinton was, in the words of a senior adviser, “the torchbearer”"): the
+    phrase names whose words they are, whatever verb the sentence has; else None."""
+    doc = toks.doc
+    k = toks.index_before(first.open_pos)
+    while k >= lo and (doc[k].is_punct or doc[k].is_space):
+        k -= 1
+    for t in doc[max(lo, k - 12) : k + 1]:
+        if t.lower_ != "words" or t.dep_ != "pobj" or t.head.lower_ != "in" or toks.inside[t.i]:
+            continue
+        prep = t.head
+        if max(x.i for x in prep.subtree) != k:
+            continue  # the phrase must end right before the opening mark
+        poss = next((c for c in t.children if c.dep_ == "poss" and c.lower_ not in _OWN_WORDS), None)
+        if poss is not None:
+            return t, poss
+        of = next((c for c in t.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if obj is not None and can_speak(obj):
+            return t, obj
+    return None
+
+
+# "in his own words", "in other words": the speaker is no new one
+_OWN_WORDS = frozenset("his her their its my our your other".split())
+
+
 def _outer_cue(cue, cands, toks: _Tokens):
     """``cue``, or the reporting verb it is reported under when ``cue``'s subject is a
     thing, not a voice: in "Fiorina declared that any new deal would demand “absolute
@@ -344,7 +375,12 @@ def _outer_cue(cue, cands, toks: _Tokens):
         t = t.head
         if t in cands and not toks.inside[t.i]:
             outer = subject_of(t)
-            if outer is not None and not toks.inside[outer.i] and _voice(outer):
+            # a bare capitalised singular noun ("Sanders, meanwhile, ..., said that fact
+            # speaks volumes ...") is a name the tagger missed
+            if outer is not None and not toks.inside[outer.i] and (
+                _voice(outer) or outer.tag_ in ("NN", "NNP") and outer.text[:1].isupper()
+                and not any(c.dep_ == "det" for c in outer.children)
+            ):
                 return t
             break
     return cue
