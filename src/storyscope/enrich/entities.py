@@ -28,7 +28,8 @@ import re
 from collections import Counter, defaultdict
 
 from ..model import EntityMention
-from .speakers import CUE_LEMMAS
+from .given_names import name_gender
+from .speakers import CUE_LEMMAS, is_person_word
 
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "LAW"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
@@ -108,6 +109,10 @@ def find_entities(doc, text: str | None = None) -> tuple[EntityMention, ...]:
     ``text`` is ``doc.text`` when the caller has it (``Doc.text`` joins every token anew)."""
     text = doc.text if text is None else text
     raw = _spans(doc, text)
+    described = _described_people(doc, raw)
+    for item in raw:
+        if item[1] in ("ORG", "GPE", "LOC", "NORP", "FAC") and (item[0] in described or _given_name_first(item[0])):
+            item[1] = "PERSON"
     _vote_labels(raw, _speaking_names(doc, raw))
     fulls = _full_names(raw)
     defined = _defined_acronyms(text)
@@ -170,6 +175,31 @@ def _speaking_names(doc, raw: list[list]) -> set[str]:
         if root is not None and root.dep_ == "nsubj" and root.head.lemma_ in CUE_LEMMAS:
             out.add(name)
     return out
+
+
+def _described_people(doc, raw: list[list]) -> set[str]:
+    """Names not tagged PERSON that the article describes as one person in apposition
+    ("Eswar Prasad, a professor of international economics, said"): people."""
+    out: set[str] = set()
+    for name, label, start, end in raw:
+        if label == "PERSON" or name in out or len(name.split()) < 2:
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        root = span.root if span is not None and len(span) else None
+        if root is not None and any(
+            c.dep_ == "appos" and c.pos_ == "NOUN" and c.tag_ == "NN" and is_person_word(c) for c in root.rights
+        ):
+            out.add(name)
+    return out
+
+
+def _given_name_first(name: str) -> bool:
+    """A two-word name of capitalised words opening with a common given name
+    ("Jeff Weiner"): a person's name, whatever label the small model gave it."""
+    words = name.split()
+    return (len(words) == 2 and all(w[:1].isupper() and w.replace("-", "").replace(".", "").isalpha()
+                                         and not w.isupper() for w in words)
+            and name_gender(name) is not None)
 
 
 def _vote_labels(raw: list[list], speaking: set[str] = frozenset()) -> None:

@@ -567,6 +567,8 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
     resolver = SpeakerResolver(doc, entities, toks.inside, text)
     quotes: list[Quote] = []
     last: _Unit | None = None
+    reported: _Unit | None = None  # the last indirect quote with a speaker
+    para_starts = [a for a, _ in paras]
     for unit in events:
         if unit.subject is not None:
             unit.speaker = resolver.resolve(unit.subject)
@@ -577,6 +579,15 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
             if first.para == last_para or fills:
                 unit.speaker = last.speaker
                 unit.cue = last.cue
+        if (unit.speaker is None and unit.cue is None and unit.kind == "direct" and reported is not None
+                and (last is None or last.end < reported.start) and reported.end <= unit.start
+                and bisect_right(para_starts, reported.start) - 1 == unit.pieces[0].para):
+            # "Ghazala Khan says she received a call from her niece ... “She called me,
+            # ...”": a direct quote with no attribution of its own, after the writer
+            # reported someone's words in the same paragraph, goes on in that voice
+            unit.speaker, unit.cue = reported.speaker, reported.cue
+        if unit.kind == "indirect" and unit.speaker is not None:
+            reported = unit
         if unit.kind != "indirect":
             if _not_speech(unit, text):
                 continue
