@@ -274,6 +274,10 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
     words = _in_words_of(first, toks, text, lo)
     if words is not None:
         return words
+    if colon:
+        named = _name_before_colon(first, toks, lo)
+        if named is not None:
+            return None, named
     if colon and toks.sent_starts:
         # "When Trump suggested ..., Rubio fired back: “...”": the colon hangs the quote on
         # its own sentence's main verb, not on a reporting verb in a clause beside it
@@ -329,6 +333,31 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
         if subj is not None and can_speak(subj):
             return cue, subj
     return ranked[0], None
+
+
+def _name_before_colon(first: _Piece, toks: _Tokens, lo: int):
+    """The person's name that alone introduces a quote with a colon, as a transcript or a
+    digest does ("... - Philip Bump: “...”", "Carl Bialik: “...”"): the name's last
+    token, when the name stands at the start of its clause (after a dash, a sentence
+    start or a paragraph start); else None."""
+    doc = toks.doc
+    k = toks.index_before(first.open_pos)
+    while k >= lo and (doc[k].is_space or doc[k].is_quote or doc[k].text in "“‘\"'"):
+        k -= 1
+    if k < lo or doc[k].text != ":":
+        return None
+    end = k - 1
+    if end < lo or doc[end].ent_type_ != "PERSON" or toks.inside[end]:
+        return None
+    start = end
+    while start > lo and doc[start].ent_iob_ == "I":
+        start -= 1
+    before = doc[start - 1] if start > 0 else None
+    if before is None or before.is_sent_end or before.is_space or before.text in ("-", "—", "–", "--", "―"):
+        return doc[end]
+    if doc[start].is_sent_start:
+        return doc[end]
+    return None
 
 
 def _in_words_of(first: _Piece, toks: _Tokens, text: str, lo: int):
