@@ -271,7 +271,9 @@ def _source_genders(text: str, sources: list[str], given_names: bool = False) ->
             # one given name only: "Frank Fiorina" and "Carly Fiorina", or "Tom" and
             # "Betsy Ebeling", are two people and give the surname no gender
             if len(firsts) == 1:
-                gender = name_gender(next(iter(firsts)) + " " + k)
+                # the list the v3/v4 guesses were read by hand with, not the one the
+                # system's sixth pass grew (``more``)
+                gender = name_gender(next(iter(firsts)) + " " + k, more=False)
                 if gender is not None:
                     out[k] = gender
     return out
