@@ -40,7 +40,9 @@ CUE_LEMMAS = frozenset(
     slam speak state stress suggest tell term testify think tout tweet urge vow warn
     wonder worry write yell
     chant exclaim speculate imply insinuate intimate mutter muse opine reaffirm recount retort
-    scoff snipe whisper""".split()
+    scoff snipe whisper
+    assure bemoan beg confess gripe grouse grumble gush lambaste marvel mock plead ponder
+    rail rant remind ridicule taunt tease underscore""".split()
 )
 # The subset that introduces reported speech in a that-clause ("X said (that) ...").
 INDIRECT_LEMMAS = frozenset(
@@ -184,7 +186,10 @@ def subject_of(cue):
         if subj is not None:
             if participle and verb.dep_ in ("relcl", "acl"):
                 continue
-            if participle and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in CUE_LEMMAS:
+            if (participle and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in CUE_LEMMAS
+                    and verb.lemma_.lower() not in CUE_LEMMAS):
+                # (a reporting verb reached has its own speaker: "Comey cannot say that
+                # ..., Lewandowski added, saying it should be “...”")
                 # "Trump told Newsmax that Romney “had ...,” adding, “...”": the parser hung
                 # "adding" on the reported clause; who adds is who told ("She ...,
                 # telling CNN that Trump is a “faker” and questioning how he ...": who
