@@ -234,6 +234,15 @@ def _own_subject(verb):
     return min(subjects, key=lambda c: abs(c.i - verb.i))
 
 
+def _plural_name(name: str) -> bool:
+    """A described group ("analysts", "Some Democrats", "five former aides"): its last
+    word a plural, not a name ("Associated Press", "Reuters" end in a capital word)."""
+    last = name.split()[-1] if name.split() else ""
+    if last[:1].isupper():
+        return name.split()[0].lower() in ("some", "many", "several", "two", "three", "other", "most", "all")
+    return last.endswith("s") and not last.endswith(("ss", "us", "is"))
+
+
 def _described_as_person(tok) -> bool:
     """A name with an apposition that is a word for one person ("Eswar Prasad, a
     professor of ...", "Jones, the attorney general"): a person, whatever its label."""
@@ -594,7 +603,9 @@ class SpeakerResolver:
                             found = self._resolve_np(t)
                             if found is not None:
                                 return Speaker(found.name, tstart, tend, found.head, found.is_person)
-                prev = next((p for p in reversed(self.history[-3:]) if not p.is_person), None)
+                # not many for "it": "Analysts noted ... “...,” it said" is not the analysts
+                prev = next((p for p in reversed(self.history[-3:])
+                             if not p.is_person and not (low == "it" and _plural_name(p.name))), None)
                 if low != "it":
                     # "Professors Foner and Alba suggest ... In the United States, they
                     # write": the people who were the subject of the sentence before,
