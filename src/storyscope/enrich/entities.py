@@ -208,8 +208,8 @@ def _vote_labels(raw: list[list], speaking: set[str] = frozenset()) -> None:
     person_tails: set[str] = set()
     for name, label, _, _ in raw:
         if label == "PERSON":
-            parts = name.split()
-            person_tails.update(" ".join(parts[i:]) for i in range(len(parts)))
+            person_tails.add(name)
+            person_tails.update(_tails(name))
     surnames = {name.split()[-1] for name, label, _, _ in raw if label == "PERSON" and " " in name}
     votes: dict[str, Counter] = defaultdict(Counter)
     for name, label, _, _ in raw:
@@ -237,17 +237,26 @@ def _full_names(raw: list[list]) -> dict[str, list[tuple[int, str]]]:
     for name, label, start, _ in raw:
         if label != "PERSON":
             continue
-        parts = name.split()
-        for i in range(1, len(parts)):
-            fulls[" ".join(parts[i:])].append((start, name))
-        # a double-barrelled surname ("Deborah Jordan Reynolds-Santilli", tokenised
-        # "Reynolds - Santilli" too): its first half alone is the person as well
-        # ("Reynolds says"); the second is already a tail
-        last = parts[-3:] if len(parts) >= 4 and parts[-2] in ("-", "‐") else parts[-1:]
-        first_half = last[0].split("-")[0] if len(last) == 1 and len(parts) >= 2 else last[0]
-        if first_half != parts[-1] and first_half[:1].isupper() and len(first_half) > 1:
-            fulls[first_half].append((start, name))
+        for tail in _tails(name):
+            fulls[tail].append((start, name))
     return fulls
+
+
+def _tails(name: str) -> list[str]:
+    """The shorter names a person's full name ends in ("Mike Pompeo" -> "Pompeo"), and the
+    first half of a double-barrelled surname ("Deborah Jordan Reynolds-Santilli", also
+    tokenised "Reynolds - Santilli": "Reynolds says" is her; the second half is a tail)."""
+    parts = name.split()
+    out = [" ".join(parts[i:]) for i in range(1, len(parts))]
+    if len(parts) >= 4 and parts[-2] == "-":
+        first_half = parts[-3]
+    elif len(parts) >= 2 and "-" in parts[-1].strip("-"):
+        first_half = parts[-1].split("-")[0]
+    else:
+        return out
+    if first_half[:1].isupper() and len(first_half) > 1 and first_half not in out:
+        out.append(first_half)
+    return out
 
 
 def _person_canonical(name: str, start: int, fulls: dict[str, list[tuple[int, str]]]) -> str:

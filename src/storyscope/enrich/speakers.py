@@ -234,13 +234,12 @@ def _own_subject(verb):
     return min(subjects, key=lambda c: abs(c.i - verb.i))
 
 
-def _plural_name(name: str) -> bool:
-    """A described group ("analysts", "Some Democrats", "five former aides"): its last
-    word a plural, not a name ("Associated Press", "Reuters" end in a capital word)."""
-    last = name.split()[-1] if name.split() else ""
-    if last[:1].isupper():
-        return name.split()[0].lower() in ("some", "many", "several", "two", "three", "other", "most", "all")
-    return last.endswith("s") and not last.endswith(("ss", "us", "is"))
+def _plural(speaker: Speaker) -> bool:
+    """A described group ("Analysts", "five former aides"): a plural noun, whose head
+    (its lemma) is not the word as written; a name's head is its own last word
+    ("Reuters")."""
+    words = speaker.name.lower().split()
+    return bool(words) and words[-1] != speaker.head and words[-1].endswith("s")
 
 
 def _described_as_person(tok) -> bool:
@@ -605,7 +604,7 @@ class SpeakerResolver:
                                 return Speaker(found.name, tstart, tend, found.head, found.is_person)
                 # not many for "it": "Analysts noted ... “...,” it said" is not the analysts
                 prev = next((p for p in reversed(self.history[-3:])
-                             if not p.is_person and not (low == "it" and _plural_name(p.name))), None)
+                             if not p.is_person and not (low == "it" and _plural(p))), None)
                 if low != "it":
                     # "Professors Foner and Alba suggest ... In the United States, they
                     # write": the people who were the subject of the sentence before,
