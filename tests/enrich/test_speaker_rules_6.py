@@ -131,3 +131,13 @@ def test_the_longer_given_name_list_is_the_systems_only():
     # the scorer (benchmarks/quotes.py) keeps the list its referent guess was read with
     assert name_gender("Geraldo Rivera") == "m" and name_gender("Geraldo Rivera", more=False) is None
     assert name_gender("Nikki Haley") == "f" and name_gender("Mary Smith", more=False) == "f"
+
+
+def test_a_finite_verb_parsed_as_a_nouns_clause(nlp):
+    # "a man yelled" parsed as "man" with a clause hanging from it: the man yells, not
+    # the man of the clause before (Rubio)
+    text = (
+        "Some in the crowd booed, and when Rubio thanked Miami and said it was great to be home, "
+        "a man yelled “Stay there!”\n"
+    )
+    assert speaker_of(nlp, text, "Stay there") == "a man"

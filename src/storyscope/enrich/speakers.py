@@ -144,6 +144,12 @@ def subject_of(cue):
         return _agent(cue)
     if subj is not None:
         return subj
+    if (cue.dep_ == "acl" and cue.tag_ in ("VBD", "VBZ", "VBP") and cue.head.i == cue.i - 1
+            and cue.head.pos_ in ("NOUN", "PROPN")):
+        # "a man yelled “Stay there!”" parsed as a noun with a clause hanging from it: a
+        # finite verb right after a noun has that noun as its subject ("the man called
+        # ..." is a passive participle, VBN, and stays)
+        return cue.head
     if cue.tag_ == "VBN" and cue.dep_ in ("advcl", "acl") and not any(c.dep_ in ("aux", "auxpass") for c in cue.children):
         # a bare past participle is passive: "Mr. Trump, asked about ..., had said" is
         # asked, he does not ask; who speaks is its agent, when there is one
