@@ -28,7 +28,8 @@ import re
 from collections import Counter, defaultdict
 
 from ..model import EntityMention
-from .speakers import CUE_LEMMAS
+from .given_names import name_gender
+from .speakers import CUE_LEMMAS, is_person_word
 
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "LAW"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
@@ -108,6 +109,10 @@ def find_entities(doc, text: str | None = None) -> tuple[EntityMention, ...]:
     ``text`` is ``doc.text`` when the caller has it (``Doc.text`` joins every token anew)."""
     text = doc.text if text is None else text
     raw = _spans(doc, text)
+    described = _described_people(doc, raw)
+    for item in raw:
+        if item[1] in ("ORG", "GPE", "LOC", "NORP", "FAC") and (item[0] in described or _given_name_first(item[0])):
+            item[1] = "PERSON"
     _vote_labels(raw, _speaking_names(doc, raw))
     fulls = _full_names(raw)
     defined = _defined_acronyms(text)
@@ -145,6 +150,8 @@ def _spans(doc, text: str) -> list[list]:
             continue
         if any(cs <= s and e <= ce for cs, ce in chrome):
             continue
+        if len(span) == 1 and span[0].pos_ == "VERB" and span[0].tag_ in ("VBG", "VBN"):
+            continue  # a participle opening a sentence ("Conceding that ...") is no name
         if (len(span) == 1 and span.start >= 2 and doc[span.start - 1].lower_ == "of"
                 and doc[span.start - 2].lower_ in _OFFICE_BEFORE):
             continue
@@ -170,14 +177,39 @@ def _speaking_names(doc, raw: list[list]) -> set[str]:
     return out
 
 
+def _described_people(doc, raw: list[list]) -> set[str]:
+    """Names not tagged PERSON that the article describes as one person in apposition
+    ("Eswar Prasad, a professor of international economics, said"): people."""
+    out: set[str] = set()
+    for name, label, start, end in raw:
+        if label == "PERSON" or name in out or len(name.split()) < 2:
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        root = span.root if span is not None and len(span) else None
+        if root is not None and any(
+            c.dep_ == "appos" and c.pos_ == "NOUN" and c.tag_ == "NN" and is_person_word(c) for c in root.rights
+        ):
+            out.add(name)
+    return out
+
+
+def _given_name_first(name: str) -> bool:
+    """A two-word name of capitalised words opening with a common given name
+    ("Jeff Weiner"): a person's name, whatever label the small model gave it."""
+    words = name.split()
+    return (len(words) == 2 and all(w[:1].isupper() and w.replace("-", "").replace(".", "").isalpha()
+                                         and not w.isupper() for w in words)
+            and name_gender(name) is not None)
+
+
 def _vote_labels(raw: list[list], speaking: set[str] = frozenset()) -> None:
     """Step 2, in place: one label per name, the majority; a PERSON's name or surname is a PERSON,
     and so is a person's surname tagged as a place that speaks (``speaking``)."""
     person_tails: set[str] = set()
     for name, label, _, _ in raw:
         if label == "PERSON":
-            parts = name.split()
-            person_tails.update(" ".join(parts[i:]) for i in range(len(parts)))
+            person_tails.add(name)
+            person_tails.update(_tails(name))
     surnames = {name.split()[-1] for name, label, _, _ in raw if label == "PERSON" and " " in name}
     votes: dict[str, Counter] = defaultdict(Counter)
     for name, label, _, _ in raw:
@@ -205,10 +237,26 @@ def _full_names(raw: list[list]) -> dict[str, list[tuple[int, str]]]:
     for name, label, start, _ in raw:
         if label != "PERSON":
             continue
-        parts = name.split()
-        for i in range(1, len(parts)):
-            fulls[" ".join(parts[i:])].append((start, name))
+        for tail in _tails(name):
+            fulls[tail].append((start, name))
     return fulls
+
+
+def _tails(name: str) -> list[str]:
+    """The shorter names a person's full name ends in ("Mike Pompeo" -> "Pompeo"), and the
+    first half of a double-barrelled surname ("Deborah Jordan Reynolds-Santilli", also
+    tokenised "Reynolds - Santilli": "Reynolds says" is her; the second half is a tail)."""
+    parts = name.split()
+    out = [" ".join(parts[i:]) for i in range(1, len(parts))]
+    if len(parts) >= 4 and parts[-2] == "-":
+        first_half = parts[-3]
+    elif len(parts) >= 2 and "-" in parts[-1].strip("-"):
+        first_half = parts[-1].split("-")[0]
+    else:
+        return out
+    if first_half[:1].isupper() and len(first_half) > 1 and first_half not in out:
+        out.append(first_half)
+    return out
 
 
 def _person_canonical(name: str, start: int, fulls: dict[str, list[tuple[int, str]]]) -> str:

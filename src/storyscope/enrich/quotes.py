@@ -271,6 +271,13 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
         plo = toks.index(paras[first.para - 1][0])
     lo, hi = max(lo, plo, ti - _WINDOW), min(hi, toks.index(paras[first.para][1]), tj + _WINDOW)
     cands = [t for t in doc[lo:hi] if not toks.inside[t.i] and _is_cue(t)]
+    words = _in_words_of(first, toks, text, lo)
+    if words is not None:
+        return words
+    if colon:
+        named = _name_before_colon(first, toks, lo)
+        if named is not None:
+            return None, named
     if colon and toks.sent_starts:
         # "When Trump suggested ..., Rubio fired back: “...”": the colon hangs the quote on
         # its own sentence's main verb, not on a reporting verb in a clause beside it
@@ -328,6 +335,59 @@ def _find_cue(first: _Piece, toks: _Tokens, text: str, paras):
     return ranked[0], None
 
 
+def _name_before_colon(first: _Piece, toks: _Tokens, lo: int):
+    """The person's name that alone introduces a quote with a colon, as a transcript or a
+    digest does ("... - Philip Bump: “...”", "Carl Bialik: “...”"): the name's last
+    token, when the name stands at the start of its clause (after a dash, a sentence
+    start or a paragraph start); else None."""
+    doc = toks.doc
+    k = toks.index_before(first.open_pos)
+    while k >= lo and (doc[k].is_space or doc[k].is_quote or doc[k].text in "“‘\"'"):
+        k -= 1
+    if k < lo or doc[k].text != ":":
+        return None
+    end = k - 1
+    if end < lo or doc[end].ent_type_ != "PERSON" or toks.inside[end]:
+        return None
+    start = end
+    while start > lo and doc[start].ent_iob_ == "I":
+        start -= 1
+    before = doc[start - 1] if start > 0 else None
+    if before is None or before.is_sent_end or before.is_space or before.text in ("-", "—", "–", "--", "―"):
+        return doc[end]
+    if doc[start].is_sent_start:
+        return doc[end]
+    return None
+
+
+def _in_words_of(first: _Piece, toks: _Tokens, text: str, lo: int):
+    """("words", speaker) when the quote follows "in the words of X," or "in X's words,"
+    ("Mrs. Clinton was, in the words of a senior adviser, “the torchbearer”"): the
+    phrase names whose words they are, whatever verb the sentence has; else None."""
+    doc = toks.doc
+    k = toks.index_before(first.open_pos)
+    while k >= lo and (doc[k].is_punct or doc[k].is_space):
+        k -= 1
+    for t in doc[max(lo, k - 12) : k + 1]:
+        if t.lower_ != "words" or t.dep_ != "pobj" or t.head.lower_ != "in" or toks.inside[t.i]:
+            continue
+        prep = t.head
+        if max(x.i for x in prep.subtree) != k:
+            continue  # the phrase must end right before the opening mark
+        poss = next((c for c in t.children if c.dep_ == "poss" and c.lower_ not in _OWN_WORDS), None)
+        if poss is not None:
+            return t, poss
+        of = next((c for c in t.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if obj is not None and can_speak(obj):
+            return t, obj
+    return None
+
+
+# "in his own words", "in other words": the speaker is no new one
+_OWN_WORDS = frozenset("his her their its my our your other".split())
+
+
 def _outer_cue(cue, cands, toks: _Tokens):
     """``cue``, or the reporting verb it is reported under when ``cue``'s subject is a
     thing, not a voice: in "Fiorina declared that any new deal would demand “absolute
@@ -344,7 +404,12 @@ def _outer_cue(cue, cands, toks: _Tokens):
         t = t.head
         if t in cands and not toks.inside[t.i]:
             outer = subject_of(t)
-            if outer is not None and not toks.inside[outer.i] and _voice(outer):
+            # a bare capitalised singular noun ("Sanders, meanwhile, ..., said that fact
+            # speaks volumes ...") is a name the tagger missed
+            if outer is not None and not toks.inside[outer.i] and (
+                _voice(outer) or outer.tag_ in ("NN", "NNP") and outer.text[:1].isupper()
+                and not any(c.dep_ == "det" for c in outer.children)
+            ):
                 return t
             break
     return cue
@@ -531,6 +596,8 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
     resolver = SpeakerResolver(doc, entities, toks.inside, text)
     quotes: list[Quote] = []
     last: _Unit | None = None
+    reported: _Unit | None = None  # the last indirect quote with a speaker
+    para_starts = [a for a, _ in paras]
     for unit in events:
         if unit.subject is not None:
             unit.speaker = resolver.resolve(unit.subject)
@@ -541,6 +608,15 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
             if first.para == last_para or fills:
                 unit.speaker = last.speaker
                 unit.cue = last.cue
+        if (unit.speaker is None and unit.cue is None and unit.kind == "direct" and reported is not None
+                and (last is None or last.end < reported.start) and reported.end <= unit.start
+                and bisect_right(para_starts, reported.start) - 1 == unit.pieces[0].para):
+            # "Ghazala Khan says she received a call from her niece ... “She called me,
+            # ...”": a direct quote with no attribution of its own, after the writer
+            # reported someone's words in the same paragraph, goes on in that voice
+            unit.speaker, unit.cue = reported.speaker, reported.cue
+        if unit.kind == "indirect" and unit.speaker is not None:
+            reported = unit
         if unit.kind != "indirect":
             if _not_speech(unit, text):
                 continue

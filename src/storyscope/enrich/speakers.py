@@ -40,7 +40,9 @@ CUE_LEMMAS = frozenset(
     slam speak state stress suggest tell term testify think tout tweet urge vow warn
     wonder worry write yell
     chant exclaim speculate imply insinuate intimate mutter muse opine reaffirm recount retort
-    scoff snipe whisper""".split()
+    scoff snipe whisper
+    assure bemoan beg confess gripe grouse grumble gush lambaste marvel mock plead ponder
+    rail rant remind ridicule taunt tease underscore""".split()
 )
 # The subset that introduces reported speech in a that-clause ("X said (that) ...").
 INDIRECT_LEMMAS = frozenset(
@@ -142,6 +144,16 @@ def subject_of(cue):
         return _agent(cue)
     if subj is not None:
         return subj
+    if (cue.dep_ == "acl" and cue.tag_ in ("VBD", "VBZ", "VBP") and cue.head.i == cue.i - 1
+            and cue.head.pos_ in ("NOUN", "PROPN")):
+        # "a man yelled “Stay there!”" parsed as a noun with a clause hanging from it: a
+        # finite verb right after a noun has that noun as its subject ("the man called
+        # ..." is a passive participle, VBN, and stays)
+        return cue.head
+    if cue.tag_ == "VBN" and cue.dep_ in ("advcl", "acl") and not any(c.dep_ in ("aux", "auxpass") for c in cue.children):
+        # a bare past participle is passive: "Mr. Trump, asked about ..., had said" is
+        # asked, he does not ask; who speaks is its agent, when there is one
+        return _agent(cue)
     if cue.tag_ == "VBG" and cue.head.lower_ == "as" and cue.head.head.pos_ == "VERB":
         # "The website quoted blogger Noah Rothman as saying ...": who is quoted speaks,
         # not who quotes; "Rothman was quoted as saying ...": the passive subject
@@ -168,6 +180,11 @@ def subject_of(cue):
             # saying “...”": the parser hung "saying" on the relative clause; the
             # speaker is the subject of the main clause
             verb = verb.head
+            if verb.pos_ in ("VERB", "AUX") and verb.dep_ not in ("relcl", "acl") and _own_subject(verb) is not None:
+                # "... and he has battled with X ..., at one point calling the mayor a
+                # “liar”": the first clause reached with a subject of its own is the
+                # participle's, not the clause it is joined to ("the effort stalled")
+                return _own_subject(verb)
             continue
         else:
             break
@@ -175,10 +192,15 @@ def subject_of(cue):
         if subj is not None:
             if participle and verb.dep_ in ("relcl", "acl"):
                 continue
-            if participle and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in CUE_LEMMAS:
+            if (participle and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in CUE_LEMMAS
+                    and verb.lemma_.lower() not in CUE_LEMMAS):
+                # (a reporting verb reached has its own speaker: "Comey cannot say that
+                # ..., Lewandowski added, saying it should be “...”")
                 # "Trump told Newsmax that Romney “had ...,” adding, “...”": the parser hung
-                # "adding" on the reported clause; who adds is who told
-                return _own_subject(verb.head) or subj
+                # "adding" on the reported clause; who adds is who told ("She ...,
+                # telling CNN that Trump is a “faker” and questioning how he ...": who
+                # questions is who tells, whose own subject may lie further up)
+                return subject_of(verb.head) or subj
             return subj
     return None
 
@@ -216,6 +238,21 @@ def _own_subject(verb):
     if not subjects:
         return None
     return min(subjects, key=lambda c: abs(c.i - verb.i))
+
+
+def _plural(speaker: Speaker) -> bool:
+    """A described group ("Analysts", "five former aides"): a plural noun, whose head
+    (its lemma) is not the word as written; a name's head is its own last word
+    ("Reuters")."""
+    words = speaker.name.lower().split()
+    return bool(words) and words[-1] != speaker.head and words[-1].endswith("s")
+
+
+def _described_as_person(tok) -> bool:
+    """A name with an apposition that is a word for one person ("Eswar Prasad, a
+    professor of ...", "Jones, the attorney general"): a person, whatever its label."""
+    return any(c.dep_ == "appos" and c.pos_ == "NOUN" and (is_person_word(c) or c.lower_ in _OFFICES)
+               for c in tok.rights)
 
 
 def _untagged_name(tok) -> bool:
@@ -467,6 +504,28 @@ class SpeakerResolver:
                 break
         return best
 
+    def _last_subject_people(self, tok) -> Speaker | None:
+        """The main-clause subject of the last sentence before ``tok``'s, when it names
+        people: names joined by "and", or a plural word for people ("analysts")."""
+        doc = self.doc
+        sent_start = tok.sent.start
+        for j in range(sent_start - 1, max(0, tok.i - _LOOK_BACK) - 1, -1):
+            t = doc[j]
+            if t.dep_ not in _SUBJ_DEPS or self.inside[t.i] or not _main_clause(t.head):
+                continue
+            conj = [c for c in t.subtree if c.dep_ == "conj" and c.head.i == t.i
+                    and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN")]
+            names = t.ent_type_ == "PERSON" or t.pos_ == "PROPN" or is_person_word(t)
+            if conj and names:
+                lo_tok = _np_tokens(t)[0]
+                hi_tok = _np_tokens(conj[-1])[-1]
+                text = " ".join(self.text[lo_tok.idx : hi_tok.idx + len(hi_tok)].split())
+                return Speaker(text, lo_tok.idx, hi_tok.idx + len(hi_tok), conj[-1].lower_, False)
+            if t.tag_ in ("NNS", "NNPS") and is_person_word(t):
+                return self._resolve_np(t)
+            return None  # the last sentence's subject is no group of people
+        return None
+
     def _last_subject_org(self, tok):
         """The organisation that was the main-clause subject of the last sentence before
         ``tok`` that had one, within the look-back window."""
@@ -485,19 +544,21 @@ class SpeakerResolver:
     def _person(self, t, gender: str | None):
         """The person a subject token names: a PERSON entity, or a name the NER left
         untagged ("Fields said"); None for anything else."""
-        if t.pos_ != "PROPN" and t.text not in self.person_tails:
-            # "One delegate, state party chairwoman Nancy Worley, pledged her vote": the
-            # name in apposition to the subject
+        if t.ent_type_ != "PERSON" and t.text not in self.person_tails:
+            # "One delegate, state party chairwoman Nancy Worley, pledged her vote", "The
+            # Podesta Group's CEO, Kimberley Fritts, said": the name in apposition to the
+            # subject
             appos = next((c for c in t.rights if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
-            if appos is None:
+            if appos is not None:
+                t = appos
+            elif t.pos_ != "PROPN":
                 return None
-            t = appos
         ent = self.entity_at(t.idx, t.idx + len(t))
         if ent is None and t.text[:1].isupper() and t.text in self.person_tails:
             ent = EntityMention(t.text, "PERSON", t.idx, t.idx + len(t), self.person_tails[t.text])
         if ent is not None:
             # the article's entities, where a surname once tagged ORG is still the person
-            if ent.label == "PERSON" and self._fits(ent.canonical, gender):
+            if (ent.label == "PERSON" or _described_as_person(t)) and self._fits(ent.canonical, gender):
                 return Speaker(ent.canonical, t.idx, t.idx + len(t), ent.canonical.split()[-1].lower(), True)
             return None
         if _untagged_name(t):
@@ -547,9 +608,18 @@ class SpeakerResolver:
                             found = self._resolve_np(t)
                             if found is not None:
                                 return Speaker(found.name, tstart, tend, found.head, found.is_person)
-                for prev in reversed(self.history[-3:]):
-                    if not prev.is_person:
-                        return Speaker(prev.name, tstart, tend, prev.head, False)
+                # not many for "it": "Analysts noted ... “...,” it said" is not the analysts
+                prev = next((p for p in reversed(self.history[-3:])
+                             if not p.is_person and not (low == "it" and _plural(p))), None)
+                if low != "it":
+                    # "Professors Foner and Alba suggest ... In the United States, they
+                    # write": the people who were the subject of the sentence before,
+                    # when they come after the last group that spoke
+                    people = self._last_subject_people(tok)
+                    if people is not None and (prev is None or people.start > prev.start):
+                        return Speaker(people.name, tstart, tend, people.head, False)
+                if prev is not None:
+                    return Speaker(prev.name, tstart, tend, prev.head, False)
                 if low == "it":
                     # "Acme Corp. reported a loss. “...,” it said": the organisation that
                     # was the subject of a sentence shortly before
@@ -653,6 +723,12 @@ class SpeakerResolver:
             person_head = is_person_word(head)
             labels = ("PERSON",) if person_head else ("PERSON", "ORG")
             inner = [e for e in inner if e is not None and e.label in labels and e.start >= start]
+            appos = next((c for c in head.rights if c.dep_ == "appos"), None)
+            named = self.entity_at(appos.idx, appos.idx + len(appos)) if appos is not None else None
+            if named is not None and named.label == "PERSON" and not any(e.label == "PERSON" for e in inner):
+                # "The Podesta Group's CEO, Kimberley Fritts, said": the person named
+                # beside the description, not the organisation inside it
+                inner = []
             if inner and head.lower_ not in _FOR_SOMEONE:
                 ent = inner[-1]
             else:
@@ -665,7 +741,9 @@ class SpeakerResolver:
         # a nationality or place inside a description ("a senior Iraqi security official")
         # does not name the speaker; one that is the head ("Iran said") does
         if ent is not None and (ent.label not in ("NORP", "GPE") or ent.start <= hstart < ent.end):
-            is_person = ent.label == "PERSON"
+            # "Eswar Prasad, a professor of ...": a name described as a person is one,
+            # though the NER called it an organisation
+            is_person = ent.label == "PERSON" or (ent.start <= hstart < ent.end and _described_as_person(head))
             return Speaker(ent.canonical, start, end, ent.canonical.split()[-1].lower(), is_person)
         # 3. a description
         head_word = head.lemma_.lower() if head.pos_ == "NOUN" else head.lower_
