@@ -73,7 +73,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/error":
             self._send(500, b"<html>boom</html>")
         elif path == "/slow":
-            time.sleep(1.5)
+            time.sleep(3.0)
             self._send(200, PAGE.encode())
         elif path == "/trickle":
             self.send_response(200)
@@ -83,7 +83,7 @@ class Handler(BaseHTTPRequestHandler):
             for _ in range(40):
                 self.wfile.write(b"x")
                 self.wfile.flush()
-                time.sleep(0.05)
+                time.sleep(0.1)
         elif path == "/big-announced":
             self._send(200, b"<p>" + b"a" * 50_000 + b"</p>")
         elif path == "/big-unannounced":  # no Content-Length: read until close
@@ -131,8 +131,9 @@ def base(server) -> str:
 
 @pytest.fixture
 def fetcher() -> Fetcher:
-    """Allowed to reach the local server, impolite (no delay), quick to give up."""
-    return Fetcher(timeout=0.5, max_bytes=20_000, delay=0, allow_private=True)
+    """Allowed to reach the local server, impolite (no delay), quick to give up: but not so
+    quick that a page of the local server misses it on a loaded machine (0.5 s did)."""
+    return Fetcher(timeout=1.0, max_bytes=20_000, delay=0, allow_private=True)
 
 
 @pytest.fixture(scope="session")

@@ -62,17 +62,17 @@ def test_http_errors_name_the_status(base, fetcher, path, reason):
 
 def test_slow_server_times_out(base, fetcher):
     began = time.monotonic()
-    with pytest.raises(InputError, match=r"timed out after 0.5 s"):
+    with pytest.raises(InputError, match=r"timed out after 1.0 s"):
         fetcher.fetch(f"{base}/slow")
-    assert time.monotonic() - began < 1.2
+    assert time.monotonic() - began < 2.4
 
 
 def test_trickling_body_cannot_outlast_the_deadline(base, fetcher):
-    # 40 bytes, one every 50 ms: each read is quick, the whole is 2 s.
+    # 40 bytes, one every 100 ms: each read is quick, the whole is 4 s.
     began = time.monotonic()
     with pytest.raises(InputError, match="timed out"):
         fetcher.fetch(f"{base}/trickle")
-    assert time.monotonic() - began < 1.2
+    assert time.monotonic() - began < 2.4
 
 
 @pytest.mark.parametrize("path", ["/big-announced", "/big-unannounced", "/gzip-bomb"])
