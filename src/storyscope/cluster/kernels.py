@@ -437,3 +437,102 @@ def evidence(
     z += intercept
     p = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
     return (terms, semantic, title, names, missing, numbers, same_day, log_days), gap, p
+
+
+def _crc_table() -> np.ndarray:
+    """The byte table of CRC-32 (zlib's polynomial, reflected: 0xEDB88320)."""
+    table = np.zeros(256, np.uint32)
+    for b in range(256):
+        c = b
+        for _ in range(8):
+            c = (0xEDB88320 ^ (c >> 1)) if c & 1 else c >> 1
+        table[b] = c
+    return table
+
+
+CRC_TABLE = _crc_table()
+
+
+@_jit
+def _sorted_distinct(a, lo, hi):  # pragma: no cover - compiled
+    """Sort ``a[lo:hi]`` in place (insertion sort: a few dozen values) and drop repeats; the new end."""
+    for i in range(lo + 1, hi):
+        x = a[i]
+        j = i - 1
+        while j >= lo and a[j] > x:
+            a[j + 1] = a[j]
+            j -= 1
+        a[j + 1] = x
+    if hi <= lo:
+        return lo
+    o = lo + 1
+    for i in range(lo + 1, hi):
+        if a[i] != a[o - 1]:
+            a[o] = a[i]
+            o += 1
+    return o
+
+
+@_jit
+def name_hashes(buf, start, stop, table, max_words, lead_n):  # pragma: no cover - compiled
+    """The name hashes an article brings to scoring, from its stored names (one call).
+
+    ``buf[start:stop]``: the names as the features blob holds them, utf-8, one
+    after the other, separated by 0x1f (none when empty). What stream.py's Python
+    form computes with ``zlib.crc32`` and sets, in one array ``out`` and three
+    ends (one array: each array a compiled call returns costs about a microsecond):
+    ``out[:n]`` the crc32 of each of the n names in order; ``out[n:a]`` the sorted
+    distinct crc32 of the first ``max_words`` names that do not start with a
+    digit; ``out[a:b]`` those of the first ``lead_n`` of them; ``out[b:c]`` the
+    sorted distinct crc32 of "#" + each name that starts with a digit. Last,
+    whether every name starts with an ASCII byte or is empty: when one does not
+    (False), the caller uses the Python form, since ``str.isdigit`` also counts
+    digits outside ASCII.
+    """
+    n = 1
+    if stop <= start:
+        n = 0
+    else:
+        for p in range(start, stop):
+            if buf[p] == 0x1F:
+                n += 1
+    out = np.empty(3 * n + min(lead_n, n), np.uint32)
+    nums = np.empty(n, np.uint32)
+    n_words = 0
+    n_nums = 0
+    ascii_ok = True
+    p = start
+    for i in range(n):
+        q = p
+        while q < stop and buf[q] != 0x1F:
+            q += 1
+        digit = q > p and 0x30 <= buf[p] <= 0x39
+        if q > p and buf[p] >= 0x80:
+            ascii_ok = False
+        c = np.uint32(0xFFFFFFFF)
+        for r in range(p, q):
+            c = table[(c ^ np.uint32(buf[r])) & np.uint32(0xFF)] ^ (c >> np.uint32(8))
+        out[i] = c ^ np.uint32(0xFFFFFFFF)
+        if digit:
+            c = table[(np.uint32(0xFFFFFFFF) ^ np.uint32(0x23)) & np.uint32(0xFF)] ^ (np.uint32(0xFFFFFFFF) >> np.uint32(8))
+            for r in range(p, q):
+                c = table[(c ^ np.uint32(buf[r])) & np.uint32(0xFF)] ^ (c >> np.uint32(8))
+            nums[n_nums] = c ^ np.uint32(0xFFFFFFFF)
+            n_nums += 1
+        elif n_words < max_words:
+            out[n + n_words] = out[i]
+            n_words += 1
+        p = q + 1
+    # the lead names (the first lead_n words) copied before the words are sorted
+    n_lead = min(lead_n, n_words)
+    w_end = n + n_words
+    for j in range(n_lead):
+        out[w_end + j] = out[n + j]
+    a = _sorted_distinct(out, n, w_end)
+    for j in range(n_lead):
+        out[a + j] = out[w_end + j]
+    b = _sorted_distinct(out, a, a + n_lead)
+    for j in range(n_nums):
+        out[b + j] = nums[j]
+    c = _sorted_distinct(out, b, b + n_nums)
+    return out, n, a, b, c, ascii_ok

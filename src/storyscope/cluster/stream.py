@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import InputError
 from ..features import Features, term_id
 from ..features.text import content_term
-from .kernels import count_shared, evidence, top_voted
+from .kernels import CRC_TABLE, count_shared, evidence, name_hashes, top_voted
 from .evidence import EVIDENCE, SameEventModel, default_model
 from .settings import ClusterSettings, ClusterSettingsError
 from .split import two_means
@@ -169,6 +169,30 @@ def _name_hashes(names: tuple[str, ...] | list[str]) -> np.ndarray:
     return _name_set(_hash_names(names))
 
 
+# (crc32 of each of an article's names in order, its names' set, its lead names' set, its numbers' set)
+_Named = tuple["np.ndarray | list[int]", np.ndarray, np.ndarray, np.ndarray]
+
+
+def _article_names(features: Features | Incoming) -> _Named:
+    """The name hashes an article brings (see _Probe): from a stored blob in one compiled call
+    (kernels.name_hashes), else, or when a name starts with a byte outside ASCII, in Python."""
+    if isinstance(features, Incoming):
+        start, stop = features.names_at
+        out, n, a, b, c, ok = name_hashes(features.raw, start, stop, CRC_TABLE, _ARTICLE_NAMES, _LEAD_NAMES)
+        if ok:
+            return out[:n], out[n:a], out[a:b], out[b:c]
+    return _names_python(features.names)
+
+
+def _names_python(names: tuple[str, ...]) -> _Named:
+    """``_article_names`` in Python: the form kernels.name_hashes replaces (and is tested against)."""
+    hashes = _hash_names(names)
+    words = [h for n, h in zip(names, hashes) if not n[:1].isdigit()][:_ARTICLE_NAMES]
+    # numbers hashed apart from names: "7" the magnitude is no name
+    nums = _name_hashes(["#" + n for n in names if n[:1].isdigit()])
+    return hashes, _name_set(words), _name_set(words[:_LEAD_NAMES]), nums
+
+
 class StreamClusterer:
     """Assign each incoming article to a story, or start a new one.
 
@@ -310,7 +334,8 @@ class StreamClusterer:
             sid = self._article_story[article_id]
             return Assignment(sid, 1.0, False, None, "article already assigned; nothing changed")
         day = _day(published)
-        hashes = _hash_names(features.names)  # once: for the story's names and the reason
+        named = _article_names(features)  # once: for the story's names and the reason
+        hashes = named[0]
         # 1. near-identical copy of an earlier article
         sig = self._dups.prepare(features.minhash)
         dup = self._dups.query(sig)
@@ -321,7 +346,7 @@ class StreamClusterer:
             # push other outlets' reports of it below threshold), and its date does
             # not stretch the story's time span (a repost dated years off would keep
             # the story open).
-            probe = _Probe(self.stats.weigh(*tf), features, None, hashes)
+            probe = _Probe(self.stats.weigh(*tf), features, None, named)
             original, jac = dup
             root = self._syndicated_root.get(original, original)
             story = self._stories[self._article_story[original]]
@@ -335,7 +360,7 @@ class StreamClusterer:
                 moved=moved, move_reason=move_reason, merged_from=gone,
             )
         self.stats.add_ids(tf[0])
-        probe = _Probe(self.stats.weigh(*tf), features, day, hashes)
+        probe = _Probe(self.stats.weigh(*tf), features, day, named)
         if not len(probe.vec[0]):
             story = self._new_story()
             self._join(story, article_id, probe, tf)
@@ -625,7 +650,7 @@ class StreamClusterer:
         story.members = [m for m, _ in kept]
 
     def _related(
-        self, new_id: str, features: Features | Incoming, hashes: list[int], scored: list[tuple[float, Story, bool, tuple[float, ...]]]
+        self, new_id: str, features: Features | Incoming, hashes: np.ndarray | list[int], scored: list[tuple[float, Story, bool, tuple[float, ...]]]
     ) -> tuple[StoryLink, ...]:
         """Links from a new story to the candidates it did not join (step 5).
 
@@ -786,11 +811,11 @@ def _pass_checks(story: Story) -> None:
         story.checks_done += 1
 
 
-def _shared_names(names: tuple[str, ...], hashes: list[int], story_names: np.ndarray) -> list[str]:
+def _shared_names(names: tuple[str, ...], hashes: np.ndarray | list[int], story_names: np.ndarray) -> list[str]:
     """The article's names (in its order; ``hashes`` theirs) that its story also has."""
     if not names or not len(story_names):
         return []
-    wanted = np.array(hashes, dtype=np.uint32)
+    wanted = np.asarray(hashes, dtype=np.uint32)
     at = np.minimum(np.searchsorted(story_names, wanted), len(story_names) - 1)
     return [n for n, hit in zip(names, (story_names[at] == wanted).tolist()) if hit]
 
@@ -814,16 +839,10 @@ class _Probe:
 
     __slots__ = ("vec", "names", "nums", "emb", "temb", "day", "lead")
 
-    def __init__(self, vec: Vec, features: Features | Incoming, day: int | None, hashes: list[int] | None = None) -> None:
-        # ``hashes``: _hash_names(features.names) when the caller has them already
-        if hashes is None:
-            words = _hash_names([n for n in features.names if not n[:1].isdigit()][:_ARTICLE_NAMES])
-        else:
-            words = [h for n, h in zip(features.names, hashes) if not n[:1].isdigit()][:_ARTICLE_NAMES]
-        self.lead = _name_set(words[:_LEAD_NAMES])  # its most frequent names: who and where
-        self.names = _name_set(words)
-        # numbers hashed apart from names: "7" the magnitude is no name
-        self.nums = _name_hashes(["#" + n for n in features.names if n[:1].isdigit()])
+    def __init__(self, vec: Vec, features: Features | Incoming, day: int | None, named: _Named | None = None) -> None:
+        # ``named``: _article_names(features) when the caller has them already
+        _, self.names, self.lead, self.nums = named if named is not None else _article_names(features)
+        # lead: its most frequent names (who and where); nums: numbers hashed apart from names
         self.vec = vec
         self.emb = features.vector()
         self.temb = features.title_vector()

@@ -20,7 +20,7 @@ from array import array
 import numpy as np
 
 from ..features import Features
-from ..features.record import unpack
+from ..features.record import unpack_at
 from .kernels import count_terms, tfidf
 
 # Term weight = tf * idf ** IDF_POWER. Above 1 the rare, specific terms (names,
@@ -134,10 +134,14 @@ class Incoming:
     ``FeaturesFormatError`` as ``from_bytes`` does.
     """
 
-    __slots__ = ("ids", "tf", "minhash", "names", "n_tokens", "_emb", "_temb")
+    __slots__ = ("ids", "tf", "minhash", "names", "n_tokens", "_emb", "_temb", "raw", "names_at")
 
     def __init__(self, blob: bytes) -> None:
-        minhash, ids, weights, self.names, self.n_tokens, self._emb, self._temb = unpack(blob)
+        minhash, ids, weights, self.names, self.n_tokens, self._emb, self._temb, start, stop = unpack_at(blob)
+        # the blob's bytes and where its names lie in them: the clusterer hashes the
+        # names straight from there (kernels.name_hashes)
+        self.raw = np.frombuffer(blob, np.uint8)
+        self.names_at = (start, stop)
         # copies: the views of the blob are read-only (a compiled kernel is specialised
         # on that), and a story keeps its first article's ids, not the whole blob
         self.minhash = minhash.copy()

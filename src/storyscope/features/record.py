@@ -119,6 +119,13 @@ def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, 
     of its ``vector()`` and ``title_vector()``; raises ``FeaturesFormatError`` as it does.
     The arrays are read-only views of ``blob`` (the embeddings are converted copies).
     """
+    return unpack_at(blob)[:7]
+
+
+def unpack_at(
+    blob: bytes,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...], int, np.ndarray, np.ndarray, int, int]:
+    """``unpack`` and where the names lie in ``blob`` (start, stop: utf-8, separated by 0x1f)."""
     n_perm, n_terms, n_tokens, n_names, n_emb = _layout(blob)
     pos = _HEADER.size
     minhash = np.frombuffer(blob, "<u4", n_perm, pos)
@@ -131,7 +138,8 @@ def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, 
     pos += n_names
     emb = np.frombuffer(blob, "<f2", n_emb // 2, pos).astype(np.float32)
     title = np.frombuffer(blob, "<f2", (len(blob) - pos - n_emb) // 2, pos + n_emb).astype(np.float32)
-    return minhash, ids, weights, tuple(names_text.split("\x1f")) if names_text else (), n_tokens, emb, title
+    names = tuple(names_text.split("\x1f")) if names_text else ()
+    return minhash, ids, weights, names, n_tokens, emb, title, pos - n_names, pos
 
 
 def pack(
