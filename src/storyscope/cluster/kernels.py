@@ -536,3 +536,62 @@ def name_hashes(buf, start, stop, table, max_words, lead_n):  # pragma: no cover
         out[b + j] = nums[j]
     c = _sorted_distinct(out, b, b + n_nums)
     return out, n, a, b, c, ascii_ok
+
+
+@_jit
+def _u32(raw, p):  # pragma: no cover - compiled
+    """The little-endian uint32 at byte ``p``."""
+    return (np.uint32(raw[p]) | (np.uint32(raw[p + 1]) << np.uint32(8)) | (np.uint32(raw[p + 2]) << np.uint32(16))
+            | (np.uint32(raw[p + 3]) << np.uint32(24)))
+
+
+@_jit
+def f16_bits_to_f32_bits(h):  # pragma: no cover - compiled
+    """The float32 bits of a float16 given as bits (exact, as numpy's ``astype``: NaN payloads kept)."""
+    sign = np.uint32(h >> 15) << np.uint32(31)
+    exp = (h >> 10) & 0x1F
+    mant = np.uint32(h & 0x3FF)
+    if exp == 0x1F:  # inf, nan
+        return sign | np.uint32(0x7F800000) | (mant << np.uint32(13))
+    if exp == 0:
+        if mant == 0:
+            return sign
+        e = -14  # subnormal: normalise
+        while (mant & np.uint32(0x400)) == 0:
+            mant <<= np.uint32(1)
+            e -= 1
+        mant &= np.uint32(0x3FF)
+        return sign | (np.uint32(e + 127) << np.uint32(23)) | (mant << np.uint32(13))
+    return sign | (np.uint32(exp - 15 + 127) << np.uint32(23)) | (mant << np.uint32(13))
+
+
+@_jit
+def read_blob(raw, pos, n_perm, n_terms, emb_at, n_emb):  # pragma: no cover - compiled
+    """The arrays of a features blob (``record.unpack``'s) as the clusterer keeps them, in one call.
+
+    ``raw``: the blob's bytes; the minhash starts at byte ``pos``, then the term ids
+    and their float32 weights; the two float16 embeddings start at ``emb_at``, the
+    text one ``n_emb`` bytes long, the title's to the end. Returns (the minhash then
+    the term ids, as one uint32 array; the weights as float64; the text then the
+    title embedding, as one float32 array; whether the ids ascend strictly). Fewer
+    arrays returned than read: each costs about a microsecond to hand back.
+    """
+    words = np.empty(n_perm + n_terms, np.uint32)
+    for j in range(n_perm + n_terms):
+        words[j] = _u32(raw, pos + 4 * j)
+    bits = np.empty(n_terms, np.uint32)
+    at = pos + 4 * (n_perm + n_terms)
+    for j in range(n_terms):
+        bits[j] = _u32(raw, at + 4 * j)
+    tf = bits.view(np.float32).astype(np.float64)
+    n_half = (len(raw) - emb_at) // 2
+    ebits = np.empty(n_half, np.uint32)
+    for j in range(n_half):
+        p = emb_at + 2 * j
+        ebits[j] = f16_bits_to_f32_bits(np.uint32(raw[p]) | (np.uint32(raw[p + 1]) << np.uint32(8)))
+    ascending = True
+    for j in range(n_perm + 1, n_perm + n_terms):
+        if words[j] <= words[j - 1]:
+            ascending = False
+            break
+    return words, tf, ebits.view(np.float32), ascending

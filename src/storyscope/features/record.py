@@ -111,6 +111,15 @@ def _layout(blob: bytes) -> tuple[int, int, int, int, int]:
     return n_perm, n_terms, n_tokens, n_names, n_emb
 
 
+def layout(blob: bytes) -> tuple[int, int, int, int, int, int]:
+    """(num_perm, terms, tokens, start and stop of the names, bytes of the text embedding) of a blob,
+    checked as ``unpack`` checks it: the minhash starts at byte ``_HEADER.size``, then the term ids and
+    weights (4 bytes each), the names (utf-8, separated by 0x1f), the two float16 embeddings."""
+    n_perm, n_terms, n_tokens, n_names, n_emb = _layout(blob)
+    start = _HEADER.size + 4 * n_perm + 8 * n_terms
+    return n_perm, n_terms, n_tokens, start, start + n_names, n_emb
+
+
 def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...], int, np.ndarray, np.ndarray]:
     """The record of a blob as arrays, without building the record's tuples (what the clusterer reads).
 
@@ -119,13 +128,6 @@ def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, 
     of its ``vector()`` and ``title_vector()``; raises ``FeaturesFormatError`` as it does.
     The arrays are read-only views of ``blob`` (the embeddings are converted copies).
     """
-    return unpack_at(blob)[:7]
-
-
-def unpack_at(
-    blob: bytes,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...], int, np.ndarray, np.ndarray, int, int]:
-    """``unpack`` and where the names lie in ``blob`` (start, stop: utf-8, separated by 0x1f)."""
     n_perm, n_terms, n_tokens, n_names, n_emb = _layout(blob)
     pos = _HEADER.size
     minhash = np.frombuffer(blob, "<u4", n_perm, pos)
@@ -138,8 +140,7 @@ def unpack_at(
     pos += n_names
     emb = np.frombuffer(blob, "<f2", n_emb // 2, pos).astype(np.float32)
     title = np.frombuffer(blob, "<f2", (len(blob) - pos - n_emb) // 2, pos + n_emb).astype(np.float32)
-    names = tuple(names_text.split("\x1f")) if names_text else ()
-    return minhash, ids, weights, names, n_tokens, emb, title, pos - n_names, pos
+    return minhash, ids, weights, tuple(names_text.split("\x1f")) if names_text else (), n_tokens, emb, title
 
 
 def pack(
