@@ -95,3 +95,35 @@ def test_float16_conversion_is_numpys_on_every_value():
     bits = np.arange(1 << 16, dtype=np.uint32)
     want = bits.astype(np.uint16).view(np.float16).astype(np.float32).view(np.uint32)
     assert np.array_equal(convert(bits), want)  # bit for bit: zeros, subnormals, infinities, NaN payloads
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_found_in_is_isin(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        values = np.unique(rng.integers(0, 60, size=int(rng.integers(0, 30)))).astype(np.uint32)
+        wanted = rng.integers(0, 70, size=int(rng.integers(0, 25))).astype(np.uint32)
+        assert kernels.found_in(wanted, values).astype(bool).tolist() == np.isin(wanted, values).tolist()
+
+
+def test_shared_names_are_the_searchsorted_form():
+    rows = [json.loads(line) for line in ECB.open(encoding="utf-8")]
+    records = compute_many([Article(id=r["id"], title=r.get("title"), text=r.get("text") or "") for r in rows[:40]])
+    seen = 0
+    for f, g in zip(records, records[1:]):
+        hashes = stream._names_python(f.names)[0]
+        story = stream._name_set(stream._hash_names(g.names))
+        wanted = np.array(hashes, dtype=np.uint32)
+        at = np.minimum(np.searchsorted(story, wanted), max(len(story) - 1, 0))
+        want = [n for n, hit in zip(f.names, (story[at] == wanted).tolist()) if hit] if len(story) and f.names else []
+        assert stream._shared_names(f.names, hashes, story) == want
+        seen += bool(want)
+    assert seen > 5
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_explain_is_the_dict_form(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(300):
+        x = tuple(rng.random(len(stream.EVIDENCE)) * rng.choice([0.0, 1.0, 3.0], size=len(stream.EVIDENCE)))
+        assert stream._explain(x) == stream._explain_parts(x)

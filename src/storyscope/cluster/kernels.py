@@ -595,3 +595,22 @@ def read_blob(raw, pos, n_perm, n_terms, emb_at, n_emb):  # pragma: no cover - c
             ascending = False
             break
     return words, tf, ebits.view(np.float32), ascending
+
+
+@_jit
+def found_in(wanted, values):  # pragma: no cover - compiled
+    """1 for each of ``wanted`` that ``values`` (ascending) holds, else 0: ``np.isin`` by binary search."""
+    out = np.zeros(len(wanted), np.uint8)
+    n = len(values)
+    for i in range(len(wanted)):
+        t = wanted[i]
+        lo, hi = 0, n
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if values[mid] < t:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < n and values[lo] == t:
+            out[i] = 1
+    return out
