@@ -127,3 +127,21 @@ def test_explain_is_the_dict_form(seed):
     for _ in range(300):
         x = tuple(rng.random(len(stream.EVIDENCE)) * rng.choice([0.0, 1.0, 3.0], size=len(stream.EVIDENCE)))
         assert stream._explain(x) == stream._explain_parts(x)
+
+
+def test_add_unit_is_the_numpy_sum_and_unit_on_real_embeddings():
+    from storyscope.cluster.story import unit
+
+    rows = [json.loads(line) for line in ECB.open(encoding="utf-8")]
+    records = compute_many([Article(id=r["id"], title=r.get("title"), text=r.get("text") or "") for r in rows[:60]])
+    for get in (lambda f: f.vector(), lambda f: f.title_vector()):
+        total = want = np.zeros(0, np.float32)
+        for f in records:
+            vec = get(f)
+            want = vec.copy() if not len(want) else want + vec
+            total, direction = kernels.add_unit(total, vec)
+            assert total.dtype == direction.dtype == np.float32
+            assert np.array_equal(total, want) and np.array_equal(direction, unit(want))  # bit for bit
+    # a zero sum has no direction
+    total, direction = kernels.add_unit(np.zeros(0, np.float32), np.zeros(4, np.float32))
+    assert len(total) == 4 and len(direction) == 0 and len(unit(total)) == 0

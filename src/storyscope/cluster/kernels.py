@@ -614,3 +614,18 @@ def found_in(wanted, values):  # pragma: no cover - compiled
         if lo < n and values[lo] == t:
             out[i] = 1
     return out
+
+
+@_jit
+def add_unit(total, vec):  # pragma: no cover - compiled
+    """(``total + vec``, its direction): story.py's ``add_embeddings`` step of one embedding in one call.
+
+    ``total`` empty: a copy of ``vec``. The direction as ``story.unit`` computes it:
+    the float32 sum divided by the float32 of the square root of ``np.dot`` (BLAS's
+    ``sdot``, as numpy's), empty when that is zero.
+    """
+    out = vec.copy() if len(total) == 0 else total + vec
+    n = np.float64(np.dot(out, out))
+    if n > 0.0:
+        return out, out / np.float32(math.sqrt(n))
+    return out, np.zeros(0, np.float32)
