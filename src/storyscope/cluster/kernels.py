@@ -437,3 +437,195 @@ def evidence(
     z += intercept
     p = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
     return (terms, semantic, title, names, missing, numbers, same_day, log_days), gap, p
+
+
+def _crc_table() -> np.ndarray:
+    """The byte table of CRC-32 (zlib's polynomial, reflected: 0xEDB88320)."""
+    table = np.zeros(256, np.uint32)
+    for b in range(256):
+        c = b
+        for _ in range(8):
+            c = (0xEDB88320 ^ (c >> 1)) if c & 1 else c >> 1
+        table[b] = c
+    return table
+
+
+CRC_TABLE = _crc_table()
+
+
+@_jit
+def _sorted_distinct(a, lo, hi):  # pragma: no cover - compiled
+    """Sort ``a[lo:hi]`` in place (insertion sort: a few dozen values) and drop repeats; the new end."""
+    for i in range(lo + 1, hi):
+        x = a[i]
+        j = i - 1
+        while j >= lo and a[j] > x:
+            a[j + 1] = a[j]
+            j -= 1
+        a[j + 1] = x
+    if hi <= lo:
+        return lo
+    o = lo + 1
+    for i in range(lo + 1, hi):
+        if a[i] != a[o - 1]:
+            a[o] = a[i]
+            o += 1
+    return o
+
+
+@_jit
+def name_hashes(buf, start, stop, table, max_words, lead_n):  # pragma: no cover - compiled
+    """The name hashes an article brings to scoring, from its stored names (one call).
+
+    ``buf[start:stop]``: the names as the features blob holds them, utf-8, one
+    after the other, separated by 0x1f (none when empty). What stream.py's Python
+    form computes with ``zlib.crc32`` and sets, in one array ``out`` and three
+    ends (one array: each array a compiled call returns costs about a microsecond):
+    ``out[:n]`` the crc32 of each of the n names in order; ``out[n:a]`` the sorted
+    distinct crc32 of the first ``max_words`` names that do not start with a
+    digit; ``out[a:b]`` those of the first ``lead_n`` of them; ``out[b:c]`` the
+    sorted distinct crc32 of "#" + each name that starts with a digit. Last,
+    whether every name starts with an ASCII byte or is empty: when one does not
+    (False), the caller uses the Python form, since ``str.isdigit`` also counts
+    digits outside ASCII.
+    """
+    n = 1
+    if stop <= start:
+        n = 0
+    else:
+        for p in range(start, stop):
+            if buf[p] == 0x1F:
+                n += 1
+    out = np.empty(3 * n + min(lead_n, n), np.uint32)
+    nums = np.empty(n, np.uint32)
+    n_words = 0
+    n_nums = 0
+    ascii_ok = True
+    p = start
+    for i in range(n):
+        q = p
+        while q < stop and buf[q] != 0x1F:
+            q += 1
+        digit = q > p and 0x30 <= buf[p] <= 0x39
+        if q > p and buf[p] >= 0x80:
+            ascii_ok = False
+        c = np.uint32(0xFFFFFFFF)
+        for r in range(p, q):
+            c = table[(c ^ np.uint32(buf[r])) & np.uint32(0xFF)] ^ (c >> np.uint32(8))
+        out[i] = c ^ np.uint32(0xFFFFFFFF)
+        if digit:
+            c = table[(np.uint32(0xFFFFFFFF) ^ np.uint32(0x23)) & np.uint32(0xFF)] ^ (np.uint32(0xFFFFFFFF) >> np.uint32(8))
+            for r in range(p, q):
+                c = table[(c ^ np.uint32(buf[r])) & np.uint32(0xFF)] ^ (c >> np.uint32(8))
+            nums[n_nums] = c ^ np.uint32(0xFFFFFFFF)
+            n_nums += 1
+        elif n_words < max_words:
+            out[n + n_words] = out[i]
+            n_words += 1
+        p = q + 1
+    # the lead names (the first lead_n words) copied before the words are sorted
+    n_lead = min(lead_n, n_words)
+    w_end = n + n_words
+    for j in range(n_lead):
+        out[w_end + j] = out[n + j]
+    a = _sorted_distinct(out, n, w_end)
+    for j in range(n_lead):
+        out[a + j] = out[w_end + j]
+    b = _sorted_distinct(out, a, a + n_lead)
+    for j in range(n_nums):
+        out[b + j] = nums[j]
+    c = _sorted_distinct(out, b, b + n_nums)
+    return out, n, a, b, c, ascii_ok
+
+
+@_jit
+def _u32(raw, p):  # pragma: no cover - compiled
+    """The little-endian uint32 at byte ``p``."""
+    return (np.uint32(raw[p]) | (np.uint32(raw[p + 1]) << np.uint32(8)) | (np.uint32(raw[p + 2]) << np.uint32(16))
+            | (np.uint32(raw[p + 3]) << np.uint32(24)))
+
+
+@_jit
+def f16_bits_to_f32_bits(h):  # pragma: no cover - compiled
+    """The float32 bits of a float16 given as bits (exact, as numpy's ``astype``: NaN payloads kept)."""
+    sign = np.uint32(h >> 15) << np.uint32(31)
+    exp = (h >> 10) & 0x1F
+    mant = np.uint32(h & 0x3FF)
+    if exp == 0x1F:  # inf, nan
+        return sign | np.uint32(0x7F800000) | (mant << np.uint32(13))
+    if exp == 0:
+        if mant == 0:
+            return sign
+        e = -14  # subnormal: normalise
+        while (mant & np.uint32(0x400)) == 0:
+            mant <<= np.uint32(1)
+            e -= 1
+        mant &= np.uint32(0x3FF)
+        return sign | (np.uint32(e + 127) << np.uint32(23)) | (mant << np.uint32(13))
+    return sign | (np.uint32(exp - 15 + 127) << np.uint32(23)) | (mant << np.uint32(13))
+
+
+@_jit
+def read_blob(raw, pos, n_perm, n_terms, emb_at, n_emb):  # pragma: no cover - compiled
+    """The arrays of a features blob (``record.unpack``'s) as the clusterer keeps them, in one call.
+
+    ``raw``: the blob's bytes; the minhash starts at byte ``pos``, then the term ids
+    and their float32 weights; the two float16 embeddings start at ``emb_at``, the
+    text one ``n_emb`` bytes long, the title's to the end. Returns (the minhash then
+    the term ids, as one uint32 array; the weights as float64; the text then the
+    title embedding, as one float32 array; whether the ids ascend strictly). Fewer
+    arrays returned than read: each costs about a microsecond to hand back.
+    """
+    words = np.empty(n_perm + n_terms, np.uint32)
+    for j in range(n_perm + n_terms):
+        words[j] = _u32(raw, pos + 4 * j)
+    bits = np.empty(n_terms, np.uint32)
+    at = pos + 4 * (n_perm + n_terms)
+    for j in range(n_terms):
+        bits[j] = _u32(raw, at + 4 * j)
+    tf = bits.view(np.float32).astype(np.float64)
+    n_half = (len(raw) - emb_at) // 2
+    ebits = np.empty(n_half, np.uint32)
+    for j in range(n_half):
+        p = emb_at + 2 * j
+        ebits[j] = f16_bits_to_f32_bits(np.uint32(raw[p]) | (np.uint32(raw[p + 1]) << np.uint32(8)))
+    ascending = True
+    for j in range(n_perm + 1, n_perm + n_terms):
+        if words[j] <= words[j - 1]:
+            ascending = False
+            break
+    return words, tf, ebits.view(np.float32), ascending
+
+
+@_jit
+def found_in(wanted, values):  # pragma: no cover - compiled
+    """1 for each of ``wanted`` that ``values`` (ascending) holds, else 0: ``np.isin`` by binary search."""
+    out = np.zeros(len(wanted), np.uint8)
+    n = len(values)
+    for i in range(len(wanted)):
+        t = wanted[i]
+        lo, hi = 0, n
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if values[mid] < t:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < n and values[lo] == t:
+            out[i] = 1
+    return out
+
+
+@_jit
+def add_unit(total, vec):  # pragma: no cover - compiled
+    """(``total + vec``, its direction): story.py's ``add_embeddings`` step of one embedding in one call.
+
+    ``total`` empty: a copy of ``vec``. The direction as ``story.unit`` computes it:
+    the float32 sum divided by the float32 of the square root of ``np.dot`` (BLAS's
+    ``sdot``, as numpy's), empty when that is zero.
+    """
+    out = vec.copy() if len(total) == 0 else total + vec
+    n = np.float64(np.dot(out, out))
+    if n > 0.0:
+        return out, out / np.float32(math.sqrt(n))
+    return out, np.zeros(0, np.float32)

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .kernels import add_sparse, sparse_dot, union_sorted
+from .kernels import add_sparse, add_unit, sparse_dot, union_sorted
 
 # A vector in the clusterer: (term ids ascending as uint32, float64 values).
 Vec = tuple[np.ndarray, np.ndarray]
@@ -77,12 +77,11 @@ class Story:
         self.emb_unit = self.temb_unit = EMPTY_EMB
 
     def add_embeddings(self, emb: np.ndarray, temb: np.ndarray) -> None:
+        # each sum and its direction in one compiled call (kernels.add_unit: the sum, then unit())
         if len(emb):
-            self.emb = emb.copy() if not len(self.emb) else self.emb + emb
-            self.emb_unit = unit(self.emb)
+            self.emb, self.emb_unit = add_unit(self.emb, emb)
         if len(temb):
-            self.temb = temb.copy() if not len(self.temb) else self.temb + temb
-            self.temb_unit = unit(self.temb)
+            self.temb, self.temb_unit = add_unit(self.temb, temb)
 
     def take(self, member: Member, vec: Vec) -> np.ndarray:
         """Add an article: its vector to the centroid, its day, names and embeddings, and

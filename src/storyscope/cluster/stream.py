@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import InputError
 from ..features import Features, term_id
 from ..features.text import content_term
-from .kernels import count_shared, evidence, top_voted
+from .kernels import CRC_TABLE, count_shared, evidence, found_in, name_hashes, top_voted
 from .evidence import EVIDENCE, SameEventModel, default_model
 from .settings import ClusterSettings, ClusterSettingsError
 from .split import two_means
@@ -177,6 +177,30 @@ def _name_hashes(names: tuple[str, ...] | list[str]) -> np.ndarray:
     return _name_set(_hash_names(names))
 
 
+# (crc32 of each of an article's names in order, its names' set, its lead names' set, its numbers' set)
+_Named = tuple["np.ndarray | list[int]", np.ndarray, np.ndarray, np.ndarray]
+
+
+def _article_names(features: Features | Incoming) -> _Named:
+    """The name hashes an article brings (see _Probe): from a stored blob in one compiled call
+    (kernels.name_hashes), else, or when a name starts with a byte outside ASCII, in Python."""
+    if isinstance(features, Incoming):
+        start, stop = features.names_at
+        out, n, a, b, c, ok = name_hashes(features.raw, start, stop, CRC_TABLE, _ARTICLE_NAMES, _LEAD_NAMES)
+        if ok:
+            return out[:n], out[n:a], out[a:b], out[b:c]
+    return _names_python(features.names)
+
+
+def _names_python(names: tuple[str, ...]) -> _Named:
+    """``_article_names`` in Python: the form kernels.name_hashes replaces (and is tested against)."""
+    hashes = _hash_names(names)
+    words = [h for n, h in zip(names, hashes) if not n[:1].isdigit()][:_ARTICLE_NAMES]
+    # numbers hashed apart from names: "7" the magnitude is no name
+    nums = _name_hashes(["#" + n for n in names if n[:1].isdigit()])
+    return hashes, _name_set(words), _name_set(words[:_LEAD_NAMES]), nums
+
+
 class StreamClusterer:
     """Assign each incoming article to a story, or start a new one.
 
@@ -318,7 +342,8 @@ class StreamClusterer:
             sid = self._article_story[article_id]
             return Assignment(sid, 1.0, False, None, "article already assigned; nothing changed")
         day = _day(published)
-        hashes = _hash_names(features.names)  # once: for the story's names and the reason
+        named = _article_names(features)  # once: for the story's names and the reason
+        hashes = named[0]
         # 1. near-identical copy of an earlier article
         sig = self._dups.prepare(features.minhash)
         dup = self._dups.query(sig)
@@ -329,7 +354,7 @@ class StreamClusterer:
             # push other outlets' reports of it below threshold), and its date does
             # not stretch the story's time span (a repost dated years off would keep
             # the story open).
-            probe = _Probe(self.stats.weigh(*tf), features, None, hashes)
+            probe = _Probe(self.stats.weigh(*tf), features, None, named)
             original, jac = dup
             root = self._syndicated_root.get(original, original)
             story = self._stories[self._article_story[original]]
@@ -343,7 +368,7 @@ class StreamClusterer:
                 moved=moved, move_reason=move_reason, merged_from=gone,
             )
         self.stats.add_ids(tf[0])
-        probe = _Probe(self.stats.weigh(*tf), features, day, hashes)
+        probe = _Probe(self.stats.weigh(*tf), features, day, named)
         if not len(probe.vec[0]):
             story = self._new_story()
             self._join(story, article_id, probe, tf)
@@ -633,7 +658,7 @@ class StreamClusterer:
         story.members = [m for m, _ in kept]
 
     def _related(
-        self, new_id: str, features: Features | Incoming, hashes: list[int], scored: list[tuple[float, Story, bool, tuple[float, ...]]]
+        self, new_id: str, features: Features | Incoming, hashes: np.ndarray | list[int], scored: list[tuple[float, Story, bool, tuple[float, ...]]]
     ) -> tuple[StoryLink, ...]:
         """Links from a new story to the candidates it did not join (step 5).
 
@@ -707,13 +732,23 @@ class StreamClusterer:
         # 4. evidence and same-event probability of the best-voted stories
         scored: list[tuple[float, Story, bool, tuple[float, ...]]] = []
         by_idx = self._by_idx
+        # _scored inlined, with the probe's side read once (six candidates an article, and
+        # again in the merge check: the attribute reads were a tenth of the scoring)
+        emb, temb, names, lead, nums = probe.emb, probe.temb, probe.names, probe.lead, probe.nums
+        day = -1 if probe.day is None else probe.day
+        weights, intercept = self.model.weight_array, self.model.intercept
+        window = s.window_days
         for i in ranked:
             story = by_idx[i]
             if not story.size:
                 continue  # merged away (see _maybe_merge)
-            x, gap, p = self._scored(probe, story)
-            closed = gap > s.window_days  # closed to new articles; still a candidate for a link
-            scored.append((p, story, closed, x))
+            first, last = story.first_day, story.last_day
+            x, gap, p = evidence(
+                ids, vals, emb, temb, names, lead, nums, day,
+                story.ids, story.vals, story.norm_sq, story.emb_unit, story.temb_unit, story.names,
+                -1 if first is None else first, -1 if last is None else last, weights, intercept,
+            )  # fmt: skip
+            scored.append((p, story, gap > window, x))  # closed to new articles; still a candidate for a link
         return (*_best_open(scored), scored)
 
     def _rescore(
@@ -794,13 +829,11 @@ def _pass_checks(story: Story) -> None:
         story.checks_done += 1
 
 
-def _shared_names(names: tuple[str, ...], hashes: list[int], story_names: np.ndarray) -> list[str]:
+def _shared_names(names: tuple[str, ...], hashes: np.ndarray | list[int], story_names: np.ndarray) -> list[str]:
     """The article's names (in its order; ``hashes`` theirs) that its story also has."""
     if not names or not len(story_names):
         return []
-    wanted = np.array(hashes, dtype=np.uint32)
-    at = np.minimum(np.searchsorted(story_names, wanted), len(story_names) - 1)
-    return [n for n, hit in zip(names, (story_names[at] == wanted).tolist()) if hit]
+    return [n for n, hit in zip(names, found_in(np.asarray(hashes, dtype=np.uint32), story_names).tolist()) if hit]
 
 
 _TIME = [EVIDENCE.index(name) for name in ("same_day", "log_days")]
@@ -822,16 +855,10 @@ class _Probe:
 
     __slots__ = ("vec", "names", "nums", "emb", "temb", "day", "lead")
 
-    def __init__(self, vec: Vec, features: Features | Incoming, day: int | None, hashes: list[int] | None = None) -> None:
-        # ``hashes``: _hash_names(features.names) when the caller has them already
-        if hashes is None:
-            words = _hash_names([n for n in features.names if not n[:1].isdigit()][:_ARTICLE_NAMES])
-        else:
-            words = [h for n, h in zip(features.names, hashes) if not n[:1].isdigit()][:_ARTICLE_NAMES]
-        self.lead = _name_set(words[:_LEAD_NAMES])  # its most frequent names: who and where
-        self.names = _name_set(words)
-        # numbers hashed apart from names: "7" the magnitude is no name
-        self.nums = _name_hashes(["#" + n for n in features.names if n[:1].isdigit()])
+    def __init__(self, vec: Vec, features: Features | Incoming, day: int | None, named: _Named | None = None) -> None:
+        # ``named``: _article_names(features) when the caller has them already
+        _, self.names, self.lead, self.nums = named if named is not None else _article_names(features)
+        # lead: its most frequent names (who and where); nums: numbers hashed apart from names
         self.vec = vec
         self.emb = features.vector()
         self.temb = features.title_vector()
@@ -857,6 +884,21 @@ _LEAD_NAMES = 5
 
 def _explain(x: tuple[float, ...]) -> str:
     """The evidence in a few words, for the assignment reason."""
+    terms, semantic, title, names, missing, numbers, same_day, log_days = (x[i] for i in _EXPLAINED)
+    text = (f"terms {terms:.2f}, semantic {semantic:.2f}, title {title:.2f}, names {int(round(math.expm1(names)))}, "
+            f"{missing:.0%} of its main names new to the story, numbers {int(round(math.expm1(numbers)))}")
+    if log_days or same_day:
+        text += f", {int(round(math.expm1(log_days)))} days apart"
+    return text
+
+
+# where _explain finds each evidence it names (one f-string: what a dict and a join of parts built)
+_EXPLAINED = [EVIDENCE.index(name) for name in (
+    "terms", "semantic", "title", "names", "lead_names_missing", "numbers", "same_day", "log_days")]
+
+
+def _explain_parts(x: tuple[float, ...]) -> str:
+    """``_explain`` as it was written (the form tests compare it with)."""
     e = dict(zip(EVIDENCE, x))
     parts = [f"terms {e['terms']:.2f}", f"semantic {e['semantic']:.2f}", f"title {e['title']:.2f}",
              f"names {int(round(math.expm1(e['names'])))}",

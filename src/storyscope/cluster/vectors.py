@@ -20,8 +20,8 @@ from array import array
 import numpy as np
 
 from ..features import Features
-from ..features.record import unpack
-from .kernels import count_terms, tfidf
+from ..features.record import layout
+from .kernels import count_terms, read_blob, tfidf
 
 # Term weight = tf * idf ** IDF_POWER. Above 1 the rare, specific terms (names,
 # numbers, places) count more against the topic vocabulary two events of the same
@@ -134,14 +134,24 @@ class Incoming:
     ``FeaturesFormatError`` as ``from_bytes`` does.
     """
 
-    __slots__ = ("ids", "tf", "minhash", "names", "n_tokens", "_emb", "_temb")
+    __slots__ = ("ids", "tf", "minhash", "names", "n_tokens", "_emb", "_temb", "raw", "names_at")
 
     def __init__(self, blob: bytes) -> None:
-        minhash, ids, weights, self.names, self.n_tokens, self._emb, self._temb = unpack(blob)
-        # copies: the views of the blob are read-only (a compiled kernel is specialised
-        # on that), and a story keeps its first article's ids, not the whole blob
-        self.minhash = minhash.copy()
-        self.ids, self.tf = _distinct(ids.copy(), weights.astype(np.float64))
+        n_perm, n_terms, self.n_tokens, start, stop, n_emb = layout(blob)
+        names = blob[start:stop].decode("utf-8")
+        self.names = tuple(names.split("\x1f")) if names else ()
+        # the blob's bytes and where its names lie in them: the clusterer hashes the
+        # names straight from there (kernels.name_hashes)
+        self.raw = raw = np.frombuffer(blob, np.uint8)
+        self.names_at = (start, stop)
+        # the arrays in one compiled call (what record.unpack reads, with numpy's
+        # float16 conversion, as copies: a story keeps its first article's ids, not
+        # the whole blob); the minhash and the ids come as one array, the two
+        # embeddings as another
+        words, tf, embs, ascending = read_blob(raw, start - 8 * n_terms - 4 * n_perm, n_perm, n_terms, stop, n_emb)
+        self.minhash = words[:n_perm]
+        self._emb, self._temb = embs[: n_emb // 2], embs[n_emb // 2 :]
+        self.ids, self.tf = (words[n_perm:], tf) if ascending else _distinct(words[n_perm:], tf)
 
     def vector(self) -> np.ndarray:
         return self._emb

@@ -111,6 +111,15 @@ def _layout(blob: bytes) -> tuple[int, int, int, int, int]:
     return n_perm, n_terms, n_tokens, n_names, n_emb
 
 
+def layout(blob: bytes) -> tuple[int, int, int, int, int, int]:
+    """(num_perm, terms, tokens, start and stop of the names, bytes of the text embedding) of a blob,
+    checked as ``unpack`` checks it: the minhash starts at byte ``_HEADER.size``, then the term ids and
+    weights (4 bytes each), the names (utf-8, separated by 0x1f), the two float16 embeddings."""
+    n_perm, n_terms, n_tokens, n_names, n_emb = _layout(blob)
+    start = _HEADER.size + 4 * n_perm + 8 * n_terms
+    return n_perm, n_terms, n_tokens, start, start + n_names, n_emb
+
+
 def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...], int, np.ndarray, np.ndarray]:
     """The record of a blob as arrays, without building the record's tuples (what the clusterer reads).
 
