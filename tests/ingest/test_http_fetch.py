@@ -62,7 +62,7 @@ def test_http_errors_name_the_status(base, fetcher, path, reason):
 
 def test_slow_server_times_out(base, fetcher):
     began = time.monotonic()
-    with pytest.raises(InputError, match=r"timed out after 1.0 s"):
+    with pytest.raises(InputError, match=r"timed out after 1 s"):
         fetcher.fetch(f"{base}/slow")
     assert time.monotonic() - began < 2.4
 

@@ -67,6 +67,19 @@ def top_voted(stories, lens, weights, sums, k):  # pragma: no cover - compiled
 
 
 @_jit
+def lower_bound(values, t, lo):  # pragma: no cover - compiled
+    """The first index at or after ``lo`` whose value in ``values`` (ascending) is not below ``t``."""
+    hi = len(values)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if values[mid] < t:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@_jit
 def sparse_dot(a_ids, a_vals, b_ids, b_vals):  # pragma: no cover - compiled
     """Dot product of two sparse vectors, ids ascending.
 
@@ -78,17 +91,10 @@ def sparse_dot(a_ids, a_vals, b_ids, b_vals):  # pragma: no cover - compiled
     lo = 0
     n = len(b_ids)
     for j in range(len(a_ids)):
-        t = a_ids[j]
-        hi = n
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if b_ids[mid] < t:
-                lo = mid + 1
-            else:
-                hi = mid
+        lo = lower_bound(b_ids, a_ids[j], lo)
         if lo == n:
             break
-        if b_ids[lo] == t:
+        if b_ids[lo] == a_ids[j]:
             num += a_vals[j] * b_vals[lo]
     return num
 
@@ -603,15 +609,8 @@ def found_in(wanted, values):  # pragma: no cover - compiled
     out = np.zeros(len(wanted), np.uint8)
     n = len(values)
     for i in range(len(wanted)):
-        t = wanted[i]
-        lo, hi = 0, n
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if values[mid] < t:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < n and values[lo] == t:
+        lo = lower_bound(values, wanted[i], 0)
+        if lo < n and values[lo] == wanted[i]:
             out[i] = 1
     return out
 
