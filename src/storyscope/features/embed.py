@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ARTICLE_WORDS", "MODEL_DIR", "article_text", "dims", "embed", "embed_article", "load"]
 
-MODEL_DIR = Path(__file__).resolve().with_name("static_model")
+MODEL_DIR = Path(__file__).resolve().with_name("static_model")  # absolute, links resolved
 _REQUIRED_FILES = ("model.safetensors", "tokenizer.json", "config.json")
 # Title plus the lead: who, what, where and when are told first, and the rest of a
 # long article drifts to background that other events of the same kind share; a
@@ -49,7 +49,11 @@ def load(model_dir: Path = MODEL_DIR) -> StaticModel:
     Raises ``EmbeddingUnavailableError`` when the files are missing or unreadable.
     """
     # One cache key per folder: ``load()`` and ``load(MODEL_DIR)`` (or a relative
-    # spelling of it) were cached apart, so the model could sit in memory twice.
+    # spelling of it) were cached apart, so the model could sit in memory twice. The
+    # shipped folder (already absolute) skips ``resolve``: it costs about 90 us, as much
+    # as embedding a short text, and every ``embed`` call asks for the model.
+    if model_dir is MODEL_DIR:
+        return _load(MODEL_DIR)
     return _load(Path(model_dir).resolve())
 
 
