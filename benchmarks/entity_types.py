@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from storyscope.compare.entities import _voted
-from storyscope.compare.place_cues import place_types
+from storyscope.compare.place_cues import SLIP_LABELS, place_types
 from storyscope.enrich.pipeline import enrich_articles
 from storyscope.model import Article
 
@@ -52,7 +52,7 @@ def main() -> None:
         names += len(voted)
         for name, new in sorted(place_types(ens).items()):
             old = voted.get(name)
-            if old not in ("PERSON", "NORP", "ORG"):
+            if old not in SLIP_LABELS:
                 continue
             changes[(old, new)] += 1
             e, m = next((e, m) for e in ens for m in e.entities if m.canonical == name)

@@ -895,15 +895,3 @@ def _explain(x: tuple[float, ...]) -> str:
 # where _explain finds each evidence it names (one f-string: what a dict and a join of parts built)
 _EXPLAINED = [EVIDENCE.index(name) for name in (
     "terms", "semantic", "title", "names", "lead_names_missing", "numbers", "same_day", "log_days")]
-
-
-def _explain_parts(x: tuple[float, ...]) -> str:
-    """``_explain`` as it was written (the form tests compare it with)."""
-    e = dict(zip(EVIDENCE, x))
-    parts = [f"terms {e['terms']:.2f}", f"semantic {e['semantic']:.2f}", f"title {e['title']:.2f}",
-             f"names {int(round(math.expm1(e['names'])))}",
-             f"{e['lead_names_missing']:.0%} of its main names new to the story",
-             f"numbers {int(round(math.expm1(e['numbers'])))}"]
-    if e["log_days"] or e["same_day"]:
-        parts.append(f"{int(round(math.expm1(e['log_days'])))} days apart")
-    return ", ".join(parts)

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from ..enrich.aliases import group_aliases
 from ..brief_records import BriefEntity, Cited
 from ..model import Enrichment
-from .place_cues import place_types
+from .place_cues import SLIP_LABELS, place_types
 
 
 def _alias_groups(rows: list[tuple[str, str, str]]) -> list[dict]:
@@ -63,10 +63,6 @@ def _display_name(name: str) -> str:
     return name
 
 
-# the labels under which the small model files a place it does not know
-_PLACE_SLIPS = frozenset({"PERSON", "NORP", "ORG"})
-
-
 def merge_entities(enrichments: list[Enrichment]) -> tuple[list[BriefEntity], dict[str, str]]:
     """Return the brief's entity list and a map from every canonical name to its group name.
 
@@ -77,19 +73,26 @@ def merge_entities(enrichments: list[Enrichment]) -> tuple[list[BriefEntity], di
     entity, so a reader can check it; 4. order by how many articles name the entity,
     then mentions.
     """
-    rows = [
-        (_display_name(m.canonical), m.label, e.article_id)
+    # each name as the brief shows it, keyed by the enrich stage's canonical name
+    shown = {
+        m.canonical: _display_name(m.canonical)
         for e in enrichments
         # who appears in a photo or video caption is named in the article too
         for m in (*e.entities, *e.caption_entities)
         if m.canonical and m.canonical.strip() and m.canonical.strip() not in _TIME_ZONES
+    }
+    rows = [
+        (shown[m.canonical], m.label, e.article_id)
+        for e in enrichments
+        for m in (*e.entities, *e.caption_entities)
+        if m.canonical in shown
     ]
     if not rows:
         return [], {}
     rows = _voted(rows)
     # a place the model took for a person, group or nationality in every mention
-    places = {_display_name(n): t for n, t in place_types(enrichments).items()}
-    rows = [(n, places[n] if n in places and label in _PLACE_SLIPS else label, aid) for n, label, aid in rows]
+    places = {shown[n]: t for n, t in place_types(enrichments).items() if n in shown}
+    rows = [(n, places[n] if n in places and label in SLIP_LABELS else label, aid) for n, label, aid in rows]
     groups = _alias_groups(rows)
     alias_of: dict[str, str] = {}
     for g in groups:
@@ -99,10 +102,8 @@ def merge_entities(enrichments: list[Enrichment]) -> tuple[list[BriefEntity], di
     for name, _, _ in rows:
         alias_of.setdefault(name, name)
     # the other sections look names up as the enrich stage wrote them
-    for e in enrichments:
-        for m in (*e.entities, *e.caption_entities):
-            if m.canonical and m.canonical not in alias_of and _display_name(m.canonical) in alias_of:
-                alias_of[m.canonical] = alias_of[_display_name(m.canonical)]
+    for canonical, name in shown.items():
+        alias_of.setdefault(canonical, alias_of[name])
     _add_sentences(groups, enrichments, alias_of)
     groups.sort(key=lambda g: (-len(g["article_ids"]), -g["mentions"], g["name"]))
     return [

@@ -71,7 +71,7 @@ _PERSON_BEFORE = re.compile(
     r"Prince|Princess|King|Queen)\.?\s+$")
 
 # the labels a place slip arrives under; an ORG is judged only by the stronger marks
-_SLIP_LABELS = ("PERSON", "NORP", "ORG")
+SLIP_LABELS = frozenset({"PERSON", "NORP", "ORG"})
 
 
 def _mark(before: str, after: str, label: str) -> str | None:
@@ -100,7 +100,7 @@ def place_types(enrichments: list[Enrichment]) -> dict[str, str]:
         starts = [s.start for s in e.sentences]
         for m in e.entities:
             # a name opens with a capital; "post-Soviet" is a word with a name in it
-            if m.label not in _SLIP_LABELS or not m.canonical or not m.text[:1].isupper():
+            if m.label not in SLIP_LABELS or not m.canonical or not m.text[:1].isupper():
                 continue
             if m.label == "NORP" and _DEMONYM.search(m.text):
                 continue
