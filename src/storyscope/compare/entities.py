@@ -35,18 +35,24 @@ def _voted(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     mentions, then the label's name (so that the result does not depend on order). One
     article repeating a slip cannot outvote the other outlets.
     """
-    per_article: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    mentions: dict[str, Counter[str]] = defaultdict(Counter)
-    for name, label, aid in rows:
-        per_article[(name, aid)][label] += 1
-        mentions[name][label] += 1
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for (name, _), labels in per_article.items():
-        votes[name][max(labels, key=lambda lab: (labels[lab], mentions[name][lab], lab))] += 1
-    label_of = {
-        name: max(v, key=lambda lab: (v[lab], mentions[name][lab], lab)) for name, v in votes.items()
-    }
-    return [(name, label_of[name], aid) for name, _, aid in rows]
+    # counted once per distinct row: a big story repeats each (name, label, article) many times
+    counts = Counter(rows)
+    mentions: Counter[tuple[str, str]] = Counter()
+    for (name, label, _), n in counts.items():
+        mentions[name, label] += n
+    # each article's label for the name: most mentions there, then in the story, then by name
+    best: dict[tuple[str, str], tuple[int, int, str]] = {}
+    for (name, label, aid), n in counts.items():
+        key = (n, mentions[name, label], label)
+        if key > best.get((name, aid), (0, 0, "")):
+            best[(name, aid)] = key
+    votes = Counter((name, key[2]) for (name, _), key in best.items())
+    label_of: dict[str, tuple[tuple[int, int, str], str]] = {}
+    for (name, label), v in votes.items():
+        key = (v, mentions[name, label], label)
+        if name not in label_of or key > label_of[name][0]:
+            label_of[name] = (key, label)
+    return [(name, label_of[name][1], aid) for name, _, aid in rows]
 
 
 # "0737 GMT": the small model files a clock's time zone as an organisation; it is no one
@@ -74,13 +80,9 @@ def merge_entities(enrichments: list[Enrichment]) -> tuple[list[BriefEntity], di
     then mentions.
     """
     # each name as the brief shows it, keyed by the enrich stage's canonical name
-    shown = {
-        m.canonical: _display_name(m.canonical)
-        for e in enrichments
-        # who appears in a photo or video caption is named in the article too
-        for m in (*e.entities, *e.caption_entities)
-        if m.canonical and m.canonical.strip() and m.canonical.strip() not in _TIME_ZONES
-    }
+    # (captions too: who appears in a photo or video caption is named in the article too)
+    names = dict.fromkeys(m.canonical for e in enrichments for m in (*e.entities, *e.caption_entities))
+    shown = {c: _display_name(c) for c in names if c and c.strip() and c.strip() not in _TIME_ZONES}
     rows = [
         (shown[m.canonical], m.label, e.article_id)
         for e in enrichments

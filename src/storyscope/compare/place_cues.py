@@ -96,6 +96,7 @@ def place_types(enrichments: list[Enrichment]) -> dict[str, str]:
     its mentions carry more place marks than person marks.
     """
     marks: dict[str, Counter[str]] = defaultdict(Counter)
+    seen: dict[tuple[str, int, int, str], str | None] = {}
     for e in enrichments:
         starts = [s.start for s in e.sentences]
         for m in e.entities:
@@ -108,7 +109,11 @@ def place_types(enrichments: list[Enrichment]) -> dict[str, str]:
             if i < 0 or m.end > e.sentences[i].end:
                 continue
             s = e.sentences[i]
-            mark = _mark(s.text[: m.start - s.start], s.text[m.end - s.start:], m.label)
+            # a syndicated copy repeats its original's sentences: each context is read once
+            key = (s.text, m.start - s.start, m.end - s.start, m.label)
+            if key not in seen:
+                seen[key] = _mark(s.text[: m.start - s.start], s.text[m.end - s.start:], m.label)
+            mark = seen[key]
             if mark:
                 marks[m.canonical][mark] += 1
     out = {}

@@ -106,7 +106,8 @@ def _fold(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", word)
 
 
-def _skeleton(word: str) -> str:
+@functools.lru_cache(maxsize=1 << 16)
+def _skeleton(word: str) -> str:  # cached as _fold is
     return re.sub(r"[aeiou]", "", word)
 
 
