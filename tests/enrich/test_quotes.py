@@ -123,6 +123,16 @@ def test_straight_quotes_split_around_attribution_are_one_quote(nlp):
     assert text[q.start : q.start + 5] == "We wi" and text[q.end - 5 : q.end] == "ight."
 
 
+def test_quote_resumed_after_an_attribution_that_ends_its_sentence_keeps_two_sentences(nlp):
+    # the first sentence ends on the comma before "Jones said."; joined, it ends with a stop
+    text = (
+        "Mayor Bill Jones opened the meeting.\n\n"
+        "“The budget is tight this year,” Jones said. “We have cut what we could.”"
+    )
+    [q] = [q for q in quotes_of(nlp, text) if q.kind != "indirect"]
+    assert q.text == "The budget is tight this year. We have cut what we could."
+
+
 def test_multi_paragraph_quote(nlp):
     text = (
         "Mayor Bill Jones opened the meeting.\n\n"

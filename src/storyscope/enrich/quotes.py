@@ -694,8 +694,21 @@ def _next_paragraph(prev: _Unit, piece: _Piece, text: str, paras) -> bool:
     return piece.subject is None
 
 
+def _joined(unit: _Unit, text: str) -> str:
+    """The pieces' words as one text. A piece that ends on the comma English puts before
+    an attribution, when the attribution closes its own sentence ("“... the consulate,”
+    the official said. “This is ...”"), ends with a full stop in the join, so that two
+    sentences do not run into one ("the consulate, This is")."""
+    parts = [_strip_marks(text[p.start : p.end]) for p in unit.pieces]
+    for k in range(len(parts) - 1):
+        gap = text[unit.pieces[k].end : unit.pieces[k + 1].start].strip(_STRIP + "\"“”„«»‟")
+        if parts[k].endswith(",") and gap.endswith((".", "!", "?")):
+            parts[k] = parts[k][:-1] + "."
+    return " ".join(parts)
+
+
 def _to_quote(unit: _Unit, text: str) -> Quote:
-    content = " ".join(_strip_marks(text[p.start : p.end]) for p in unit.pieces)
+    content = _joined(unit, text)
     sp = unit.speaker
     return Quote(
         speaker=sp.name if sp is not None else None,
