@@ -13,7 +13,7 @@ Scores, each as precision / recall / F1:
 - content overlap: a found quote counts when its span shares a character with a gold
   content; a gold attribution counts when some found quote overlaps it;
 - content exact: the same, but the texts must be equal once quotation marks, outer
-  punctuation and whitespace are dropped (a partial quote “increasing and specific”
+  punctuation, commas and full stops between words, and whitespace are dropped (a partial quote “increasing and specific”
   inside a paraphrased clause is an overlap, not an exact match: PolNeAR's content is
   the whole clause);
 - named-speaker accuracy: of the found quotes that overlap a gold attribution with a
@@ -397,6 +397,9 @@ def speaker_matches(found: str | None, accepted: list[str]) -> bool:
 
 def _norm(s: str) -> str:
     s = "".join(ch for ch in s.replace("''", " ").replace("``", " ") if ch not in QUOTE_CHARS)
+    # a comma or full stop between words is not a boundary: a quote joined around its
+    # attribution may end its first sentence with a stop where the text has the comma
+    s = re.sub(r"[,.](?=\s)", "", s)
     return " ".join(s.split()).strip(" .,;:!?…—–-").lower()
 
 
