@@ -99,8 +99,27 @@ PRONOUNS = frozenset("he she they it i we you who which that his her their its h
 _STOP = frozenset("the a an of mr mrs ms dr 's ’s".split())
 
 
+REFERENTS = Path(__file__).resolve().parent / "gold" / "polnear_referents_{split}.tsv"
+
+
+def load_referents(path: Path) -> dict[tuple[str, int], list[str]]:
+    """Hand-labelled referents of gold pronoun sources: (article, source start) -> the
+    names the article gives the person ("a | b"), [] where it does not say ("-")."""
+    out: dict[tuple[str, int], list[str]] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        article, start, _end, _pronoun, referent = line.split("\t")
+        names = [] if referent.strip() == "-" else [n.strip() for n in referent.split("|") if n.strip()]
+        out[(article, int(start))] = names
+    return out
+
+
 def load_gold(root: Path, split: str):
-    """[(name, text, [gold ...])]; gold = dict(content=[(a, b)], text, source, source_start)."""
+    """[(name, text, [gold ...])]; gold = dict(content=[(a, b)], text, source, source_start, source_end)."""
+    referents = load_referents(Path(str(REFERENTS).format(split=split)))
     text_dir, ann_dir = root / split / "text", root / split / "attributions"
     anns: dict[str, Path] = {}
     for ann in sorted(ann_dir.glob("*.ann")):
@@ -137,6 +156,7 @@ def load_gold(root: Path, split: str):
                     text=ctext,
                     source=" ".join(text[a:b] for a, b in src) if src else None,
                     source_start=src[0][0] if src else None,
+                    source_end=src[-1][1] if src else None,
                 )
             )
         # referents for pronoun sources: nearest earlier non-pronoun source of any attribution
@@ -151,7 +171,11 @@ def load_gold(root: Path, split: str):
             g["accept_v1"] = _accepted(g, all_sources, text)
             g["accept_v2"] = _accepted(g, all_sources, text, genders)
             g["accept_v3"] = _accepted(g, all_sources, text, genders_v3, persons_only=True)
-            g["accept"] = _accepted(g, all_sources, text, genders_v3, persons_only=True, v4=True)
+            g["accept_v4"] = _accepted(g, all_sources, text, genders_v3, persons_only=True, v4=True)
+            # v5: the hand label where there is one (the literal pronoun stays accepted)
+            label = referents.get((txt.stem, g["source_start"])) if g["source"] else None
+            g["labelled"] = label is not None
+            g["accept"] = [g["source"], *label] if label is not None else g["accept_v4"]
         out.append((txt.stem, text, items))
     return out
 
@@ -404,7 +428,7 @@ def score(system: list[list[tuple[int, int, str, str | None]]], gold_docs) -> di
     """system: per doc, (start, end, text, speaker) per found quote."""
     c = dict.fromkeys(
         ["found", "found_ov", "found_ex", "gold", "gold_ov", "gold_ex", "sp_found", "sp_found_ok", "sp_gold",
-         "sp_gold_ok", "on_gold", "named", "named_ok", "named_ok_v1", "named_ok_v2", "named_ok_v3", "named_np", "named_np_ok"], 0)
+         "sp_gold_ok", "on_gold", "named", "named_ok", "named_ok_v1", "named_ok_v2", "named_ok_v3", "named_ok_v4", "named_np", "named_np_ok", "named_lab", "named_lab_ok"], 0)
     for found, (_, _, golds) in zip(system, gold_docs):
         c["found"] += len(found)
         c["gold"] += len(golds)
@@ -432,6 +456,11 @@ def score(system: list[list[tuple[int, int, str, str | None]]], gold_docs) -> di
                 c["named_ok_v1"] += any(speaker_matches(speaker, golds[i]["accept_v1"]) for i in with_source)
                 c["named_ok_v2"] += any(speaker_matches(speaker, golds[i]["accept_v2"]) for i in with_source)
                 c["named_ok_v3"] += any(speaker_matches(speaker, golds[i]["accept_v3"]) for i in with_source)
+                c["named_ok_v4"] += any(speaker_matches(speaker, golds[i]["accept_v4"]) for i in with_source)
+                if any(golds[i]["labelled"] for i in with_source):
+                    # a pronoun source whose referent was labelled by hand: no guess in it
+                    c["named_lab"] += 1
+                    c["named_lab_ok"] += bool(ok)
                 if not any(golds[i]["source"].strip().lower() in PRONOUNS for i in with_source):
                     # no referent to guess: the gold source names or describes the speaker
                     c["named_np"] += 1
@@ -460,7 +489,9 @@ def score(system: list[list[tuple[int, int, str, str | None]]], gold_docs) -> di
         "named_v1": c["named_ok_v1"] / c["named"] if c["named"] else 0.0,
         "named_v2": c["named_ok_v2"] / c["named"] if c["named"] else 0.0,
         "named_v3": c["named_ok_v3"] / c["named"] if c["named"] else 0.0,
+        "named_v4": c["named_ok_v4"] / c["named"] if c["named"] else 0.0,
         "named_np": c["named_np_ok"] / c["named_np"] if c["named_np"] else 0.0,
+        "named_lab": (c["named_lab_ok"] / c["named_lab"] if c["named_lab"] else 0.0, c["named_lab"]),
         "found": c["found"],
         "gold": c["gold"],
     }
@@ -539,14 +570,15 @@ def run_split(args, nlp, split: str) -> tuple[list, list, list, int]:
     print(f"\nPolNeAR {split} ({label}): {n} articles, {rows[0][1]['gold']} gold attributions with quotation marks")
     print(f"spaCy parse: {t_parse:.1f}s ({n / t_parse:.1f} articles/s{', from cache' if cached else ''})")
     head = (f"{'method':<16}{'found':>6}  {'overlap P/R/F1':<20}{'exact P/R/F1':<20}{'speaker P/R/F1':<20}"
-            f"{'named acc/given':<17}{'acc v1':>7}{'acc v2':>7}{'acc v3':>7}{'acc no-pron':>12}{'art/s':>8}{'art/s+parse':>13}")
+            f"{'named acc/given':<17}{'acc v1':>7}{'acc v2':>7}{'acc v3':>7}{'acc v4':>7}{'acc no-pron':>12}{'acc labelled/n':>15}{'art/s':>8}{'art/s+parse':>13}")
     print(head)
     print("-" * len(head))
     for name, s, t in rows:
         cells = ["/".join(f"{v:.2f}" for v in s[k]) for k in ("overlap", "exact", "speaker")]
         cells.append(f"{s['named'][0]:.3f}/{s['named'][1]:.2f}")
         print(f"{name:<16}{s['found']:>6}  {cells[0]:<20}{cells[1]:<20}{cells[2]:<20}{cells[3]:<17}"
-              f"{s['named_v1']:>7.3f}{s['named_v2']:>7.3f}{s['named_v3']:>7.3f}{s['named_np']:>12.3f}{n / t:>8.1f}{n / (t + t_parse):>13.1f}")
+              f"{s['named_v1']:>7.3f}{s['named_v2']:>7.3f}{s['named_v3']:>7.3f}{s['named_v4']:>7.3f}{s['named_np']:>12.3f}"
+              f"{s['named_lab'][0]:>10.3f}/{s['named_lab'][1]:<4}{n / t:>8.1f}{n / (t + t_parse):>13.1f}")
     print(f"storyscope indirect quotes without quotation marks (not scored): {sum(k for _, k in ours)}")
     if theirs:
         print(f"textacy documents given up (odd quotation marks): {sum(k for _, k in theirs)}")
