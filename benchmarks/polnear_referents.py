@@ -106,7 +106,7 @@ def main(argv=None) -> int:
         end = g["source_end"]
         lead, rest = context(text, start, end, args.chars)
         print(f"\n{name}\t{start}\t{end}\t{g['source'].strip()}")
-        print(f"  ...{lead} [[{text[start:end]}]]{rest}")
+        print(f"  ...{lead} [[{text[start:end]}]] {rest}")
     return 0
 
 
