@@ -623,6 +623,10 @@ def main(argv=None) -> int:
 
 
 def _show_errors(gold_docs, ours, limit: int) -> None:
+    """Print up to ``limit`` train quotes whose named speaker does not match, each tagged
+    with its kind: "name" (the gold Source names or describes the speaker), "labelled"
+    (a pronoun whose referent was labelled by hand) -- both real errors -- or "guess" (a
+    pronoun whose referent the scorer guessed: the error may be the guess's)."""
     shown = 0
     for (name, text, golds), (found, _) in zip(gold_docs, ours):
         for g in golds:
@@ -631,9 +635,10 @@ def _show_errors(gold_docs, ours, limit: int) -> None:
             ok = any(speaker_matches(f[3], g["accept"]) for f in hits)
             if g["source"] and named and not ok and shown < limit:
                 shown += 1
+                kind = "labelled" if g["labelled"] else "guess" if g["source"].strip().lower() in PRONOUNS else "name"
                 s0 = g["content"][0][0]
-                print(f"\n[{name}] gold source={g['source']!r} accept={g['accept'][1:]}\n  content={g['text'][:120]!r}")
-                print(f"  context={' '.join(text[max(0, s0 - 200):s0].split())!r}")
+                print(f"\n[{kind}] [{name}] gold source={g['source']!r} accept={g['accept'][1:]}\n  content={g['text'][:120]!r}")
+                print(f"  context={' '.join(text[max(0, s0 - 300):s0].split())!r}")
                 for f in hits:
                     print(f"  found speaker={f[3]!r} text={f[2][:80]!r}")
 
