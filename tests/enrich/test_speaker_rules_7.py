@@ -46,3 +46,22 @@ def test_a_capitalised_group_in_a_headline_is_not_whom_a_question_was_put_to(nlp
         "Zoe Vance posted a message on Monday. “Men, you will not lose anything,” she wrote.\n"
     )
     assert speaker_of(nlp, text, "Men, you will not") == "Zoe Vance"
+
+
+def test_a_name_with_a_capital_inside_that_the_tagger_took_for_a_noun(nlp):
+    # the tagger reads an unknown name written with a curly apostrophe as a common noun
+    # ("..., D’Souza replied" tagged NN): the capital inside the word marks a name; a
+    # capitalised word of a title-case run (a headline) or all capitals does not
+    from spacy.tokens import Doc
+
+    from storyscope.enrich.speakers import _untagged_name
+
+    words = ["After", "the", "talk", ",", "D’Vora", "replied", ",", "and", "NASA", "agreed", "."]
+    tags = ["IN", "DT", "NN", ",", "NN", "VBD", ",", "CC", "NN", "VBD", "."]
+    doc = Doc(nlp.vocab, words=words, tags=tags, sent_starts=[True] + [False] * 10)
+    assert _untagged_name(doc[4])  # D’Vora
+    assert not _untagged_name(doc[2])  # talk
+    assert not _untagged_name(doc[8])  # NASA
+    words = ["Ravi", "McVey", "Makes", "Huge", "BlueSky", "Prediction"]
+    doc = Doc(nlp.vocab, words=words, tags=["NNP", "NNP", "VBZ", "JJ", "NN", "NN"], sent_starts=[True] + [False] * 5)
+    assert not _untagged_name(doc[4])  # inside a title-case headline

@@ -258,8 +258,15 @@ def _described_as_person(tok) -> bool:
 def _untagged_name(tok) -> bool:
     """A proper noun the NER left untagged, not merely a capitalised first word
     ("Loyalty, he noted, ...")."""
-    if tok.tag_ != "NNP" or tok.ent_type_:
+    if tok.ent_type_:
         return False
+    if tok.tag_ != "NNP":
+        # a capitalised word the tagger took for a common noun mid-sentence, its
+        # capital inside it: a name it did not know ("..., D’Souza replied",
+        # "McAdoo said")
+        return (tok.tag_ == "NN" and tok.i != tok.sent.start and tok.text[:1].isupper()
+                and any(ch.isupper() for ch in tok.text[1:]) and not tok.text.isupper()
+                and not tok.doc[tok.i - 1].is_title)
     if tok.i == tok.sent.start or tok.doc[tok.i - 1].is_punct and tok.doc[tok.i - 1].text in "\"“‘'(":
         return any(t.tag_ == "NNP" for t in (tok.doc[tok.i + 1 : tok.i + 2]))
     return True
