@@ -65,3 +65,12 @@ def test_a_name_with_a_capital_inside_that_the_tagger_took_for_a_noun(nlp):
     words = ["Ravi", "McVey", "Makes", "Huge", "BlueSky", "Prediction"]
     doc = Doc(nlp.vocab, words=words, tags=["NNP", "NNP", "VBZ", "JJ", "NN", "NN"], sent_starts=[True] + [False] * 5)
     assert not _untagged_name(doc[4])  # inside a title-case headline
+
+
+def test_of_two_subjects_the_person_not_the_place_the_parser_added(nlp):
+    text = (
+        "In their new book ''Concrete Plans'' (Harvard Business Review Press), Stephen S. Colburn and "
+        "J. Bradford DeLane of the University of California, Berkeley suggest that ultimately, it was the "
+        "fault of American ''policy choices.''\n"
+    )
+    assert speaker_of(nlp, text, "ultimately") == "Stephen S. Colburn"

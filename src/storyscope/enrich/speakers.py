@@ -237,6 +237,13 @@ def _own_subject(verb):
     ]
     if not subjects:
         return None
+    people = [c for c in subjects if c.ent_type_ == "PERSON"]
+    if people and all(c.ent_type_ in ("PERSON", "GPE", "LOC", "ORG") for c in subjects):
+        # "Stephen Colburn and J. Bradford DeLane of the University of California,
+        # Berkeley suggest": the parser made the place a second subject; who speaks is
+        # the person (a plain noun beside a name stays: "Another commenter said, “Never,
+        # Hillary.” ... ")
+        subjects = people
     return min(subjects, key=lambda c: abs(c.i - verb.i))
 
 
