@@ -237,6 +237,13 @@ def _own_subject(verb):
     ]
     if not subjects:
         return None
+    people = [c for c in subjects if c.ent_type_ == "PERSON"]
+    if people and all(c.ent_type_ in ("PERSON", "GPE", "LOC", "ORG") for c in subjects):
+        # "Stephen Colburn and J. Bradford DeLane of the University of California,
+        # Berkeley suggest": the parser made the place a second subject; who speaks is
+        # the person (a plain noun beside a name stays: "Another commenter said, “Never,
+        # Hillary.” ... ")
+        subjects = people
     return min(subjects, key=lambda c: abs(c.i - verb.i))
 
 
@@ -258,8 +265,15 @@ def _described_as_person(tok) -> bool:
 def _untagged_name(tok) -> bool:
     """A proper noun the NER left untagged, not merely a capitalised first word
     ("Loyalty, he noted, ...")."""
-    if tok.tag_ != "NNP" or tok.ent_type_:
+    if tok.ent_type_:
         return False
+    if tok.tag_ != "NNP":
+        # a capitalised word the tagger took for a common noun mid-sentence, its
+        # capital inside it: a name it did not know ("..., D’Souza replied",
+        # "McAdoo said")
+        return (tok.tag_ == "NN" and tok.i != tok.sent.start and tok.text[:1].isupper()
+                and any(ch.isupper() for ch in tok.text[1:]) and not tok.text.isupper()
+                and not tok.doc[tok.i - 1].is_title)
     if tok.i == tok.sent.start or tok.doc[tok.i - 1].is_punct and tok.doc[tok.i - 1].text in "\"“‘'(":
         return any(t.tag_ == "NNP" for t in (tok.doc[tok.i + 1 : tok.i + 2]))
     return True
@@ -591,7 +605,13 @@ class SpeakerResolver:
         low = tok.lower_
         tstart, tend = tok.idx, tok.idx + len(tok)
         if low in _RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
-            return self._resolve_np(tok.head.head)
+            noun = tok.head.head
+            if noun.dep_ == "appos" and not noun.ent_type_ and noun.head.ent_type_ == "PERSON":
+                # "said Nora Field, a spokeswoman for the Coastal Alliance, who added":
+                # the clause hangs on the description in apposition; who speaks is the
+                # person it describes
+                return self._resolve_np(noun.head)
+            return self._resolve_np(noun)
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS:
             if low in _PERSON_PRONOUNS:
                 self._excluded = self._not_them(tok)
@@ -672,6 +692,10 @@ class SpeakerResolver:
             found = self._last_subject_person(tok, gender)
             if spoke is not None and (found is None or spoke.start >= found.start):
                 found = spoke
+            if found is not None:
+                # "Reed asked Sanders whether ... “Sure it is,” he said": who answers a
+                # question is whom it was put to
+                found = self._addressee(found, tok, gender) or found
         if found is None:
             ent = self._last_entity_before(tstart, frozenset({"PERSON"}), outside_quotes=True)
             # a person merely mentioned (not the subject, not a speaker) in an
@@ -685,6 +709,28 @@ class SpeakerResolver:
         if found is not None:
             self.gender.setdefault(found.name, gender)
             return Speaker(found.name, tstart, tend, found.head, True)
+        return None
+
+    def _addressee(self, asker: Speaker, tok, gender: str | None) -> Speaker | None:
+        """The person ``asker`` put a question to ("Reed asked Sanders whether ...",
+        "“...?” Reed asked Sanders"), when the pronoun ``tok`` is in a later sentence:
+        the one who answers. None when the asking verb has no person object of the
+        pronoun's gender."""
+        if self._tok_starts is None:
+            self._tok_starts = self.doc.to_array("IDX").tolist() if len(self.doc) else []
+        k = bisect_right(self._tok_starts, asker.start) - 1
+        if k < 0 or k >= len(self.doc) or self._tok_starts[k] != asker.start:
+            return None
+        subj = self.doc[k]
+        verb = subj.head
+        if subj.dep_ not in _SUBJ_DEPS or verb.lemma_.lower() != "ask" or verb.sent.start == tok.sent.start:
+            return None
+        for obj in verb.children:
+            # a name the NER tagged as a person (a headline's "Asked Men Everywhere" is none)
+            if obj.dep_ in ("dobj", "dative") and not self.inside[obj.i] and obj.ent_type_ == "PERSON":
+                found = self._person(obj, gender)
+                if found is not None and found.name != asker.name:
+                    return found
         return None
 
     def _reporting_person(self, tok, gender: str | None) -> Speaker | None:
