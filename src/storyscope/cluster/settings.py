@@ -66,7 +66,7 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
     (
         "split_threshold",
         0.7,
-        "when a story reaches 8, 16, 32 or 64 articles it is split in two (2-means) if the halves score below this",
+        "when a story reaches 8, 16, 24, 32 or 64 articles it is split in two (2-means) if the halves score below this",
     ),
     ("window_days", 14, "with dates on both sides, stories quiet for longer than this are closed: not candidates to join"),
     (
