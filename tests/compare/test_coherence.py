@@ -59,9 +59,15 @@ def test_align_with_and_without_the_search_on_written_sentences(monkeypatch):
              "bridge on Tuesday.",
     }
     units = _units(texts)
+    monkeypatch.setattr(facts, "REFINE", True)  # off by default (facts.py says why)
+    called = []
+    real = coherence.refine
+    monkeypatch.setattr(coherence, "refine", lambda *a, **k: called.append(1) or real(*a, **k))
     on = facts.align(units, Similarity(units))
+    assert called
     monkeypatch.setattr(coherence, "MAX_WORDINGS", 0)
     off = facts.align(units, Similarity(units))
+    assert len(called) == 1  # past the bound the search is not run
 
     def grouped(fs):
         return sorted(sorted(u.text for u in f.units) for f in fs)
