@@ -19,3 +19,16 @@ from storyscope.compare.summary import stands_alone
 ])
 def test_a_summary_sentence_that_answers_an_unseen_one_does_not_stand_alone(text, alone):
     assert stands_alone(text) is alone
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Ohio driver fined for speeding.", False),  # only the first word is capitalised
+    ("Local council closes the bridge.", False),
+    ("A driver was fined by Judge Ann Cole on Monday.", True),
+    ("Police in Dayton closed the road.", True),
+    ('Residents said "Dayton" was flooded.', True),
+])
+def test_an_opener_names_someone_past_its_first_word(text, names):
+    from storyscope.compare.summary import _NAME_INSIDE_RE
+
+    assert bool(_NAME_INSIDE_RE.search(text)) is names

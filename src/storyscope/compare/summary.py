@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 from ..brief_records import OutletCoverage, SummaryLine
 from ..model import Article
@@ -34,10 +35,18 @@ def _wording(fact: Fact, text: str) -> str | None:
     return None
 
 
+# The opener names who or what: a capital inside the sentence, past its first word. Every
+# sentence's first word is capitalised, so that one tells nothing ("Ohio driver fined for
+# speeding" has no other; session 11: the facts search changed which fact led one ECB+
+# brief, to a headline of that shape, and tests/compare/test_readable.py caught it).
+_NAME_INSIDE_RE = re.compile(r"\s\W*[A-Z][a-z]")
+
+
 def _lead_rank(fact: Fact, text: str) -> tuple:
     unit = next((u for u in fact.units if u.text == text), fact.units[0])
     lead = min(u.position for u in fact.units)
-    return (lead >= LEAD_SENTENCES or not unit.entities, lead, -len(fact.roots))
+    names = bool(unit.entities) and bool(_NAME_INSIDE_RE.search(text))
+    return (lead >= LEAD_SENTENCES or not names, lead, -len(fact.roots))
 
 
 def summarize(facts: list[tuple[Fact, str]], lead_first: bool = True) -> list[SummaryLine]:
