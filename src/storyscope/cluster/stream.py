@@ -568,11 +568,11 @@ class StreamClusterer:
         probe = _Probe.of_parts(
             (ids, vals / norm), story.names, EMPTY_IDS, story.emb_unit, story.temb_unit, story.last_day
         )
-        _, _, scored = self._best_story(probe)
+        _, _, scored = self._best_story(probe, skip=story)
         best: Story | None = None
         best_p = -1.0
         for p, other, closed, _ in scored:
-            if other is not story and not closed and p > best_p:
+            if not closed and p > best_p:
                 best, best_p = other, p
         if best is None or best_p < self.settings.threshold:
             return None
@@ -708,9 +708,12 @@ class StreamClusterer:
         return df <= max(_SPECIFIC_MIN_DF, _SPECIFIC_SHARE * self.stats.n_docs)
 
     def _best_story(
-        self, probe: _Probe
+        self, probe: _Probe, skip: Story | None = None
     ) -> tuple[Story | None, float, list[tuple[float, Story, bool, tuple[float, ...]]]]:
-        """The best open candidate and its probability, plus (p, story, closed, evidence) for every candidate."""
+        """The best open candidate and its probability, plus (p, story, closed, evidence) for every candidate.
+
+        ``skip``: a story left out of the scoring (the merge check's own: its
+        centroid is the probe, so it is always voted for and never wanted)."""
         s = self.settings
         ids, vals = probe.vec
         # 3. candidates: stories sharing the article's heaviest terms, heaviest first
@@ -740,8 +743,8 @@ class StreamClusterer:
         window = s.window_days
         for i in ranked:
             story = by_idx[i]
-            if not story.size:
-                continue  # merged away (see _maybe_merge)
+            if not story.size or story is skip:
+                continue  # merged away (see _maybe_merge), or the merge check's own story
             first, last = story.first_day, story.last_day
             x, gap, p = evidence(
                 ids, vals, emb, temb, names, lead, nums, day,
