@@ -705,7 +705,7 @@ def posting_add(keys, slots, start, length, cap, pool, meta, tids, idx, keep):  
     lists or the pool lack room (the caller grows them and calls again); 0 when done.
     """
     limit = 2 * keep
-    first = 4 if limit > 4 else limit
+    first = 1  # most terms (a name, a number) are only ever in one story: room for one
     n_keys, n_lists, used = meta[0], meta[1], meta[2]
     new_keys = 0
     room = 0
