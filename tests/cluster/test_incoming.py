@@ -84,7 +84,7 @@ def test_the_stream_assigns_blobs_as_it_assigns_records():
     assert again.snapshot() == kept.snapshot()
 
 
-def _plain_candidates(clusterer: StreamClusterer, probe) -> list[str]:
+def _plain_candidates(clusterer: StreamClusterer, probe, skip=None) -> list[str]:
     """The candidate search as it was before the posting lists were gathered in bulk: a
     loop over the probe's heaviest terms appending each list (cut to the newest
     ``max_postings``) and its weight, then the same compiled vote."""
@@ -110,7 +110,7 @@ def _plain_candidates(clusterer: StreamClusterer, probe) -> list[str]:
     sums = np.zeros(len(clusterer._by_idx) + 1)
     ranked = top_voted(np.frombuffer(stories, dtype=np.int32), np.frombuffer(lens, dtype=np.int32),
                        np.frombuffer(weights, dtype=np.float64), sums, s.max_candidates).tolist()
-    return [clusterer._by_idx[i].id for i in ranked if clusterer._by_idx[i].size]
+    return [clusterer._by_idx[i].id for i in ranked if clusterer._by_idx[i].size and clusterer._by_idx[i] is not skip]
 
 
 def test_candidate_search_is_the_loop_it_replaced(monkeypatch):
@@ -120,9 +120,9 @@ def test_candidate_search_is_the_loop_it_replaced(monkeypatch):
     seen: list[tuple[list[str], list[str]]] = []
     real = StreamClusterer._best_story
 
-    def checked(self, probe):
-        got = real(self, probe)
-        seen.append(([st.id for _, st, _, _ in got[2]], _plain_candidates(self, probe)))
+    def checked(self, probe, skip=None):
+        got = real(self, probe, skip)
+        seen.append(([st.id for _, st, _, _ in got[2]], _plain_candidates(self, probe, skip)))
         return got
 
     monkeypatch.setattr(stream.StreamClusterer, "_best_story", checked)

@@ -36,34 +36,12 @@ def top_voted(stories, lens, weights, sums, k):  # pragma: no cover - compiled
     story's votes are added in list order, so its sum is the same float as the
     plain loop's.
     """
-    n = len(stories)
-    seen = np.empty(n, np.int32)
-    m = 0
+    starts = np.empty(len(lens), np.int64)
     pos = 0
     for j in range(len(lens)):
-        w = weights[j]
-        for _ in range(lens[j]):
-            i = stories[pos]
-            pos += 1
-            if sums[i] == 0.0:
-                seen[m] = i
-                m += 1
-            sums[i] += w
-    got = np.empty(m, np.float64)
-    for j in range(m):
-        got[j] = sums[seen[j]]
-        sums[seen[j]] = 0.0
-    out = np.empty(min(k, m), np.int32)
-    for r in range(len(out)):
-        b = -1
-        for j in range(m):
-            if got[j] < 0.0:
-                continue  # already taken
-            if b < 0 or got[j] > got[b] or (got[j] == got[b] and seen[j] > seen[b]):
-                b = j
-        out[r] = seen[b]
-        got[b] = -1.0
-    return out
+        starts[j] = pos
+        pos += lens[j]
+    return _vote_lists(stories, starts, lens, weights, sums, k)
 
 
 @_jit
@@ -628,3 +606,174 @@ def add_unit(total, vec):  # pragma: no cover - compiled
     if n > 0.0:
         return out, out / np.float32(math.sqrt(n))
     return out, np.zeros(0, np.float32)
+
+
+# -- postings held as arrays (postings.PostingTable) ---------------------------------------------
+# A term's list of story positions lives in one int32 pool (``pool[start:start+length]``,
+# room for ``cap``); the term finds its list through an open-addressing table (``keys``:
+# term id, -1 for an empty place; ``slots``: the list's number). Both the vote over the
+# lists of an article's heaviest terms and the appends of a joined article's new terms
+# are then one compiled call each, where a dict of ``array`` lists took a Python step
+# per term (the largest Python cost left in the candidate search).
+
+_FIB = 0x9E3779B1  # Fibonacci hashing: the product's bits above the 12 lowest pick the place
+
+
+@_jit
+def posting_place(keys, tid):  # pragma: no cover - compiled
+    """Where term ``tid`` is in ``keys`` (open addressing, linear probing), or the empty place it would take."""
+    mask = len(keys) - 1
+    h = ((tid * _FIB) >> 12) & mask
+    while True:
+        k = keys[h]
+        if k == tid or k < 0:
+            return h
+        h = (h + 1) & mask
+
+
+@_jit
+def _vote_lists(pool, starts, lens, weights, sums, k):  # pragma: no cover - compiled
+    """``top_voted`` over lists given as (start, length) in ``pool``: the same loop, the same floats."""
+    n = 0
+    for j in range(len(lens)):
+        n += lens[j]
+    seen = np.empty(n, np.int32)
+    m = 0
+    for j in range(len(lens)):
+        w = weights[j]
+        for p in range(starts[j], starts[j] + lens[j]):
+            i = pool[p]
+            if sums[i] == 0.0:
+                seen[m] = i
+                m += 1
+            sums[i] += w
+    got = np.empty(m, np.float64)
+    for j in range(m):
+        got[j] = sums[seen[j]]
+        sums[seen[j]] = 0.0
+    out = np.empty(min(k, m), np.int32)
+    for r in range(len(out)):
+        b = -1
+        for j in range(m):
+            if got[j] < 0.0:
+                continue  # already taken
+            if b < 0 or got[j] > got[b] or (got[j] == got[b] and seen[j] > seen[b]):
+                b = j
+        out[r] = seen[b]
+        got[b] = -1.0
+    return out
+
+
+@_jit
+def posting_vote(keys, slots, start, length, pool, tids, weights, sums, cut, k):  # pragma: no cover - compiled
+    """The candidate vote of ``StreamClusterer._best_story`` on a ``PostingTable``.
+
+    ``tids`` are the article's heaviest terms, heaviest first, ``weights`` theirs.
+    Each term with a non-empty list votes with its weight for the newest ``cut``
+    stories of its list, as the Python form (lists looked up, cut, then
+    ``top_voted``) does. Returns the ``k`` best story positions (``top_voted``'s
+    order) and the number of terms that had a list (0: no candidate at all).
+    """
+    n = len(tids)
+    starts = np.empty(n, np.int64)
+    lens = np.empty(n, np.int64)
+    ws = np.empty(n, np.float64)
+    found = 0
+    for j in range(n):
+        h = posting_place(keys, np.int64(tids[j]))
+        if keys[h] < 0:
+            continue
+        s = slots[h]
+        m = length[s]
+        if m == 0:
+            continue
+        take = m if m <= cut else cut
+        starts[found] = start[s] + m - take
+        lens[found] = take
+        ws[found] = weights[j]
+        found += 1
+    return _vote_lists(pool, starts[:found], lens[:found], ws[:found], sums, k), found
+
+
+@_jit
+def posting_add(keys, slots, start, length, cap, pool, meta, tids, idx, keep):  # pragma: no cover - compiled
+    """Append story position ``idx`` to the list of each term of ``tids`` (a new term gets a list).
+
+    A list that reaches ``2 * keep`` entries is cut to its newest ``keep`` (what the
+    Python form's ``del posting[:-keep]`` does). ``meta`` holds (terms, lists, pool
+    used). Nothing changes, and the room short is returned, when the table, the
+    lists or the pool lack room (the caller grows them and calls again); 0 when done.
+    """
+    limit = 2 * keep
+    first = 1  # most terms (a name, a number) are only ever in one story: room for one
+    n_keys, n_lists, used = meta[0], meta[1], meta[2]
+    new_keys = 0
+    room = 0
+    for j in range(len(tids)):
+        h = posting_place(keys, np.int64(tids[j]))
+        if keys[h] < 0:
+            new_keys += 1
+            room += first
+        else:
+            s = slots[h]
+            if length[s] == cap[s] and cap[s] < limit:
+                room += min(2 * cap[s], limit)
+    # (a term repeated in ``tids`` would be counted twice above: more room asked, never less)
+    if 2 * (n_keys + new_keys) > len(keys) or n_lists + new_keys > len(start) or used + room > len(pool):
+        return max(room, 1)
+    for j in range(len(tids)):
+        tid = np.int64(tids[j])
+        h = posting_place(keys, tid)
+        if keys[h] < 0:
+            keys[h] = tid
+            s = n_lists
+            n_lists += 1
+            n_keys += 1
+            slots[h] = s
+            start[s] = used
+            length[s] = 0
+            cap[s] = first
+            used += first
+        else:
+            s = slots[h]
+            if length[s] == cap[s]:  # full: moved to the pool's end with twice the room
+                c = min(2 * cap[s], limit)
+                a = start[s]
+                for p in range(length[s]):
+                    pool[used + p] = pool[a + p]
+                start[s] = used
+                cap[s] = c
+                used += c
+        a = start[s]
+        pool[a + length[s]] = idx
+        length[s] += 1
+        if length[s] >= limit:  # keep the newest ``keep``
+            drop = length[s] - keep
+            for p in range(keep):
+                pool[a + p] = pool[a + drop + p]
+            length[s] = keep
+    meta[0], meta[1], meta[2] = n_keys, n_lists, used
+    return 0
+
+
+@_jit
+def posting_rehash(keys, slots, new_keys, new_slots):  # pragma: no cover - compiled
+    """Every term of ``keys`` put in the larger table ``new_keys`` (same lists)."""
+    for h in range(len(keys)):
+        if keys[h] >= 0:
+            g = posting_place(new_keys, keys[h])
+            new_keys[g] = keys[h]
+            new_slots[g] = slots[h]
+
+
+@_jit
+def posting_compact(start, length, cap, pool, n_lists, new_pool):  # pragma: no cover - compiled
+    """Each list copied into ``new_pool`` end to end with its room; returns the room used."""
+    used = 0
+    for s in range(n_lists):
+        a = start[s]
+        for p in range(length[s]):
+            new_pool[used + p] = pool[a + p]
+        start[s] = used
+        used += cap[s]
+    return used

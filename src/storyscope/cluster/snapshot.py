@@ -94,7 +94,7 @@ MEMBER_FIELDS = frozenset({"article_id", "ids", "tf", "names", "nums", "day", "e
 # the header's format number says how the bytes are laid out, and an older
 # format is read and rewritten in the current one rather than replayed (at a
 # million articles a replay is a quarter of an hour).
-_CODE = ("cluster", ("evidence.py", "kernels.py", "same_event_model.json", "settings.py",
+_CODE = ("cluster", ("evidence.py", "kernels.py", "postings.py", "same_event_model.json", "settings.py",
                      "split.py", "story.py", "stream.py", "syndication.py", "vectors.py"))
 _FEATURE_CODE = ("features", ("__init__.py", "record.py", "text.py"))
 

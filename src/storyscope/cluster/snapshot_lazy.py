@@ -23,6 +23,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from .snapshot_blocks import Paged, whole
+from .postings import PostingTable
 
 T = TypeVar("T")
 
@@ -456,10 +457,12 @@ class Postings:
         return iter(self.keys())
 
 
-def postings_columns(postings: dict[int, array] | Postings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def postings_columns(postings: dict[int, array] | Postings | PostingTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A clusterer's postings (a dict, or loaded ``Postings``) as (terms ascending, lengths, lists end to end)."""
     if isinstance(postings, Postings):
         return postings.columns()
+    if isinstance(postings, PostingTable):
+        return _sorted_lists(*postings.lists())
     terms = np.fromiter(postings.keys(), np.uint32, len(postings))
     lens = np.fromiter(map(len, postings.values()), np.int64, len(postings))
     flat = np.frombuffer(b"".join(postings.values()), np.int32)

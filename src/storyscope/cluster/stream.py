@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import InputError
 from ..features import Features, term_id
 from ..features.text import content_term
+from .postings import PostingTable
 from .kernels import CRC_TABLE, count_shared, evidence, found_in, name_hashes, top_voted
 from .evidence import EVIDENCE, SameEventModel, default_model
 from .settings import ClusterSettings, ClusterSettingsError
@@ -284,8 +285,10 @@ class StreamClusterer:
         self._stories: dict[str, Story] = {}
         self._by_idx: list[Story] = []
         # term id -> indices of the stories whose centroid has it, in the order they
-        # got it; only the last max_postings are ever read, so longer lists are cut
-        self._postings: dict[int, array] = {}
+        # got it; only the last max_postings are ever read, so longer lists are cut.
+        # Arrays with compiled lookups (postings.py); a clusterer loaded from a
+        # snapshot holds its lazy dict-like view instead (snapshot_lazy.Postings)
+        self._postings: PostingTable | dict[int, array] = PostingTable(base.max_postings)
         self._article_story: dict[str, str] = {}
         self._syndicated_root: dict[str, str] = {}
         self._dups = NearDuplicateIndex(threshold=base.syndication_threshold, window=base.copy_window)
@@ -572,11 +575,11 @@ class StreamClusterer:
         probe = _Probe.of_parts(
             (ids, vals / norm), story.names, EMPTY_IDS, story.emb_unit, story.temb_unit, story.last_day
         )
-        _, _, scored = self._best_story(probe)
+        _, _, scored = self._best_story(probe, skip=story)
         best: Story | None = None
         best_p = -1.0
         for p, other, closed, _ in scored:
-            if other is not story and not closed and p > best_p:
+            if not closed and p > best_p:
                 best, best_p = other, p
         if best is None or best_p < self.settings.threshold:
             return None
@@ -712,30 +715,30 @@ class StreamClusterer:
         return df <= max(_SPECIFIC_MIN_DF, _SPECIFIC_SHARE * self.stats.n_docs)
 
     def _best_story(
-        self, probe: _Probe
+        self, probe: _Probe, skip: Story | None = None
     ) -> tuple[Story | None, float, list[tuple[float, Story, bool, tuple[float, ...]]]]:
-        """The best open candidate and its probability, plus (p, story, closed, evidence) for every candidate."""
+        """The best open candidate and its probability, plus (p, story, closed, evidence) for every candidate.
+
+        ``skip``: a story left out of the scoring (the merge check's own: its
+        centroid is the probe, so it is always voted for and never wanted)."""
         s = self.settings
         ids, vals = probe.vec
         # 3. candidates: stories sharing the article's heaviest terms, heaviest first
         k = s.probe_terms
         top = np.argpartition(vals, -k)[-k:] if len(vals) > k else np.arange(len(vals))
         top = top[np.argsort(-vals[top], kind="stable")]
-        # the posting lists of those terms that have one, gathered with as few Python
-        # steps a term as possible (this loop was the largest Python cost of assignment)
-        got = list(map(self._postings.get, ids[top].tolist()))
-        found = [j for j, posting in enumerate(got) if posting]
-        if not found:
-            return None, 0.0, []
-        cut = s.max_postings
-        # newest stories last: a common term only looks at the most recent ones
-        recent = [posting[-cut:] if len(posting) > cut else posting for posting in (got[j] for j in found)]
         if len(self._sums) < len(self._by_idx):
             self._sums = np.zeros(2 * len(self._by_idx) + 1024, dtype=np.float64)
-        ranked = top_voted(
-            np.frombuffer(b"".join(recent), dtype=np.int32), np.fromiter(map(len, recent), np.int32, len(recent)),
-            vals[top[found]], self._sums, s.max_candidates,
-        ).tolist()
+        postings = self._postings
+        if type(postings) is PostingTable:  # the lists' lookup, cut and vote in one compiled call
+            voted, found = postings.vote(ids[top], vals[top], self._sums, s.max_postings, s.max_candidates)
+            if not found:
+                return None, 0.0, []
+            ranked = voted.tolist()
+        else:
+            ranked = self._voted(ids[top], vals[top])
+            if ranked is None:
+                return None, 0.0, []
         # 4. evidence and same-event probability of the best-voted stories
         scored: list[tuple[float, Story, bool, tuple[float, ...]]] = []
         by_idx = self._by_idx
@@ -747,8 +750,8 @@ class StreamClusterer:
         window = s.window_days
         for i in ranked:
             story = by_idx[i]
-            if not story.size:
-                continue  # merged away (see _maybe_merge)
+            if not story.size or story is skip:
+                continue  # merged away (see _maybe_merge), or the merge check's own story
             first, last = story.first_day, story.last_day
             x, gap, p = evidence(
                 ids, vals, emb, temb, names, lead, nums, day,
@@ -757,6 +760,24 @@ class StreamClusterer:
             )  # fmt: skip
             scored.append((p, story, gap > window, x))  # closed to new articles; still a candidate for a link
         return (*_best_open(scored), scored)
+
+    def _voted(self, tids: np.ndarray, weights: np.ndarray) -> list[int] | None:
+        """The candidate vote over a dict-like index (a loaded snapshot's): what ``PostingTable.vote``
+        does in one compiled call (and is tested against); None when no term has a list."""
+        s = self.settings
+        # the posting lists of those terms that have one, gathered with as few Python
+        # steps a term as possible
+        got = list(map(self._postings.get, tids.tolist()))
+        found = [j for j, posting in enumerate(got) if posting]
+        if not found:
+            return None
+        cut = s.max_postings
+        # newest stories last: a common term only looks at the most recent ones
+        recent = [posting[-cut:] if len(posting) > cut else posting for posting in (got[j] for j in found)]
+        return top_voted(
+            np.frombuffer(b"".join(recent), dtype=np.int32), np.fromiter(map(len, recent), np.int32, len(recent)),
+            weights[found], self._sums, s.max_candidates,
+        ).tolist()
 
     def _rescore(
         self, article_id: str, scored: list[tuple[float, Story, bool, tuple[float, ...]]]
@@ -809,8 +830,11 @@ class StreamClusterer:
     def _attach(self, story: Story, member: Member, vec: Vec | None = None) -> None:
         # 6. centroid, postings, dates, names; members while the story may be split
         new_terms = story.take(member, vec if vec is not None else self._member_vector(member))
-        if len(new_terms):
-            postings = self._postings
+        postings = self._postings
+        if type(postings) is PostingTable:
+            if len(new_terms):
+                postings.add(new_terms, story.idx)
+        elif len(new_terms):  # a loaded snapshot's index: the form PostingTable.add replaces
             keep = self.settings.max_postings
             cut = 2 * keep
             idx = story.idx
