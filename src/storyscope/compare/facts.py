@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..disjoint import DisjointSets
-from . import coherence
 from .alone import stands_alone
 from .similar import Pairs, Similarity
 from .units import Unit
@@ -70,36 +69,12 @@ PARAPHRASE_THRESHOLD = 0.20
 MUTUAL_THRESHOLD = 0.18
 MUTUAL_MARGIN = 0.0
 MUTUAL_NEEDS_ANCHOR = True
-# Session 11: facts as clusters (coherence.py). After single link, a local search moves a
-# wording to the fact where it adds most to the sum of (similarity - REFINE_CUT) over the
-# pairs of a fact, a pair that is no joining pair (under the threshold and not a mutual
-# best with a shared specific) counting as REFINE_MISSING: a sentence chained in through
-# one partner goes out; an article that tells one event twice can swap its better telling
-# in. Chosen on the tuning half only. On its first seven stories: facts F1 0.843 (P 0.92,
-# R 0.78) -> 0.854 (P 0.94, R 0.78), two wrong pairs fewer; 0.854 on the ridge
-# cut - missing = 0.10-0.15 (0.15/0, 0.18/0.05, 0.20/0.10), 0.843 under it, 0.82-0.84 over
-# it, 0.79-0.80 at a cut of 0.25-0.27. Then two new tuning stories (ECB+ topics 19 and 21,
-# labelled after these settings were chosen; a fresh check): 0.634 without the search,
-# 0.619 with it at 0.20/0.10 (one wrong pair more). Over all nine: 0.800 (P 0.90, R 0.72)
-# without, 0.796-0.814 with, 0.814 at 0.15/0 and 0.18/0.05 (the middle taken). A gain of
-# a pair or two: the search is kept for the chains it cuts, not for its figure. Scoring
-# all neighbour pairs (those down to MUTUAL_THRESHOLD) at their similarity instead:
-# 0.80-0.84 on the seven (never above single link). With the search on, ALIGN_THRESHOLD
-# 0.22-0.30 x MUTUAL_THRESHOLD 0.15/0.18 gave 0.836-0.870 on the seven; the 0.870 (0.25 x
-# 0.15) stands alone among its neighbours (0.843-0.855), so both stay. With the search on,
-# synonyms.SOFT_MIN 0.35-0.50 x SOFT_LINKS 3-10 x similar.EMBED_WEIGHT 0.2-0.4 on the
-# nine: 0.76-0.83, the shipped 0.45 x 5 x 0.3 at 0.814, a plateau of 0.820 at weight 0.2
-# (one pair: not worth moving a setting the summary and timeline share). The paraphrase
-# model with the search: 0.847 on the seven, 0.591 on the two new ones (0.542 without the
-# search, 0.634 without the model): still off.
-# Then the untouched stories, scored once with these settings (benchmarks/brief.py, main's
-# code in the same run): all eleven 0.68 (P 0.76, R 0.61) against 0.70 (P 0.78, R 0.63);
-# untouched-7 0.86 (0.86), -8 0.67 (0.80: two right pairs lost), -9 0.55 (0.60), -10 0.62
-# (0.57). The tuning half's small gain did not carry over, so REFINE is off by default (as
-# similar.PARAPHRASE was in session 9); `benchmarks/brief.py --refine` scores it on.
-REFINE = False
-REFINE_CUT = 0.18
-REFINE_MISSING = 0.05
+# Tried in session 11 and not kept: facts as clusters, a local search after single link that
+# moved a wording out of a fact it only chained into, or swapped an article's better telling
+# in (sum of similarity - 0.18 over a fact's pairs, a pair that does not join counting 0.05).
+# Chosen on the tuning half (seven stories 0.843 -> 0.854; all nine 0.800 -> 0.814); the
+# untouched stories, scored once, fell 0.70 -> 0.68 (docs/benchmarks.md, "facts (session 11
+# helper ...)"), so the search was removed rather than kept switched off.
 # A piece of a compound sentence (units.py) pairs at this margin over the threshold above:
 # a short piece meets another sentence's words by chance more easily than a whole one.
 PIECE_MARGIN = 0.05
@@ -137,9 +112,7 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
     whose two wordings are each other's best partner in the other's article and share a
     specific (a figure, an ordinal, a day); 3. merge best pairs first (single
     link) while a fact holds at most one unit per article, so a fact never swallows a
-    whole article; then, in a story of at most coherence.MAX_WORDINGS wordings, a local
-    search moves wordings between facts while the facts grow more coherent (REFINE_*);
-    4. the pieces of compound sentences (units.py), best pair first: a
+    whole article; 4. the pieces of compound sentences (units.py), best pair first: a
     piece whose sentence is still alone joins its partner's fact on the same terms; one
     whose sentence already has a fact makes it support the partner's fact too
     (``Fact.also``): each piece is used once, by its best pair; then pairs of two
@@ -177,8 +150,6 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
         if ra == rb or members[ra] & members[rb]:
             continue
         _join(sets, members, ra, rb)
-    if REFINE and n <= coherence.MAX_WORDINGS:
-        sets, members = _refined(sets, nodes, pairs)
     also = _pieces(sim, threshold + PIECE_MARGIN, polarity, article, sets, members)
     facts, fact_of = [], {}
     for root, group in sets.groups().items():
@@ -198,20 +169,6 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
         fact.roots |= {u.root for u in fact.also}
         fact.status = "corroborated" if len(fact.roots) >= 2 else "single-source"
     return facts
-
-
-def _refined(sets: DisjointSets, nodes: list[list[Unit]], pairs: Pairs) -> tuple[DisjointSets, dict[int, set[str]]]:
-    """The single-link groups after the coherence search (coherence.py), as fresh sets."""
-    articles = [frozenset(u.article_id for u in us) for us in nodes]
-    groups = coherence.refine(list(sets.groups().values()), pairs, articles, REFINE_CUT, REFINE_MISSING)
-    fresh = DisjointSets(len(nodes))
-    for g in groups:
-        for other in g[1:]:
-            fresh.join(g[0], other)
-    members = {}
-    for g in groups:
-        members[fresh.find(g[0])] = set().union(*(articles[r] for r in g))
-    return fresh, members
 
 
 def _mutual_best(pairs: Pairs, article: np.ndarray, margin: float) -> np.ndarray:
