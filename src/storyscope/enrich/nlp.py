@@ -594,6 +594,7 @@ class RestoreText:
                 u.is_sent_start = t.is_sent_start
         out.tensor = doc.tensor
         out.user_data.update(doc.user_data)
+        out._context = doc._context  # what ``nlp.pipe(..., as_tuples=True)`` pairs with the doc
         return out
 
     def pipe(self, docs, batch_size: int = 16, **_):
