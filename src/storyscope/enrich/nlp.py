@@ -123,6 +123,7 @@ def load_nlp():
     from .tok2vec_fast import install
 
     install(nlp)
+    straight_apostrophes(nlp)
     return nlp
 
 
@@ -525,3 +526,85 @@ class FastAttributeRuler:
         for i, merged in sorted(special.items()):
             set_token_attrs(doc[i], merged)
         return doc
+
+
+# Typographic single quotes and apostrophes, each one character like the "'" that replaces it.
+_CURLY = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+
+class StraightApostrophes:
+    """The tokenizer run on the text with typographic apostrophes written as "'".
+
+    The small model learnt from text with straight apostrophes: "D’Souza" and "O’Rourke" went
+    untagged as names, and a possessive "’s" could take its word's tag away. The model sees
+    the straight text; ``RestoreText`` (the pipeline's last step) gives the doc back its own
+    words, so ``doc.text`` and every offset are the article's. One character for one: the
+    offsets of the two texts are the same.
+    """
+
+    KEY = "storyscope_text"
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str):
+        straight = text.translate(_CURLY)
+        doc = self.tokenizer(straight)
+        if straight != text:
+            doc.user_data[self.KEY] = text
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name):  # the rest of spaCy's Tokenizer (vocab, rules, to_disk, ...)
+        return getattr(self.tokenizer, name)
+
+
+class RestoreText:
+    """The last step: a doc made of straight apostrophes gets its own words back, with every
+    annotation the pipeline gave the straight words (tags, parse, entities, lemmas, vectors)."""
+
+    name = "restore_text"
+
+    def __init__(self, vocab) -> None:
+        from spacy.attrs import DEP, ENT_IOB, ENT_KB_ID, ENT_TYPE, HEAD, LEMMA, MORPH, NORM, POS, TAG
+
+        self.vocab = vocab
+        # no SENT_START: the sentences follow from HEAD (spaCy refuses both)
+        self.attrs = [TAG, POS, MORPH, LEMMA, NORM, HEAD, DEP, ENT_IOB, ENT_TYPE, ENT_KB_ID]
+
+    def get_error_handler(self):
+        from spacy.util import raise_error
+
+        return raise_error
+
+    def __call__(self, doc):
+        text = doc.user_data.pop(StraightApostrophes.KEY, None)
+        if text is None:
+            return doc
+        from spacy.tokens import Doc
+
+        words = [text[t.idx : t.idx + len(t)] for t in doc]
+        out = Doc(self.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+        out.from_array(self.attrs, doc.to_array(self.attrs))
+        if not doc.has_annotation("DEP") and doc.has_annotation("SENT_START"):
+            for t, u in zip(doc, out):
+                u.is_sent_start = t.is_sent_start
+        out.tensor = doc.tensor
+        out.user_data.update(doc.user_data)
+        out._context = doc._context  # what ``nlp.pipe(..., as_tuples=True)`` pairs with the doc
+        return out
+
+    def pipe(self, docs, batch_size: int = 16, **_):
+        for doc in docs:
+            yield self(doc)
+
+
+def straight_apostrophes(nlp) -> None:
+    """Install ``StraightApostrophes`` and ``RestoreText`` in ``nlp`` (once)."""
+    if isinstance(nlp.tokenizer, StraightApostrophes):
+        return
+    nlp.tokenizer = StraightApostrophes(nlp.tokenizer)
+    nlp._components.append((RestoreText.name, RestoreText(nlp.vocab)))

@@ -227,12 +227,24 @@ class _Tokens:
         return start, end
 
 
+# Reporting verbs that report only with their particle (lemma -> particle): "X shot back,
+# “...”", "Y fired back", "Z chimed in"
+_PHRASAL_CUES = {"shoot": "back", "fire": "back", "hit": "back", "strike": "back", "chime": "in", "weigh": "in"}
+
+
 def _is_cue(tok) -> bool:
     if tok.lower_ == "according":
         return tok.nbor(1).lower_ == "to" if tok.i + 1 < len(tok.doc) else False
     if tok.lower_ == "read" and tok.dep_ == "ROOT" and tok.pos_ == "NOUN" and tok.i > 0:
         # “...,” the email read.: the tagger reads "email read" as one noun
         return tok.doc[tok.i - 1].pos_ in ("NOUN", "PROPN")
+    if tok.pos_ == "VERB" and tok.lemma_.lower() in _PHRASAL_CUES:
+        # "shot back", "fired back", "chimed in": the verb speaks only with its particle
+        # (active only: "the rocket was fired back into the sea" reports nothing)
+        kids = list(tok.children)
+        return not any(c.dep_ == "auxpass" for c in kids) and any(
+            c.lower_ == _PHRASAL_CUES[tok.lemma_.lower()] and c.dep_ in ("prt", "advmod") for c in kids
+        )
     if tok.pos_ != "VERB" or tok.lemma_.lower() not in CUE_LEMMAS:
         return False
     if tok.dep_ == "amod":
