@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from storyscope.cluster import StreamClusterer
-from storyscope.cluster.kernels import top_voted
-from storyscope.cluster.postings import PostingTable
+from storyscope.cluster.postings import PostingTable, dict_add, dict_vote
 from storyscope.cluster.snapshot_lazy import postings_columns
 from storyscope.features import compute_blobs
 from storyscope.model import Article
@@ -20,27 +19,13 @@ ECB = Path(__file__).resolve().parents[1] / "data" / "ecbplus_sample.jsonl"
 
 
 def _dict_add(postings: dict[int, array], tids: np.ndarray, idx: int, keep: int) -> None:
-    """The Python form PostingTable.add replaces (StreamClusterer._attach on a dict)."""
-    for tid in tids.tolist():
-        posting = postings.get(tid)
-        if posting is None:
-            postings[tid] = array("i", (idx,))
-        else:
-            posting.append(idx)
-            if len(posting) >= 2 * keep:
-                del posting[:-keep]
+    """The Python form PostingTable.add replaces (what StreamClusterer._attach does on a dict)."""
+    dict_add(postings, tids, idx, keep)
 
 
 def _dict_vote(postings: dict[int, array], tids: np.ndarray, weights: np.ndarray, cut: int, k: int, n: int):
-    """The Python form of the vote (StreamClusterer._voted): lists looked up, cut, then top_voted."""
-    got = [postings.get(t) for t in tids.tolist()]
-    found = [j for j, p in enumerate(got) if p]
-    recent = [got[j][-cut:] if len(got[j]) > cut else got[j] for j in found]
-    if not found:
-        return [], 0
-    flat = np.frombuffer(b"".join(recent), dtype=np.int32)
-    lens = np.array([len(r) for r in recent], dtype=np.int32)
-    return top_voted(flat, lens, weights[found], np.zeros(n), k).tolist(), len(found)
+    """The Python form of the vote (what StreamClusterer._best_story does on a dict)."""
+    return dict_vote(postings, tids, weights, np.zeros(n), cut, k)
 
 
 @pytest.mark.parametrize("keep", [1, 3, 200])

@@ -438,6 +438,20 @@ CRC_TABLE = _crc_table()
 
 
 @_jit
+def _crc_byte(c, b, table):  # pragma: no cover - compiled
+    """One byte into a running CRC-32 (``c``: the register, before the final inversion)."""
+    return table[(c ^ b) & np.uint32(0xFF)] ^ (c >> np.uint32(8))
+
+
+@_jit
+def _crc_bytes(c, buf, p, q, table):  # pragma: no cover - compiled
+    """The bytes ``buf[p:q]`` into a running CRC-32."""
+    for r in range(p, q):
+        c = _crc_byte(c, np.uint32(buf[r]), table)
+    return c
+
+
+@_jit
 def _sorted_distinct(a, lo, hi):  # pragma: no cover - compiled
     """Sort ``a[lo:hi]`` in place (insertion sort: a few dozen values) and drop repeats; the new end."""
     for i in range(lo + 1, hi):
@@ -493,14 +507,9 @@ def name_hashes(buf, start, stop, table, max_words, lead_n):  # pragma: no cover
         digit = q > p and 0x30 <= buf[p] <= 0x39
         if q > p and buf[p] >= 0x80:
             ascii_ok = False
-        c = np.uint32(0xFFFFFFFF)
-        for r in range(p, q):
-            c = table[(c ^ np.uint32(buf[r])) & np.uint32(0xFF)] ^ (c >> np.uint32(8))
-        out[i] = c ^ np.uint32(0xFFFFFFFF)
-        if digit:
-            c = table[(np.uint32(0xFFFFFFFF) ^ np.uint32(0x23)) & np.uint32(0xFF)] ^ (np.uint32(0xFFFFFFFF) >> np.uint32(8))
-            for r in range(p, q):
-                c = table[(c ^ np.uint32(buf[r])) & np.uint32(0xFF)] ^ (c >> np.uint32(8))
+        out[i] = _crc_bytes(np.uint32(0xFFFFFFFF), buf, p, q, table) ^ np.uint32(0xFFFFFFFF)
+        if digit:  # the crc32 of "#" + the name
+            c = _crc_bytes(_crc_byte(np.uint32(0xFFFFFFFF), np.uint32(0x23), table), buf, p, q, table)
             nums[n_nums] = c ^ np.uint32(0xFFFFFFFF)
             n_nums += 1
         elif n_words < max_words:

@@ -11,18 +11,19 @@ one compiled call each, with the same lists and the same votes as the dict
 
 A fresh clusterer holds one; a clusterer loaded from a snapshot holds the
 snapshot's lazy ``snapshot_lazy.Postings`` (a dict-like view that reads only the
-lists it needs) and takes the Python form. The snapshot stores either as the same
-columns (``lists``), so the format does not depend on which.
+lists it needs) and takes the Python form (``dict_add``, ``dict_vote``, below).
+The snapshot stores either as the same columns (``lists``), so the format does
+not depend on which.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 
 import numpy as np
 
-from .kernels import posting_add, posting_compact, posting_place, posting_rehash, posting_vote
+from .kernels import posting_add, posting_compact, posting_place, posting_rehash, posting_vote, top_voted
 
 
 class PostingTable:
@@ -124,3 +125,35 @@ class PostingTable:
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.keys())
+
+
+# -- the Python form, for a dict-like index (a loaded snapshot's lazy ``snapshot_lazy.Postings``) --
+
+
+def dict_add(postings: MutableMapping[int, array], tids: np.ndarray, idx: int, keep: int) -> None:
+    """``PostingTable.add`` on a dict of ``array`` lists: append ``idx`` to each term's list,
+    cutting a list to its newest ``keep`` once it reaches twice that."""
+    for tid in tids.tolist():
+        posting = postings.get(tid)
+        if posting is None:
+            postings[tid] = array("i", (idx,))
+        else:
+            posting.append(idx)
+            if len(posting) >= 2 * keep:
+                del posting[:-keep]
+
+
+def dict_vote(postings: MutableMapping[int, array], tids: np.ndarray, weights: np.ndarray, sums: np.ndarray,
+              cut: int, k: int) -> tuple[list[int], int]:
+    """``PostingTable.vote`` on a dict of ``array`` lists: (the ``k`` best story positions, the
+    number of terms that had a list). The lists gathered with as few Python steps a term as
+    possible, each cut to its newest ``cut`` stories (a common term only looks at the most
+    recent ones), then the same compiled vote."""
+    got = list(map(postings.get, tids.tolist()))
+    found = [j for j, posting in enumerate(got) if posting]
+    if not found:
+        return [], 0
+    recent = [posting[-cut:] if len(posting) > cut else posting for posting in (got[j] for j in found)]
+    voted = top_voted(np.frombuffer(b"".join(recent), dtype=np.int32),
+                      np.fromiter(map(len, recent), np.int32, len(recent)), weights[found], sums, k)
+    return voted.tolist(), len(found)

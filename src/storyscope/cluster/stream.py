@@ -16,8 +16,8 @@ import numpy as np
 from ..errors import InputError
 from ..features import Features, term_id
 from ..features.text import content_term
-from .postings import PostingTable
-from .kernels import CRC_TABLE, count_shared, evidence, found_in, name_hashes, top_voted
+from .postings import PostingTable, dict_add, dict_vote
+from .kernels import CRC_TABLE, count_shared, evidence, found_in, name_hashes
 from .evidence import EVIDENCE, SameEventModel, default_model
 from .settings import ClusterSettings, ClusterSettingsError
 from .split import two_means
@@ -732,13 +732,11 @@ class StreamClusterer:
         postings = self._postings
         if type(postings) is PostingTable:  # the lists' lookup, cut and vote in one compiled call
             voted, found = postings.vote(ids[top], vals[top], self._sums, s.max_postings, s.max_candidates)
-            if not found:
-                return None, 0.0, []
             ranked = voted.tolist()
-        else:
-            ranked = self._voted(ids[top], vals[top])
-            if ranked is None:
-                return None, 0.0, []
+        else:  # a loaded snapshot's lazy index: the Python form
+            ranked, found = dict_vote(postings, ids[top], vals[top], self._sums, s.max_postings, s.max_candidates)
+        if not found:
+            return None, 0.0, []
         # 4. evidence and same-event probability of the best-voted stories
         scored: list[tuple[float, Story, bool, tuple[float, ...]]] = []
         by_idx = self._by_idx
@@ -760,24 +758,6 @@ class StreamClusterer:
             )  # fmt: skip
             scored.append((p, story, gap > window, x))  # closed to new articles; still a candidate for a link
         return (*_best_open(scored), scored)
-
-    def _voted(self, tids: np.ndarray, weights: np.ndarray) -> list[int] | None:
-        """The candidate vote over a dict-like index (a loaded snapshot's): what ``PostingTable.vote``
-        does in one compiled call (and is tested against); None when no term has a list."""
-        s = self.settings
-        # the posting lists of those terms that have one, gathered with as few Python
-        # steps a term as possible
-        got = list(map(self._postings.get, tids.tolist()))
-        found = [j for j, posting in enumerate(got) if posting]
-        if not found:
-            return None
-        cut = s.max_postings
-        # newest stories last: a common term only looks at the most recent ones
-        recent = [posting[-cut:] if len(posting) > cut else posting for posting in (got[j] for j in found)]
-        return top_voted(
-            np.frombuffer(b"".join(recent), dtype=np.int32), np.fromiter(map(len, recent), np.int32, len(recent)),
-            weights[found], self._sums, s.max_candidates,
-        ).tolist()
 
     def _rescore(
         self, article_id: str, scored: list[tuple[float, Story, bool, tuple[float, ...]]]
@@ -830,22 +810,11 @@ class StreamClusterer:
     def _attach(self, story: Story, member: Member, vec: Vec | None = None) -> None:
         # 6. centroid, postings, dates, names; members while the story may be split
         new_terms = story.take(member, vec if vec is not None else self._member_vector(member))
-        postings = self._postings
-        if type(postings) is PostingTable:
-            if len(new_terms):
-                postings.add(new_terms, story.idx)
-        elif len(new_terms):  # a loaded snapshot's index: the form PostingTable.add replaces
-            keep = self.settings.max_postings
-            cut = 2 * keep
-            idx = story.idx
-            for tid in new_terms.tolist():
-                posting = postings.get(tid)
-                if posting is None:
-                    postings[tid] = array("i", (idx,))
-                else:
-                    posting.append(idx)
-                    if len(posting) >= cut:
-                        del posting[:-keep]
+        if len(new_terms):
+            if type(self._postings) is PostingTable:
+                self._postings.add(new_terms, story.idx)
+            else:  # a loaded snapshot's lazy index: the Python form
+                dict_add(self._postings, new_terms, story.idx, self.settings.max_postings)
         hot = self._hot
         hot[story.id] = None
         hot.move_to_end(story.id)

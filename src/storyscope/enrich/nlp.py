@@ -571,7 +571,10 @@ class RestoreText:
     def __init__(self, vocab) -> None:
         from spacy.attrs import DEP, ENT_IOB, ENT_KB_ID, ENT_TYPE, HEAD, LEMMA, MORPH, NORM, POS, TAG
 
+        from spacy.tokens import Doc
+
         self.vocab = vocab
+        self.doc_class = Doc
         # no SENT_START: the sentences follow from HEAD (spaCy refuses both)
         self.attrs = [TAG, POS, MORPH, LEMMA, NORM, HEAD, DEP, ENT_IOB, ENT_TYPE, ENT_KB_ID]
 
@@ -584,10 +587,8 @@ class RestoreText:
         text = doc.user_data.pop(StraightApostrophes.KEY, None)
         if text is None:
             return doc
-        from spacy.tokens import Doc
-
         words = [text[t.idx : t.idx + len(t)] for t in doc]
-        out = Doc(self.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+        out = self.doc_class(self.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
         out.from_array(self.attrs, doc.to_array(self.attrs))
         if not doc.has_annotation("DEP") and doc.has_annotation("SENT_START"):
             for t, u in zip(doc, out):

@@ -713,7 +713,7 @@ def _joined(unit: _Unit, text: str) -> str:
     sentences do not run into one ("the consulate, This is")."""
     parts = [_strip_marks(text[p.start : p.end]) for p in unit.pieces]
     for k in range(len(parts) - 1):
-        gap = text[unit.pieces[k].end : unit.pieces[k + 1].start].strip(_STRIP + "\"“”„«»‟")
+        gap = _strip_marks(text[unit.pieces[k].end : unit.pieces[k + 1].start])
         if parts[k].endswith(",") and gap.endswith((".", "!", "?")):
             parts[k] = parts[k][:-1] + "."
     return " ".join(parts)
