@@ -466,18 +466,24 @@ def figure_clashes(units: list[Unit], figures: dict[int, list], vec: Vectorizer,
         rows = _bounded(rows, fact_of, facts)
         sets = DisjointSets(len(rows))
         linked = set()
+        # "at least $160 million and possibly $180 million" does not contradict "$160
+        # million": the figures clash only when no two of them can agree (whatever role
+        # each figure got: "located 55 km" and "roughly 55 km" agree). A unit's figures of
+        # the noun are read once, and a pair of figure lists is judged once (a big story
+        # repeats the same few figures across hundreds of units).
+        noun = key.partition("/")[0]
+        of_noun = [tuple((v, bd) for v, k, bd in figures[u.index] if k.partition("/")[0] == noun) for _, u in rows]
+        can_agree: dict[tuple, bool] = {}
         for i, (va, ua) in enumerate(rows):
             for j in range(i + 1, len(rows)):
                 vb, ub = rows[j]
                 if same_figure(va, vb) or ua.root == ub.root:
                     continue
-                # "at least $160 million and possibly $180 million" does not contradict
-                # "$160 million": the figures clash only when no two of them can agree
-                # (whatever role each figure got: "located 55 km" and "roughly 55 km" agree)
-                noun = key.partition("/")[0]
-                fa = [(v, bd) for v, k, bd in figures[ua.index] if k.partition("/")[0] == noun]
-                fb = [(v, bd) for v, k, bd in figures[ub.index] if k.partition("/")[0] == noun]
-                if any(_agree(x, y) for x in fa for y in fb):
+                pair = (of_noun[i], of_noun[j])
+                agree = can_agree.get(pair)
+                if agree is None:
+                    agree = can_agree[pair] = any(_agree(x, y) for x in pair[0] for y in pair[1])
+                if agree:
                     continue
                 if fact_of[ua.index] != fact_of[ub.index] and _context(ua, ub, vec, weighted) < NUMBER_CONTEXT:
                     continue

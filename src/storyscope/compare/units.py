@@ -18,6 +18,8 @@ from .text import DENIAL_RE, content_stems, numbers, words
 MIN_UNIT_WORDS = 4
 # a sentence end the sentencizer missed (a lowercase word before the stop, so that
 # "U.S. Secretary" stays whole) always splits
+# a stop (perhaps closing a quote) before whitespace: every cut _SENT_END_RE makes has one
+_STOP_SPACE_RE = re.compile(r"[.!?][\u201d\"]?\s")
 _SENT_END_RE = re.compile(r"(?<=[a-z]{2}[.!?])\s+(?=[\u201c\"A-Z])|(?<=[a-z][.!?][\u201d\"])\s+(?=[\u201c\"A-Z])")
 # ...and a cut that leaves a piece unable to stand alone is mended: a "sentence" that
 # starts in lower case continues the one before ("at 7:48 a.m. | local time, 75
@@ -88,14 +90,15 @@ def sentences_of(article: Article, enrichment: Enrichment) -> list[Sentence]:
         out = []
         for sent in enrichment.sentences:
             raw = article.text[sent.start:sent.end]
-            if not raw.strip() or " ".join(raw.split())[:20] != " ".join(sent.text.split())[:20]:
+            if not raw.strip() or _head(raw) != _head(sent.text):
                 out.append(sent)  # offsets that do not fit the text: keep the record's own text
                 continue
-            for m in _PARA_RE.finditer(raw):
-                if m.group(0).strip():
-                    lead = len(m.group(0)) - len(m.group(0).lstrip())
-                    text = m.group(0).strip()
-                    out.append(Sentence(sent.start + m.start() + lead, sent.start + m.start() + lead + len(text), text))
+            lines = [(m.start(), m.group(0)) for m in _PARA_RE.finditer(raw)] if "\n" in raw else [(0, raw)]
+            for at, line in lines:
+                text = line.strip()
+                if text:
+                    at += sent.start + len(line) - len(line.lstrip())
+                    out.append(Sentence(at, at + len(text), text))
         return _mend(article.text, _cut(out))
     out = []
     for m in _SENT_FALLBACK_RE.finditer(article.text):
@@ -106,10 +109,22 @@ def sentences_of(article: Article, enrichment: Enrichment) -> list[Sentence]:
     return _mend(article.text, _cut(out))
 
 
+def _head(text: str) -> str:
+    """The first 20 characters of ``text`` with its whitespace runs as single spaces.
+
+    Normalising a 64-character prefix gives the same 20 characters whenever it yields at
+    least 20 (a prefix of the normalised text): the whole sentence is split only when not."""
+    head = " ".join(text[:64].split())
+    return head[:20] if len(head) >= 20 else " ".join(text.split())[:20]
+
+
 def _cut(sents: list[Sentence]) -> list[Sentence]:
     """Each sentence cut at the sentence ends the sentencizer missed."""
     out = []
     for sent in sents:
+        if not _STOP_SPACE_RE.search(sent.text):
+            out.append(sent)  # no stop before a space: nothing to cut (most sentences)
+            continue
         last = 0
         for m in _SENT_END_RE.finditer(sent.text):
             out.append(Sentence(sent.start + last, sent.start + m.start(), sent.text[last:m.start()]))
