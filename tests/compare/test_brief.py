@@ -342,3 +342,12 @@ def test_without_the_embedding_model_facts_align_on_words(seed, monkeypatch):
     assert shared
     assert any("Pompeo" in s["sentence"] for f in shared for s in f["support"])
     assert len(brief["facts"]) >= len(with_model["facts"]) - 5
+
+
+def test_a_single_quoted_word_is_no_quote_of_its_speaker(seed):
+    # the Post: Bolton promised "hell to pay" if Iran continues to "cross" the United
+    # States: the phrase is his words, the single word a scare quote
+    _, _, brief = seed
+    texts = [q["text"] for q in brief["quotes"]]
+    assert any("hell to pay" in t for t in texts)
+    assert all(len(re.findall(r"[A-Za-z0-9]+", t)) >= 2 for t in texts), texts

@@ -149,7 +149,10 @@ def match_quotes(refs: list[QuoteRef]) -> list[BriefQuote]:
     a variant when wordings differ; 4. sort by speaker, then by how many independent
     sources carry the quote.
     """
-    refs = [r for r in refs if r.quote.kind in ("direct", "partial") and r.quote.text.strip()]
+    # a single word in quotation marks ("if Iran continues to “cross” the United States")
+    # is a scare quote or a term, not something a person said: the sentence carrying it is
+    # a fact, and "John Bolton: “cross”" would read as a statement
+    refs = [r for r in refs if r.quote.kind in ("direct", "partial") and len(words(r.quote.text)) >= MIN_WORDS]
     # the same wording in several articles (a copy, or outlets quoting one statement in
     # full) is folded in before the pairwise pass
     carried: dict[str, list[QuoteRef]] = {}
