@@ -8,6 +8,7 @@ import numpy as np
 
 from ..disjoint import DisjointSets
 from .alone import stands_alone
+from .frames import shared as frames_shared
 from .similar import Pairs, Similarity
 from .units import Unit
 
@@ -78,6 +79,16 @@ MUTUAL_NEEDS_ANCHOR = True
 # A piece of a compound sentence (units.py) pairs at this margin over the threshold above:
 # a short piece meets another sentence's words by chance more easily than a whole one.
 PIECE_MARGIN = 0.05
+# Session 12: frames (frames.py). A pair under the threshold but at least FRAME_THRESHOLD
+# joins when the two wordings share a frame: a predicate (or its near-synonym) with the
+# same participant.
+FRAME_THRESHOLD = 0.18
+FRAME_BONUS = 0.0
+ALSO_BLOCKED = 0
+ALSO_MARGIN = 0.0
+FRAME_VETO_BELOW = 0.0
+MERGE_MARGIN = 0.0
+CHAIN_FLOOR = None
 # Tried and left out (session 8): an average-link check on merges that make a group of
 # three or more wordings (a mean similarity of 0.22 between the two sides). On the tuning
 # half it kept one chance partner out of a fact (F1 0.781 -> 0.787), and it changed which
@@ -132,7 +143,8 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
     # a disagreement, found later), so units only align with units of the same polarity
     polarity = np.array([us[0].denial for us in nodes])
     article = np.unique([us[0].article_id for us in nodes], return_inverse=True)[1]
-    low = min(threshold, MUTUAL_THRESHOLD)
+    framed = sim.frames is not None and FRAME_THRESHOLD < threshold
+    low = min(threshold, MUTUAL_THRESHOLD, FRAME_THRESHOLD if framed else threshold)
     pairs = sim.neighbours(low, polarity, article)
     if low < threshold:
         mutual = _mutual_best(pairs, article, MUTUAL_MARGIN)
@@ -141,16 +153,52 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
             mutual &= shared > 0
         elif MUTUAL_NEEDS_ANCHOR:
             mutual[:] = False
+        mutual &= pairs.score >= MUTUAL_THRESHOLD
+        if framed:
+            mutual |= (pairs.score >= FRAME_THRESHOLD) & frames_shared(*sim.frames, pairs.i, pairs.j)
         keep = (pairs.score >= threshold) | mutual
         pairs = Pairs(pairs.i[keep], pairs.j[keep], pairs.score[keep])
+    if sim.frames is not None and FRAME_VETO_BELOW > 0 and len(pairs.i):
+        # a pair under FRAME_VETO_BELOW whose wordings both have frames and share none
+        has = np.asarray(sim.frames[1].sum(axis=1)).ravel() > 0
+        weak = (pairs.score < FRAME_VETO_BELOW) & has[pairs.i] & has[pairs.j]
+        weak &= ~frames_shared(*sim.frames, pairs.i, pairs.j)
+        pairs = Pairs(pairs.i[~weak], pairs.j[~weak], pairs.score[~weak])
+    if framed and FRAME_BONUS > 0 and len(pairs.i):
+        score = pairs.score + FRAME_BONUS * frames_shared(*sim.frames, pairs.i, pairs.j)
+        order = np.lexsort((pairs.j, pairs.i, -score))
+        pairs = Pairs(pairs.i[order], pairs.j[order], score[order])
     sets = DisjointSets(n)
     members: dict[int, set[str]] = {i: {u.article_id for u in us} for i, us in enumerate(nodes)}
-    for a, b in zip(pairs.i.tolist(), pairs.j.tolist()):
+    blocked = []
+    for a, b, s in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.score.tolist()):
         ra, rb = sets.find(a), sets.find(b)
-        if ra == rb or members[ra] & members[rb]:
+        if ra == rb:
+            continue
+        if members[ra] & members[rb]:
+            if s >= threshold + ALSO_MARGIN:
+                blocked.append((a, b))
+            continue
+        if CHAIN_FLOOR is not None and len(members[ra]) + len(members[rb]) > 2:
+            ga = [g for g in range(n) if sets.find(g) == ra]
+            gb = [g for g in range(n) if sets.find(g) == rb]
+            ia = [nodes[g][0].index for g in ga]
+            ib = [nodes[g][0].index for g in gb]
+            blk = sim.block(ia + ib)[: len(ia), len(ia):]
+            if blk.min() < CHAIN_FLOOR:
+                continue
+        if MERGE_MARGIN and len(members[ra]) > 1 and len(members[rb]) > 1 and s < threshold + MERGE_MARGIN:
             continue
         _join(sets, members, ra, rb)
     also = _pieces(sim, threshold + PIECE_MARGIN, polarity, article, sets, members)
+    if ALSO_BLOCKED:
+        seen = set()
+        for a, b in blocked:
+            for x, y in ((a, b), (b, a)):
+                rx, ry = sets.find(x), sets.find(y)
+                if rx != ry and x not in seen and (ALSO_BLOCKED == 2 or len(members[rx]) == 1):
+                    seen.add(x)
+                    also.append((x, y))
     facts, fact_of = [], {}
     for root, group in sets.groups().items():
         us = [u for g in group for u in nodes[g]]
