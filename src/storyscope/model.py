@@ -97,18 +97,6 @@ class DateMention:
 
 
 @dataclass(frozen=True)
-class Frame:
-    """Who did what to whom in one clause (enrich/frames.py): the verb's lemma, the heads of
-    its subject and object (the passive turned active), each None when not a noun or name."""
-
-    start: int  # the verb's offsets
-    end: int
-    predicate: str
-    subject: str | None = None
-    object: str | None = None
-
-
-@dataclass(frozen=True)
 class Enrichment:
     """What the deep NLP stage found in one article; computed once and stored."""
 
@@ -119,8 +107,6 @@ class Enrichment:
     dates: tuple[DateMention, ...] = ()
     # entities named in the captions; offsets index "\n\n".join(Article.captions)
     caption_entities: tuple[EntityMention, ...] = ()
-    # who did what to whom, per clause (since ENRICH_VERSION 11)
-    frames: tuple[Frame, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .frames import frame_matrices
 from .synonyms import soften, word_links
 from .text import Vectorizer
 from .units import Unit
@@ -66,10 +65,6 @@ ANCHOR_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february april june "
     "july august september october november december".split()
 )
-
-
-# Frames (session 12): see facts.FRAME_THRESHOLD.
-FRAMES = True
 
 
 @dataclass(frozen=True)
@@ -126,8 +121,6 @@ class Similarity:
         self.emb = None if emb is None else emb[: len(first)]
         self.piece_emb = None if emb is None else emb[len(first):]
         self.anchors = _anchor_matrix([u.tokens for u in first])
-        # who did what to whom (frames.py): (left, right) wordings x frame keys, or None
-        self.frames = frame_matrices([u.frames for u in first], self.vec.vocab, links) if FRAMES else None
         self._rows: dict[int, dict[int, float]] = {}
 
     @property

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Article, Enrichment, Sentence
-from .frames import unit_frames
 from .text import DENIAL_RE, content_stems, numbers, words
 
 # A unit is a whole sentence. Clause splits (at a semicolon, or a comma before "but" or
@@ -76,8 +75,6 @@ class Unit:
     denial: bool = False  # carries a denial cue ("not aware", "denied", "no evidence")
     # the statements a compound sentence joins, each as (text, tokens); () when it is one
     pieces: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # who did what to whom: (role, predicate stem, argument) of its clauses (frames.py)
-    frames: tuple[tuple[str, str, str], ...] = ()
 
 
 _PARA_RE = re.compile(r"[^\n]+")
@@ -162,8 +159,6 @@ def make_units(
     quotes = sorted(enrichment.quotes, key=lambda q: q.start)
     mentions = sorted(enrichment.entities, key=lambda m: m.start)
     starts = [m.start for m in mentions]
-    frame_starts = [f.start for f in enrichment.frames]
-    name_of = {m.text: alias_of.get(m.canonical, m.canonical) for m in mentions} if frame_starts else {}
     for sent in sentences_of(article, enrichment):
         base = sent.start
         text = sent.text.strip().lstrip("\u2014\u2013-:;,. ")
@@ -208,7 +203,6 @@ def make_units(
                 speaker=speaker,
                 denial=denial,
                 pieces=tuple(pieces) if len(pieces) >= 2 else (),
-                frames=unit_frames(enrichment.frames, frame_starts, lo, hi, name_of) if frame_starts else (),
             )
         )
     return units

@@ -19,12 +19,11 @@ from dataclasses import replace
 from ..model import Article, Enrichment, Sentence
 from .dates import find_dates
 from .entities import find_entities
-from .frames import find_frames
 from .nlp import load_nlp
 from .quotes import find_quotes
 
 # Bump when any enrich step changes, so that stored results are recomputed.
-ENRICH_VERSION = 11  # 3: speaker and date rules of issue 13; 4: their second pass; 5: third (speakers); 6: surnames (entities); 7: fifth pass (speakers); 8: quotation marks written as two apostrophes, a surname tagged as a place that speaks; 9: sixth pass (speakers); 10: seventh pass (speakers) and a quote resumed after an attribution that ends its sentence keeps the full stop; 11: who-did-what-to-whom frames per clause (frames.py)
+ENRICH_VERSION = 10  # 3: speaker and date rules of issue 13; 4: their second pass; 5: third (speakers); 6: surnames (entities); 7: fifth pass (speakers); 8: quotation marks written as two apostrophes, a surname tagged as a place that speaks; 9: sixth pass (speakers); 10: seventh pass (speakers) and a quote resumed after an attribution that ends its sentence keeps the full stop
 # Characters per spaCy doc. A news article is 2-20k characters; past 100k the parser's
 # memory grows to hundreds of MB, so longer texts are cut at paragraph breaks.
 CHUNK_CHARS = 100_000
@@ -86,9 +85,7 @@ def _enrich_doc(doc, text: str, published: str | None, offset: int) -> tuple:
     entities = find_entities(doc, text)
     quotes = find_quotes(doc, entities)
     dates = find_dates(text, published, doc=doc)
-    frames = find_frames(doc, text)
-    return (_shift(sentences, offset), _shift(entities, offset), _shift(quotes, offset), _shift(dates, offset),
-            _shift(frames, offset))
+    return (_shift(sentences, offset), _shift(entities, offset), _shift(quotes, offset), _shift(dates, offset))
 
 
 def enrich_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterator[Enrichment]:
@@ -120,6 +117,5 @@ def enrich_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterat
                 quotes=tuple(x for part in acc for x in part[2]),
                 dates=tuple(x for part in acc for x in part[3]),
                 caption_entities=caption_entities,
-                frames=tuple(x for part in acc for x in part[4]),
             )
             acc, caption_entities = [], ()

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from ..errors import ItemConflict, NotFound, StoreError, StoreLocked
 from ..headline import OPENING, headline
 from ..ingest.urls import url_key
-from ..model import Article, DateMention, Enrichment, EntityMention, Frame, Quote, Sentence
+from ..model import Article, DateMention, Enrichment, EntityMention, Quote, Sentence
 from . import search as web_index
 from . import snapshots
 from .lock import WriteLock
@@ -57,7 +57,6 @@ def enrichment_row(e: Enrichment) -> EnrichmentRow:
         "quotes": [vars(q) for q in e.quotes],
         "dates": [vars(d) for d in e.dates],
         "caption_entities": [vars(x) for x in e.caption_entities],
-        "frames": [vars(f) for f in e.frames],
     })
     return EnrichmentRow(e.article_id, data, web_index.quote_rows(e.quotes), web_index.name_rows(e.entities))
 
@@ -562,5 +561,4 @@ def _enrichment_from_json(article_id: str, data: str) -> Enrichment:
         quotes=tuple(Quote(**q) for q in d["quotes"]),
         dates=tuple(DateMention(**x) for x in d["dates"]),
         caption_entities=tuple(EntityMention(**e) for e in d.get("caption_entities", ())),
-        frames=tuple(Frame(**f) for f in d.get("frames", ())),
     )
