@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..disjoint import DisjointSets
+from . import similar
 from .alone import stands_alone
 from .similar import Pairs, Similarity
 from .units import Unit
@@ -90,7 +91,9 @@ MUTUAL_NEEDS_ANCHOR = True
 # (P 0.94, R 0.72: four wrong joins gone, no right one lost); floors 0.18-0.20 0.816, 0.22
 # 0.804 (under 0.18 the neighbour search keeps no pair, so a lower floor is 0.18's); with
 # exact scores of every pair (a first form, sim.block per join: too slow for a big story)
-# 0.15 0.804, 0.18-0.20 0.816, 0.22 0.804, 0.24 0.773, 0.30 0.739.
+# 0.15 0.804, 0.18-0.20 0.816, 0.22 0.804, 0.24 0.773, 0.30 0.739. The joins of pieces
+# (step 4) are not checked: a piece's match is about part of its sentence, so the whole
+# sentence's pairs are the wrong test (checked too, tuning 0.810: one right pair lost).
 # Not the average-link check of session 8 (a mean over the two sides) nor session 11's
 # local search (which also moved wordings between facts).
 CHAIN_FLOOR: float | None = MUTUAL_THRESHOLD
@@ -155,9 +158,7 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
     floor = CHAIN_FLOOR if CHAIN_FLOOR is not None else -np.inf
     low = min(threshold, MUTUAL_THRESHOLD, max(floor, MUTUAL_THRESHOLD))
     pairs = sim.neighbours(low, polarity, article)
-    # the pairs a chained join may cross (complete link, CHAIN_FLOOR)
-    close = (set(zip(pairs.i[pairs.score >= floor].tolist(), pairs.j[pairs.score >= floor].tolist()))
-             if CHAIN_FLOOR is not None else None)
+    close = _close_pairs(pairs, n, floor) if CHAIN_FLOOR is not None else None
     if low < threshold:
         mutual = _mutual_best(pairs, article, MUTUAL_MARGIN)
         if MUTUAL_NEEDS_ANCHOR and sim.anchors is not None:
@@ -174,7 +175,7 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
         ra, rb = sets.find(a), sets.find(b)
         if ra == rb or members[ra] & members[rb]:
             continue
-        if close is not None and _chained(group[ra], group[rb], close):
+        if close is not None and _chained(group[ra], group[rb], close, n):
             continue
         root = _join(sets, members, ra, rb)
         ga, gb = group.pop(ra), group.pop(rb)
@@ -225,14 +226,31 @@ def _mutual_best(pairs: Pairs, article: np.ndarray, margin: float) -> np.ndarray
             & (s - second[ia] >= margin - eps) & (s - second[ib] >= margin - eps))
 
 
-def _chained(ga: list[int], gb: list[int], close: set[tuple[int, int]]) -> bool:
+def _close_pairs(pairs: Pairs, n: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """What ``_chained`` reads: the sorted keys ``i * n + j`` of the pairs scoring at least
+    ``floor``, and which wordings' partner lists are full (NEIGHBOURS partners or more: a
+    pair such a wording lacks may have been cut by the cap, not by its score)."""
+    keep = pairs.score >= floor
+    keys = np.sort(pairs.i[keep].astype(np.int64) * max(n, 1) + pairs.j[keep])
+    degree = np.bincount(np.concatenate([pairs.i, pairs.j]), minlength=n)
+    return keys, degree >= similar.NEIGHBOURS
+
+
+def _chained(ga: list[int], gb: list[int], close: tuple[np.ndarray, np.ndarray], n: int) -> bool:
     """Would joining the facts of wordings ``ga`` and ``gb`` chain (CHAIN_FLOOR): a fact of
-    three wordings or more, up to CHAIN_MAX, with a pair across the two sides that is not
-    ``close``? (Pairs in ``close`` are (lower, higher) wording indices.)"""
+    three wordings or more, up to CHAIN_MAX, with a pair across the two sides that scores
+    under the floor? A pair with a wording whose partner list is full counts as close."""
     size = len(ga) + len(gb)
     if size <= 2 or size > CHAIN_MAX:
         return False
-    return any((x, y) not in close if x < y else (y, x) not in close for x in ga for y in gb)
+    keys, full = close
+    a = np.repeat(np.asarray(ga, dtype=np.int64), len(gb))
+    b = np.tile(np.asarray(gb, dtype=np.int64), len(ga))
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    want = lo * max(n, 1) + hi
+    at = np.minimum(np.searchsorted(keys, want), max(len(keys) - 1, 0))
+    found = (keys[at] == want) if len(keys) else np.zeros(len(want), dtype=bool)
+    return not bool(np.all(found | full[lo] | full[hi]))
 
 
 def _join(sets: DisjointSets, members: dict[int, set[str]], ra: int, rb: int) -> int:
