@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..disjoint import DisjointSets
-from . import similar
 from .alone import stands_alone
 from .similar import Pairs, Similarity
 from .units import Unit
@@ -76,28 +75,17 @@ MUTUAL_NEEDS_ANCHOR = True
 # Chosen on the tuning half (seven stories 0.843 -> 0.854; all nine 0.800 -> 0.814); the
 # untouched stories, scored once, fell 0.70 -> 0.68 (docs/benchmarks.md, "facts (session 11
 # helper ...)"), so the search was removed rather than kept switched off.
-# Session 12: a fact grows by single link, so a wording joins through one partner and may
-# share little with the rest ("the teenager was shot ..." -> "students announced rallies
-# after the shooting" -> "more rioting in Greece"). On the tuning half's wrong joins, by how
-# they were made: pairs scoring over the threshold 65 right / 5 wrong, mutual best pairs
-# (MUTUAL_*) 7 / 2, pairs joined only through a third wording that score under 0.18
-# themselves 2 / 3. So a join that makes a fact of three wordings or more needs every pair
-# across its two sides to score at least CHAIN_FLOOR (complete link over the pairs the
-# neighbour search kept: a pair it did not keep scores under the floor). The floor is the
-# neighbour search's floor (MUTUAL_THRESHOLD): the lowest score the alignment ever joins
-# on. Checked while the joined fact holds at most CHAIN_MAX wordings (at most 64 lookups
-# a join; a big story's large facts, hundreds of rewrites of one wire sentence, grow by
-# single link as before). Tuning half (nine stories): 0.800 (P 0.90, R 0.72) -> 0.816
-# (P 0.94, R 0.72: four wrong joins gone, no right one lost); floors 0.18-0.20 0.816, 0.22
-# 0.804 (under 0.18 the neighbour search keeps no pair, so a lower floor is 0.18's); with
-# exact scores of every pair (a first form, sim.block per join: too slow for a big story)
-# 0.15 0.804, 0.18-0.20 0.816, 0.22 0.804, 0.24 0.773, 0.30 0.739. The joins of pieces
-# (step 4) are not checked: a piece's match is about part of its sentence, so the whole
-# sentence's pairs are the wrong test (checked too, tuning 0.810: one right pair lost).
-# Not the average-link check of session 8 (a mean over the two sides) nor session 11's
-# local search (which also moved wordings between facts).
-CHAIN_FLOOR: float | None = MUTUAL_THRESHOLD
-CHAIN_MAX = 16
+# Tried in session 12 and not kept (docs/benchmarks.md, "facts (session 12 ...)"):
+# - who-did-what-to-whom frames from the dependency parse (a verb's lemma with its subject
+#   and object heads, passive turned active, names folded to alias groups, predicates
+#   widened by synonyms.py's word links) as evidence for a pair under the threshold: on the
+#   tuning half a shared frame marks 20 of 106 same-fact pairs and 4 of 2,458 others, but
+#   only 2 same-fact pairs under 0.27, so it found nothing (0.800 -> 0.792 at floors
+#   0.08-0.24, role-free or not; as a bonus or a veto, lower);
+# - complete link for a join that makes a fact of three wordings or more (every pair across
+#   the two sides at least 0.18): chained joins were the least precise kind on the tuning
+#   half (2 right, 3 wrong against 65 / 5 for pairs over the threshold); tuning 0.800 ->
+#   0.816 (P 0.94); the untouched stories, scored once, 0.70 -> 0.67 (P 0.78 -> 0.76).
 # A piece of a compound sentence (units.py) pairs at this margin over the threshold above:
 # a short piece meets another sentence's words by chance more easily than a whole one.
 PIECE_MARGIN = 0.05
@@ -155,10 +143,8 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
     # a disagreement, found later), so units only align with units of the same polarity
     polarity = np.array([us[0].denial for us in nodes])
     article = np.unique([us[0].article_id for us in nodes], return_inverse=True)[1]
-    floor = CHAIN_FLOOR if CHAIN_FLOOR is not None else -np.inf
-    low = min(threshold, MUTUAL_THRESHOLD, max(floor, MUTUAL_THRESHOLD))
+    low = min(threshold, MUTUAL_THRESHOLD)
     pairs = sim.neighbours(low, polarity, article)
-    close = _close_pairs(pairs, n, floor) if CHAIN_FLOOR is not None else None
     if low < threshold:
         mutual = _mutual_best(pairs, article, MUTUAL_MARGIN)
         if MUTUAL_NEEDS_ANCHOR and sim.anchors is not None:
@@ -170,16 +156,11 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
         pairs = Pairs(pairs.i[keep], pairs.j[keep], pairs.score[keep])
     sets = DisjointSets(n)
     members: dict[int, set[str]] = {i: {u.article_id for u in us} for i, us in enumerate(nodes)}
-    group: dict[int, list[int]] = {i: [i] for i in range(n)}  # each fact's wordings (by root)
     for a, b in zip(pairs.i.tolist(), pairs.j.tolist()):
         ra, rb = sets.find(a), sets.find(b)
         if ra == rb or members[ra] & members[rb]:
             continue
-        if close is not None and _chained(group[ra], group[rb], close, n):
-            continue
-        root = _join(sets, members, ra, rb)
-        ga, gb = group.pop(ra), group.pop(rb)
-        group[root] = ga + gb if len(ga) >= len(gb) else gb + ga
+        _join(sets, members, ra, rb)
     also = _pieces(sim, threshold + PIECE_MARGIN, polarity, article, sets, members)
     facts, fact_of = [], {}
     for root, group in sets.groups().items():
@@ -226,40 +207,12 @@ def _mutual_best(pairs: Pairs, article: np.ndarray, margin: float) -> np.ndarray
             & (s - second[ia] >= margin - eps) & (s - second[ib] >= margin - eps))
 
 
-def _close_pairs(pairs: Pairs, n: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
-    """What ``_chained`` reads: the sorted keys ``i * n + j`` of the pairs scoring at least
-    ``floor``, and which wordings' partner lists are full (NEIGHBOURS partners or more: a
-    pair such a wording lacks may have been cut by the cap, not by its score)."""
-    keep = pairs.score >= floor
-    keys = np.sort(pairs.i[keep].astype(np.int64) * max(n, 1) + pairs.j[keep])
-    degree = np.bincount(np.concatenate([pairs.i, pairs.j]), minlength=n)
-    return keys, degree >= similar.NEIGHBOURS
-
-
-def _chained(ga: list[int], gb: list[int], close: tuple[np.ndarray, np.ndarray], n: int) -> bool:
-    """Would joining the facts of wordings ``ga`` and ``gb`` chain (CHAIN_FLOOR): a fact of
-    three wordings or more, up to CHAIN_MAX, with a pair across the two sides that scores
-    under the floor? A pair with a wording whose partner list is full counts as close."""
-    size = len(ga) + len(gb)
-    if size <= 2 or size > CHAIN_MAX:
-        return False
-    keys, full = close
-    a = np.repeat(np.asarray(ga, dtype=np.int64), len(gb))
-    b = np.tile(np.asarray(gb, dtype=np.int64), len(ga))
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    want = lo * max(n, 1) + hi
-    at = np.minimum(np.searchsorted(keys, want), max(len(keys) - 1, 0))
-    found = (keys[at] == want) if len(keys) else np.zeros(len(want), dtype=bool)
-    return not bool(np.all(found | full[lo] | full[hi]))
-
-
-def _join(sets: DisjointSets, members: dict[int, set[str]], ra: int, rb: int) -> int:
+def _join(sets: DisjointSets, members: dict[int, set[str]], ra: int, rb: int) -> None:
     root = sets.join(ra, rb)
     gone = rb if root == ra else ra
     small, big = sorted((members.pop(gone), members.pop(root)), key=len)
     big |= small  # the smaller set into the bigger: a 500-outlet fact grows cheaply
     members[root] = big
-    return root
 
 
 def _pieces(sim: Similarity, threshold: float, polarity, article, sets: DisjointSets,
