@@ -16,8 +16,8 @@ enrich stage, build the brief, and score three parts by precision and recall:
 The gold stories are split once (gold/split/halves.json, a fixed rule): the tuning half,
 whose misses are read, and the untouched half, reported only; both halves and the whole
 are printed, and the untouched half also in its batches (the first three stories,
-"untouched-7", those added in session 8, "untouched-8", in session 9, "untouched-9", and
-in session 10, "untouched-10"); the tuning stories added in session 11 also apart ("tuning-11").
+"untouched-7", those added in session 8, "untouched-8", in session 9, "untouched-9",
+in session 10, "untouched-10", and in session 12, "untouched-12"); the tuning stories added in session 11 also apart ("tuning-11"), and in session 12 ("tuning-12").
 A story whose gold names
 "parts" is labelled for those parts only (the added stories: facts and quotes).
 
@@ -56,15 +56,18 @@ def halves() -> dict[str, str]:
 def groups_of(story_id: str, half_of: dict[str, str]) -> tuple[str, ...]:
     """The rows a story's counts add to: its half; an untouched story also to its batch (the
     first untouched half, "untouched-7", or the stories added in session 8, "untouched-8", or
-    in session 9, "untouched-9", or in session 10, "untouched-10", reported apart so that the
+    in session 9, "untouched-9", or in session 10, "untouched-10", or in session 12, "untouched-12", reported apart so that the
     earlier figures stay comparable);
     and "ALL"."""
     half = half_of.get(story_id, "untouched")
     split = json.loads(SPLIT.read_text(encoding="utf-8"))
     if half != "untouched":
         # the tuning stories added in session 11, also apart (first scored as a fresh check)
+        if story_id in split.get("added_12_tuning", ()):  # session 12's, apart too
+            return (half, "tuning-12", "ALL")
         return (half, "tuning-11", "ALL") if story_id in split.get("added_11", ()) else (half, "ALL")
-    batch = ("untouched-10" if story_id in split.get("added_10", ()) else
+    batch = ("untouched-12" if story_id in split.get("added_12", ()) else
+             "untouched-10" if story_id in split.get("added_10", ()) else
              "untouched-9" if story_id in split.get("added_9", ()) else
              "untouched-8" if story_id in split.get("added", ()) else "untouched-7")
     return (batch, "untouched", "ALL")
@@ -235,9 +238,9 @@ def main(argv: list[str] | None = None) -> int:
         loaded.append((g, story_of(g, arts), list(zip(arts, enrich(arts)))))
 
     parts = ("facts", "quotes", "disagreements")
-    batches = ("untouched-7", "untouched-8", "untouched-9", "untouched-10")
-    groups = {"tuning": ("tuning-11", "tuning"), "untouched": (*batches, "untouched"),
-              None: ("tuning-11", "tuning", *batches, "untouched", "ALL")}[args.half]
+    batches = ("untouched-7", "untouched-8", "untouched-9", "untouched-10", "untouched-12")
+    groups = {"tuning": ("tuning-11", "tuning-12", "tuning"), "untouched": (*batches, "untouched"),
+              None: ("tuning-11", "tuning-12", "tuning", *batches, "untouched", "ALL")}[args.half]
     totals = {(grp, p): [0, 0, 0, 0] for grp in groups for p in parts}
     print(f"{'story':<18}{'part':<15}{'P':>6}{'R':>6}{'F1':>6}   tp/pred  found/gold")
     for g, story, items in loaded:

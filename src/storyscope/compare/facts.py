@@ -75,6 +75,17 @@ MUTUAL_NEEDS_ANCHOR = True
 # Chosen on the tuning half (seven stories 0.843 -> 0.854; all nine 0.800 -> 0.814); the
 # untouched stories, scored once, fell 0.70 -> 0.68 (docs/benchmarks.md, "facts (session 11
 # helper ...)"), so the search was removed rather than kept switched off.
+# Tried in session 12 and not kept (docs/benchmarks.md, "facts (session 12 ...)"):
+# - who-did-what-to-whom frames from the dependency parse (a verb's lemma with its subject
+#   and object heads, passive turned active, names folded to alias groups, predicates
+#   widened by synonyms.py's word links) as evidence for a pair under the threshold: on the
+#   tuning half a shared frame marks 20 of 106 same-fact pairs and 4 of 2,458 others, but
+#   only 2 same-fact pairs under 0.27, so it found nothing (0.800 -> 0.792 at floors
+#   0.08-0.24, role-free or not; as a bonus or a veto, lower);
+# - complete link for a join that makes a fact of three wordings or more (every pair across
+#   the two sides at least 0.18): chained joins were the least precise kind on the tuning
+#   half (2 right, 3 wrong against 65 / 5 for pairs over the threshold); tuning 0.800 ->
+#   0.816 (P 0.94); the untouched stories, scored once, 0.70 -> 0.67 (P 0.78 -> 0.76).
 # A piece of a compound sentence (units.py) pairs at this margin over the threshold above:
 # a short piece meets another sentence's words by chance more easily than a whole one.
 PIECE_MARGIN = 0.05
