@@ -302,7 +302,10 @@ def speed(ecb: dict[str, dict], loaded) -> None:
           f"({len(brief['facts'])} facts, {len(brief['quotes'])} quotes, "
           f"{len(brief['disagreements'])} disagreements)")
 
-    seed_art, seed_enr = next(items for g, _, items in loaded if g["source"] == "seed")[0]
+    seed = next((items for g, _, items in loaded if g["source"] == "seed"), None)
+    if seed is None:
+        return  # the seed story is in the untouched half: not loaded with --half tuning
+    seed_art, seed_enr = seed[0]
     copies = [(Article(id=f"copy{i}", text=seed_art.text, title=seed_art.title, language="en",
                        outlet=f"mirror {i}"), Enrichment(f"copy{i}", seed_enr.sentences, seed_enr.entities,
                                                          seed_enr.quotes, seed_enr.dates)) for i in range(49)]
