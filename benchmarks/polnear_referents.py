@@ -16,6 +16,8 @@ benchmarks/gold/polnear_referents_<split>.tsv:
 the referent as the article writes the person's (or group's) name, "-" where the article
 does not say whom the pronoun means. The first four fields are printed ready to copy.
 ``--sample N`` draws N items at random (seeded), for measuring the guess on train;
+``--unlabelled`` keeps only items the referent file does not hold yet (a further draw:
+``--unlabelled --sample 160 --seed 12`` gave session 12's second train batch);
 without it every item of the split is printed (dev: the whole split, so the figure is
 not a selected one).
 """
@@ -82,6 +84,7 @@ def main(argv=None) -> int:
     ap.add_argument("--split", default="train")
     ap.add_argument("--sample", type=int, default=0, help="N items drawn at random (0: all)")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--unlabelled", action="store_true", help="only items not yet in the split's referent file (to draw more)")
     ap.add_argument("--chars", type=int, default=700, help="characters of text shown before the pronoun")
     ap.add_argument("--only", help="comma-separated 'article:start' keys to print (a longer look at some)")
     ap.add_argument("--check", action="store_true", help="score the v4 guess against the labels of --split")
@@ -95,6 +98,8 @@ def main(argv=None) -> int:
         return 0
 
     items = pronoun_sources(args.data, args.split)
+    if args.unlabelled:
+        items = [it for it in items if not it[2]["labelled"]]
     if args.sample:
         items = sorted(random.Random(args.seed).sample(items, min(args.sample, len(items))), key=lambda x: (x[0], x[2]["source_start"]))
     if args.only:
