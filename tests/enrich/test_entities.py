@@ -243,3 +243,23 @@ def test_a_name_opening_with_an_acronym_joins_the_one_spelling_it_out():
     assert groups["United Nations Security Council"] == {"U.N. Security Council"}
     # two spellings out of "U.S. Army": neither is sure; other words after the acronym: no join
     assert groups["U.S. Army"] == set() and groups["U.S. Navy"] == set()
+
+
+def test_a_town_tagged_person_once_among_many_place_tags_is_a_place():
+    # the small model tags a town GPE in most sentences and PERSON in one ("Marlow became
+    # his home"); one PERSON tag made every mention a person, who then spoke for "he said"
+    from storyscope.enrich.entities import _vote_labels
+
+    raw = [["Marlow", "GPE", 0, 6], ["Marlow", "GPE", 40, 46], ["Marlow", "PERSON", 90, 96],
+           ["Marlow", "GPE", 140, 146], ["Ezra Hale", "PERSON", 200, 209]]
+    _vote_labels(raw)
+    assert [label for name, label, _, _ in raw if name == "Marlow"] == ["GPE"] * 4
+    # a one-word name tagged PERSON and ORG by turns stays a person ("Rihanna")
+    raw = [["Zola", "ORG", 0, 4], ["Zola", "PERSON", 40, 44], ["Zola", "ORG", 90, 94]]
+    _vote_labels(raw)
+    assert {label for _, label, _, _ in raw} == {"PERSON"}
+    # the surname of a full name is the person, whatever the place tags ("Kacong")
+    raw = [["Tia Marlow", "PERSON", 0, 10], ["Marlow", "GPE", 40, 46], ["Marlow", "GPE", 90, 96],
+           ["Marlow", "GPE", 140, 146], ["Marlow", "PERSON", 190, 196]]
+    _vote_labels(raw)
+    assert {label for name, label, _, _ in raw if name == "Marlow"} == {"PERSON"}

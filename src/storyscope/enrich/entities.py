@@ -205,10 +205,9 @@ def _given_name_first(name: str) -> bool:
 def _vote_labels(raw: list[list], speaking: set[str] = frozenset()) -> None:
     """Step 2, in place: one label per name, the majority; a PERSON's name or surname is a PERSON,
     and so is a person's surname tagged as a place that speaks (``speaking``)."""
-    person_tails: set[str] = set()
+    person_tails: set[str] = set()  # the shorter names of full PERSON names ("Pompeo")
     for name, label, _, _ in raw:
         if label == "PERSON":
-            person_tails.add(name)
             person_tails.update(_tails(name))
     surnames = {name.split()[-1] for name, label, _, _ in raw if label == "PERSON" and " " in name}
     votes: dict[str, Counter] = defaultdict(Counter)
@@ -227,8 +226,19 @@ def _vote_labels(raw: list[list], speaking: set[str] = frozenset()) -> None:
             # while "Rahimin Kacong" is one; a GPE that is also a surname and does not speak
             # ("Jordan") keeps its majority label
             item[1] = "PERSON"
+        elif votes[name]["PERSON"] and (name in speaking or not _mostly_a_place(votes[name])):
+            # a name tagged PERSON somewhere is one ("Rihanna" tagged ORG elsewhere); not a
+            # place the small model took for a person once in eight mentions ("Clarkston")
+            item[1] = "PERSON"
         else:
             item[1] = max(votes[name].items(), key=lambda kv: (kv[1], kv[0] == label))[0]
+
+
+def _mostly_a_place(votes: Counter) -> bool:
+    """Whether a name's mentions are mostly tagged as a place: at least three times as
+    many place labels as PERSON ones."""
+    places = votes["GPE"] + votes["LOC"] + votes["FAC"]
+    return places >= 3 * votes["PERSON"]
 
 
 def _full_names(raw: list[list]) -> dict[str, list[tuple[int, str]]]:
