@@ -263,3 +263,13 @@ def test_a_town_tagged_person_once_among_many_place_tags_is_a_place():
            ["Marlow", "GPE", 140, 146], ["Marlow", "PERSON", 190, 196]]
     _vote_labels(raw)
     assert {label for name, label, _, _ in raw if name == "Marlow"} == {"PERSON"}
+
+
+def test_a_courtesy_title_picks_the_full_name_of_its_gender(nlp):
+    from storyscope.enrich.entities import find_entities
+
+    text = ("Walter Penn and his wife, Nora Penn, ran the bakery for forty years. Walter Penn retired in "
+            "May. Mr. Penn still bakes on Sundays, and Mrs. Penn keeps the books.")
+    got = {(m.text, m.canonical) for m in find_entities(nlp(text)) if m.label == "PERSON"}
+    assert ("Penn", "Walter Penn") in got
+    assert ("Penn", "Nora Penn") in got

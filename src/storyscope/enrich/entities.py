@@ -124,7 +124,9 @@ def find_entities(doc, text: str | None = None) -> tuple[EntityMention, ...]:
     out = []
     for name, label, start, end in raw:
         if label == "PERSON":
-            canonical = _person_canonical(name, start, fulls)
+            before = text[max(0, start - 6) : start].split()
+            gender = _COURTESY_GENDER.get(before[-1].lower()) if before and " " not in name else None
+            canonical = _person_canonical(name, start, fulls, gender)
         else:
             canonical = _acronym_canonical(name, defined, by_initials)
         out.append(EntityMention(text=text[start:end], label=label, start=start, end=end,
@@ -269,15 +271,26 @@ def _tails(name: str) -> list[str]:
     return out
 
 
-def _person_canonical(name: str, start: int, fulls: dict[str, list[tuple[int, str]]]) -> str:
+# a courtesy title says whose surname it is: "Mrs. Clinton" is not Bill Clinton
+_COURTESY_GENDER = {"mr.": "m", "mr": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
+
+
+def _person_canonical(name: str, start: int, fulls: dict[str, list[tuple[int, str]]],
+                      gender: str | None = None) -> str:
     """Step 3a: the full name a person's tail stands for. Of several full names that end
     in it, the one the article names most often, the first named on a tie: news style
     gives the bare surname to its main bearer and names the others in full ("Carly
     Fiorina ... her husband, Frank Fiorina ... Fiorina said" is Carly). A "full name"
     whose first word is the surname of another person in the article is a firm named
     after partners ("Davis Manafort", with "Rick Davis"), not a first name and surname,
-    and one whose first word is in capitals is a title and a surname ("AG Mukasey")."""
+    and one whose first word is in capitals is a title and a surname ("AG Mukasey").
+    ``gender``: a courtesy title's ("Mrs. Clinton"), which a given name of the other
+    gender rules out."""
     cands = fulls.get(name)
+    if cands and gender is not None:
+        # "Mrs. Clinton" where the article names Bill and Hillary Clinton: not a full
+        # name whose given name is a man's
+        cands = [c for c in cands if name_gender(c[1]) in (None, gender)]
     if not cands:
         return name
     longest = {n for _, n in cands if not any(n != m and m.endswith(" " + n) for _, m in cands)}
