@@ -54,6 +54,9 @@ class BriefFact:
     article_ids: tuple[str, ...]
     status: FactStatus
     support: tuple[Cited, ...] = ()  # each article's own sentence behind the fact
+    # who speaks, for a fact that is a quotation naming no one ("“I have made clear ...”" or
+    # "“...,” he said."): the reader of a one-source list sees no paragraph before it
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,8 @@ class Brief:
             independent_sources=d.get("independent_sources", len(d.get("sources", ()))),
             summary=tuple(SummaryLine(s["text"], ids(s["article_ids"])) for s in d.get("summary", ())),
             facts=tuple(BriefFact(f["text"], ids(f["article_ids"]), f["status"],
-                                  tuple(Cited(c["article_id"], c["sentence"]) for c in f.get("support", ())))
+                                  tuple(Cited(c["article_id"], c["sentence"]) for c in f.get("support", ())),
+                                  f.get("speaker"))
                         for f in d.get("facts", ())),
             quotes=tuple(BriefQuote(q["speaker"], q["text"], ids(q["article_ids"]),
                                     tuple(Variant(v["article_id"], v["text"]) for v in q.get("variants", ())))
@@ -173,7 +177,7 @@ class Brief:
 
 
 # fields left out of the JSON when empty (the schema's optional parts, as written before)
-_OPTIONAL_EMPTY = {(BriefQuote, "variants")}
+_OPTIONAL_EMPTY = {(BriefQuote, "variants"), (BriefFact, "speaker")}
 
 
 def _plain(x: Any) -> Any:

@@ -351,3 +351,19 @@ def test_a_single_quoted_word_is_no_quote_of_its_speaker(seed):
     texts = [q["text"] for q in brief["quotes"]]
     assert any("hell to pay" in t for t in texts)
     assert all(len(re.findall(r"[A-Za-z0-9]+", t)) >= 2 for t in texts), texts
+
+
+def test_a_fact_worded_as_a_bare_quotation_names_its_speaker(seed):
+    # RFE/RL's "“I have made clear that Iran should understand ...”" follows a paragraph
+    # naming Pompeo; alone in the one-source list it needs his name. A sentence that names
+    # its speaker ("..., the official said") keeps its wording alone.
+    story, items, brief = seed
+    by_text = {f["text"]: f for f in brief["facts"]}
+    made_clear = next(f for t, f in by_text.items() if t.startswith("\u201cI have made clear"))
+    assert made_clear["speaker"] == "Mike Pompeo"
+    official = next(f for t, f in by_text.items() if "the official said" in t)
+    assert "speaker" not in official
+    assert not any("speaker" in f for f in brief["facts"] if not f["text"].startswith("\u201c"))
+    jsonschema.validate(brief, SCHEMA)
+    markdown = render_markdown(Brief.from_dict(brief))
+    assert "- Mike Pompeo: \u201cI have made clear" in markdown

@@ -286,9 +286,29 @@ class _WordSim:
 
 def _fact_items(ordered: list[tuple[Fact, str]]) -> list[BriefFact]:
     return [
-        BriefFact(text, tuple(f.article_ids), f.status, tuple(Cited(u.article_id, u.sentence) for u in f.support))
+        BriefFact(text, tuple(f.article_ids), f.status, tuple(Cited(u.article_id, u.sentence) for u in f.support),
+                  _bare_quote_speaker(f, text))
         for f, text in ordered
     ]
+
+
+_OPENING_QUOTE_RE = re.compile(r"[\u201c\"'\u2018]")
+_NAME_WORD_RE = re.compile(r"[A-Za-z][\w'\u2019-]*")
+
+
+def _bare_quote_speaker(fact: Fact, text: str) -> str | None:
+    """The speaker of a fact worded as a quotation that names no one: it opens with a
+    quotation mark and no word of the speaker's name is in it ("“I have made clear ...”",
+    "“We already told people ...,” he said."), where the article's own paragraphs said who.
+    A sentence naming its speaker ("..., the official said") keeps its own wording alone."""
+    if not _OPENING_QUOTE_RE.match(text):
+        return None
+    speaker = next((u.speaker for u in fact.units if u.text == text and u.speaker), None)
+    if speaker is None:
+        return None
+    said = {w.lower() for w in _NAME_WORD_RE.findall(text)}
+    named = [w.lower() for w in _NAME_WORD_RE.findall(speaker) if len(w) > 2]
+    return None if any(w in said for w in named) else speaker
 
 
 def _voices(refs: list[QuoteRef]) -> dict[str, list[str]]:

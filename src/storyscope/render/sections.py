@@ -48,7 +48,8 @@ def sections(brief: Brief) -> Iterator[tuple[str, list[Line]]]:
     for status, heading in (("corroborated", "What the sources agree on"),
                             ("disputed", "Disputed"),
                             ("single-source", "Reported by one source only")):
-        yield heading, [(f.text, f.article_ids, _support(f)) for f in brief.facts if f.status == status]
+        yield heading, [(f"{f.speaker}: {f.text}" if f.speaker else f.text, f.article_ids, _support(f))
+                        for f in brief.facts if f.status == status]
     yield "Who said what", [
         (f"{q.speaker or 'unattributed'}: \u201c{q.text}\u201d", q.article_ids, _variants(q)) for q in brief.quotes
     ]
