@@ -54,8 +54,8 @@ class BriefFact:
     article_ids: tuple[str, ...]
     status: FactStatus
     support: tuple[Cited, ...] = ()  # each article's own sentence behind the fact
-    # who speaks, for a fact that is a quotation naming no one ("“I have made clear ...”" or
-    # "“...,” he said."): the reader of a one-source list sees no paragraph before it
+    # who speaks, for a fact that names its speaker by a pronoun or not at all ("“I have made
+    # clear ...”", "She said ..."): the reader of a one-source list sees no paragraph before it
     speaker: str | None = None
 
 

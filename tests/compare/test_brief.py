@@ -367,3 +367,20 @@ def test_a_fact_worded_as_a_bare_quotation_names_its_speaker(seed):
     jsonschema.validate(brief, SCHEMA)
     markdown = render_markdown(Brief.from_dict(brief))
     assert "- Mike Pompeo: \u201cI have made clear" in markdown
+
+
+def test_a_fact_reported_by_she_names_her():
+    # hand-made: the quote record (enrich) resolved "She" to the person named a paragraph
+    # earlier; the one-source fact shows her name, the sentence naming her does not repeat it
+    text = ("Anna Weber runs the village shop in Lindau. "
+            "She said the water rose to the windows within an hour of the storm.")
+    said = text.index("She said")
+    art = Article(id="a1", text=text, outlet="Daily", language="en")
+    sents = (Sentence(0, said - 1, text[:said - 1]), Sentence(said, len(text), text[said:]))
+    quote = Quote("Anna Weber", "the water rose to the windows within an hour of the storm", "indirect",
+                  text.index("the water"), len(text) - 1)
+    brief = build_brief(Story("s", "t", ("a1",), ("Daily",), None, None),
+                        [(art, Enrichment("a1", sentences=sents, quotes=(quote,)))]).data
+    by_text = {f["text"]: f for f in brief["facts"]}
+    assert by_text[text[said:]]["speaker"] == "Anna Weber"
+    assert "speaker" not in by_text[text[:said - 1]]

@@ -293,15 +293,17 @@ def _fact_items(ordered: list[tuple[Fact, str]]) -> list[BriefFact]:
 
 
 _OPENING_QUOTE_RE = re.compile(r"[\u201c\"'\u2018]")
+_PERSONAL_PRONOUN_RE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _NAME_WORD_RE = re.compile(r"[A-Za-z][\w'\u2019-]*")
 
 
 def _bare_quote_speaker(fact: Fact, text: str) -> str | None:
-    """The speaker of a fact worded as a quotation that names no one: it opens with a
-    quotation mark and no word of the speaker's name is in it ("“I have made clear ...”",
-    "“We already told people ...,” he said."), where the article's own paragraphs said who.
-    A sentence naming its speaker ("..., the official said") keeps its own wording alone."""
-    if not _OPENING_QUOTE_RE.match(text):
+    """The speaker of a fact that says who speaks only by a pronoun or not at all: a
+    quotation ("“I have made clear ...”", "“We already told people ...,” he said.") or a
+    report whose speaker is "he" or "she" ("She said many people ran out ..."), where the
+    article's earlier paragraphs said who. Only when no word of the speaker's name is in
+    the sentence: one naming its speaker ("..., the official said") keeps its wording alone."""
+    if not (_OPENING_QUOTE_RE.match(text) or _PERSONAL_PRONOUN_RE.search(text)):
         return None
     speaker = next((u.speaker for u in fact.units if u.text == text and u.speaker), None)
     if speaker is None:
