@@ -10,7 +10,7 @@ from ..brief_records import BriefFact, Cited, Source, StoryHeader, TimelineEntry
 from ..model import Article, Brief, Enrichment, Story
 from .disputes import find_disagreements
 from .entities import merge_entities
-from .facts import Fact, align, order_facts, representative
+from .facts import Fact, align, order_facts, representatives
 from .outlets import outlet_names
 from .quotes import QuoteRef, match_quotes, recover_quotes
 from .similar import Similarity
@@ -257,7 +257,8 @@ def build_brief(
     timeline = build_timeline(dated, _WordSim(sim), fact_of) if units else []
 
     # 9. output
-    ordered = [(f, representative(f, sim).text) for f in order_facts(facts)]
+    in_order = order_facts(facts)
+    ordered = [(f, u.text) for f, u in zip(in_order, representatives(in_order, sim))]
     return Brief(
         story=StoryHeader(story.id, story.title, story.first_published, story.last_published),
         sources=tuple(Source(a.id, a.outlet, a.title, a.published, a.url) for a in articles),

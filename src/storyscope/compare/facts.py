@@ -260,18 +260,32 @@ def representative(fact: Fact, sim: Similarity) -> Unit:
     """The unit closest to the others (the most typical wording) among those that stand
     alone, if any does ("Pompeo said the United States is working ..." rather than another
     outlet's "He said that Washington is working ..."); shorter wins ties."""
-    if len(fact.units) <= 2:
-        return min(fact.units, key=lambda u: (not stands_alone(u.text), len(u.text) > 300, u.position,
-                                              len(u.text)))
-    pool = fact.units[:REPRESENTATIVE_POOL]
-    # one row per wording, weighted by how many units of the pool carry it
-    rows, first, counts = np.unique(sim.row[[u.index for u in pool]], return_index=True, return_counts=True)
-    if len(rows) == 1:
-        return pool[0]
-    scores = sim.block([pool[k].index for k in first]) @ counts
-    best = max(range(len(rows)), key=lambda i: (stands_alone(pool[first[i]].text),
-                                                 round(float(scores[i]), 3), -len(pool[first[i]].text)))
-    return pool[first[best]]
+    return representatives([fact], sim)[0]
+
+
+def representatives(facts: list[Fact], sim: Similarity) -> list[Unit]:
+    """``representative`` of each fact; the similarity blocks of all of them are computed
+    in one batch (a big story has hundreds of facts, each a small product)."""
+    out: list[Unit | None] = []
+    todo: list[tuple[int, list[Unit], np.ndarray, np.ndarray]] = []
+    for fact in facts:
+        if len(fact.units) <= 2:
+            out.append(min(fact.units, key=lambda u: (not stands_alone(u.text), len(u.text) > 300, u.position,
+                                                      len(u.text))))
+            continue
+        pool = fact.units[:REPRESENTATIVE_POOL]
+        # one row per wording, weighted by how many units of the pool carry it
+        rows, first, counts = np.unique(sim.row[[u.index for u in pool]], return_index=True, return_counts=True)
+        out.append(pool[0] if len(rows) == 1 else None)
+        if len(rows) > 1:
+            todo.append((len(out) - 1, pool, first, counts))
+    blocks = sim.blocks([[pool[k].index for k in first] for _, pool, first, _ in todo])
+    for (at, pool, first, counts), block in zip(todo, blocks):
+        scores = block @ counts
+        best = max(range(len(first)), key=lambda i: (stands_alone(pool[first[i]].text),
+                                                     round(float(scores[i]), 3), -len(pool[first[i]].text)))
+        out[at] = pool[first[best]]
+    return out  # type: ignore[return-value]
 
 
 def order_facts(facts: list[Fact]) -> list[Fact]:
