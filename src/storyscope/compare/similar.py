@@ -241,20 +241,7 @@ def _top_pairs(rows_w, rows_e, rows_group, rows_apart, cols_w, cols_e, cols_grou
             sim[r - lo, r] = -1.0  # itself
         sim[rows_group[lo:hi, None] != cols_group[None, :]] = -1.0
         sim[rows_apart[lo:hi, None] == cols_apart[None, :]] = -1.0
-        # a row with at most NEIGHBOURS columns over the threshold keeps them all; only
-        # the others need their best NEIGHBOURS picked (the same pick as on the whole block)
-        over = sim >= threshold
-        heavy = np.flatnonzero(np.count_nonzero(over, axis=1) > NEIGHBOURS)
-        over[heavy] = False
-        rows, cols = np.nonzero(over)
-        if len(heavy):
-            top = np.argpartition(-sim[heavy], NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
-            h_rows, h_cols = np.repeat(heavy, NEIGHBOURS), top.ravel()
-            keep = sim[h_rows, h_cols] >= threshold
-            rows = np.concatenate([rows, h_rows[keep]])
-            cols = np.concatenate([cols, h_cols[keep]])
-            order = np.argsort(rows, kind="stable")  # rows in order: neighbours keeps a pair's first
-            rows, cols = rows[order], cols[order]
+        rows, cols = _best_over(sim, threshold)
         found_i.append(rows + lo)
         found_j.append(cols)
         found_s.append(sim[rows, cols])
@@ -262,6 +249,43 @@ def _top_pairs(rows_w, rows_e, rows_group, rows_apart, cols_w, cols_e, cols_grou
     j = np.concatenate(found_j) if found_j else np.zeros(0, dtype=np.int64)
     s = np.concatenate(found_s) if found_s else np.zeros(0, dtype=np.float32)
     return i, j, s
+
+
+def _best_over(sim: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, column) entries of ``sim`` that are among their row's NEIGHBOURS best and
+    at least ``threshold``, rows in order: what ``np.argpartition(-sim, NEIGHBOURS)`` picks,
+    found without partitioning whole rows. A row with at most NEIGHBOURS entries over the
+    threshold keeps them all; a row with more keeps those at least its NEIGHBOURS-th best
+    value, found among its entries over the threshold only, when that value is strictly
+    above the next one (a tie there is settled by partitioning the whole row, as before)."""
+    width = sim.shape[1]
+    at = np.flatnonzero(sim >= threshold)
+    rows, cols = np.divmod(at, width)
+    count = np.bincount(rows, minlength=sim.shape[0])
+    many = count[rows] > NEIGHBOURS
+    if not many.any():
+        return rows, cols
+    heavy = np.flatnonzero(count > NEIGHBOURS)
+    h_rows, h_cols = rows[many], cols[many]
+    slot = np.searchsorted(heavy, h_rows)
+    rank = np.arange(len(h_rows)) - np.repeat(np.cumsum(count[heavy]) - count[heavy], count[heavy])
+    grid = np.full((len(heavy), int(count[heavy].max())), np.inf, dtype=sim.dtype)
+    grid[slot, rank] = -sim[h_rows, h_cols]
+    part = np.partition(grid, (NEIGHBOURS - 1, NEIGHBOURS), axis=1)
+    last, next_ = -part[:, NEIGHBOURS - 1], -part[:, NEIGHBOURS]
+    clear = last > next_
+    keep = clear[slot] & (sim[h_rows, h_cols] >= last[slot])
+    out_rows, out_cols = [rows[~many], h_rows[keep]], [cols[~many], h_cols[keep]]
+    tied = heavy[~clear]
+    if len(tied):
+        top = np.argpartition(-sim[tied], NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
+        t_rows, t_cols = np.repeat(tied, NEIGHBOURS), top.ravel()
+        ok = sim[t_rows, t_cols] >= threshold
+        out_rows.append(t_rows[ok])
+        out_cols.append(t_cols[ok])
+    rows, cols = np.concatenate(out_rows), np.concatenate(out_cols)
+    order = np.argsort(rows, kind="stable")  # rows in order: neighbours keeps a pair's first
+    return rows[order], cols[order]
 
 
 def _diagonal_blocks(left: sparse.csr_array, right: sparse.csr_array, rows_of: list[np.ndarray]) -> list[np.ndarray]:
