@@ -158,7 +158,7 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
     members: dict[int, set[str]] = {i: {u.article_id for u in us} for i, us in enumerate(nodes)}
     for a, b in zip(pairs.i.tolist(), pairs.j.tolist()):
         ra, rb = sets.find(a), sets.find(b)
-        if ra == rb or members[ra] & members[rb]:
+        if ra == rb or not members[ra].isdisjoint(members[rb]):
             continue
         _join(sets, members, ra, rb)
     also = _pieces(sim, threshold + PIECE_MARGIN, polarity, article, sets, members)
@@ -231,7 +231,7 @@ def _pieces(sim: Similarity, threshold: float, polarity, article, sets: Disjoint
         ra, rb = sets.find(node), sets.find(j)
         if ra == rb:
             continue
-        if len(members[ra]) == 1 and not members[ra] & members[rb]:  # its sentence is alone
+        if len(members[ra]) == 1 and members[ra].isdisjoint(members[rb]):  # its sentence is alone
             _join(sets, members, ra, rb)
         else:
             also.append((node, j))
@@ -243,7 +243,7 @@ def _pieces(sim: Similarity, threshold: float, polarity, article, sets: Disjoint
         if p in used or q in used:
             continue
         ra, rb = sets.find(int(sim.piece_of[p])), sets.find(int(sim.piece_of[q]))
-        if ra == rb or members[ra] & members[rb]:
+        if ra == rb or not members[ra].isdisjoint(members[rb]):
             continue
         if len(members[ra]) == 1 or len(members[rb]) == 1:
             used.update((p, q))
