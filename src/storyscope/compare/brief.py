@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from ..extract.language import detect_language
@@ -172,6 +174,21 @@ def _notes(compared: list[Article], n_independent: int, refs: list, timeline: li
     return notes
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector paused while one brief is built, as it was before
+    afterwards. A big story's brief makes hundreds of thousands of small records and almost
+    no cycles (7 on the 1,000-article benchmark story), yet each full collection walks the
+    whole process's heap: 0.2-0.4 of its 5 CPU s went to three of them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def build_brief(
     story: Story,
     items: list[tuple[Article, Enrichment]],
@@ -193,6 +210,12 @@ def build_brief(
     9. write facts, summary, coverage (outlets named from their URL where the record
        names none) and notes.
     """
+    with _collector_paused():
+        return _build_brief(story, items, independent)
+
+
+def _build_brief(story: Story, items: list[tuple[Article, Enrichment]],
+                 independent: dict[str, str] | None) -> Brief:
     # 1. records
     _check(items)
     notes: list[str] = []
