@@ -158,7 +158,7 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
     members: dict[int, set[str]] = {i: {u.article_id for u in us} for i, us in enumerate(nodes)}
     for a, b in zip(pairs.i.tolist(), pairs.j.tolist()):
         ra, rb = sets.find(a), sets.find(b)
-        if ra == rb or members[ra] & members[rb]:
+        if ra == rb or not members[ra].isdisjoint(members[rb]):
             continue
         _join(sets, members, ra, rb)
     also = _pieces(sim, threshold + PIECE_MARGIN, polarity, article, sets, members)
@@ -231,7 +231,7 @@ def _pieces(sim: Similarity, threshold: float, polarity, article, sets: Disjoint
         ra, rb = sets.find(node), sets.find(j)
         if ra == rb:
             continue
-        if len(members[ra]) == 1 and not members[ra] & members[rb]:  # its sentence is alone
+        if len(members[ra]) == 1 and members[ra].isdisjoint(members[rb]):  # its sentence is alone
             _join(sets, members, ra, rb)
         else:
             also.append((node, j))
@@ -243,7 +243,7 @@ def _pieces(sim: Similarity, threshold: float, polarity, article, sets: Disjoint
         if p in used or q in used:
             continue
         ra, rb = sets.find(int(sim.piece_of[p])), sets.find(int(sim.piece_of[q]))
-        if ra == rb or members[ra] & members[rb]:
+        if ra == rb or not members[ra].isdisjoint(members[rb]):
             continue
         if len(members[ra]) == 1 or len(members[rb]) == 1:
             used.update((p, q))
@@ -260,18 +260,32 @@ def representative(fact: Fact, sim: Similarity) -> Unit:
     """The unit closest to the others (the most typical wording) among those that stand
     alone, if any does ("Pompeo said the United States is working ..." rather than another
     outlet's "He said that Washington is working ..."); shorter wins ties."""
-    if len(fact.units) <= 2:
-        return min(fact.units, key=lambda u: (not stands_alone(u.text), len(u.text) > 300, u.position,
-                                              len(u.text)))
-    pool = fact.units[:REPRESENTATIVE_POOL]
-    # one row per wording, weighted by how many units of the pool carry it
-    rows, first, counts = np.unique(sim.row[[u.index for u in pool]], return_index=True, return_counts=True)
-    if len(rows) == 1:
-        return pool[0]
-    scores = sim.block([pool[k].index for k in first]) @ counts
-    best = max(range(len(rows)), key=lambda i: (stands_alone(pool[first[i]].text),
-                                                 round(float(scores[i]), 3), -len(pool[first[i]].text)))
-    return pool[first[best]]
+    return representatives([fact], sim)[0]
+
+
+def representatives(facts: list[Fact], sim: Similarity) -> list[Unit]:
+    """``representative`` of each fact; the similarity blocks of all of them are computed
+    in one batch (a big story has hundreds of facts, each a small product)."""
+    out: list[Unit | None] = []
+    todo: list[tuple[int, list[Unit], np.ndarray, np.ndarray]] = []
+    for fact in facts:
+        if len(fact.units) <= 2:
+            out.append(min(fact.units, key=lambda u: (not stands_alone(u.text), len(u.text) > 300, u.position,
+                                                      len(u.text))))
+            continue
+        pool = fact.units[:REPRESENTATIVE_POOL]
+        # one row per wording, weighted by how many units of the pool carry it
+        rows, first, counts = np.unique(sim.row[[u.index for u in pool]], return_index=True, return_counts=True)
+        out.append(pool[0] if len(rows) == 1 else None)
+        if len(rows) > 1:
+            todo.append((len(out) - 1, pool, first, counts))
+    blocks = sim.blocks([[pool[k].index for k in first] for _, pool, first, _ in todo])
+    for (at, pool, first, counts), block in zip(todo, blocks):
+        scores = block @ counts
+        best = max(range(len(first)), key=lambda i: (stands_alone(pool[first[i]].text),
+                                                     round(float(scores[i]), 3), -len(pool[first[i]].text)))
+        out[at] = pool[first[best]]
+    return out  # type: ignore[return-value]
 
 
 def order_facts(facts: list[Fact]) -> list[Fact]:

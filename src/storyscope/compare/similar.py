@@ -147,16 +147,26 @@ class Similarity:
 
     def block(self, units: list[int]) -> np.ndarray:
         """The blended similarity among the given units (a small dense matrix)."""
-        rows = self.row[units]
-        out = (self.left[rows] @ self.right[rows].T).toarray()
-        if self.emb is not None:
-            e = self.emb[rows]
-            out = (1.0 - self.embed_weight) * out + self.embed_weight * (e @ e.T)
-        if self.anchors is not None:
-            a = self.anchors[rows]
-            bonus = _anchor_bonus((a @ a.T).toarray())
-            np.fill_diagonal(bonus, 0.0)  # a wording's own anchors make it no more typical
-            out += bonus
+        return self.blocks([units])[0]
+
+    def blocks(self, groups: list[list[int]]) -> list[np.ndarray]:
+        """``block`` of each group of units. A big story asks for hundreds of small blocks
+        (facts.representatives): their sparse products are made in one call, each entry
+        summed in the same order as alone, so every block is the same to the bit."""
+        rows_of = [self.row[g] for g in groups]
+        words = _diagonal_blocks(self.left, self.right, rows_of)
+        anchors = _diagonal_blocks(self.anchors, self.anchors, rows_of) if self.anchors is not None else None
+        out = []
+        for k, rows in enumerate(rows_of):
+            block = words[k]
+            if self.emb is not None:
+                e = self.emb[rows]
+                block = (1.0 - self.embed_weight) * block + self.embed_weight * (e @ e.T)
+            if anchors is not None:
+                bonus = _anchor_bonus(anchors[k])
+                np.fill_diagonal(bonus, 0.0)  # a wording's own anchors make it no more typical
+                block += bonus
+            out.append(block)
         return out
 
     def neighbours(self, threshold: float, group: np.ndarray, apart: np.ndarray) -> Pairs:
@@ -219,29 +229,95 @@ def _top_pairs(rows_w, rows_e, rows_group, rows_apart, cols_w, cols_e, cols_grou
         sim = (rows_w[lo:hi] @ cols_t).toarray()
         if rows_e is not None:
             sim *= 1.0 - embed_weight
-            sim += embed_weight * (rows_e[lo:hi] @ cols_e.T)
+            emb = rows_e[lo:hi] @ cols_e.T
+            emb *= embed_weight  # in place: the same float32 products, one block less
+            sim += emb
         if anchors_t is not None:
-            sim += _anchor_bonus((anchors[lo:hi] @ anchors_t).toarray())
+            # the bonus where two wordings share an anchor (few pairs do): the same sums as
+            # adding the dense bonus, whose other entries are 0
+            shared = sparse.csr_array(anchors[lo:hi] @ anchors_t)
+            at = np.repeat(np.arange(hi - lo), np.diff(shared.indptr))
+            sim[at, shared.indices] += _anchor_bonus(shared.data)
         r = np.arange(lo, hi)
         if same:
             sim[r - lo, r] = -1.0  # itself
         sim[rows_group[lo:hi, None] != cols_group[None, :]] = -1.0
         sim[rows_apart[lo:hi, None] == cols_apart[None, :]] = -1.0
-        if n > NEIGHBOURS:
-            top = np.argpartition(-sim, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
-        else:
-            top = np.broadcast_to(np.arange(n), sim.shape)
-        rows = np.repeat(r, top.shape[1])
-        cols = top.ravel()
-        vals = sim[rows - lo, cols]
-        keep = vals >= threshold
-        found_i.append(rows[keep])
-        found_j.append(cols[keep])
-        found_s.append(vals[keep])
+        rows, cols = _best_over(sim, threshold)
+        found_i.append(rows + lo)
+        found_j.append(cols)
+        found_s.append(sim[rows, cols])
     i = np.concatenate(found_i) if found_i else np.zeros(0, dtype=np.int64)
     j = np.concatenate(found_j) if found_j else np.zeros(0, dtype=np.int64)
     s = np.concatenate(found_s) if found_s else np.zeros(0, dtype=np.float32)
     return i, j, s
+
+
+def _best_over(sim: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, column) entries of ``sim`` that are among their row's NEIGHBOURS best and
+    at least ``threshold``, rows in order: what ``np.argpartition(-sim, NEIGHBOURS)`` picks,
+    found without partitioning whole rows. A row with at most NEIGHBOURS entries over the
+    threshold keeps them all; a row with more keeps those at least its NEIGHBOURS-th best
+    value, found among its entries over the threshold only, when that value is strictly
+    above the next one (a tie there is settled by partitioning the whole row, as before)."""
+    width = sim.shape[1]
+    at = np.flatnonzero(sim >= threshold)
+    rows, cols = np.divmod(at, width)
+    count = np.bincount(rows, minlength=sim.shape[0])
+    many = count[rows] > NEIGHBOURS
+    if not many.any():
+        return rows, cols
+    heavy = np.flatnonzero(count > NEIGHBOURS)
+    h_rows, h_cols = rows[many], cols[many]
+    slot = np.searchsorted(heavy, h_rows)
+    rank = np.arange(len(h_rows)) - np.repeat(np.cumsum(count[heavy]) - count[heavy], count[heavy])
+    grid = np.full((len(heavy), int(count[heavy].max())), np.inf, dtype=sim.dtype)
+    grid[slot, rank] = -sim[h_rows, h_cols]
+    part = np.partition(grid, (NEIGHBOURS - 1, NEIGHBOURS), axis=1)
+    last, next_ = -part[:, NEIGHBOURS - 1], -part[:, NEIGHBOURS]
+    clear = last > next_
+    keep = clear[slot] & (sim[h_rows, h_cols] >= last[slot])
+    out_rows, out_cols = [rows[~many], h_rows[keep]], [cols[~many], h_cols[keep]]
+    tied = heavy[~clear]
+    if len(tied):
+        top = np.argpartition(-sim[tied], NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
+        t_rows, t_cols = np.repeat(tied, NEIGHBOURS), top.ravel()
+        ok = sim[t_rows, t_cols] >= threshold
+        out_rows.append(t_rows[ok])
+        out_cols.append(t_cols[ok])
+    rows, cols = np.concatenate(out_rows), np.concatenate(out_cols)
+    order = np.argsort(rows, kind="stable")  # rows in order: neighbours keeps a pair's first
+    return rows[order], cols[order]
+
+
+def _diagonal_blocks(left: sparse.csr_array, right: sparse.csr_array, rows_of: list[np.ndarray]) -> list[np.ndarray]:
+    """``(left[rows] @ right[rows].T).toarray()`` for each ``rows`` of ``rows_of``, in one
+    sparse product: group k's rows keep their entries, in their order, on columns of their
+    own (a (group, column) pair is one new column), so that products of two groups are
+    zero and each entry of a block is summed exactly as in the small product."""
+    sizes = np.array([len(r) for r in rows_of], dtype=np.int64)
+    if not len(sizes) or not sizes.sum():
+        return [np.zeros((m, m), dtype=np.float32) for m in sizes.tolist()]
+    rows = np.concatenate(rows_of)
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    a, b = left[rows], right[rows]
+    width = max(left.shape[1], 1)
+    # the (group, column) keys of both sides, numbered alike
+    key_a = np.repeat(group, np.diff(a.indptr)) * width + a.indices
+    key_b = np.repeat(group, np.diff(b.indptr)) * width + b.indices
+    keys, inverse = np.unique(np.concatenate([key_a, key_b]), return_inverse=True)
+    inverse = inverse.ravel()
+    a = sparse.csr_array((a.data, inverse[: len(key_a)], a.indptr), shape=(len(rows), len(keys)))
+    b = sparse.csr_array((b.data, inverse[len(key_a):], b.indptr), shape=(len(rows), len(keys)))
+    prod = sparse.csr_array(a @ b.T)
+    # scatter the block-diagonal product into one flat array of the groups' square blocks
+    start = np.cumsum(sizes) - sizes
+    base = np.cumsum(sizes * sizes) - sizes * sizes
+    r = np.repeat(np.arange(len(rows)), np.diff(prod.indptr))
+    g = group[r]
+    flat = np.zeros(int((sizes * sizes).sum()), dtype=prod.dtype)
+    flat[base[g] + (r - start[g]) * sizes[g] + (prod.indices - start[g])] = prod.data
+    return [flat[o: o + m * m].reshape(m, m) for o, m in zip(base.tolist(), sizes.tolist())]
 
 
 def _is_anchor(token: str) -> bool:

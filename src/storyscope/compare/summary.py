@@ -102,8 +102,11 @@ def coverage(
         outlets.setdefault(names.get(a.id) or a.outlet or f"article {a.id}", []).append(a)
     # which facts each article carries, once: a big story has hundreds of outlets
     carried: dict[str, list[int]] = {}
+    in_articles: list[frozenset[str]] = []  # each fact's articles, once (not once per outlet)
     for k, (f, _) in enumerate(facts):
-        for aid in f.article_ids:
+        aids = f.article_ids
+        in_articles.append(frozenset(aids))
+        for aid in aids:
             carried.setdefault(aid, []).append(k)
     widely = [k for k, (f, _) in enumerate(facts) if len(f.roots) >= shared_by]
     out = []
@@ -111,7 +114,7 @@ def coverage(
         ids = {a.id for a in arts}
         mine = sorted({k for a in arts for k in carried.get(a.id, ())})
         unique = [facts[k][1] for k in mine
-                  if facts[k][0].status != "corroborated" and set(facts[k][0].article_ids) <= ids]
+                  if facts[k][0].status != "corroborated" and in_articles[k] <= ids]
         present = set(mine)
         omitted = [facts[k][1] for k in widely[: COVERAGE_LIST_MAX + len(present)] if k not in present]
         seen: list[str] = []

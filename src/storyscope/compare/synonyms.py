@@ -17,6 +17,7 @@ that merely share a first piece ("boobs" / "booze").
 from __future__ import annotations
 
 from collections import Counter
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -50,8 +51,10 @@ def _surfaces(texts: list[str]) -> tuple[dict[str, str], set[str]]:
     after a sentence's first word (names)."""
     counts: Counter[tuple[str, bool]] = Counter()
     for text in texts:
-        for k, w in enumerate(WORD_RE.findall(text)):
-            counts[w, k > 0] += 1
+        words = WORD_RE.findall(text)
+        if words:  # (word, after the first?) counted in text order, in one C loop per text
+            counts[words[0], False] += 1
+            counts.update(zip(words[1:], repeat(True)))
     per_word: dict[tuple[str, str], int] = {}
     named: set[str] = set()
     for (w, inside), n in counts.items():
