@@ -65,8 +65,9 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
     ),
     (
         "split_threshold",
-        0.7,
-        "when a story reaches 8, 16, 24, 32 or 64 articles it is split in two (2-means) if the halves score below this",
+        0.99,
+        "when a story reaches 8, 16, 24, 32 or 64 articles it is cut in two and split if the cut is clean "
+        "(most members' nearest members on their own side) and the halves score below this (1: no bound)",
     ),
     ("window_days", 14, "with dates on both sides, stories quiet for longer than this are closed: not candidates to join"),
     (
