@@ -14,7 +14,12 @@ from .story import Vec
 # Tried this many times from deterministic seeds; at most this many rounds each.
 SEEDS = 3
 ITERATIONS = 6
-# kNN purity: the share of members whose NEIGHBOURS nearest members are in their own half
+# kNN purity: the share of members whose NEIGHBOURS nearest members are in their own half,
+# fewer in a story of under 4 * NEIGHBOURS members: at the first check (8 members, parts of
+# 4) a member's three nearest would have to be every other member of its side, and one
+# odd article of a third event on a side fails the whole side (tests/cluster/test_stream.py,
+# two earthquakes merged early). ECB+ held out over topic folds: 0.927 with 3 at every
+# size, 0.931 with 2 below 12 members (benchmarks/clustering_cv.py; docs/benchmarks.md, ecb2).
 NEIGHBOURS = 3
 
 
@@ -47,7 +52,7 @@ class Cut(NamedTuple):
 
     labels: np.ndarray  # 0 / 1 per member
     score: float  # square root of the cosine of the halves' sums (two_means's scale)
-    purity: float  # share of members whose NEIGHBOURS nearest members are on their own side
+    purity: float  # share of members whose nearest members (NEIGHBOURS, fewer when small) are on their own side
     cross: float  # mean cosine of the member pairs across the cut
 
 
@@ -59,8 +64,8 @@ def cut(vecs: list[Vec]) -> Cut:
     articles that are each alike even when the groups share the topic's words;
     2-means on the same matrix, tied to the two centroids, cut one event in two
     more often. The score is the one two_means gives, for the reason and the
-    link. The purity, the share of members whose three nearest members are on
-    their own side, says whether the cut is real: two events of one kind share
+    link. The purity, the share of members whose three nearest members (two
+    under 12 members) are on their own side, says whether the cut is real: two events of one kind share
     words, so their halves' centroids stay alike (the score), while each
     article's nearest neighbours are still reports of its own event. The cross
     cosine says whether there is anything to cut: copies of one report (other
@@ -85,6 +90,7 @@ def cut(vecs: list[Vec]) -> Cut:
     cos = across.sum() / math.sqrt(within) if within > 0.0 else 0.0
     score = math.sqrt(cos) if cos > 0.0 else 0.0
     np.fill_diagonal(gram, -np.inf)
-    nearest = np.argsort(-gram, axis=1, kind="stable")[:, :NEIGHBOURS]
+    k = max(1, min(NEIGHBOURS, n // 4))
+    nearest = np.argsort(-gram, axis=1, kind="stable")[:, :k]
     purity = float((labels[nearest] == labels[:, None]).mean())
     return Cut(labels, float(score), purity, float(across.mean()))
