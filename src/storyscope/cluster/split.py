@@ -6,6 +6,7 @@ import math
 from typing import NamedTuple
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from .kernels import gram as pairwise_dots
 from .kernels import two_means_gram
@@ -21,6 +22,24 @@ ITERATIONS = 6
 # two earthquakes merged early). ECB+ held out over topic folds: 0.927 with 3 at every
 # size, 0.931 with 2 below 12 members (benchmarks/clustering_cv.py; docs/benchmarks.md, ecb2).
 NEIGHBOURS = 3
+
+
+_CONTROLLER: ThreadpoolController | None = None
+
+
+def _one_blas_thread():
+    """One BLAS thread for a small eigenproblem, as cluster/minilm.py does for its matrices.
+
+    OpenBLAS's threads for a 64 x 64 ``eigh`` spin on the other cores after each call:
+    on cluster_scale.py's stream (30,000 articles, 2 cores) the split checks took 6-8
+    CPU s and the whole assignment twice its time, against 1.9 s with one thread. The
+    controller finds the libraries once (a ``threadpool_limits`` per call costs more
+    than the eigenproblem).
+    """
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
 
 
 def _gram(vecs: list[Vec]) -> np.ndarray:
@@ -80,7 +99,8 @@ def cut(vecs: list[Vec]) -> Cut:
     d = a.sum(axis=1)
     d[d == 0.0] = 1e-9
     lap = np.eye(n) - a / np.sqrt(d[:, None] * d[None, :])
-    _, vec = np.linalg.eigh(lap)
+    with _one_blas_thread():
+        _, vec = np.linalg.eigh(lap)
     labels = (vec[:, 1] / np.sqrt(d) > 0.0).astype(np.int64)
     side = labels.astype(bool)
     if side.all() or not side.any():
