@@ -78,7 +78,7 @@ _SPLIT_PURITY = 0.9
 # ... unless the members are near-identical: a mean cosine across the cut of
 # _SPLIT_SAME or more is copies of one report (edited wire copies: 0.83-0.91 in
 # tests/cluster/test_bad_input.py), never two events (ECB+, every check with
-# parts of 4+: at most 0.53; every cut the purity split: at most 0.29). Without
+# parts of 4+: at most 0.53; every cut the purity split: at most 0.35). Without
 # it a story of copies is cut along their datelines, cleanly by purity.
 _SPLIT_SAME = 0.5
 # Merge check (step 7, before the split check): when a story has just reached 2
