@@ -162,7 +162,11 @@ def test_a_damaged_snapshot_is_refused(buf, damage):
     else:
         b = bytearray()
     with pytest.raises(SnapshotError):
-        StreamClusterer.from_snapshot(bytes(b))
+        # a flipped bit in a block read lazily (format 4) is found when the block is
+        # first read, not at load: .snapshot() reads the whole state (see
+        # test_snapshot_blocks.py); which block the middle byte falls in depends on
+        # the stories the stream made
+        StreamClusterer.from_snapshot(bytes(b)).snapshot()
 
 
 def test_loading_needs_a_fresh_clusterer(buf, articles):

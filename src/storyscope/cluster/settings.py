@@ -35,6 +35,9 @@ class ClusterSettingsError(StoryscopeError, ValueError):
 #   chosen on ECB+, mean B-cubed F1 of the 5 orders scored on the final
 #   stories: no split check 0.878; 0.65: 0.894, 0.68: 0.904, 0.70: 0.899,
 #   0.72: 0.890, 0.75: 0.877 (0.70 is the middle of the plateau, not its peak).
+#   Since session 12 (ecb2) the check cuts spectrally and decides on the cut's
+#   kNN purity (stream._SPLIT_PURITY); the score bound is 0.99, kept as a
+#   setting (lower: fewer splits), not a tuned constant any more.
 # - related_threshold 0.1: the same-event probability with the time evidence left
 #   out, below the join threshold (an open story at the join threshold is
 #   joined, so a link to an open story needs less); links also need three
@@ -65,8 +68,9 @@ SETTINGS: tuple[tuple[str, object, str], ...] = (
     ),
     (
         "split_threshold",
-        0.7,
-        "when a story reaches 8, 16, 24, 32 or 64 articles it is split in two (2-means) if the halves score below this",
+        0.99,
+        "when a story reaches 8, 16, 24, 32 or 64 articles it is cut in two and split if the cut is clean "
+        "(most members' nearest members on their own side) and the halves score below this (1: no bound)",
     ),
     ("window_days", 14, "with dates on both sides, stories quiet for longer than this are closed: not candidates to join"),
     (
@@ -106,7 +110,7 @@ class ClusterSettings:
             )
         if not 0.0 < self.split_threshold <= 1.0:
             raise ClusterSettingsError(
-                f"split_threshold must be in (0, 1] (the scale of threshold; 1 splits whenever 2-means finds "
+                f"split_threshold must be in (0, 1] (the scale of threshold; 1 splits whenever a clean cut has "
                 f"two halves of 4 or more), got {self.split_threshold!r}; the default is {DEFAULTS['split_threshold']}"
             )
         if not 0.0 < self.related_threshold < 1.0:

@@ -1,8 +1,12 @@
-"""Split check: is a story really two events? Spherical 2-means on its members."""
+"""Split check: is a story really two events? A cut of its members in two, and how clean it is."""
 
 from __future__ import annotations
 
+import math
+from typing import NamedTuple
+
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from .kernels import gram as pairwise_dots
 from .kernels import two_means_gram
@@ -11,6 +15,40 @@ from .story import Vec
 # Tried this many times from deterministic seeds; at most this many rounds each.
 SEEDS = 3
 ITERATIONS = 6
+# kNN purity: the share of members whose NEIGHBOURS nearest members are in their own half,
+# fewer in a story of under 4 * NEIGHBOURS members: at the first check (8 members, parts of
+# 4) a member's three nearest would have to be every other member of its side, and one
+# odd article of a third event on a side fails the whole side (tests/cluster/test_stream.py,
+# two earthquakes merged early). ECB+ held out over topic folds: 0.927 with 3 at every
+# size, 0.931 with 2 below 12 members (benchmarks/clustering_cv.py; docs/benchmarks.md, ecb2).
+NEIGHBOURS = 3
+
+
+_CONTROLLER: ThreadpoolController | None = None
+
+
+def _one_blas_thread():
+    """One BLAS thread for a small eigenproblem, as cluster/minilm.py does for its matrices.
+
+    OpenBLAS's threads for a 64 x 64 ``eigh`` spin on the other cores after each call:
+    on cluster_scale.py's stream (30,000 articles, 2 cores) the split checks took 6-8
+    CPU s and the whole assignment twice its time, against 1.9 s with one thread. The
+    controller finds the libraries once (a ``threadpool_limits`` per call costs more
+    than the eigenproblem).
+    """
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
+
+
+def _gram(vecs: list[Vec]) -> np.ndarray:
+    """The members' n x n matrix of cosines (merges of sorted term lists, compiled)."""
+    starts = np.zeros(len(vecs) + 1, dtype=np.int64)
+    np.cumsum([len(v[0]) for v in vecs], out=starts[1:])
+    return np.asarray(pairwise_dots(
+        np.concatenate([v[0] for v in vecs]), np.concatenate([v[1] for v in vecs]).astype(np.float64), starts
+    ))
 
 
 def two_means(vecs: list[Vec]) -> tuple[np.ndarray, float]:
@@ -18,18 +56,61 @@ def two_means(vecs: list[Vec]) -> tuple[np.ndarray, float]:
 
     Spherical 2-means needs only dot products between the vectors (a half's sum
     dotted with a vector is a sum of the vector's dots with the half's members),
-    so everything works on their n x n Gram matrix (merges of sorted term lists,
-    compiled): a story of 64 articles is a 64 x 64 problem, whatever its
-    vocabulary. Seeds: each of the ``SEEDS`` members least like the whole story,
-    paired with the member least like it; the run whose halves are tightest
-    (largest sum of the lengths of the half sums) wins.
+    so everything works on their n x n Gram matrix: a story of 64 articles is a
+    64 x 64 problem, whatever its vocabulary. Seeds: each of the ``SEEDS``
+    members least like the whole story, paired with the member least like it;
+    the run whose halves are tightest (largest sum of the lengths of the half
+    sums) wins.
     """
-    n = len(vecs)
-    starts = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum([len(v[0]) for v in vecs], out=starts[1:])
-    gram = pairwise_dots(
-        np.concatenate([v[0] for v in vecs]), np.concatenate([v[1] for v in vecs]).astype(np.float64), starts
-    )
-
-    labels, cos = two_means_gram(gram, SEEDS, ITERATIONS)
+    labels, cos = two_means_gram(_gram(vecs), SEEDS, ITERATIONS)
     return labels, float(cos)
+
+
+class Cut(NamedTuple):
+    """A story's members cut in two, and the evidence that the cut is between two events."""
+
+    labels: np.ndarray  # 0 / 1 per member
+    score: float  # square root of the cosine of the halves' sums (two_means's scale)
+    purity: float  # share of members whose nearest members (NEIGHBOURS, fewer when small) are on their own side
+    cross: float  # mean cosine of the member pairs across the cut
+
+
+def cut(vecs: list[Vec]) -> Cut:
+    """The spectral cut of the members, with its score, kNN purity and cross cosine.
+
+    The cut: the sign of the Fiedler vector of the normalised Laplacian of the
+    members' cosine graph (negative cosines as 0), which follows two groups of
+    articles that are each alike even when the groups share the topic's words;
+    2-means on the same matrix, tied to the two centroids, cut one event in two
+    more often. The score is the one two_means gives, for the reason and the
+    link. The purity, the share of members whose three nearest members (two
+    under 12 members) are on their own side, says whether the cut is real: two events of one kind share
+    words, so their halves' centroids stay alike (the score), while each
+    article's nearest neighbours are still reports of its own event. The cross
+    cosine says whether there is anything to cut: copies of one report (other
+    datelines, headlines, a sentence cut) are near-identical, their graph has no
+    structure but who edited what, and purity on it is high for the wrong
+    reason (copies with one dateline are each other's nearest).
+    """
+    gram = _gram(vecs)
+    n = len(gram)
+    a = np.clip(gram, 0.0, None)
+    np.fill_diagonal(a, 0.0)
+    d = a.sum(axis=1)
+    d[d == 0.0] = 1e-9
+    lap = np.eye(n) - a / np.sqrt(d[:, None] * d[None, :])
+    with _one_blas_thread():
+        _, vec = np.linalg.eigh(lap)
+    labels = (vec[:, 1] / np.sqrt(d) > 0.0).astype(np.int64)
+    side = labels.astype(bool)
+    if side.all() or not side.any():
+        return Cut(labels, 1.0, 0.0, 1.0)
+    across = gram[np.ix_(~side, side)]
+    within = gram[np.ix_(~side, ~side)].sum() * gram[np.ix_(side, side)].sum()
+    cos = across.sum() / math.sqrt(within) if within > 0.0 else 0.0
+    score = math.sqrt(cos) if cos > 0.0 else 0.0
+    np.fill_diagonal(gram, -np.inf)
+    k = max(1, min(NEIGHBOURS, n // 4))
+    nearest = np.argsort(-gram, axis=1, kind="stable")[:, :k]
+    purity = float((labels[nearest] == labels[:, None]).mean())
+    return Cut(labels, float(score), purity, float(across.mean()))
