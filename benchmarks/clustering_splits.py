@@ -60,7 +60,6 @@ from clustering import bcubed, load  # noqa: E402
 from storyscope.cluster import StreamClusterer  # noqa: E402
 from storyscope.cluster import split as split_mod  # noqa: E402
 from storyscope.cluster import stream as stream_mod  # noqa: E402
-from storyscope.cluster.kernels import gram as pairwise_dots  # noqa: E402
 from storyscope.cluster.kernels import two_means_gram  # noqa: E402
 from storyscope.cluster.story import Story  # noqa: E402
 from storyscope.features import compute_many  # noqa: E402
@@ -91,15 +90,6 @@ def centroid_score(gram: np.ndarray, labels: np.ndarray) -> float:
     lab = labels.astype(bool)
     cos = gram[np.ix_(~lab, lab)].sum() / np.sqrt(max(gram[np.ix_(~lab, ~lab)].sum() * gram[np.ix_(lab, lab)].sum(), 1e-12))
     return float(np.sqrt(cos)) if cos > 0.0 else 0.0
-
-
-def gram_of(vecs) -> np.ndarray:
-    """The members' n x n cosine matrix, as split.two_means builds it."""
-    starts = np.zeros(len(vecs) + 1, dtype=np.int64)
-    np.cumsum([len(v[0]) for v in vecs], out=starts[1:])
-    return np.asarray(pairwise_dots(
-        np.concatenate([v[0] for v in vecs]), np.concatenate([v[1] for v in vecs]).astype(np.float64), starts
-    ))
 
 
 def cut_evidence(gram: np.ndarray, labels: np.ndarray) -> dict[str, float]:
@@ -155,7 +145,7 @@ class SplitProbe(StreamClusterer):
             return None
         stream_mod._pass_checks(story)
         vecs = [self._member_vector(m) for m in members]
-        gram = gram_of(vecs)
+        gram = split_mod._gram(vecs)  # the members' cosine matrix, as the stream builds it
         if self._cut == "2means":
             labels, score = two_means_gram(gram, split_mod.SEEDS, split_mod.ITERATIONS)
             labels = np.asarray(labels)
