@@ -73,18 +73,6 @@ _KNN = 3
 OLD_SPLIT_THRESHOLD = 0.7
 
 
-def spectral_cut(gram: np.ndarray) -> np.ndarray:
-    """Labels 0/1: the sign of the Fiedler vector of the normalised Laplacian of the cosine graph."""
-    n = len(gram)
-    a = np.clip(gram, 0.0, None)
-    np.fill_diagonal(a, 0.0)
-    d = a.sum(axis=1)
-    d[d == 0.0] = 1e-9
-    lap = np.eye(n) - a / np.sqrt(d[:, None] * d[None, :])
-    _, vec = np.linalg.eigh(lap)
-    return (vec[:, 1] / np.sqrt(d) > 0.0).astype(np.int64)
-
-
 def centroid_score(gram: np.ndarray, labels: np.ndarray) -> float:
     """The halves' score as two_means_gram gives it: the square root of their sums' cosine."""
     lab = labels.astype(bool)
@@ -152,7 +140,7 @@ class SplitProbe(StreamClusterer):
         elif self._cut == "2means10":
             labels = np.asarray(two_means_gram(gram, 10, 20)[0])
         elif self._cut == "spectral":
-            labels = spectral_cut(gram)
+            labels = split_mod.spectral_labels(gram)
         elif self._cut == "oracle":
             main_event = Counter(self._gold[m.article_id] for m in members).most_common(1)[0][0]
             labels = np.array([int(self._gold[m.article_id] != main_event) for m in members])

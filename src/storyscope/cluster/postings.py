@@ -26,7 +26,38 @@ import numpy as np
 from .kernels import posting_add, posting_compact, posting_place, posting_rehash, posting_vote, top_voted
 
 
-class PostingTable:
+class ListsByTerm:
+    """The mapping reads both indexes give (this table and a loaded snapshot's
+    ``snapshot_lazy.Postings``), from their own ``get`` and ``columns``: (terms ascending,
+    list lengths, the lists end to end), the form the snapshot stores."""
+
+    __slots__ = ()
+
+    def get(self, tid: int, default: array | None = None) -> array | None:
+        raise NotImplementedError
+
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def __getitem__(self, tid: int) -> array:
+        got = self.get(tid)
+        if got is None:
+            raise KeyError(tid)
+        return got
+
+    def keys(self) -> list[int]:
+        return self.columns()[0].tolist()
+
+    def values(self) -> list[array]:
+        _, lens, flat = self.columns()
+        ends = np.cumsum(lens).tolist()
+        return [array("i", flat[a:b].tobytes()) for a, b in zip([0, *ends[:-1]], ends)]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.keys())
+
+
+class PostingTable(ListsByTerm):
     """term id -> story positions in order of arrival, each list cut to its newest ``keep`` once it reaches
     twice that (see ``StreamClusterer._attach``)."""
 
@@ -92,39 +123,18 @@ class PostingTable:
         got = self._list(tid)
         return default if got is None else array("i", got.tobytes())
 
-    def __getitem__(self, tid: int) -> array:
-        got = self.get(tid)
-        if got is None:
-            raise KeyError(tid)
-        return got
-
     def __contains__(self, tid: object) -> bool:
         return isinstance(tid, int) and self._list(tid) is not None
 
     def __len__(self) -> int:
         return int(self.meta[0])
 
-    def lists(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(terms, list lengths, list starts, pool), terms in no order: ``snapshot_lazy.postings_columns``
-        sorts them into the columns the snapshot stores."""
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        from .snapshot_lazy import sorted_lists  # (snapshot_lazy imports this module)
+
         held = self.places >= 0
         slots = self.slots[held]
-        return self.places[held].astype(np.uint32), self.length[slots], self.start[slots], self.pool
-
-    def keys(self) -> list[int]:
-        from .snapshot_lazy import postings_columns
-
-        return postings_columns(self)[0].tolist()
-
-    def values(self) -> list[array]:
-        from .snapshot_lazy import postings_columns
-
-        _, lens, flat = postings_columns(self)
-        ends = np.cumsum(lens).tolist()
-        return [array("i", flat[a:b].tobytes()) for a, b in zip([0, *ends[:-1]], ends)]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.keys())
+        return sorted_lists(self.places[held].astype(np.uint32), self.length[slots], self.start[slots], self.pool)
 
 
 # -- the Python form, for a dict-like index (a loaded snapshot's lazy ``snapshot_lazy.Postings``) --

@@ -23,7 +23,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from .snapshot_blocks import Paged, whole
-from .postings import PostingTable
+from .postings import ListsByTerm
 
 T = TypeVar("T")
 
@@ -349,7 +349,7 @@ class LiveStories(Generic[T]):
         return ((sid, by_idx[i]) for sid, i in self._idx.items())
 
 
-class Postings:
+class Postings(ListsByTerm):
     """term id -> array of story positions: the snapshot's lists (terms ascending) copied out on first use.
 
     ``terms``, ``ends`` (of each list in ``flat``) and ``flat`` are numpy arrays or
@@ -400,12 +400,6 @@ class Postings:
         got = self._got[tid] = array("i", raw)
         return got
 
-    def __getitem__(self, tid: int) -> array:
-        got = self.get(tid)
-        if got is None:
-            raise KeyError(tid)
-        return got
-
     def __contains__(self, tid: object) -> bool:
         return isinstance(tid, int) and self.get(tid) is not None
 
@@ -443,33 +437,21 @@ class Postings:
         terms = np.concatenate([terms_all[keep], got_terms])
         lens = np.concatenate([lens_all[keep], got_lens])
         starts = np.concatenate([base_starts, len(flat_all) + np.cumsum(got_lens) - got_lens])
-        return _sorted_lists(terms, lens, starts, np.concatenate([flat_all, got_flat]))
-
-    def keys(self) -> list[int]:
-        return self.columns()[0].tolist()
-
-    def values(self) -> list[array]:
-        _, lens, flat = self.columns()
-        ends = np.cumsum(lens).tolist()
-        return [array("i", flat[a:b].tobytes()) for a, b in zip([0, *ends[:-1]], ends)]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.keys())
+        return sorted_lists(terms, lens, starts, np.concatenate([flat_all, got_flat]))
 
 
-def postings_columns(postings: dict[int, array] | Postings | PostingTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A clusterer's postings (a dict, or loaded ``Postings``) as (terms ascending, lengths, lists end to end)."""
-    if isinstance(postings, Postings):
+def postings_columns(postings: dict[int, array] | ListsByTerm) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A clusterer's postings (a dict, the compiled table, or loaded ``Postings``) as (terms ascending,
+    lengths, lists end to end)."""
+    if isinstance(postings, ListsByTerm):
         return postings.columns()
-    if isinstance(postings, PostingTable):
-        return _sorted_lists(*postings.lists())
     terms = np.fromiter(postings.keys(), np.uint32, len(postings))
     lens = np.fromiter(map(len, postings.values()), np.int64, len(postings))
     flat = np.frombuffer(b"".join(postings.values()), np.int32)
-    return _sorted_lists(terms, lens, np.cumsum(lens) - lens, flat)
+    return sorted_lists(terms, lens, np.cumsum(lens) - lens, flat)
 
 
-def _sorted_lists(terms: np.ndarray, lens: np.ndarray, starts: np.ndarray, flat: np.ndarray):
+def sorted_lists(terms: np.ndarray, lens: np.ndarray, starts: np.ndarray, flat: np.ndarray):
     """The lists (``flat[starts[i]:starts[i]+lens[i]]``) reordered by term, end to end."""
     order = np.argsort(terms, kind="stable")
     lens = lens[order]

@@ -94,14 +94,7 @@ def cut(vecs: list[Vec]) -> Cut:
     """
     gram = _gram(vecs)
     n = len(gram)
-    a = np.clip(gram, 0.0, None)
-    np.fill_diagonal(a, 0.0)
-    d = a.sum(axis=1)
-    d[d == 0.0] = 1e-9
-    lap = np.eye(n) - a / np.sqrt(d[:, None] * d[None, :])
-    with _one_blas_thread():
-        _, vec = np.linalg.eigh(lap)
-    labels = (vec[:, 1] / np.sqrt(d) > 0.0).astype(np.int64)
+    labels = spectral_labels(gram)
     side = labels.astype(bool)
     if side.all() or not side.any():
         return Cut(labels, 1.0, 0.0, 1.0)
@@ -114,3 +107,16 @@ def cut(vecs: list[Vec]) -> Cut:
     nearest = np.argsort(-gram, axis=1, kind="stable")[:, :k]
     purity = float((labels[nearest] == labels[:, None]).mean())
     return Cut(labels, float(score), purity, float(across.mean()))
+
+
+def spectral_labels(gram: np.ndarray) -> np.ndarray:
+    """0 / 1 per member: the sign of the Fiedler vector of the normalised Laplacian of
+    the cosine graph ``gram`` (negative cosines as 0)."""
+    a = np.clip(gram, 0.0, None)
+    np.fill_diagonal(a, 0.0)
+    d = a.sum(axis=1)
+    d[d == 0.0] = 1e-9
+    lap = np.eye(len(gram)) - a / np.sqrt(d[:, None] * d[None, :])
+    with _one_blas_thread():
+        _, vec = np.linalg.eigh(lap)
+    return (vec[:, 1] / np.sqrt(d) > 0.0).astype(np.int64)
