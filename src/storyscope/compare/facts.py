@@ -256,16 +256,12 @@ def _pieces(sim: Similarity, threshold: float, polarity, article, sets: Disjoint
 REPRESENTATIVE_POOL = 50
 
 
-def representative(fact: Fact, sim: Similarity) -> Unit:
-    """The unit closest to the others (the most typical wording) among those that stand
-    alone, if any does ("Pompeo said the United States is working ..." rather than another
-    outlet's "He said that Washington is working ..."); shorter wins ties."""
-    return representatives([fact], sim)[0]
-
-
 def representatives(facts: list[Fact], sim: Similarity) -> list[Unit]:
-    """``representative`` of each fact; the similarity blocks of all of them are computed
-    in one batch (a big story has hundreds of facts, each a small product)."""
+    """Each fact's unit closest to its others (the most typical wording) among those that
+    stand alone, if any does ("Pompeo said the United States is working ..." rather than
+    another outlet's "He said that Washington is working ..."); shorter wins ties. The
+    similarity blocks of all the facts are computed in one batch (a big story has hundreds
+    of facts, each a small product)."""
     out: list[Unit | None] = []
     todo: list[tuple[int, list[Unit], np.ndarray, np.ndarray]] = []
     for fact in facts:
