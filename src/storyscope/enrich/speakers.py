@@ -19,6 +19,7 @@ Steps:
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -60,6 +61,36 @@ _TITLE_GENDER = {
 }
 _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _LOOK_BACK = 100  # tokens searched for an antecedent: bounded work per pronoun
+# The ranker of he/she antecedents across sentences (``SpeakerResolver._ranked``): one
+# linear score per candidate person; the highest is who the pronoun means.
+RANKER_FEATURES = (
+    "rule",  # the rules' own guess (last speaker / last subject / addressee / last named)
+    "last_speaker",  # the last person of the pronoun's gender who spoke
+    "spoke",  # spoke before in the article
+    "last_subject",  # the last main-clause subject person before it
+    "log_chars",  # log(1 + characters back to the nearest mention / 100)
+    "log_sentences",  # log(1 + sentences back to it, at most 10)
+    "same_paragraph",  # the nearest mention is in the pronoun's paragraph
+    "subject",  # the nearest mention is a subject
+    "gender_known",  # the article (title, given name, own pronouns) gives the gender
+    "log_mentions",  # log(1 + mentions in the article before the pronoun)
+    "most_mentioned",  # the person named most so far
+    "nearest",  # named or speaking nearest before the pronoun of all candidates
+    "paragraph_subject",  # a subject (outside quotes) in the pronoun's paragraph
+    "paragraph_speaker",  # spoke in the pronoun's paragraph
+    "quoted_here",  # named inside the quotation marks of the pronoun's sentence or the one before
+)
+# Fitted on PolNeAR train's hand-labelled pronoun referents (conditional logit, L2 3 chosen
+# by 5-fold cross-validation over articles): ``python benchmarks/speaker_ranker.py --data
+# PolNeAR --cache DIR --l2 1,3,10 --labelled-only``. The last-subject and the rules' own
+# guess weigh most; distance in sentences counts against; who is named inside the quote
+# being attributed is seldom who says it.
+RANKER_WEIGHTS: tuple[float, ...] = (
+    0.736, 0.019, 0.153, 1.969, -0.244, -0.770, 0.461, 0.265, 0.326, 0.126, 0.270, -0.091, 0.433, 0.060, -0.470
+)
+_RANK_WINDOW = 3000  # characters before the pronoun in which candidates are named
+# set to a list by benchmarks/speaker_ranker.py to record (pronoun offset, candidates)
+RANKER_LOG: list | None = None
 _SUBJ_DEPS = frozenset({"nsubj", "nsubjpass"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "it", "them"})
@@ -434,6 +465,7 @@ class SpeakerResolver:
         # people the pronoun being resolved cannot mean (``_not_them``)
         self._excluded: frozenset[str] = frozenset()
         self._tok_starts: list[int] | None = None  # token offsets, read once when needed
+        self._sent_starts: list[int] | None = None  # sentences' first tokens, likewise
 
     # -- entity look-ups ------------------------------------------------------------
     def entity_at(self, start: int, end: int) -> EntityMention | None:
@@ -684,32 +716,145 @@ class SpeakerResolver:
         if found is None:
             found = beside
         if found is None:
+            # across sentences the rules below give one guess, and a ranker fitted on
+            # PolNeAR train (``_ranked``) weighs it against the other people in view
             # the last person who spoke, unless another person has been the subject
             # of a sentence since ("Governor Lopez visited the site. “...,” she said.")
             spoke = next(
                 (p for p in reversed(self.history) if p.is_person and self._fits(p.name, gender)), None
             )
-            found = self._last_subject_person(tok, gender)
+            subject = self._last_subject_person(tok, gender)
+            found = subject
             if spoke is not None and (found is None or spoke.start >= found.start):
                 found = spoke
             if found is not None:
                 # "Reed asked Sanders whether ... “Sure it is,” he said": who answers a
                 # question is whom it was put to
                 found = self._addressee(found, tok, gender) or found
-        if found is None:
-            ent = self._last_entity_before(tstart, frozenset({"PERSON"}), outside_quotes=True)
-            # a person merely mentioned (not the subject, not a speaker) in an
-            # earlier paragraph is no antecedent for "he said" in this one
-            # (unless the article shows it is of the pronoun's gender: "... met with
-            # President Daniel Ruiz. // “...,” he told reporters")
-            if ent is not None and "\n" in self.text[ent.end : tstart] and self.gender.get(ent.canonical) != gender:
-                ent = None
-            if ent is not None and self._fits(ent.canonical, gender):
-                found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
+            if found is None:
+                ent = self._last_entity_before(tstart, frozenset({"PERSON"}), outside_quotes=True)
+                # a person merely mentioned (not the subject, not a speaker) in an
+                # earlier paragraph is no antecedent for "he said" in this one
+                # (unless the article shows it is of the pronoun's gender: "... met with
+                # President Daniel Ruiz. // “...,” he told reporters")
+                if ent is not None and "\n" in self.text[ent.end : tstart] and self.gender.get(ent.canonical) != gender:
+                    ent = None
+                if ent is not None and self._fits(ent.canonical, gender):
+                    found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
+            found = self._ranked(tok, gender, found, spoke, subject)
         if found is not None:
             self.gender.setdefault(found.name, gender)
             return Speaker(found.name, tstart, tend, found.head, True)
         return None
+
+    def _ranked(self, tok, gender: str, rule: Speaker | None, spoke: Speaker | None,
+                subject: Speaker | None) -> Speaker | None:
+        """The person a he/she means across sentences: the rules' guess ``rule`` weighed
+        against every person of the pronoun's gender named or speaking before it, by the
+        linear score ``RANKER_WEIGHTS`` (fitted, ``benchmarks/speaker_ranker.py``)."""
+        if rule is None:
+            return None  # no one in view the rules would take: the ranker adds no one
+        cands = self._candidates(tok, gender, rule, spoke, subject)
+        if len(cands) < 2:
+            return rule
+        if RANKER_LOG is not None:
+            RANKER_LOG.append((tok.idx, [(name, feats) for name, (feats, _) in cands.items()]))
+        best = max(cands.items(), key=lambda kv: sum(w * x for w, x in zip(RANKER_WEIGHTS, kv[1][0])))
+        name = best[0]
+        if rule is not None and name == rule.name:
+            return rule
+        return Speaker(name, 0, 0, best[1][1], True)
+
+    def _candidates(self, tok, gender: str, rule: Speaker | None, spoke: Speaker | None,
+                    subject: Speaker | None) -> dict[str, tuple[tuple[float, ...], str]]:
+        """name -> (features in ``RANKER_FEATURES`` order, head word) of each person the
+        pronoun ``tok`` may mean: named (outside quotes) or speaking in the
+        ``_RANK_WINDOW`` characters before it, of its gender, not excluded by binding."""
+        tstart = tok.idx
+        if self._tok_starts is None:
+            self._tok_starts = self.doc.to_array("IDX").tolist() if len(self.doc) else []
+        if self._sent_starts is None:
+            self._sent_starts = [s.start for s in self.doc.sents]
+        lo = tstart - _RANK_WINDOW
+        last: dict[str, int] = {}  # nearest mention's start
+        heads: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        para_start = self.text.rfind("\n", 0, tstart) + 1
+        para_subjects: set[str] = set()
+        # the quote a "he said" attributes is in its sentence or the one before: whom
+        # its words name is seldom who says them
+        k_tok = bisect_right(self._tok_starts, tstart) - 1
+        s_tok = bisect_right(self._sent_starts, k_tok) - 1
+        here_lo = self.doc[self._sent_starts[max(0, s_tok - 1)]].idx
+        here_hi = tok.sent.end_char
+        quoted_here = {
+            e.canonical for e in self.entities[bisect_right(self._ent_starts, here_lo - 1) : bisect_right(self._ent_starts, here_hi - 1)]
+            if e.label == "PERSON" and self._quoted(e.start)
+        }
+        for e in self.entities[: bisect_right(self._ent_starts, tstart - 1)]:
+            if e.label != "PERSON" or e.end > tstart:
+                continue
+            counts[e.canonical] = counts.get(e.canonical, 0) + 1
+            if e.start >= lo and not self._quoted(e.start) and self._fits(e.canonical, gender):
+                last[e.canonical] = e.start
+                heads[e.canonical] = e.canonical.split()[-1].lower()
+                if e.start >= para_start and self._is_subject(e.start):
+                    para_subjects.add(e.canonical)
+        spoken: dict[str, int] = {}
+        para_speakers: set[str] = set()
+        for p in self.history:
+            if p.is_person and self._fits(p.name, gender):
+                spoken[p.name] = spoken.get(p.name, 0) + 1
+                if p.end > p.start and lo <= p.start < tstart:
+                    last[p.name] = max(last.get(p.name, -1), p.start)
+                    if p.start >= para_start:
+                        para_speakers.add(p.name)
+                heads.setdefault(p.name, p.head)
+        for sp in (rule, spoke, subject):
+            if sp is not None:
+                last.setdefault(sp.name, -1)
+                heads.setdefault(sp.name, sp.head)
+        if not last:
+            return {}
+        top = max(counts.values()) if counts else 0
+        nearest = max(last.values())
+        out = {}
+        for name, pos in last.items():
+            if pos >= 0:
+                k = bisect_right(self._tok_starts, pos) - 1
+                t = self.doc[k]
+                sents = s_tok - (bisect_right(self._sent_starts, k) - 1)
+                chars = tstart - pos
+                para = "\n" not in self.text[pos:tstart]
+                is_subj = self._is_subject(pos)
+            else:
+                sents, chars, para, is_subj = 10, _RANK_WINDOW, False, False
+            n = counts.get(name, 0)
+            feats = (
+                1.0 if rule is not None and name == rule.name else 0.0,
+                1.0 if spoke is not None and name == spoke.name else 0.0,
+                1.0 if name in spoken else 0.0,
+                1.0 if subject is not None and name == subject.name else 0.0,
+                math.log1p(chars / 100),
+                math.log1p(min(sents, 10)),
+                1.0 if para else 0.0,
+                1.0 if is_subj else 0.0,
+                1.0 if self.gender.get(name) == gender else 0.0,
+                math.log1p(n),
+                1.0 if n and n == top else 0.0,
+                1.0 if pos >= 0 and pos == nearest else 0.0,
+                1.0 if name in para_subjects else 0.0,
+                1.0 if name in para_speakers else 0.0,
+                1.0 if name in quoted_here else 0.0,
+            )
+            out[name] = (feats, heads[name])
+        return out
+
+    def _is_subject(self, char: int) -> bool:
+        """Whether the name starting at ``char`` is a subject: its token, or the head of
+        the name it begins ("Mike Pompeo said": "Pompeo" is the subject)."""
+        t = self.doc[bisect_right(self._tok_starts, char) - 1]
+        return t.dep_ in _SUBJ_DEPS or (t.head.dep_ in _SUBJ_DEPS and 0 < t.head.i - t.i <= 2)
 
     def _addressee(self, asker: Speaker, tok, gender: str | None) -> Speaker | None:
         """The person ``asker`` put a question to ("Reed asked Sanders whether ...",
