@@ -8,8 +8,10 @@ Steps:
    document order so that it can look back:
    - a token inside a named entity takes the entity's article-level ``canonical``
      ("Pompeo", "Secretary of State Mike Pompeo" -> "Mike Pompeo");
-   - "he"/"she" take the last person who spoke (or, failing that, the last person
-     who was the subject of a sentence nearby); "they"/"it" the last group;
+   - "he"/"she" take the person their own sentence's syntax points to; across
+     sentences the rules' guess (the last person who spoke or was the subject of a
+     sentence nearby) is weighed against the other people of that gender in view by a
+     ranker fitted on PolNeAR train (``_ranked``); "they"/"it" the last group;
      "who"/"which" the noun their relative clause hangs from;
    - a definite description ("the official", "the department") takes an earlier speaker
      or organisation with the same head word ("a senior Iraqi security official",
