@@ -138,7 +138,8 @@ def main(argv=None) -> int:
     order = list(range(len(docs)))
     random.Random(args.seed).shuffle(order)
     fold_of = {d: k % args.folds for k, d in enumerate(order)}
-    base = [run_storyscope(d)[0] for d in docs]
+    with _weights(rule):
+        base = [run_storyscope(d)[0] for d in docs]
     s0 = score(base, gold_docs)
     print(f"rules alone, train named-speaker accuracy {s0['named'][0]:.4f} (labelled pronouns "
           f"{s0['named_lab'][0]:.4f} of {s0['named_lab'][1]}; given {s0['named'][1]:.4f})")

@@ -729,21 +729,24 @@ class SpeakerResolver:
             found = subject
             if spoke is not None and (found is None or spoke.start >= found.start):
                 found = spoke
-            if found is not None:
-                # "Reed asked Sanders whether ... “Sure it is,” he said": who answers a
-                # question is whom it was put to
-                found = self._addressee(found, tok, gender) or found
-            if found is None:
-                ent = self._last_entity_before(tstart, frozenset({"PERSON"}), outside_quotes=True)
-                # a person merely mentioned (not the subject, not a speaker) in an
-                # earlier paragraph is no antecedent for "he said" in this one
-                # (unless the article shows it is of the pronoun's gender: "... met with
-                # President Daniel Ruiz. // “...,” he told reporters")
-                if ent is not None and "\n" in self.text[ent.end : tstart] and self.gender.get(ent.canonical) != gender:
-                    ent = None
-                if ent is not None and self._fits(ent.canonical, gender):
-                    found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
-            found = self._ranked(tok, gender, found, spoke, subject)
+            # "Reed asked Sanders whether ... “Sure it is,” he said": who answers a
+            # question is whom it was put to, as the syntax says; not weighed
+            asked = self._addressee(found, tok, gender) if found is not None else None
+            if asked is not None:
+                found = asked
+            else:
+                if found is None:
+                    ent = self._last_entity_before(tstart, frozenset({"PERSON"}), outside_quotes=True)
+                    # a person merely mentioned (not the subject, not a speaker) in an
+                    # earlier paragraph is no antecedent for "he said" in this one
+                    # (unless the article shows it is of the pronoun's gender: "... met with
+                    # President Daniel Ruiz. // “...,” he told reporters")
+                    if (ent is not None and "\n" in self.text[ent.end : tstart]
+                            and self.gender.get(ent.canonical) != gender):
+                        ent = None
+                    if ent is not None and self._fits(ent.canonical, gender):
+                        found = Speaker(ent.canonical, 0, 0, ent.canonical.split()[-1].lower(), True)
+                found = self._ranked(tok, gender, found, spoke, subject)
         if found is not None:
             self.gender.setdefault(found.name, gender)
             return Speaker(found.name, tstart, tend, found.head, True)
