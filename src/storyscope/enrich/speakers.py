@@ -766,7 +766,7 @@ class SpeakerResolver:
             RANKER_LOG.append((tok.idx, [(name, feats) for name, (feats, _) in cands.items()]))
         best = max(cands.items(), key=lambda kv: sum(w * x for w, x in zip(RANKER_WEIGHTS, kv[1][0])))
         name = best[0]
-        if rule is not None and name == rule.name:
+        if name == rule.name:
             return rule
         return Speaker(name, 0, 0, best[1][1], True)
 
@@ -792,10 +792,8 @@ class SpeakerResolver:
         s_tok = bisect_right(self._sent_starts, k_tok) - 1
         here_lo = self.doc[self._sent_starts[max(0, s_tok - 1)]].idx
         here_hi = tok.sent.end_char
-        quoted_here = {
-            e.canonical for e in self.entities[bisect_right(self._ent_starts, here_lo - 1) : bisect_right(self._ent_starts, here_hi - 1)]
-            if e.label == "PERSON" and self._quoted(e.start)
-        }
+        near = self.entities[bisect_right(self._ent_starts, here_lo - 1) : bisect_right(self._ent_starts, here_hi - 1)]
+        quoted_here = {e.canonical for e in near if e.label == "PERSON" and self._quoted(e.start)}
         for e in self.entities[: bisect_right(self._ent_starts, tstart - 1)]:
             if e.label != "PERSON" or e.end > tstart:
                 continue
@@ -827,7 +825,6 @@ class SpeakerResolver:
         for name, pos in last.items():
             if pos >= 0:
                 k = bisect_right(self._tok_starts, pos) - 1
-                t = self.doc[k]
                 sents = s_tok - (bisect_right(self._sent_starts, k) - 1)
                 chars = tstart - pos
                 para = "\n" not in self.text[pos:tstart]
