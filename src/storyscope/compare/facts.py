@@ -140,8 +140,10 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
     for u in units:
         nodes[sim.row[u.index]].append(u)
     # a denial and the claim it denies share their words; they must stay apart (they are
-    # a disagreement, found later), so units only align with units of the same polarity
-    polarity = np.array([us[0].denial for us in nodes])
+    # a disagreement, found later), so units only align with units of the same polarity:
+    # that of the main clause (units.Unit.main_denial), so that a claim told with its
+    # rejection in a clause of its own ("..., but dismissed by critics") still meets the claim
+    polarity = np.array([us[0].main_denial for us in nodes])
     article = np.unique([us[0].article_id for us in nodes], return_inverse=True)[1]
     low = min(threshold, MUTUAL_THRESHOLD)
     pairs = sim.neighbours(low, polarity, article)

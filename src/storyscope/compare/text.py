@@ -71,6 +71,41 @@ _DENIAL_CUES = (
 )
 DENIAL_RE = re.compile(r"\b(?:" + "|".join(_DENIAL_CUES) + r")\b", re.IGNORECASE)
 
+# Which clause a denial cue governs. A sentence can assert a claim and report its rejection
+# in a clause of its own: a contrast after the main clause ("heralded by authorities as a
+# step toward democracy but dismissed by critics as a sham"; "..., although officials
+# denied it"), or a concession before it ("Although the company denied it, ..."). Its main
+# clause still asserts: other outlets' tellings of the claim are its partners, not the
+# rejection's. ("but also" continues; "yet" needs its comma, "has yet to" contrasts nothing.)
+_CONTRAST_RE = re.compile(
+    r",\s+(?:but|yet|although|though|whereas|while)\b|\s+but\s+(?!also\b)", re.IGNORECASE)
+_CONCESSION_RE = re.compile(r"(?:although|though|even though|while|whereas|despite)\b[^,]*,\s*", re.IGNORECASE)
+# A rejection of a demand or an offer ("dismissed calls to quit", "rejected the bid",
+# "denied the request") refuses an action; it does not say a claim is false.
+_REFUSAL_RE = re.compile(
+    r"(?:deni|deny|reject|dismiss|rebuff|refus)\w*\s+(?:[\w'\u2019-]+\s+){0,2}?"
+    r"(?:calls?|demands?|requests?|appeals?|pleas?|offers?|bids?|proposals?|motions?|applications?|"
+    r"petitions?|invitations?|bail|entry|access|permission)\b",
+    re.IGNORECASE,
+)
+
+
+def main_clause(text: str) -> str:
+    """``text`` without a leading concessive clause and a trailing contrastive one."""
+    lead = _CONCESSION_RE.match(text)
+    start = lead.end() if lead else 0
+    cut = _CONTRAST_RE.search(text, start)
+    main = text[start: cut.start() if cut else len(text)]
+    return main if main.strip() else text
+
+
+def asserts_denial(text: str) -> bool:
+    """Does the main clause of ``text`` deny or reject a claim (a denial cue in it that is
+    not the refusal of a demand)? Alignment keeps such sentences apart from the claims they
+    deny; a cue only in a contrast or concession leaves the sentence a claim."""
+    main = main_clause(text)
+    return any(not _REFUSAL_RE.match(main, m.start()) for m in DENIAL_RE.finditer(main))
+
 
 def words(text: str) -> list[str]:
     """Lowercased word and number tokens."""
