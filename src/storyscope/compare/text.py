@@ -107,6 +107,57 @@ def asserts_denial(text: str) -> bool:
     return any(not _REFUSAL_RE.match(main, m.start()) for m in DENIAL_RE.finditer(main))
 
 
+# Acronyms (session 13): one outlet writes "IE", another "Internet Explorer", and the bags
+# never meet. An all-capital word of two to five letters ("IE", "I.R.", "WBC") takes the
+# stems of the capitalised name the story spells out with those initials ("World Boxing
+# Council"; "of", "for", "and", "the" inside a name skip), the name found most often when
+# several fit, none when two tie. Only capitalised names: lower-case phrases with the
+# right initials are mostly chance ("running back" for "RB", but also any two words).
+_ACRONYM_RE = re.compile(r"(?<![\w.])([A-Z](?:\.?[A-Z]){1,4})\.?(?![\w])")
+_NAME_RUN_RE = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][a-z]+)+")
+_NAME_GLUE = frozenset({"of", "for", "and", "the"})
+
+
+def acronyms_in(text: str) -> list[str]:
+    """The acronyms of ``text``, as their letters ("I.R." -> "IR")."""
+    return [m.group(1).replace(".", "") for m in _ACRONYM_RE.finditer(text)] if text.upper() != text else []
+
+
+def acronym_table(texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Each acronym of ``texts`` -> the stems of the name the texts spell out with its
+    initials (the most frequent such name; none when two tie)."""
+    wanted = {a for t in texts for a in acronyms_in(t)}
+    if not wanted:
+        return {}
+    sizes = {len(a) for a in wanted}
+    found: dict[str, Counter[str]] = {}
+    for text in texts:
+        for m in _NAME_RUN_RE.finditer(text):
+            names = [w for w in m.group(0).split() if w not in _NAME_GLUE]
+            for k in sizes:
+                for at in range(len(names) - k + 1):
+                    key = "".join(w[0] for w in names[at: at + k])
+                    if key in wanted:
+                        found.setdefault(key, Counter())[" ".join(names[at: at + k])] += 1
+    out = {}
+    for key, names in found.items():
+        (best, n), *rest = names.most_common(2)
+        if not rest or rest[0][1] < n:
+            out[key] = tuple(content_stems(best))
+    return out
+
+
+def with_acronyms(text: str, tokens: tuple[str, ...], table: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """``tokens`` plus the stems of the names ``text``'s acronyms stand for (those it does
+    not already carry)."""
+    if not table:
+        return tokens
+    extra: list[str] = []
+    for a in acronyms_in(text):
+        extra += [s for s in table.get(a, ()) if s not in tokens and s not in extra]
+    return tokens + tuple(extra) if extra else tokens
+
+
 def words(text: str) -> list[str]:
     """Lowercased word and number tokens."""
     return [w.lower().replace("\u2019", "'") for w in WORD_RE.findall(text)]
