@@ -37,9 +37,10 @@ _TITLE_END_RE = re.compile(
 # considering arson"; "X didn't reveal the amount, but the paper says it is $160 million";
 # "the offer, which is believed to be worth ..."): each piece is compared on its own as
 # well, so a sentence that states two facts can match each of them (facts.py). Pieces are
-# never shown; the fact shows whole sentences.
+# never shown; the fact shows whole sentences. "not only X, but also Y" is one statement
+# (cut there, its list of names matched any sentence naming one of them: session 13).
 _PIECE_RE = re.compile(
-    r"\s*;\s+|,\s+(?=(?:and|but|although|though|while|whereas|which|who|after|because|yet)\s)"
+    r"\s*;\s+|,\s+(?=(?:and|but|although|though|while|whereas|which|who|after|because|yet)\s)(?!but\s+also\b)"
 )
 # Withholding: a source that would not say, declined to disclose, refused to confirm. The
 # reporting verb is a stop word ("say"), so "would not say what ..." and "would not reveal
