@@ -81,51 +81,6 @@ def test_a_claim_told_with_its_rejection_aligns_with_the_claim():
     assert fact_of[units[-1].index] != fact_of[units[0].index]
 
 
-_FERRY_A = ("The ferry ran aground on a sandbank near the harbour after its engine failed.\n\n"
-            "The ferry carried two hundred passengers and forty cars.\n\n"
-            "Coastguard crews said the stranded ferry lost engine power near the harbour.")
-_FERRY_B = ("The ferry ran aground on a sandbank near the harbour after its engine failed, the coastguard said.\n\n"
-            "Its passengers were taken ashore by lifeboat in the afternoon.")
-
-
-def _fact_of(facts) -> dict[int, int]:
-    return {u.index: k for k, f in enumerate(facts) for u in f.units}
-
-
-def test_an_outlet_that_tells_a_fact_twice_supports_it_twice():
-    """A wording still alone joins a fact holding a sentence of its own article when it
-    scores over the threshold with every other article's member of that fact."""
-    from storyscope.compare import facts as facts_module
-    from storyscope.compare.facts import align
-
-    units = _units({"a": _FERRY_A, "b": _FERRY_B, "c": (
-        "A ferry lost engine power and ran aground on the sandbank near the harbour, officials said.\n\n"
-        "The island's mayor thanked the lifeboat volunteers.")})
-    sim = Similarity(units)
-    lead, again, b, c = units[0], units[2], units[3], units[5]
-    on = _fact_of(align(units, sim))
-    assert on[lead.index] == on[b.index] == on[c.index] == on[again.index]
-    try:
-        facts_module.SECOND_TELLING = False
-        off = _fact_of(align(units, sim))
-    finally:
-        facts_module.SECOND_TELLING = True
-    assert off[lead.index] == off[b.index] == off[c.index] != off[again.index]
-
-
-def test_a_second_telling_needs_every_other_article():
-    """The same second sentence, when one article's member of the fact does not tell the
-    engine failure (it scores under the threshold with it), stays out."""
-    from storyscope.compare.facts import align
-
-    units = _units({"a": _FERRY_A, "b": _FERRY_B, "c": (
-        "A ferry ran aground on the sandbank near the harbour on its way to the island, officials said.\n\n"
-        "The island's mayor thanked the lifeboat volunteers.")})
-    fact_of = _fact_of(align(units, Similarity(units)))
-    lead, again, b, c = units[0], units[2], units[3], units[5]
-    assert fact_of[lead.index] == fact_of[b.index] == fact_of[c.index] != fact_of[again.index]
-
-
 def test_a_refusal_to_disclose_is_a_shared_specific():
     """Two outlets' refusals to disclose are a specific the two wordings share (similar.py
     anchors), as a figure or a day is: a mutual best pair under the threshold may join."""
