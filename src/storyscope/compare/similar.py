@@ -99,20 +99,23 @@ class Similarity:
                 first.append(u)
         self.row = np.array([texts[u.text] for u in units], dtype=np.int64)
         self.texts = [u.text for u in first]
-        # an acronym meets the name it stands for ("IE" / "Internet Explorer": text.py)
+        # the story's word weights (IDF over its units' own words; disputes.py reads them)
+        self.vec = Vectorizer([u.tokens for u in first])
+        # an acronym meets the name it stands for ("IE" / "Internet Explorer": text.py) in
+        # the bags compared here, which weigh the name's words as often as they are meant
         acronyms = acronym_table(self.texts) if ACRONYMS else {}
-        self.vec = Vectorizer([with_acronyms(u.text, u.tokens, acronyms) for u in first])
-        self.words = self.vec.matrix
+        bags = Vectorizer([with_acronyms(u.text, u.tokens, acronyms) for u in first]) if acronyms else self.vec
+        self.words = bags.matrix
         # the pieces of compound sentences (units.py), once per wording: extra rows that
         # only ``piece_neighbours`` compares, each with the wording it is part of
         self.piece_of = np.array([r for r, u in enumerate(first) for _ in u.pieces], dtype=np.int64)
         pieces = [p for u in first for p in u.pieces]
-        self.piece_words = self.vec.transform([with_acronyms(text, t, acronyms) for text, t in pieces])
+        self.piece_words = bags.transform([with_acronyms(text, t, acronyms) for text, t in pieces])
         # the soft word cosine of rows r, c is left[r] . right[c] (synonyms.soften)
         links = None
         if SOFT_WORDS and self.words.shape[0]:
             df = np.asarray((self.words > 0).sum(axis=0)).ravel()
-            links = word_links(self.vec.vocab, df, self.texts)
+            links = word_links(bags.vocab, df, self.texts)
         self.left, self.right = soften(self.words, links)
         self.piece_left, self.piece_right = soften(self.piece_words, links)
         counts = np.bincount(self.row, minlength=len(first))
