@@ -58,3 +58,35 @@ def test_a_refusal_told_in_other_words_aligns_closer():
              for u in units]
     without = Similarity(plain).block([0, 1])[0, 1]
     assert with_token > without + 0.02
+
+
+def test_a_claim_told_with_its_rejection_aligns_with_the_claim():
+    """A sentence that tells a claim and, in a contrast after it, its rejection joins the
+    other outlet's telling of the claim (its main clause asserts), while a sentence whose
+    main clause denies stays apart from the claim."""
+    from storyscope.compare.facts import align
+
+    units = _units({
+        "a": "The city hailed the new harbour wall as a shield against winter storms but critics dismissed it "
+             "as a waste of money.\n\nThe wall cost the council eleven million pounds.",
+        "b": "City officials presented the new harbour wall as a shield against the winter storms.\n\n"
+             "Engineers said the harbour wall would last for a century.",
+        "c": "The council denied that the new harbour wall was a shield against winter storms.",
+    })
+    assert units[0].denial and not units[0].main_denial
+    assert units[-1].main_denial
+    facts = align(units, Similarity(units))
+    fact_of = {u.index: k for k, f in enumerate(facts) for u in f.units}
+    assert fact_of[units[0].index] == fact_of[units[2].index]
+    assert fact_of[units[-1].index] != fact_of[units[0].index]
+
+
+def test_a_refusal_to_disclose_is_a_shared_specific():
+    """Two outlets' refusals to disclose are a specific the two wordings share (similar.py
+    anchors), as a figure or a day is: a mutual best pair under the threshold may join."""
+    from storyscope.compare.similar import _anchors_of
+
+    refusal = _units({"a": "The coach would not say why the striker was left out of the squad."})[0]
+    plain = _units({"a": "The coach said the striker was left out of the squad."})[0]
+    assert WITHHELD_TOKEN in _anchors_of(refusal.tokens)
+    assert not _anchors_of(plain.tokens)

@@ -53,3 +53,9 @@ def test_a_sentence_that_states_two_facts_supports_both():
     for f in brief["facts"]:  # what a fact shows is still a whole sentence
         assert any(f["text"] in s["sentence"] for s in f["support"])
         assert not f["text"].startswith("and ")
+
+
+def test_not_only_but_also_is_one_statement():
+    """"not only X, but also Y" lists; it joins no second statement, so it is not cut."""
+    assert _pieces("The flaw affects not only the newest version, but also the two versions before it.") == []
+    assert len(_pieces("The flaw affects the newest version, but the older ones are safe.")) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyscope.compare.text import DENIAL_RE
+from storyscope.compare.text import DENIAL_RE, asserts_denial, main_clause
 
 
 @pytest.mark.parametrize("text", [
@@ -60,3 +60,39 @@ def test_each_kind_of_denial_cue_is_found(text):
 ])
 def test_ordinary_sentences_carry_no_denial_cue(text):
     assert not DENIAL_RE.search(text), text
+
+
+@pytest.mark.parametrize("text", [
+    # the cue in the main clause: the sentence denies
+    "The airline denied that the pilot had been drinking, but said it would review the flight.",
+    "Investigators found no evidence of foul play, although the inquiry continues.",
+    "Police called the rumours untrue.",
+    # a concession first does not move the main clause's denial
+    "Although the ship was late, the port denied that it had been turned away.",
+])
+def test_a_denial_in_the_main_clause_asserts_a_denial(text):
+    assert asserts_denial(text), text
+
+
+@pytest.mark.parametrize("text", [
+    # the rejection in a contrast after the main clause: the sentence still tells the claim
+    "The new bridge was praised by the city as a triumph of engineering but dismissed by residents as an eyesore.",
+    "The company said sales rose by a fifth, although analysts disputed the figure.",
+    "The mayor announced a curfew, while opposition leaders called the measure baseless.",
+    "Rescuers said two climbers were missing. But the park service denied the report.",
+    # ... or in a concession before it
+    "Although the club denied the rumours, the striker signed a new contract on Monday.",
+    # refusing a demand or an offer is no claim judged false
+    "The prime minister dismissed calls to resign.",
+    "The board rejected the takeover bid on Friday.",
+    "The judge denied the request for a delay.",
+])
+def test_a_rejection_outside_the_main_clause_leaves_a_claim(text):
+    assert DENIAL_RE.search(text), text  # a cue is there (disputes.py still reads it)
+    assert not asserts_denial(text), text
+
+
+def test_but_also_continues_the_main_clause():
+    assert asserts_denial("The minister denied the report and not only that but also the earlier one.")
+    assert main_clause("The team won not only the league but also the cup.") == (
+        "The team won not only the league but also the cup.")

@@ -71,6 +71,92 @@ _DENIAL_CUES = (
 )
 DENIAL_RE = re.compile(r"\b(?:" + "|".join(_DENIAL_CUES) + r")\b", re.IGNORECASE)
 
+# Which clause a denial cue governs. A sentence can assert a claim and report its rejection
+# in a clause of its own: a contrast after the main clause ("heralded by authorities as a
+# step toward democracy but dismissed by critics as a sham"; "..., although officials
+# denied it"), or a concession before it ("Although the company denied it, ..."). Its main
+# clause still asserts: other outlets' tellings of the claim are its partners, not the
+# rejection's. ("but also" continues; "yet" needs its comma, "has yet to" contrasts nothing.)
+_CONTRAST_RE = re.compile(
+    r",\s+(?:but|yet|although|though|whereas|while)\b|\s+but\s+(?!also\b)", re.IGNORECASE)
+_CONCESSION_RE = re.compile(r"(?:although|though|even though|while|whereas|despite)\b[^,]*,\s*", re.IGNORECASE)
+# A rejection of a demand or an offer ("dismissed calls to quit", "rejected the bid",
+# "denied the request") refuses an action; it does not say a claim is false.
+_REFUSAL_RE = re.compile(
+    r"(?:deni|deny|reject|dismiss|rebuff|refus)\w*\s+(?:[\w'\u2019-]+\s+){0,2}?"
+    r"(?:calls?|demands?|requests?|appeals?|pleas?|offers?|bids?|proposals?|motions?|applications?|"
+    r"petitions?|invitations?|bail|entry|access|permission)\b",
+    re.IGNORECASE,
+)
+
+
+def main_clause(text: str) -> str:
+    """``text`` without a leading concessive clause and a trailing contrastive one."""
+    lead = _CONCESSION_RE.match(text)
+    start = lead.end() if lead else 0
+    cut = _CONTRAST_RE.search(text, start)
+    main = text[start: cut.start() if cut else len(text)]
+    return main if main.strip() else text
+
+
+def asserts_denial(text: str) -> bool:
+    """Does the main clause of ``text`` deny or reject a claim (a denial cue in it that is
+    not the refusal of a demand)? Alignment keeps such sentences apart from the claims they
+    deny; a cue only in a contrast or concession leaves the sentence a claim."""
+    main = main_clause(text)
+    return any(not _REFUSAL_RE.match(main, m.start()) for m in DENIAL_RE.finditer(main))
+
+
+# Acronyms (session 13): one outlet writes "IE", another "Internet Explorer", and the bags
+# never meet. An all-capital word of two to five letters ("IE", "I.R.", "WBC") takes the
+# stems of the capitalised name the story spells out with those initials ("World Boxing
+# Council"; "of", "for", "and", "the" inside a name skip), the name found most often when
+# several fit, none when two tie. Only capitalised names: lower-case phrases with the
+# right initials are mostly chance ("running back" for "RB", but also any two words).
+_ACRONYM_RE = re.compile(r"(?<![\w.])([A-Z](?:\.?[A-Z]){1,4})\.?(?![\w])")
+_NAME_RUN_RE = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][a-z]+)+")
+_NAME_GLUE = frozenset({"of", "for", "and", "the"})
+
+
+def acronyms_in(text: str) -> list[str]:
+    """The acronyms of ``text``, as their letters ("I.R." -> "IR")."""
+    return [m.group(1).replace(".", "") for m in _ACRONYM_RE.finditer(text)] if text.upper() != text else []
+
+
+def acronym_table(texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Each acronym of ``texts`` -> the stems of the name the texts spell out with its
+    initials (the most frequent such name; none when two tie)."""
+    wanted = {a for t in texts for a in acronyms_in(t)}
+    if not wanted:
+        return {}
+    sizes = {len(a) for a in wanted}
+    found: dict[str, Counter[str]] = {}
+    for text in texts:
+        for m in _NAME_RUN_RE.finditer(text):
+            names = [w for w in m.group(0).split() if w not in _NAME_GLUE]
+            for k in sizes:
+                for at in range(len(names) - k + 1):
+                    key = "".join(w[0] for w in names[at: at + k])
+                    if key in wanted:
+                        found.setdefault(key, Counter())[" ".join(names[at: at + k])] += 1
+    out = {}
+    for key, names in found.items():
+        (best, n), *rest = names.most_common(2)
+        if not rest or rest[0][1] < n:
+            out[key] = tuple(content_stems(best))
+    return out
+
+
+def with_acronyms(text: str, tokens: tuple[str, ...], table: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """``tokens`` plus the stems of the names ``text``'s acronyms stand for (those it does
+    not already carry)."""
+    if not table:
+        return tokens
+    extra: list[str] = []
+    for a in acronyms_in(text):
+        extra += [s for s in table.get(a, ()) if s not in tokens and s not in extra]
+    return tokens + tuple(extra) if extra else tokens
+
 
 def words(text: str) -> list[str]:
     """Lowercased word and number tokens."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Article, Enrichment, Sentence
-from .text import DENIAL_RE, content_stems, numbers, words
+from .text import DENIAL_RE, asserts_denial, content_stems, numbers, words
 
 # A unit is a whole sentence. Clause splits (at a semicolon, or a comma before "but" or
 # "although") were tried for long sentences: they left pieces such as "although some
@@ -37,9 +37,10 @@ _TITLE_END_RE = re.compile(
 # considering arson"; "X didn't reveal the amount, but the paper says it is $160 million";
 # "the offer, which is believed to be worth ..."): each piece is compared on its own as
 # well, so a sentence that states two facts can match each of them (facts.py). Pieces are
-# never shown; the fact shows whole sentences.
+# never shown; the fact shows whole sentences. "not only X, but also Y" is one statement
+# (cut there, its list of names matched any sentence naming one of them: session 13).
 _PIECE_RE = re.compile(
-    r"\s*;\s+|,\s+(?=(?:and|but|although|though|while|whereas|which|who|after|because|yet)\s)"
+    r"\s*;\s+|,\s+(?=(?:and|but|although|though|while|whereas|which|who|after|because|yet)\s)(?!but\s+also\b)"
 )
 # Withholding: a source that would not say, declined to disclose, refused to confirm. The
 # reporting verb is a stop word ("say"), so "would not say what ..." and "would not reveal
@@ -75,6 +76,9 @@ class Unit:
     numbers: tuple[tuple[float, str], ...]
     speaker: str | None
     denial: bool = False  # carries a denial cue ("not aware", "denied", "no evidence")
+    # its main clause denies (text.asserts_denial): alignment's polarity; ``denial`` above,
+    # a cue anywhere, is what disputes.py reads
+    main_denial: bool = False
     # the statements a compound sentence joins, each as (text, tokens); () when it is one
     pieces: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
@@ -153,13 +157,16 @@ def _mend(text: str, sents: list[Sentence]) -> list[Sentence]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _wording(text: str) -> tuple[tuple[str, ...], tuple[tuple[float, str], ...], bool, bool]:
+def _wording(text: str) -> tuple[tuple[str, ...], tuple[tuple[float, str], ...], bool, bool, bool]:
     """What a unit's wording gives, once per wording (a big story repeats its sentences
-    across hundreds of articles): stems, figures, a denial cue, too short to be a claim."""
+    across hundreds of articles): stems, figures, a denial cue, too short to be a claim,
+    a denial in its main clause."""
     stems = tuple(content_stems(text))
     if _WITHHELD_RE.search(text):
         stems += (WITHHELD_TOKEN,)
-    return (stems, tuple(numbers(text)), bool(DENIAL_RE.search(text)), len(words(text)) < MIN_UNIT_WORDS)
+    denial = bool(DENIAL_RE.search(text))
+    return (stems, tuple(numbers(text)), denial, len(words(text)) < MIN_UNIT_WORDS,
+            denial and asserts_denial(text))
 
 
 def make_units(
@@ -177,7 +184,7 @@ def make_units(
     for sent in sentences_of(article, enrichment):
         base = sent.start
         text = sent.text.strip().lstrip("\u2014\u2013-:;,. ")
-        stems, nums, denial, short = _wording(text)
+        stems, nums, denial, short, main_denial = _wording(text)
         if short:
             continue
         lo = base + sent.text.index(text)
@@ -194,7 +201,7 @@ def make_units(
         tokens = _tokens(stems, ents, nums)
         pieces = []
         for piece_lo, piece in _pieces(text):
-            p_stems, p_nums, _, p_short = _wording(piece)
+            p_stems, p_nums, _, p_short, _ = _wording(piece)
             if not p_short:
                 at = lo + piece_lo
                 p_ents = frozenset(
@@ -217,6 +224,7 @@ def make_units(
                 numbers=nums,
                 speaker=speaker,
                 denial=denial,
+                main_denial=main_denial,
                 pieces=tuple(pieces) if len(pieces) >= 2 else (),
             )
         )
