@@ -38,9 +38,11 @@ from storyscope.features import compute_many  # noqa: E402
 OLD_SPLIT_THRESHOLD = 0.7
 
 
-def two_means_cut(vecs):
-    """The old check as a Cut: 2-means halves; purity 1 and cross 0 leave the decision to the score."""
-    labels, score = split_mod.two_means(vecs)
+def two_means_cut(ids, vals, starts):
+    """The old check as a Cut: 2-means halves; purity 1 and cross 0 leave the decision to the score.
+    Called as the stream calls split.cut_rows: the members' vectors end to end."""
+    bounds = starts.tolist()
+    labels, score = split_mod.two_means([(ids[a:b], vals[a:b]) for a, b in zip(bounds[:-1], bounds[1:])])
     return split_mod.Cut(labels, score, 1.0, 0.0)
 
 

@@ -20,7 +20,7 @@ from .postings import PostingTable, dict_add, dict_vote
 from .kernels import CRC_TABLE, count_shared, evidence, found_in, name_hashes
 from .evidence import EVIDENCE, SameEventModel, default_model
 from .settings import ClusterSettings, ClusterSettingsError
-from .split import cut as split_cut
+from .split import cut_rows as split_cut
 from .story import EMPTY_EMB, EMPTY_IDS, Member, Story, Vec, centroid_of
 from .syndication import NearDuplicateIndex
 from .vectors import Incoming, TermStats, terms
@@ -642,8 +642,13 @@ class StreamClusterer:
         ):
             return None
         _pass_checks(story)
-        vecs = [self._member_vector(m) for m in members]
-        labels, score, purity, cross = split_cut(vecs)
+        # the members weighed under today's statistics in one compiled call, end to end
+        starts = np.zeros(len(members) + 1, dtype=np.int64)
+        np.cumsum([len(m.ids) for m in members], out=starts[1:])
+        ids, vals, starts = self.stats.weigh_rows(
+            np.concatenate([m.ids for m in members]), np.concatenate([m.tf for m in members]), starts
+        )
+        labels, score, purity, cross = split_cut(ids, vals, starts)
         n1 = int(labels.sum())
         n0 = len(labels) - n1
         small = 0 if n0 <= n1 else 1
@@ -655,6 +660,8 @@ class StreamClusterer:
         ):
             return self._release(story)
         side = labels.tolist()
+        bounds = starts.tolist()
+        vecs = [(ids[a:b].copy(), vals[a:b].copy()) for a, b in zip(bounds[:-1], bounds[1:])]
         keep = [(m, v) for m, v, lab in zip(members, vecs, side) if lab != small]
         moved = [(m, v) for m, v, lab in zip(members, vecs, side) if lab == small]
         self._rebuild(story, keep)
