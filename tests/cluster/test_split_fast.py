@@ -30,10 +30,11 @@ from news_fixtures import (  # noqa: E402
     TURKEY_MONTH_LATER,
 )
 
-from storyscope.cluster import StreamClusterer, kernels, split  # noqa: E402
+from storyscope.cluster import StreamClusterer, kernels, split, stream  # noqa: E402
 from storyscope.cluster import vectors  # noqa: E402
 from storyscope.cluster.vectors import terms  # noqa: E402
 from storyscope.features import compute  # noqa: E402
+from storyscope.model import Article  # noqa: E402
 
 SEEDS = range(40)
 ARTICLES = [SULAWESI, TURKEY_A, NEPAL_A, BASRA_RFERL, TEIXEIRA, TURKEY_B, NEPAL_B, BASRA_WAPO, NEPAL_A_COPY,
@@ -237,3 +238,91 @@ def test_blas_threads_are_given_back():
     before = [lib.get_num_threads() for lib in libs]
     split.cut(_real_vectors()[:8])
     assert [lib.get_num_threads() for lib in libs] == before
+
+
+def _least_cross_mean(gram, min_part):
+    """The least mean entry across a cut with both parts of ``min_part`` or more, over every cut."""
+    n = len(gram)
+    best = np.inf
+    for mask in range(1, 2 ** (n - 1)):  # member n - 1 always on side 0: each cut once
+        side = np.array([(mask >> i) & 1 for i in range(n)], dtype=bool)
+        if min(side.sum(), n - side.sum()) >= min_part:
+            best = min(best, gram[np.ix_(~side, side)].mean())
+    return best
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_cross_floor_bounds_every_cut(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 13))
+    gram = kernels.gram(*split._rows(_two_events(rng, n)))
+    for min_part in (1, 2, 4):
+        floor = kernels.cross_floor(gram, min_part)
+        least = _least_cross_mean(gram, min_part)
+        assert floor <= least + 1e-12
+        if n < 2 * min_part:
+            assert floor == np.inf and least == np.inf
+    # with one member unlike the rest the bound is that member's row: reached by the cut around it
+    gram = np.full((6, 6), 0.8)
+    gram[0, 1:] = gram[1:, 0] = 0.1
+    np.fill_diagonal(gram, 1.0)
+    assert kernels.cross_floor(gram, 1) == pytest.approx(0.1) == _least_cross_mean(gram, 1)
+
+
+def test_copies_skip_the_cut_only_when_every_cut_would_be_declined():
+    rng = np.random.default_rng(5)
+    base = _real_vectors()
+    skipped = 0
+    for _ in range(60):
+        # near-identical copies of one report (another dateline, a sentence cut: its terms reweighed a
+        # little) and a few other reports, or a story of many reports
+        members = [base[int(i)] for i in rng.integers(0, len(base), size=int(rng.choice([0, 1, 2, 8, 16])))]
+        one = base[int(rng.integers(len(base)))]
+        for _ in range(int(rng.integers(8 - min(len(members), 8), 20))):
+            vals = one[1] * rng.uniform(0.7, 1.3, size=len(one[1]))
+            members.append((one[0], vals / np.linalg.norm(vals)))
+        gram = kernels.gram(*split._rows(members))
+        if split.alike_across_every_cut(gram, stream._SPLIT_MIN_PART, stream._SPLIT_SAME):
+            skipped += 1
+            got = split.cut_gram(gram)
+            n1 = int(got.labels.sum())
+            assert min(n1, len(members) - n1) < stream._SPLIT_MIN_PART or got.cross >= stream._SPLIT_SAME
+    assert 5 < skipped < 60
+
+
+def _copy(i, source):
+    """Copy i of a report as an outlet ran it: a dateline, a headline prefix, some with the last sentence cut."""
+    text = ["KATHMANDU (Reuters) - ", "(UPI) ", "NEW DELHI (AFP) - ", ""][i % 4] + source.text
+    if i % 3 == 0:
+        text = text.rsplit(". ", 1)[0] + "."
+    return Article(id=f"{source.id}-copy-{i}", title=f"Update {i}: {source.title}", text=text, published=source.published)
+
+
+@pytest.mark.parametrize("threshold", [None, 1e-6])
+def test_the_stream_assigns_the_same_with_and_without_the_skip(monkeypatch, threshold):
+    # two earthquakes forced into one story by a threshold of 1e-6 (test_stream.py's MERGED_EARLY:
+    # the check at 8 members cuts it), then copies of two reports; undated
+    merged_early = [TURKEY_A, NEPAL_A, TURKEY_B, NEPAL_B, SULAWESI, TURKEY_MONTH_LATER, NEPAL_A_COPY, NEPAL_C]
+    copies = [a for i in range(40) for a in ([_copy(i, NEPAL_A)] + ([_copy(i, TURKEY_A)] if i % 2 else []))]
+    arts = [Article(id=a.id, title=a.title, text=a.text) for a in (merged_early if threshold else []) + copies]
+    feats = [compute(a) for a in arts]
+    settings = {} if threshold is None else {"threshold": threshold}
+    used = []
+    skip = stream.alike_across_every_cut
+
+    def counted(*args):
+        used.append(skip(*args))
+        return used[-1]
+
+    def run():
+        c = StreamClusterer(**settings)
+        return [c.add(a.id, f, a.published) for a, f in zip(arts, feats)], {a.id: c.story_of(a.id) for a in arts}
+
+    monkeypatch.setattr(stream, "alike_across_every_cut", counted)
+    with_skip = run()
+    monkeypatch.setattr(stream, "alike_across_every_cut", lambda *_: False)
+    assert run() == with_skip
+    if threshold is None:
+        assert any(used)  # stories of copies: the cut was skipped
+    else:
+        assert any(g.moved for g in with_skip[0])  # the two events were split

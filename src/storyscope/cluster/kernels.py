@@ -288,6 +288,54 @@ def normalised_laplacian(a, d):  # pragma: no cover - compiled
 
 
 @_jit
+def cross_floor(gram, min_part):  # pragma: no cover - compiled
+    """A lower bound on the mean entry across any cut of a Gram matrix in two parts of
+    ``min_part`` or more rows each (+inf when there is no such cut).
+
+    For a cut into A (a rows) and B (b rows), the entries of row i across it are b of
+    its n - 1 entries off the diagonal, so they sum to at least the sum of its b
+    smallest; the rows of A then give at least the a smallest of those sums, and the
+    rows of B, by symmetry, the b smallest of their a-smallest sums. The larger of
+    the two over a * b bounds the mean; the bound is the least over a.
+    """
+    n = gram.shape[0]
+    if n < 2 * min_part:
+        return np.inf
+    # least[i, t]: the sum of the t smallest entries of row i off the diagonal
+    least = np.zeros((n, n), np.float64)
+    row = np.empty(n - 1, np.float64)
+    for i in range(n):
+        q = 0
+        for j in range(n):
+            if j != i:
+                row[q] = gram[i, j]
+                q += 1
+        row.sort()
+        s = 0.0
+        for t in range(n - 1):
+            s += row[t]
+            least[i, t + 1] = s
+    floor = np.inf
+    col = np.empty(n, np.float64)
+    for a in range(min_part, n - min_part + 1):
+        b = n - a
+        best = -np.inf
+        for size, other in ((a, b), (b, a)):
+            for i in range(n):
+                col[i] = least[i, other]
+            col.sort()
+            s = 0.0
+            for i in range(size):
+                s += col[i]
+            if s > best:
+                best = s
+        mean = best / (a * b)
+        if mean < floor:
+            floor = mean
+    return floor
+
+
+@_jit
 def cut_blocks(gram, labels, k):  # pragma: no cover - compiled
     """The blocks of a Gram matrix that a 0/1 cut makes, and its kNN agreement.
 

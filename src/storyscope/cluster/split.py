@@ -8,7 +8,7 @@ from typing import NamedTuple
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .kernels import clipped_graph, cut_blocks, normalised_laplacian, two_means_gram
+from .kernels import clipped_graph, cross_floor, cut_blocks, normalised_laplacian, two_means_gram
 from .kernels import gram as pairwise_dots
 from .story import Vec
 
@@ -103,7 +103,22 @@ def cut(vecs: list[Vec]) -> Cut:
 def cut_rows(ids: np.ndarray, vals: np.ndarray, starts: np.ndarray) -> Cut:
     """``cut`` of the vectors stored end to end (row r: ``ids[starts[r]:starts[r + 1]]``
     with its values), the form the stream weighs its members in (kernels.weigh_rows)."""
-    gram = pairwise_dots(ids, vals, starts)
+    return cut_gram(pairwise_dots(ids, vals, starts))
+
+
+def alike_across_every_cut(gram: np.ndarray, min_part: int, same: float) -> bool:
+    """True when every cut of the members into parts of ``min_part`` or more has a mean
+    cosine across it of ``same`` or more (kernels.cross_floor), so that no cut the
+    check could make is split: the stream then skips the cut (the eigenproblem, the
+    blocks and the purity; most of the check's cost). A margin of 1e-9 over ``same``
+    covers the rounding of the bound and of the cut's own mean (both sums of at
+    most 64 x 64 cosines, each off by about 1e-14).
+    """
+    return bool(cross_floor(gram, min_part) >= same + 1e-9)
+
+
+def cut_gram(gram: np.ndarray) -> Cut:
+    """``cut`` of the members' n x n cosine matrix (kernels.gram)."""
     n = len(gram)
     labels = spectral_labels(gram)
     n1 = int(labels.sum())

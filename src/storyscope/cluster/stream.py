@@ -18,9 +18,11 @@ from ..features import Features, term_id
 from ..features.text import content_term
 from .postings import PostingTable, dict_add, dict_vote
 from .kernels import CRC_TABLE, count_shared, evidence, found_in, name_hashes
+from .kernels import gram as member_gram
 from .evidence import EVIDENCE, SameEventModel, default_model
 from .settings import ClusterSettings, ClusterSettingsError
-from .split import cut_rows as split_cut
+from .split import alike_across_every_cut
+from .split import cut_gram as split_cut
 from .story import EMPTY_EMB, EMPTY_IDS, Member, Story, Vec, centroid_of
 from .syndication import NearDuplicateIndex
 from .vectors import Incoming, TermStats, terms
@@ -648,7 +650,12 @@ class StreamClusterer:
         ids, vals, starts = self.stats.weigh_rows(
             np.concatenate([m.ids for m in members]), np.concatenate([m.tf for m in members]), starts
         )
-        labels, score, purity, cross = split_cut(ids, vals, starts)
+        gram = member_gram(ids, vals, starts)
+        if alike_across_every_cut(gram, _SPLIT_MIN_PART, _SPLIT_SAME):
+            # copies: whatever the cut, it would be declined below (parts under
+            # _SPLIT_MIN_PART, or a cross cosine of _SPLIT_SAME or more), so it is not made
+            return self._release(story)
+        labels, score, purity, cross = split_cut(gram)
         n1 = int(labels.sum())
         n0 = len(labels) - n1
         small = 0 if n0 <= n1 else 1
