@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..features import Features, term_id
 from ..features.text import content_term
 from .postings import PostingTable, dict_add, dict_vote
-from .kernels import CRC_TABLE, count_shared, evidence, found_in, name_hashes
+from .kernels import CRC_TABLE, count_shared, evidence, found_in, heaviest_first, name_hashes
 from .kernels import gram as member_gram
 from .evidence import EVIDENCE, SameEventModel, default_model
 from .settings import ClusterSettings, ClusterSettingsError
@@ -764,15 +764,15 @@ class StreamClusterer:
         # 3. candidates: stories sharing the article's heaviest terms, heaviest first
         k = s.probe_terms
         top = np.argpartition(vals, -k)[-k:] if len(vals) > k else np.arange(len(vals))
-        top = top[np.argsort(-vals[top], kind="stable")]
+        tids, weights = heaviest_first(ids, vals, top)  # (the sort and the two gathers: one call)
         if len(self._sums) < len(self._by_idx):
             self._sums = np.zeros(2 * len(self._by_idx) + 1024, dtype=np.float64)
         postings = self._postings
         if type(postings) is PostingTable:  # the lists' lookup, cut and vote in one compiled call
-            voted, found = postings.vote(ids[top], vals[top], self._sums, s.max_postings, s.max_candidates)
+            voted, found = postings.vote(tids, weights, self._sums, s.max_postings, s.max_candidates)
             ranked = voted.tolist()
         else:  # a loaded snapshot's lazy index: the Python form
-            ranked, found = dict_vote(postings, ids[top], vals[top], self._sums, s.max_postings, s.max_candidates)
+            ranked, found = dict_vote(postings, tids, weights, self._sums, s.max_postings, s.max_candidates)
         if not found:
             return None, 0.0, []
         # 4. evidence and same-event probability of the best-voted stories
