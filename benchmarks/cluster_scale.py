@@ -38,6 +38,8 @@ the two together; the summary adds ``wall/s``, the fast path's articles per
 second of wall time on two cores (generation included, since the worker also
 generates). ``--workers 1`` is the one-process form: features then assignment
 of each block in turn, ``both/s`` from the sum of the two CPU times.
+``--hash`` prints, per N, a hash of every field of every ``Assignment`` (outside the
+clock): two versions of the clusterer meant to cluster alike must print the same.
 Synthetic on purpose: it measures speed and memory. The B-cubed figure is a
 check that the speed settings lose no candidates, not a quality figure: events
 made from one template share every topic word, and at large N their random names
@@ -47,7 +49,9 @@ repeat, so they are harder to tell apart than real events.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import hashlib
 import multiprocessing
 import pickle
 import json
@@ -246,13 +250,22 @@ def run(gen: Generator, n: int, args) -> dict:
     wall0 = tenth_wall = time.perf_counter()
     add = clusterer.add
     t_gen = 0.0
+    digest = hashlib.sha256() if args.hash else None
+    got: list = []
     for b0, b1, meta, feats, cpu, unpickle, gen_cpu in _blocks(gen, events, ks, picks, n, args):
         t_gen += gen_cpu
         t1 = time.process_time()
         for (aid, published), f in zip(meta, feats):
-            if add(aid, f, published).syndicated_of:
+            a = add(aid, f, published)
+            if a.syndicated_of:
                 copies += 1
+            if digest is not None:
+                got.append(a)
         t2 = time.process_time()
+        if digest is not None:  # (outside the clock)
+            for a in got:
+                digest.update(repr(dataclasses.astuple(a)).encode())
+            got.clear()
         f_time += cpu
         a_time += t2 - t1 + unpickle  # the driver's cost of a feature worker counts as assignment's
         if b1 % tenth == 0 or b1 == n:
@@ -278,6 +291,7 @@ def run(gen: Generator, n: int, args) -> dict:
         "together": n / (t_feat + t_assign), "wall": n / wall, "gen_us": t_gen / n * 1e6,
         "bound": round(n / max(t_feat + t_gen, t_assign)),
         "peak_mb": peak_mb, "worker_mb": worker_mb, "tenths": per_tenth, "b3": f1,
+        "hash": digest.hexdigest()[:16] if digest is not None else None,
     }
 
 
@@ -294,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="2: features in a second process while this one assigns (as ingest --workers 2); "
                          "1: both in this process, one after the other")
     ap.add_argument("--ahead", type=int, default=2, help="with --workers 2: blocks the worker may compute ahead")
+    ap.add_argument("--hash", action="store_true",
+                    help="print a hash of every field of every Assignment per N (two versions of the clusterer that "
+                         "should cluster alike must print the same)")
     args = ap.parse_args(argv)
 
     base = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
@@ -317,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['peak_mb']:>8,.0f} {r['worker_mb']:>9,.0f} "
             f"{r['b3']:>6.3f}  {tenths}"
         )
+    for r in results:
+        if r["hash"]:
+            print(f"N = {r['n']:,}: sha256 of the assignments' fields {r['hash']}")
     return 0
 
 

@@ -32,16 +32,18 @@ from clustering import bcubed, load  # noqa: E402
 from storyscope.cluster import StreamClusterer  # noqa: E402
 from storyscope.cluster import split as split_mod  # noqa: E402
 from storyscope.cluster import stream as stream_mod  # noqa: E402
+from storyscope.cluster.kernels import two_means_gram  # noqa: E402
 from storyscope.features import compute_many  # noqa: E402
 
 # The split check before the spectral cut (until session 12): 2-means halves, split below this score.
 OLD_SPLIT_THRESHOLD = 0.7
 
 
-def two_means_cut(vecs):
-    """The old check as a Cut: 2-means halves; purity 1 and cross 0 leave the decision to the score."""
-    labels, score = split_mod.two_means(vecs)
-    return split_mod.Cut(labels, score, 1.0, 0.0)
+def two_means_cut(gram):
+    """The old check as a Cut: 2-means halves; purity 1 and cross 0 leave the decision to the score.
+    Called as the stream calls split.cut_gram, on the members' cosine matrix (split.two_means's)."""
+    labels, score = two_means_gram(gram, split_mod.SEEDS, split_mod.ITERATIONS)
+    return split_mod.Cut(labels, float(score), 1.0, 0.0)
 
 
 def topics_of(path: Path) -> dict[str, int]:
@@ -57,9 +59,10 @@ def topics_of(path: Path) -> dict[str, int]:
 def stream_f1(rows, feats, seed: int, runs: int, purity: float | None) -> float:
     """Mean B-cubed F1 of the stream over the orders; ``purity`` None: the old check."""
     gold = {a.id: s for a, s in rows}
-    saved = stream_mod._SPLIT_PURITY, stream_mod.split_cut
+    saved = stream_mod._SPLIT_PURITY, stream_mod.split_cut, stream_mod.alike_across_every_cut
     if purity is None:
         stream_mod.split_cut = two_means_cut
+        stream_mod.alike_across_every_cut = lambda *_: False  # the old check had no such guard
         overrides = {"split_threshold": OLD_SPLIT_THRESHOLD}
     else:
         stream_mod._SPLIT_PURITY = purity
@@ -73,7 +76,7 @@ def stream_f1(rows, feats, seed: int, runs: int, purity: float | None) -> float:
             got = {a.id: c.add(a.id, feats[a.id], a.published) for a in order}
             f1s.append(bcubed({i: c.story_of(i) or g.story_id for i, g in got.items()}, gold)[2])
     finally:
-        stream_mod._SPLIT_PURITY, stream_mod.split_cut = saved
+        stream_mod._SPLIT_PURITY, stream_mod.split_cut, stream_mod.alike_across_every_cut = saved
     return statistics.mean(f1s)
 
 

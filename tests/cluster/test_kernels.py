@@ -209,3 +209,17 @@ def test_kernels_work_where_numba_has_nowhere_to_cache(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[1, 2, 3]"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_heaviest_first_is_the_stable_argsort(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    ids = np.unique(rng.integers(0, 2**32, size=n)).astype(np.uint32)
+    vals = rng.choice([0.1, 0.2, 0.3, 0.25], size=len(ids)) if seed % 2 else rng.random(len(ids))  # ties or none
+    k = min(16, len(ids))
+    top = np.argpartition(vals, -k)[-k:] if len(vals) > k else np.arange(len(vals))
+    order = top[np.argsort(-vals[top], kind="stable")]
+    got_ids, got_vals = kernels.heaviest_first(ids, vals, top)
+    assert got_ids.tolist() == ids[order].tolist() and got_vals.tolist() == vals[order].tolist()
+    assert got_ids.dtype == np.uint32

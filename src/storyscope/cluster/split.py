@@ -8,8 +8,8 @@ from typing import NamedTuple
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from .kernels import clipped_graph, cross_floor, cut_blocks, normalised_laplacian, two_means_gram
 from .kernels import gram as pairwise_dots
-from .kernels import two_means_gram
 from .story import Vec
 
 # Tried this many times from deterministic seeds; at most this many rounds each.
@@ -24,31 +24,36 @@ ITERATIONS = 6
 NEIGHBOURS = 3
 
 
-_CONTROLLER: ThreadpoolController | None = None
+_BLAS: list | None = None  # see _blas_libraries
 
 
-def _one_blas_thread():
-    """One BLAS thread for a small eigenproblem, as cluster/minilm.py does for its matrices.
+def _blas_libraries() -> list:
+    """The BLAS libraries loaded (threadpoolctl's controllers), found at the first call.
 
-    OpenBLAS's threads for a 64 x 64 ``eigh`` spin on the other cores after each call:
-    on cluster_scale.py's stream (30,000 articles, 2 cores) the split checks took 6-8
-    CPU s and the whole assignment twice its time, against 1.9 s with one thread. The
-    controller finds the libraries once (a ``threadpool_limits`` per call costs more
-    than the eigenproblem).
+    The eigenproblem runs with one BLAS thread, as cluster/minilm.py runs its
+    matrices: OpenBLAS's threads for a 64 x 64 ``eigh`` spin on the other cores
+    after each call (on cluster_scale.py's stream, 30,000 articles on 2 cores,
+    the split checks took 6-8 CPU s and the whole assignment twice its time,
+    against 1.9 s with one thread). Each check reads and sets the libraries'
+    threads directly, about 2 us, where a ``ThreadpoolController.limit``
+    context took 10 (it reads every library's whole description).
     """
-    global _CONTROLLER
-    if _CONTROLLER is None:
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1, user_api="blas")
+    global _BLAS
+    if _BLAS is None:
+        _BLAS = list(ThreadpoolController().select(user_api="blas").lib_controllers)
+    return _BLAS
 
 
 def _gram(vecs: list[Vec]) -> np.ndarray:
-    """The members' n x n matrix of cosines (merges of sorted term lists, compiled)."""
+    """The members' n x n matrix of cosines (compiled, see kernels.gram)."""
+    return np.asarray(pairwise_dots(*_rows(vecs)))
+
+
+def _rows(vecs: list[Vec]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The vectors end to end: (ids, float64 values, where each starts; the last entry the end)."""
     starts = np.zeros(len(vecs) + 1, dtype=np.int64)
     np.cumsum([len(v[0]) for v in vecs], out=starts[1:])
-    return np.asarray(pairwise_dots(
-        np.concatenate([v[0] for v in vecs]), np.concatenate([v[1] for v in vecs]).astype(np.float64), starts
-    ))
+    return (np.concatenate([v[0] for v in vecs]), np.concatenate([v[1] for v in vecs]).astype(np.float64), starts)
 
 
 def two_means(vecs: list[Vec]) -> tuple[np.ndarray, float]:
@@ -92,31 +97,58 @@ def cut(vecs: list[Vec]) -> Cut:
     structure but who edited what, and purity on it is high for the wrong
     reason (copies with one dateline are each other's nearest).
     """
-    gram = _gram(vecs)
+    return cut_rows(*_rows(vecs))
+
+
+def cut_rows(ids: np.ndarray, vals: np.ndarray, starts: np.ndarray) -> Cut:
+    """``cut`` of the vectors stored end to end (row r: ``ids[starts[r]:starts[r + 1]]``
+    with its values), the form the stream weighs its members in (kernels.weigh_rows)."""
+    return cut_gram(pairwise_dots(ids, vals, starts))
+
+
+def alike_across_every_cut(gram: np.ndarray, min_part: int, same: float) -> bool:
+    """True when every cut of the members into parts of ``min_part`` or more has a mean
+    cosine across it of ``same`` or more (kernels.cross_floor), so that no cut the
+    check could make is split: the stream then skips the cut (the eigenproblem, the
+    blocks and the purity; most of the check's cost). A margin of 1e-9 over ``same``
+    covers the rounding of the bound and of the cut's own mean (both sums of at
+    most 64 x 64 cosines, each off by about 1e-14).
+    """
+    return bool(cross_floor(gram, min_part) >= same + 1e-9)
+
+
+def cut_gram(gram: np.ndarray) -> Cut:
+    """``cut`` of the members' n x n cosine matrix (kernels.gram)."""
     n = len(gram)
     labels = spectral_labels(gram)
-    side = labels.astype(bool)
-    if side.all() or not side.any():
+    n1 = int(labels.sum())
+    if n1 == 0 or n1 == n:
         return Cut(labels, 1.0, 0.0, 1.0)
-    across = gram[np.ix_(~side, side)]
-    within = gram[np.ix_(~side, ~side)].sum() * gram[np.ix_(side, side)].sum()
-    cos = across.sum() / math.sqrt(within) if within > 0.0 else 0.0
-    score = math.sqrt(cos) if cos > 0.0 else 0.0
-    np.fill_diagonal(gram, -np.inf)
     k = max(1, min(NEIGHBOURS, n // 4))
-    nearest = np.argsort(-gram, axis=1, kind="stable")[:, :k]
-    purity = float((labels[nearest] == labels[:, None]).mean())
-    return Cut(labels, float(score), purity, float(across.mean()))
+    # the blocks gathered in one compiled call and summed by numpy as before (the same
+    # arrays, so the same floats), the kNN agreement counted in the same call
+    across, within0, within1, agree = cut_blocks(gram, labels, k)
+    total = across.sum()
+    within = within0.sum() * within1.sum()
+    cos = total / math.sqrt(within) if within > 0.0 else 0.0
+    score = math.sqrt(cos) if cos > 0.0 else 0.0
+    # (a mean of booleans and of floats is their sum over their count: what .mean() gives)
+    return Cut(labels, float(score), agree / (n * k), float(total / across.size))
 
 
 def spectral_labels(gram: np.ndarray) -> np.ndarray:
     """0 / 1 per member: the sign of the Fiedler vector of the normalised Laplacian of
     the cosine graph ``gram`` (negative cosines as 0)."""
-    a = np.clip(gram, 0.0, None)
-    np.fill_diagonal(a, 0.0)
-    d = a.sum(axis=1)
-    d[d == 0.0] = 1e-9
-    lap = np.eye(len(gram)) - a / np.sqrt(d[:, None] * d[None, :])
-    with _one_blas_thread():
+    a = clipped_graph(gram)
+    d = a.sum(axis=1)  # numpy's sum (pairwise), the degrees as they always were
+    lap = normalised_laplacian(a, d)  # (sets a degree of 0.0 to 1e-9 in d)
+    libs = _blas_libraries()
+    had = [lib.get_num_threads() for lib in libs]
+    for lib in libs:
+        lib.set_num_threads(1)
+    try:
         _, vec = np.linalg.eigh(lap)
+    finally:
+        for lib, n in zip(libs, had):
+            lib.set_num_threads(n)
     return (vec[:, 1] / np.sqrt(d) > 0.0).astype(np.int64)

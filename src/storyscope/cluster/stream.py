@@ -17,10 +17,12 @@ from ..errors import InputError
 from ..features import Features, term_id
 from ..features.text import content_term
 from .postings import PostingTable, dict_add, dict_vote
-from .kernels import CRC_TABLE, count_shared, evidence, found_in, name_hashes
+from .kernels import CRC_TABLE, count_shared, evidence, found_in, heaviest_first, name_hashes
+from .kernels import gram as member_gram
 from .evidence import EVIDENCE, SameEventModel, default_model
 from .settings import ClusterSettings, ClusterSettingsError
-from .split import cut as split_cut
+from .split import alike_across_every_cut
+from .split import cut_gram as split_cut
 from .story import EMPTY_EMB, EMPTY_IDS, Member, Story, Vec, centroid_of
 from .syndication import NearDuplicateIndex
 from .vectors import Incoming, TermStats, terms
@@ -642,8 +644,18 @@ class StreamClusterer:
         ):
             return None
         _pass_checks(story)
-        vecs = [self._member_vector(m) for m in members]
-        labels, score, purity, cross = split_cut(vecs)
+        # the members weighed under today's statistics in one compiled call, end to end
+        starts = np.zeros(len(members) + 1, dtype=np.int64)
+        np.cumsum([len(m.ids) for m in members], out=starts[1:])
+        ids, vals, starts = self.stats.weigh_rows(
+            np.concatenate([m.ids for m in members]), np.concatenate([m.tf for m in members]), starts
+        )
+        gram = member_gram(ids, vals, starts)
+        if alike_across_every_cut(gram, _SPLIT_MIN_PART, _SPLIT_SAME):
+            # copies: whatever the cut, it would be declined below (parts under
+            # _SPLIT_MIN_PART, or a cross cosine of _SPLIT_SAME or more), so it is not made
+            return self._release(story)
+        labels, score, purity, cross = split_cut(gram)
         n1 = int(labels.sum())
         n0 = len(labels) - n1
         small = 0 if n0 <= n1 else 1
@@ -655,6 +667,8 @@ class StreamClusterer:
         ):
             return self._release(story)
         side = labels.tolist()
+        bounds = starts.tolist()
+        vecs = [(ids[a:b].copy(), vals[a:b].copy()) for a, b in zip(bounds[:-1], bounds[1:])]
         keep = [(m, v) for m, v, lab in zip(members, vecs, side) if lab != small]
         moved = [(m, v) for m, v, lab in zip(members, vecs, side) if lab == small]
         self._rebuild(story, keep)
@@ -750,15 +764,15 @@ class StreamClusterer:
         # 3. candidates: stories sharing the article's heaviest terms, heaviest first
         k = s.probe_terms
         top = np.argpartition(vals, -k)[-k:] if len(vals) > k else np.arange(len(vals))
-        top = top[np.argsort(-vals[top], kind="stable")]
+        tids, weights = heaviest_first(ids, vals, top)  # (the sort and the two gathers: one call)
         if len(self._sums) < len(self._by_idx):
             self._sums = np.zeros(2 * len(self._by_idx) + 1024, dtype=np.float64)
         postings = self._postings
         if type(postings) is PostingTable:  # the lists' lookup, cut and vote in one compiled call
-            voted, found = postings.vote(ids[top], vals[top], self._sums, s.max_postings, s.max_candidates)
+            voted, found = postings.vote(tids, weights, self._sums, s.max_postings, s.max_candidates)
             ranked = voted.tolist()
         else:  # a loaded snapshot's lazy index: the Python form
-            ranked, found = dict_vote(postings, ids[top], vals[top], self._sums, s.max_postings, s.max_candidates)
+            ranked, found = dict_vote(postings, tids, weights, self._sums, s.max_postings, s.max_candidates)
         if not found:
             return None, 0.0, []
         # 4. evidence and same-event probability of the best-voted stories
