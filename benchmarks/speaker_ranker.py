@@ -14,7 +14,9 @@ Cross-validation over train articles (5 folds, grouped by article, seeded): each
 articles are run with weights fitted on the other four, and the named-speaker accuracy of
 all train quotes so resolved (``quotes.score``) is set against the rules alone. The
 weights fitted on the whole of train with the chosen L2 are printed to be written into
-``RANKER_WEIGHTS``. Train only: dev is never read here.
+``RANKER_WEIGHTS``. ``--fit-referents OLD.tsv`` fits on an older label set's pronouns only
+while scoring with every label (a new label set against the old on the same folds);
+``--current`` also scores the committed weights. Train only: dev is never read here.
 """
 
 from __future__ import annotations
@@ -29,16 +31,18 @@ from scipy.optimize import minimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quotes import _parse, load_gold, run_storyscope, score, speaker_matches  # noqa: E402
+from quotes import _parse, load_gold, load_referents, run_storyscope, score, speaker_matches  # noqa: E402
 
 from storyscope.enrich import speakers  # noqa: E402
 
 _PERSONAL = frozenset("he she him her".split())
 
 
-def collect(docs, gold_docs) -> list[tuple[int, np.ndarray, np.ndarray, bool]]:
+def collect(docs, gold_docs, fit_keys=None) -> list[tuple[int, np.ndarray, np.ndarray, bool]]:
     """(article index, candidate features, 0/1 labels, labelled by hand) per decision
-    whose pronoun is a gold Source, with the rules alone deciding."""
+    whose pronoun is a gold Source, with the rules alone deciding. ``fit_keys``, when
+    given, narrows "labelled by hand" to those (article, source start) keys (an older
+    label set), while the 0/1 labels still read every hand label."""
     rows = []
     rule_only = (1.0,) + (0.0,) * (len(speakers.RANKER_FEATURES) - 1)
     with _weights(rule_only):
@@ -57,7 +61,8 @@ def collect(docs, gold_docs) -> list[tuple[int, np.ndarray, np.ndarray, bool]]:
                 names = g["accept"][1:]
                 y = np.array([any(speaker_matches(n, [a]) for a in names) for n, _ in cands], dtype=float)
                 x = np.array([f for _, f in cands], dtype=float)
-                rows.append((i, x, y, g["labelled"]))
+                labelled = g["labelled"] and (fit_keys is None or (gold_docs[i][0], offset) in fit_keys)
+                rows.append((i, x, y, labelled))
     return rows
 
 
@@ -115,13 +120,18 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--labelled-only", action="store_true", help="fit on hand-labelled pronouns only")
     ap.add_argument("--drop", help="comma-separated features to leave out (weight 0)")
+    ap.add_argument("--fit-referents", type=Path,
+                    help="a referents TSV (an older label set): fit only on its labelled pronouns, scoring with all labels")
+    ap.add_argument("--current", action="store_true",
+                    help="also score the committed RANKER_WEIGHTS on all of train (not CV: they were fitted on it)")
     args = ap.parse_args(argv)
 
     from storyscope.enrich.nlp import load_nlp
 
     gold_docs = load_gold(args.data, "train")
     docs, _ = _parse(load_nlp(), [t for _, t, _ in gold_docs], args.cache / "polnear-train.spacy")
-    rows = collect(docs, gold_docs)
+    fit_keys = set(load_referents(args.fit_referents)) if args.fit_referents else None
+    rows = collect(docs, gold_docs, fit_keys)
     if args.drop:
         # features left out: their column zeroed, so L2 keeps their weight at 0
         cols = [speakers.RANKER_FEATURES.index(f) for f in args.drop.split(",")]
@@ -143,6 +153,12 @@ def main(argv=None) -> int:
     s0 = score(base, gold_docs)
     print(f"rules alone, train named-speaker accuracy {s0['named'][0]:.4f} (labelled pronouns "
           f"{s0['named_lab'][0]:.4f} of {s0['named_lab'][1]}; given {s0['named'][1]:.4f})")
+    if args.current:
+        w = np.array(speakers.RANKER_WEIGHTS)
+        with _weights(w):
+            s = score([run_storyscope(d)[0] for d in docs], gold_docs)
+        print(f"committed weights, top-1 {top1(rows, w)}; train named-speaker accuracy {s['named'][0]:.4f} "
+              f"(labelled pronouns {s['named_lab'][0]:.4f}; given {s['named'][1]:.4f})")
     best = None
     for l2 in (float(v) for v in args.l2.split(",")):
         out = list(base)
