@@ -126,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--precise", type=Path, metavar="CACHE.npz",
                     help="also stream with the precise second stage (cluster/precise.py); MiniLM vectors cached here")
     args = ap.parse_args(argv)
+    if not args.no_baseline:
+        try:
+            import sklearn  # noqa: F401  (the baseline's TF-IDF and distances)
+        except ImportError:
+            ap.error("the TF-IDF baseline needs scikit-learn: pip install -e '.[bench]', or pass --no-baseline")
 
     ecb = undated(load(args.data / "ecbplus" / "ecbplus_docs.jsonl", "ecb:"))
     basil = load(args.data / "basil-dev" / "basil_dev.jsonl", "basil:")
