@@ -134,14 +134,14 @@ def _real_vectors():
 def test_gram_is_the_merge_to_the_last_bit(seed):
     rng = np.random.default_rng(seed)
     vecs = _two_events(rng, int(rng.integers(1, 40)))
-    got = kernels.gram(*split._rows(vecs))
+    got = split._gram(vecs)
     assert np.array_equal(got, _gram_merge(vecs))
 
 
 def test_gram_of_vectors_with_no_terms_and_of_none():
     empty = (np.zeros(0, np.uint32), np.zeros(0))
     vecs = [empty, (np.array([3, 9], np.uint32), np.array([0.6, 0.8])), empty]
-    assert np.array_equal(kernels.gram(*split._rows(vecs)), _gram_merge(vecs))
+    assert np.array_equal(split._gram(vecs), _gram_merge(vecs))
     assert kernels.gram(np.zeros(0, np.uint32), np.zeros(0), np.zeros(1, np.int64)).shape == (0, 0)
 
 
@@ -255,7 +255,7 @@ def _least_cross_mean(gram, min_part):
 def test_cross_floor_bounds_every_cut(seed):
     rng = np.random.default_rng(seed)
     n = int(rng.integers(2, 13))
-    gram = kernels.gram(*split._rows(_two_events(rng, n)))
+    gram = split._gram(_two_events(rng, n))
     for min_part in (1, 2, 4):
         floor = kernels.cross_floor(gram, min_part)
         least = _least_cross_mean(gram, min_part)
@@ -281,7 +281,7 @@ def test_copies_skip_the_cut_only_when_every_cut_would_be_declined():
         for _ in range(int(rng.integers(8 - min(len(members), 8), 20))):
             vals = one[1] * rng.uniform(0.7, 1.3, size=len(one[1]))
             members.append((one[0], vals / np.linalg.norm(vals)))
-        gram = kernels.gram(*split._rows(members))
+        gram = split._gram(members)
         if split.alike_across_every_cut(gram, stream._SPLIT_MIN_PART, stream._SPLIT_SAME):
             skipped += 1
             got = split.cut_gram(gram)

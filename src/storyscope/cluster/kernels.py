@@ -336,6 +336,22 @@ def cross_floor(gram, min_part):  # pragma: no cover - compiled
 
 
 @_jit
+def _insert_at(keys, values, kept, pos, key, value):  # pragma: no cover - compiled
+    """A top-k list (``keys`` and ``values``, ``kept`` of ``len(keys)`` places filled, best
+    first) with (``key``, ``value``) put at place ``pos`` (below ``len(keys)``): the kept
+    ones from there move one place down, the last falling off a full list. Returns how
+    many places are filled now. The caller finds ``pos`` by its own order and ties."""
+    limit = len(keys)
+    last = kept if kept < limit else limit - 1
+    for q in range(last, pos, -1):
+        keys[q] = keys[q - 1]
+        values[q] = values[q - 1]
+    keys[pos] = key
+    values[pos] = value
+    return kept + 1 if kept < limit else kept
+
+
+@_jit
 def cut_blocks(gram, labels, k):  # pragma: no cover - compiled
     """The blocks of a Gram matrix that a 0/1 cut makes, and its kNN agreement.
 
@@ -384,16 +400,8 @@ def cut_blocks(gram, labels, k):  # pragma: no cover - compiled
             pos = got
             while pos > 0 and best_val[pos - 1] < v:
                 pos -= 1
-            if pos >= kk:
-                continue
-            stop = got if got < kk else kk - 1
-            for q in range(stop, pos, -1):
-                best[q] = best[q - 1]
-                best_val[q] = best_val[q - 1]
-            best[pos] = j
-            best_val[pos] = v
-            if got < kk:
-                got += 1
+            if pos < kk:
+                got = _insert_at(best, best_val, got, pos, j, v)
         for q in range(got):
             if labels[best[q]] == labels[i]:
                 agree += 1
@@ -867,16 +875,8 @@ def _vote_lists(pool, starts, lens, weights, sums, k):  # pragma: no cover - com
         pos = kept
         while pos > 0 and (top[pos - 1] < v or (top[pos - 1] == v and out[pos - 1] < i)):
             pos -= 1
-        if pos >= kk:
-            continue
-        last = kept if kept < kk else kk - 1
-        for q in range(last, pos, -1):
-            out[q] = out[q - 1]
-            top[q] = top[q - 1]
-        out[pos] = i
-        top[pos] = v
-        if kept < kk:
-            kept += 1
+        if pos < kk:
+            kept = _insert_at(out, top, kept, pos, i, v)
     return out
 
 

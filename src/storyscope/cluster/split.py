@@ -46,14 +46,16 @@ def _blas_libraries() -> list:
 
 def _gram(vecs: list[Vec]) -> np.ndarray:
     """The members' n x n matrix of cosines (compiled, see kernels.gram)."""
-    return np.asarray(pairwise_dots(*_rows(vecs)))
+    ids, vals, starts = end_to_end(vecs)
+    return np.asarray(pairwise_dots(ids, vals.astype(np.float64), starts))
 
 
-def _rows(vecs: list[Vec]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The vectors end to end: (ids, float64 values, where each starts; the last entry the end)."""
-    starts = np.zeros(len(vecs) + 1, dtype=np.int64)
-    np.cumsum([len(v[0]) for v in vecs], out=starts[1:])
-    return (np.concatenate([v[0] for v in vecs]), np.concatenate([v[1] for v in vecs]).astype(np.float64), starts)
+def end_to_end(rows: list[Vec]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sparse rows (ids, values) stored one after another, the form the compiled
+    kernels take: (ids, values, where each row starts; the last entry the end)."""
+    starts = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r[0]) for r in rows], out=starts[1:])
+    return np.concatenate([r[0] for r in rows]), np.concatenate([r[1] for r in rows]), starts
 
 
 def two_means(vecs: list[Vec]) -> tuple[np.ndarray, float]:
@@ -97,13 +99,7 @@ def cut(vecs: list[Vec]) -> Cut:
     structure but who edited what, and purity on it is high for the wrong
     reason (copies with one dateline are each other's nearest).
     """
-    return cut_rows(*_rows(vecs))
-
-
-def cut_rows(ids: np.ndarray, vals: np.ndarray, starts: np.ndarray) -> Cut:
-    """``cut`` of the vectors stored end to end (row r: ``ids[starts[r]:starts[r + 1]]``
-    with its values), the form the stream weighs its members in (kernels.weigh_rows)."""
-    return cut_gram(pairwise_dots(ids, vals, starts))
+    return cut_gram(_gram(vecs))
 
 
 def alike_across_every_cut(gram: np.ndarray, min_part: int, same: float) -> bool:

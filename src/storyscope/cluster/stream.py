@@ -21,7 +21,7 @@ from .kernels import CRC_TABLE, count_shared, evidence, found_in, heaviest_first
 from .kernels import gram as member_gram
 from .evidence import EVIDENCE, SameEventModel, default_model
 from .settings import ClusterSettings, ClusterSettingsError
-from .split import alike_across_every_cut
+from .split import alike_across_every_cut, end_to_end
 from .split import cut_gram as split_cut
 from .story import EMPTY_EMB, EMPTY_IDS, Member, Story, Vec, centroid_of
 from .syndication import NearDuplicateIndex
@@ -645,11 +645,7 @@ class StreamClusterer:
             return None
         _pass_checks(story)
         # the members weighed under today's statistics in one compiled call, end to end
-        starts = np.zeros(len(members) + 1, dtype=np.int64)
-        np.cumsum([len(m.ids) for m in members], out=starts[1:])
-        ids, vals, starts = self.stats.weigh_rows(
-            np.concatenate([m.ids for m in members]), np.concatenate([m.tf for m in members]), starts
-        )
+        ids, vals, starts = self.stats.weigh_rows(*end_to_end([(m.ids, m.tf) for m in members]))
         gram = member_gram(ids, vals, starts)
         if alike_across_every_cut(gram, _SPLIT_MIN_PART, _SPLIT_SAME):
             # copies: whatever the cut, it would be declined below (parts under
