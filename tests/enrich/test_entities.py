@@ -90,6 +90,31 @@ def test_entity_labels_agree_within_an_article(nlp):
     assert labels["Mike Pompeo"] == {"PERSON"}
 
 
+# the opening of a quotation in a PolNeAR train article (Huffington Post, 2016), where the
+# small model took the capitalised adverb into the PERSON span
+OPENING_ADVERB = (
+    "Ari Fleischer said Trump’s nomination will test their conclusions. “Certainly Donald Trump "
+    "has gone in the opposite direction from what we recommended,” said the former aide. "
+    "Trump did not answer."
+)
+
+
+def test_an_opening_adverb_is_no_part_of_the_name(nlp):
+    got = canon(nlp, OPENING_ADVERB)
+    assert "Certainly Donald Trump" not in got
+    assert got["Trump"] == {"Donald Trump"}  # every "Trump" takes the full name, not "Certainly ..."
+
+
+def test_opener_trim_only_at_a_sentence_start(nlp):
+    from storyscope.enrich.entities import _opens_sentence
+
+    doc = nlp("He said that “Certainly Donald Trump” was wrong. Certainly Trump was.")
+    firsts = [t.i for t in doc if t.text == "Certainly"]
+    assert all(_opens_sentence(doc, i) for i in firsts)  # after the quotation mark, and a sentence's first
+    said = next(t.i for t in doc if t.text == "said")
+    assert not _opens_sentence(doc, said)
+
+
 def test_empty_doc(nlp):
     from storyscope.enrich.entities import find_entities
 

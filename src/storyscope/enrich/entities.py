@@ -62,6 +62,14 @@ def _trim(ent) -> tuple[int, int] | None:
     doc = ent.doc
     while start < end and doc[start].lower_ in _LEADING_DROP:
         start += 1
+    # A sentence adverb or conjunction opening a sentence (or a quotation) is capitalised by
+    # its place, and the small model sometimes takes it into the name that follows
+    # ("“Certainly Donald Trump has gone ...": PERSON "Certainly Donald Trump"), which
+    # then becomes the canonical name of every "Trump" in the article. Only at a sentence's
+    # or quotation's start, and only before a proper noun: "Just Eat" mid-sentence stays.
+    while (end - start > 1 and doc[start].tag_ in _OPENER_TAGS and _opens_sentence(doc, start)
+           and doc[start + 1].pos_ == "PROPN"):
+        start += 1
     if ent.label_ == "PERSON":
         # keep at least one token: "Pope" alone may be the name
         while end - start > 1 and doc[start].lower_ in _TITLES:
@@ -69,6 +77,20 @@ def _trim(ent) -> tuple[int, int] | None:
     while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "\u2019s", "'")):
         end -= 1
     return (start, end) if end > start else None
+
+
+# Penn tags of words that open a sentence without being part of a name after them:
+# adverbs ("Certainly"), conjunctions ("But"), interjections ("Well").
+_OPENER_TAGS = frozenset({"RB", "RBR", "RBS", "CC", "UH"})
+
+
+def _opens_sentence(doc, i: int) -> bool:
+    """Is token ``i`` the first word of its sentence or of a quotation (after opening
+    quotation marks or brackets only)?"""
+    j = i - 1
+    while j >= 0 and (doc[j].is_quote or doc[j].is_left_punct or doc[j].is_space):
+        j -= 1
+    return j < 0 or doc[i].is_sent_start or doc[j].text in (".", "!", "?", ":", ";") or j < i - 1
 
 
 def _chrome_lines(text: str) -> list[tuple[int, int]]:
