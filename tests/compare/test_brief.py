@@ -210,6 +210,18 @@ def test_no_quotes_no_dates_no_crash():
     assert any("no dated mentions" in n for n in brief["notes"])
 
 
+def test_a_source_without_a_title_is_listed_by_its_opening():
+    a = _article("a", "Floods closed the main road into the valley on Monday. Rescue teams reached the village.",
+                 outlet="A")
+    b = _article("b", "Rescue teams reached the flooded village.", outlet="B", title="  Valley  cut off by floods ")
+    made = build_brief(_story([a, b]), [a, b])
+    titles = {s["article_id"]: s["title"] for s in made.data["sources"]}
+    assert titles == {"a": "Floods closed the main road into the valley on Monday.",  # its first sentence
+                      "b": "Valley cut off by floods"}  # an own title stays, its spaces tidied
+    sources = render_markdown(made).split("## Sources", 1)[1].split("##", 1)[0]
+    assert "Floods closed the main road into the valley on Monday." in sources
+
+
 def test_empty_story_lists_nothing_and_says_so():
     brief = build_brief(Story("e", "empty", (), (), None, None), []).data
     jsonschema.validate(brief, SCHEMA)

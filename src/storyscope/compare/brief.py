@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from ..extract.language import detect_language
+from ..headline import headline
 from ..brief_records import BriefFact, Cited, Source, StoryHeader, TimelineEntry
 from ..model import Article, Brief, Enrichment, Story
 from .disputes import find_disagreements
@@ -284,7 +285,9 @@ def _build_brief(story: Story, items: list[tuple[Article, Enrichment]],
     ordered = [(f, u.text) for f, u in zip(in_order, representatives(in_order, sim))]
     return Brief(
         story=StoryHeader(story.id, story.title, story.first_published, story.last_published),
-        sources=tuple(Source(a.id, a.outlet, a.title, a.published, a.url) for a in articles),
+        # an article without a title (plain text, JSONL) is listed by its opening, cut where a
+        # reader would (headline.py, as the story list names it), not by its id
+        sources=tuple(Source(a.id, a.outlet, headline(a.title, a.text), a.published, a.url) for a in articles),
         independent_sources=n_independent,
         summary=tuple(summarize(ordered)),
         facts=tuple(_fact_items(ordered)),
