@@ -20,7 +20,8 @@ are printed, and the untouched half also in its batches (the first three stories
 in session 10, "untouched-10", and in session 12, "untouched-12"); the tuning stories added in session 11 also apart ("tuning-11"), in session 12 ("tuning-12"),
 and in session 14 ("tuning-14").
 A story whose gold names
-"parts" is labelled for those parts only (the added stories: facts and quotes).
+"parts" is labelled for those parts only (the added stories: facts and quotes; those of
+session 14 also disagreements).
 
 ``--paraphrase`` turns on the paraphrase model for small stories (compare/paraphrase.py;
 off by default, compare/similar.py says why). ``--sweep`` re-scores fact alignment over a range of thresholds (how ALIGN_THRESHOLD
