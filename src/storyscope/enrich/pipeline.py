@@ -23,7 +23,7 @@ from .nlp import load_nlp
 from .quotes import find_quotes
 
 # Bump when any enrich step changes, so that stored results are recomputed.
-ENRICH_VERSION = 12  # 3: speaker and date rules of issue 13; 4: their second pass; 5: third (speakers); 6: surnames (entities); 7: fifth pass (speakers); 8: quotation marks written as two apostrophes, a surname tagged as a place that speaks; 9: sixth pass (speakers); 10: seventh pass (speakers) and a quote resumed after an attribution that ends its sentence keeps the full stop; 11: a one-word name mostly tagged a place is a place, a courtesy title picks the full name of its gender (entities); 12: a fitted ranker weighs the he/she antecedents across sentences (speakers)
+ENRICH_VERSION = 13  # 3: speaker and date rules of issue 13; 4: their second pass; 5: third (speakers); 6: surnames (entities); 7: fifth pass (speakers); 8: quotation marks written as two apostrophes, a surname tagged as a place that speaks; 9: sixth pass (speakers); 10: seventh pass (speakers) and a quote resumed after an attribution that ends its sentence keeps the full stop; 11: a one-word name mostly tagged a place is a place, a courtesy title picks the full name of its gender (entities); 12: a fitted ranker weighs the he/she antecedents across sentences (speakers); 13: the last subject looked for 150 tokens back, a name described as a person is one (speakers)
 # Characters per spaCy doc. A news article is 2-20k characters; past 100k the parser's
 # memory grows to hundreds of MB, so longer texts are cut at paragraph breaks.
 CHUNK_CHARS = 100_000
