@@ -8,7 +8,7 @@ from quote_helpers import nlp, speaker_of  # noqa: F401 (nlp: a fixture) tests/e
 from storyscope.enrich import speakers
 
 # a new person is the subject of a paragraph's first sentence; the "she said" that ends the
-# paragraph lies more than the rules' look-back after it, where the rules alone fall back
+# paragraph lies more than the rules' look-back (``_SUBJECT_LOOK_BACK`` tokens) after it, where the rules alone fall back
 # on the last woman who spoke, a paragraph before
 NEW_PERSON = (
     "\u201cWe are worried about the plant,\u201d said Ann Porter, a union steward.\n"
@@ -18,6 +18,8 @@ NEW_PERSON = (
     "Most of those mills closed in the years after the trade deals of the 1990s, and the ones that remain have "
     "cut their shifts, sold their land and asked the state for tax breaks to stay open through the winter. "
     "The towns have lost a third of their people since then, and the young leave as soon as they finish school. "
+    "Those who stay drive an hour each way to the warehouses by the interstate, where the pay is lower, the "
+    "hours are longer and the work stops whenever the orders from the coast slow down for a season or two. "
     "\u201cMy whole family worked on that floor,\u201d she said over coffee.\n"
 )
 
