@@ -17,9 +17,11 @@ The gold stories are split once (gold/split/halves.json, a fixed rule): the tuni
 whose misses are read, and the untouched half, reported only; both halves and the whole
 are printed, and the untouched half also in its batches (the first three stories,
 "untouched-7", those added in session 8, "untouched-8", in session 9, "untouched-9",
-in session 10, "untouched-10", and in session 12, "untouched-12"); the tuning stories added in session 11 also apart ("tuning-11"), and in session 12 ("tuning-12").
+in session 10, "untouched-10", and in session 12, "untouched-12"); the tuning stories added in session 11 also apart ("tuning-11"), in session 12 ("tuning-12"),
+and in session 14 ("tuning-14").
 A story whose gold names
-"parts" is labelled for those parts only (the added stories: facts and quotes).
+"parts" is labelled for those parts only (the added stories: facts and quotes; those of
+session 14 also disagreements).
 
 ``--paraphrase`` turns on the paraphrase model for small stories (compare/paraphrase.py;
 off by default, compare/similar.py says why). ``--sweep`` re-scores fact alignment over a range of thresholds (how ALIGN_THRESHOLD
@@ -57,14 +59,17 @@ def groups_of(story_id: str, half_of: dict[str, str]) -> tuple[str, ...]:
     """The rows a story's counts add to: its half; an untouched story also to its batch (the
     first untouched half, "untouched-7", or the stories added in session 8, "untouched-8", or
     in session 9, "untouched-9", or in session 10, "untouched-10", or in session 12, "untouched-12", reported apart so that the
-    earlier figures stay comparable);
+    earlier figures stay comparable); a tuning story added in session 11, 12 or 14 also to
+    "tuning-11", "tuning-12" or "tuning-14" (first scored as a fresh check of the settings);
     and "ALL"."""
     half = half_of.get(story_id, "untouched")
     split = json.loads(SPLIT.read_text(encoding="utf-8"))
     if half != "untouched":
-        # the tuning stories added in session 11, also apart (first scored as a fresh check)
-        if story_id in split.get("added_12_tuning", ()):  # session 12's, apart too
+        # the tuning stories added in sessions 11, 12 and 14, each batch apart
+        if story_id in split.get("added_12_tuning", ()):
             return (half, "tuning-12", "ALL")
+        if story_id in split.get("added_14_tuning", ()):
+            return (half, "tuning-14", "ALL")
         return (half, "tuning-11", "ALL") if story_id in split.get("added_11", ()) else (half, "ALL")
     batch = ("untouched-12" if story_id in split.get("added_12", ()) else
              "untouched-10" if story_id in split.get("added_10", ()) else
@@ -239,8 +244,9 @@ def main(argv: list[str] | None = None) -> int:
 
     parts = ("facts", "quotes", "disagreements")
     batches = ("untouched-7", "untouched-8", "untouched-9", "untouched-10", "untouched-12")
-    groups = {"tuning": ("tuning-11", "tuning-12", "tuning"), "untouched": (*batches, "untouched"),
-              None: ("tuning-11", "tuning-12", "tuning", *batches, "untouched", "ALL")}[args.half]
+    tunings = ("tuning-11", "tuning-12", "tuning-14")
+    groups = {"tuning": (*tunings, "tuning"), "untouched": (*batches, "untouched"),
+              None: (*tunings, "tuning", *batches, "untouched", "ALL")}[args.half]
     totals = {(grp, p): [0, 0, 0, 0] for grp in groups for p in parts}
     print(f"{'story':<18}{'part':<15}{'P':>6}{'R':>6}{'F1':>6}   tp/pred  found/gold")
     for g, story, items in loaded:
