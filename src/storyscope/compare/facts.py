@@ -105,6 +105,23 @@ MUTUAL_NEEDS_ANCHOR = True
 # single link as before: each check costs a score per pair across).
 CHAIN_FLOOR: float | None = 0.0
 CHAIN_MAX = 16
+# Tried in session 14 and not kept (docs/benchmarks.md, "facts (session 14 ..."; tuning half,
+# chosen by per-story deltas and leave-one-story-out; F1 against main's 0.817, or against
+# 0.824 with the floor above where marked *): an article's headline joined with
+# its lead when the two score over the threshold (0.817 -> 0.799; over threshold + 0.3:
+# 0.819, one story); a fact holding an article's headline and one body sentence (0.767),
+# or only a body sentence that scores 0.27-0.45 with the headline (0.811: +2 right in one
+# story, +2 wrong in another); mutual best pairs without a shared specific, at a margin
+# 0.03-0.12 over the runner-up (0.772-0.799); mutual best pairs merged before others, or a
+# tie-break by relative position in the article* (no change); the embeddings centred at
+# 0.5-0.9 of the story's mean (0.780-0.811); a name only the pair's two wordings (or at
+# most four) carry as a shared specific* (no change / 0.827, leave-one-out 0.817); pieces
+# cut before a participle clause* (", triggering violent protests ...": 0.823; with the
+# four session-14 stories 0.791 -> 0.794 pooled, but 0.790 left one story out), before
+# "when/as/since/before/until" (0.819), a dash (0.817) or a colon before a quotation
+# (no change). The misses left are mostly other wordings of one event that neither the
+# bags nor the static embedding score (20 of 34 under 0.18) and a few near-ties between
+# an article's headline and its lead.
 # A piece of a compound sentence (units.py) pairs at this margin over the threshold above:
 # a short piece meets another sentence's words by chance more easily than a whole one.
 PIECE_MARGIN = 0.05
