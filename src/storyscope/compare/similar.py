@@ -195,8 +195,10 @@ class Similarity:
             out += _anchor_bonus(shared)
         return out
 
-    def _sparse_row(self, matrix, kind: str, r: int) -> dict[int, float]:
-        """Row ``r`` of a CSR matrix of this story as {column: value}, made once."""
+    def _sparse_row(self, matrix: sparse.csr_array, kind: str, r: int) -> dict[int, float]:
+        """Row ``r`` of one of this story's CSR matrices (``kind`` names it) as {column:
+        value}, made once: a fact's wordings are scored again each time the fact grows, and
+        slicing a CSR matrix costs more than the few products a check needs."""
         key = (kind, r)
         d = self._cross_rows.get(key)
         if d is None:
@@ -251,6 +253,7 @@ class Similarity:
 
 
 def _dot(x: dict[int, float], y: dict[int, float]) -> float:
+    """The dot product of two sparse rows held as dicts (over the shorter one)."""
     if len(x) > len(y):
         x, y = y, x
     return sum(v * y.get(k, 0.0) for k, v in x.items())
