@@ -134,6 +134,7 @@ class Similarity:
         self.piece_emb = None if emb is None else emb[len(first):]
         self.anchors = _anchor_matrix([u.tokens for u in first])
         self._rows: dict[int, dict[int, float]] = {}
+        self._cross_rows: dict[tuple[str, int], dict[int, float]] = {}
 
     @property
     def has_embedding(self) -> bool:
@@ -181,6 +182,31 @@ class Similarity:
             out.append(block)
         return out
 
+    def cross(self, a: list[int], b: list[int]) -> np.ndarray:
+        """The blended similarity of wordings ``a`` (rows) x wordings ``b`` (columns), by row
+        index: what ``block`` gives for them, without the rest of the square."""
+        out = np.array([[_dot(self._sparse_row(self.left, "l", r), self._sparse_row(self.right, "r", c))
+                         for c in b] for r in a], dtype=np.float32)
+        if self.emb is not None:
+            out = (1.0 - self.embed_weight) * out + self.embed_weight * (self.emb[a] @ self.emb[b].T)
+        if self.anchors is not None:
+            shared = np.array([[_dot(self._sparse_row(self.anchors, "a", r), self._sparse_row(self.anchors, "a", c))
+                                for c in b] for r in a], dtype=np.float32)
+            out += _anchor_bonus(shared)
+        return out
+
+    def _sparse_row(self, matrix: sparse.csr_array, kind: str, r: int) -> dict[int, float]:
+        """Row ``r`` of one of this story's CSR matrices (``kind`` names it) as {column:
+        value}, made once: a fact's wordings are scored again each time the fact grows, and
+        slicing a CSR matrix costs more than the few products a check needs."""
+        key = (kind, r)
+        d = self._cross_rows.get(key)
+        if d is None:
+            lo, hi = matrix.indptr[r], matrix.indptr[r + 1]
+            d = dict(zip(matrix.indices[lo:hi].tolist(), matrix.data[lo:hi].tolist()))
+            self._cross_rows[key] = d
+        return d
+
     def neighbours(self, threshold: float, group: np.ndarray, apart: np.ndarray) -> Pairs:
         """Pairs of wordings scoring at least ``threshold``, at most NEIGHBOURS per row.
 
@@ -224,6 +250,13 @@ class Similarity:
         i, j, s = i[keep], j[keep], s[keep]
         order = np.lexsort((j, i, -s))
         return Pairs(i[order], j[order], s[order])
+
+
+def _dot(x: dict[int, float], y: dict[int, float]) -> float:
+    """The dot product of two sparse rows held as dicts (over the shorter one)."""
+    if len(x) > len(y):
+        x, y = y, x
+    return sum(v * y.get(k, 0.0) for k, v in x.items())
 
 
 def _top_pairs(rows_w, rows_e, rows_group, rows_apart, cols_w, cols_e, cols_group, cols_apart,
