@@ -4,7 +4,7 @@ The rules are those of ``storyscope.compare.facts``; session 14 fitted this mode
 adopt it (docs/benchmarks.md, "facts: fitted pair model (session 14)").
 
     python benchmarks/fact_pairs.py --data /work/shared/data [--cache FILE] [--l2 1,10]
-        [--cuts 0.3,0.4,0.5] [--features score,best_anchor ...] [--gate] [--nested]
+        [--cuts 0.3,0.4,0.5] [--features score,best_anchor ...] [--gate] [--nested] [--rules-grid]
 
 facts.align decides with hand-set rules which pairs of wordings of different articles state
 one fact (the blended similarity of similar.py at least facts.ALIGN_THRESHOLD, or at least
@@ -29,7 +29,8 @@ step replaced while the brief is built: ``model_alignment``), its facts scored w
 brief.py's scorer; counts pooled over the stories, and the rules scored on the same
 stories. Every (feature set, L2, cut) is printed, so the best row is chosen on these very
 figures; ``--nested`` also chooses the setting inside each fold (LOSO over the other
-stories alone), which is the figure to compare. The untouched half is never read here.
+stories alone), which is the figure to compare, and ``--rules-grid`` chooses the rules' two
+thresholds the same way (the rules' comparable figure). The untouched half is never read here.
 """
 
 from __future__ import annotations
@@ -281,6 +282,33 @@ def nested(stories, rows, configs, gate: bool) -> list[tuple[list[int], tuple]]:
     return out
 
 
+def rules_grid(stories, aligns: list[float], mutuals: list[float]) -> dict[tuple[float, float], list[list[int]]]:
+    """Each story's facts counts with the rules at each (ALIGN_THRESHOLD, MUTUAL_THRESHOLD)."""
+    align, mutual = facts_module.ALIGN_THRESHOLD, facts_module.MUTUAL_THRESHOLD
+    out = {}
+    try:
+        for a in aligns:
+            for m in mutuals:
+                facts_module.ALIGN_THRESHOLD, facts_module.MUTUAL_THRESHOLD = a, m
+                out[a, m] = [score_story(*s) for s in stories]
+    finally:
+        facts_module.ALIGN_THRESHOLD, facts_module.MUTUAL_THRESHOLD = align, mutual
+    return out
+
+
+def rules_nested(grid: dict[tuple[float, float], list[list[int]]]) -> list[tuple[list[int], tuple[float, float]]]:
+    """LOSO for the rules' two thresholds: each story scored at the setting best over the
+    other stories (ties to the setting nearest main's)."""
+    main = (facts_module.ALIGN_THRESHOLD, facts_module.MUTUAL_THRESHOLD)
+    n = len(next(iter(grid.values())))
+    out = []
+    for k in range(n):
+        best = max(grid, key=lambda c: (round(f1(pooled(grid[c][:k] + grid[c][k + 1:])), 9),
+                                        -abs(c[0] - main[0]) - abs(c[1] - main[1])))
+        out.append((grid[best][k], best))
+    return out
+
+
 def fmt(row) -> str:
     p, r, f = bench.prf(*row)
     return f"{p:5.2f} {r:5.2f} {f:5.2f} {row[0]:>3}/{row[1]:<3} {row[2]:>3}/{row[3]:<3}"
@@ -300,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cuts", default="0.3,0.4,0.5", help="probability cuts, comma-separated")
     ap.add_argument("--features", action="append",
                     help="a comma-separated set of FEATURES to fit (repeatable; default: all)")
+    ap.add_argument("--rules-grid", action="store_true",
+                    help="also choose the rules' two thresholds leave-one-story-out (ALIGN_THRESHOLD 0.22-0.32 "
+                         "x MUTUAL_THRESHOLD 0.12-0.24), the rules' figure comparable with the nested model's")
     ap.add_argument("--gate", action="store_true", help="the model only vetoes pairs the rules take")
     ap.add_argument("--nested", action="store_true",
                     help="also choose the setting inside each fold (nested LOSO: the fair figure)")
@@ -329,6 +360,17 @@ def main(argv: list[str] | None = None) -> int:
         print("\nper story: rules, then nested LOSO (the setting each fold chose)")
         for (g, _, _), a, (b, (used, l2, c)) in zip(stories, rules, chosen):
             print(f"{g['story']:<16}{fmt(a)}   {fmt(b)}   set {sets.index(used)} l2 {l2:g} cut {c:g}")
+    if args.rules_grid:
+        grid = rules_grid(stories, [round(0.22 + 0.01 * k, 2) for k in range(11)],
+                          [round(0.12 + 0.02 * k, 2) for k in range(7)])
+        best = max(grid, key=lambda c: f1(pooled(grid[c])))
+        main_at = (facts_module.ALIGN_THRESHOLD, facts_module.MUTUAL_THRESHOLD)
+        print(f"\nthe rules' thresholds: main's {main_at} {fmt(pooled(grid[main_at]))}; best on all fifteen "
+              f"{best} {fmt(pooled(grid[best]))}")
+        chosen_rules = rules_nested(grid)
+        per = [r for r, _ in chosen_rules]
+        print(f"{'rules, LOSO thresholds':<22}{fmt(pooled(per))}  {versus(per, rules)}  (settings chosen: "
+              f"{', '.join(sorted({f'{a:g}/{m:g}' for _, (a, m) in chosen_rules}))})")
     (k, l2, c), per = max(results.items(), key=lambda kv: f1(pooled(kv[1])))
     print(f"\nper story: rules, then the best row above (set {k}, l2 {l2:g}, cut {c:g}; chosen on these figures)")
     for (g, _, _), a, b in zip(stories, rules, per):
