@@ -124,6 +124,12 @@ CHAIN_MAX = 16
 # (no change). The misses left are mostly other wordings of one event that neither the
 # bags nor the static embedding score (20 of 34 under 0.18) and a few near-ties between
 # an article's headline and its lead.
+# Also tried in session 14 (docs/benchmarks.md, "facts: fitted pair model"): a logistic
+# model over 14 pair features (these scores, best partner both ways, shared specifics,
+# position, length, names, figures; the MiniLM cosine too, offline) in place of, or as a
+# veto on, the two thresholds: 0.78-0.79 leave-one-story-out over the fifteen tuning
+# stories against the rules' 0.79; in the 0.12-0.30 band no feature told the 48 same-fact
+# pairs from the 304 chance partners. benchmarks/fact_pairs.py reruns it.
 # A piece of a compound sentence (units.py) pairs at this margin over the threshold above:
 # a short piece meets another sentence's words by chance more easily than a whole one.
 PIECE_MARGIN = 0.05
