@@ -91,3 +91,14 @@ def brief_bench():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def units_of(texts: dict[str, str]):
+    """The compare stage's units of plain articles (no enrichment), numbered across them."""
+    from storyscope.compare.units import make_units
+
+    units = []
+    for aid, text in texts.items():
+        art = Article(id=aid, text=text, language="en")
+        units += make_units(art, Enrichment(aid, (), (), (), ()), aid, {}, len(units))
+    return units

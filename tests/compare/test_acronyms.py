@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from storyscope.compare.similar import Similarity
 from storyscope.compare.text import acronym_table, acronyms_in, content_stems, with_acronyms
-from storyscope.compare.units import make_units
-from storyscope.model import Article, Enrichment
+
+from compare_helpers import units_of
 
 
 def test_acronyms_are_read_with_or_without_dots():
@@ -41,16 +41,8 @@ def test_expansion_adds_only_missing_stems():
     assert with_acronyms("No acronym here.", ("acronym",), table) == ("acronym",)
 
 
-def _units(texts: dict[str, str]):
-    units = []
-    for aid, text in texts.items():
-        units += make_units(Article(id=aid, text=text, language="en"), Enrichment(aid, (), (), (), ()), aid, {},
-                            len(units))
-    return units
-
-
 def test_an_acronym_and_its_name_score_closer():
-    units = _units({
+    units = units_of({
         "a": "The carmaker recalled its electric vans over a Battery Management System fault.",
         "b": "Owners of the electric vans were told the BMS fault could cut power.",
         "c": "The carmaker opened a new plant in the north last spring.",

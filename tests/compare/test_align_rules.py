@@ -7,8 +7,9 @@ import pytest
 
 from storyscope.compare.similar import Similarity
 from storyscope.compare.text import words
-from storyscope.compare.units import WITHHELD_TOKEN, make_units
-from storyscope.model import Article, Enrichment
+from storyscope.compare.units import WITHHELD_TOKEN
+
+from compare_helpers import units_of
 
 
 def test_figures_are_whole_tokens():
@@ -16,13 +17,6 @@ def test_figures_are_whole_tokens():
     assert words("He improved to 52-3 with 1,000 fans watching") == [
         "he", "improved", "to", "52-3", "with", "1,000", "fans", "watching"]
 
-
-def _units(texts: dict[str, str]):
-    units = []
-    for aid, text in texts.items():
-        art = Article(id=aid, text=text, language="en")
-        units += make_units(art, Enrichment(aid, (), (), (), ()), aid, {}, len(units))
-    return units
 
 
 @pytest.mark.parametrize("text", [
@@ -32,7 +26,7 @@ def _units(texts: dict[str, str]):
     "Officials refused to confirm the number of arrests.",
 ])
 def test_a_refusal_to_disclose_is_a_token(text):
-    assert WITHHELD_TOKEN in _units({"a": text})[0].tokens
+    assert WITHHELD_TOKEN in units_of({"a": text})[0].tokens
 
 
 @pytest.mark.parametrize("text", [
@@ -41,13 +35,13 @@ def test_a_refusal_to_disclose_is_a_token(text):
     "The company will disclose its results on Friday.",
 ])
 def test_no_refusal_no_token(text):
-    assert WITHHELD_TOKEN not in _units({"a": text})[0].tokens
+    assert WITHHELD_TOKEN not in units_of({"a": text})[0].tokens
 
 
 def test_a_refusal_told_in_other_words_aligns_closer():
     """Two outlets' "would not say" / "declined to reveal" sentences score higher with the
     token than the same sentences without it."""
-    units = _units({
+    units = units_of({
         "a": "The coach would not say why the striker was left out of the squad.",
         "b": "The club declined to reveal why its striker was dropped from the squad.",
         "c": "The striker scored twice in the final of the cup last season.",
@@ -66,7 +60,7 @@ def test_a_claim_told_with_its_rejection_aligns_with_the_claim():
     main clause denies stays apart from the claim."""
     from storyscope.compare.facts import align
 
-    units = _units({
+    units = units_of({
         "a": "The city hailed the new harbour wall as a shield against winter storms but critics dismissed it "
              "as a waste of money.\n\nThe wall cost the council eleven million pounds.",
         "b": "City officials presented the new harbour wall as a shield against the winter storms.\n\n"
@@ -86,7 +80,7 @@ def test_a_refusal_to_disclose_is_a_shared_specific():
     anchors), as a figure or a day is: a mutual best pair under the threshold may join."""
     from storyscope.compare.similar import _anchors_of
 
-    refusal = _units({"a": "The coach would not say why the striker was left out of the squad."})[0]
-    plain = _units({"a": "The coach said the striker was left out of the squad."})[0]
+    refusal = units_of({"a": "The coach would not say why the striker was left out of the squad."})[0]
+    plain = units_of({"a": "The coach said the striker was left out of the squad."})[0]
     assert WITHHELD_TOKEN in _anchors_of(refusal.tokens)
     assert not _anchors_of(plain.tokens)

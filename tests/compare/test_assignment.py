@@ -10,7 +10,7 @@ import pytest
 from storyscope.compare import facts, similar
 from storyscope.compare.similar import Pairs, Similarity, _anchors_of
 
-from test_align_rules import _units
+from compare_helpers import units_of
 
 RAIL_A = (
     "A freight train left the tracks outside the town late on Sunday. "
@@ -35,20 +35,20 @@ def test_a_shared_figure_and_mutual_best_join_a_pair_under_the_threshold():
     """The cause of a derailment told in other words ("cracked axle" / "wheel shaft
     snapped"): the two sentences share only the figure; each is the other's closest in
     the other article, so they are one fact although they score under the threshold."""
-    units = _units({"a": RAIL_A, "b": RAIL_B.format(count="14 ")})
+    units = units_of({"a": RAIL_A, "b": RAIL_B.format(count="14 ")})
     score = Similarity(units).block([1, 5])[0, 1]
     assert facts.MUTUAL_THRESHOLD <= score < facts.ALIGN_THRESHOLD
     assert _joined(units, 1, 5)
 
 
 def test_without_the_shared_figure_the_pair_stays_apart():
-    units = _units({"a": RAIL_A, "b": RAIL_B.format(count="")})
+    units = units_of({"a": RAIL_A, "b": RAIL_B.format(count="")})
     assert Similarity(units).block([1, 5])[0, 1] < facts.ALIGN_THRESHOLD
     assert not _joined(units, 1, 5)
 
 
 def test_a_shared_figure_raises_the_similarity_by_the_bonus(monkeypatch):
-    units = _units({"a": RAIL_A, "b": RAIL_B.format(count="14 ")})
+    units = units_of({"a": RAIL_A, "b": RAIL_B.format(count="14 ")})
     with_anchor, bonus = Similarity(units).block([1, 5])[0, 1], similar.ANCHOR_BONUS
     monkeypatch.setattr(similar, "ANCHOR_BONUS", 0.0)
     without = Similarity(units).block([1, 5])[0, 1]
@@ -58,11 +58,11 @@ def test_a_shared_figure_raises_the_similarity_by_the_bonus(monkeypatch):
 def test_an_anchor_most_sentences_carry_is_no_evidence(monkeypatch):
     """A figure in most of the story's sentences (the toll every line repeats) adds nothing;
     the same figure in two sentences of four is evidence."""
-    toll = _units({
+    toll = units_of({
         "a": "The quake killed 40 people in the valley. Rescuers dug 40 bodies out of the rubble.",
         "b": "Officials put the toll at 40 people. A second tremor shook the town on Monday.",
     })
-    rare = _units({
+    rare = units_of({
         "a": "The quake killed 40 people in the valley. Rescuers worked through the night.",
         "b": "Officials put the toll at 40 people. A second tremor shook the town on Monday.",
     })
@@ -82,7 +82,7 @@ def test_an_anchor_most_sentences_carry_is_no_evidence(monkeypatch):
     ("He improved his record to 52-3 last night.", "52-3"),
 ])
 def test_specifics_are_anchors(text, anchor):
-    assert anchor in _anchors_of(_units({"a": text})[0].tokens)
+    assert anchor in _anchors_of(units_of({"a": text})[0].tokens)
 
 
 @pytest.mark.parametrize("text", [
@@ -90,7 +90,7 @@ def test_specifics_are_anchors(text, anchor):
     "The team lost for the third straight season.",
 ])
 def test_an_ordinal_that_counts_times_is_no_anchor(text):
-    found = _anchors_of(_units({"a": text})[0].tokens)
+    found = _anchors_of(units_of({"a": text})[0].tokens)
     assert not found & similar.ANCHOR_WORDS
 
 

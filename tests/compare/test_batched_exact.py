@@ -10,7 +10,7 @@ from storyscope.compare import facts, similar
 from storyscope.compare.similar import Similarity, _best_over
 
 from compare_helpers import DATA, RFERL, WAPO
-from test_align_rules import _units
+from compare_helpers import units_of
 
 
 def _argpartition_pick(sim: np.ndarray, threshold: float) -> set[tuple[int, int]]:
@@ -72,7 +72,7 @@ def _one_block(sim: Similarity, units: list[int]) -> np.ndarray:
 
 def test_blocks_equal_the_small_blocks_bit_for_bit():
     texts = {aid: (DATA / f"{aid}.txt").read_text(encoding="utf-8") for aid in (RFERL, WAPO)}
-    units = _units(texts)
+    units = units_of(texts)
     sim = Similarity(units)
     rng = np.random.default_rng(14)
     groups = [rng.choice(len(units), size=int(rng.integers(1, 25)), replace=False).tolist() for _ in range(40)]
@@ -102,7 +102,7 @@ def _old_representative(fact: facts.Fact, sim: Similarity):
 
 def test_representatives_in_one_batch_are_those_found_one_by_one():
     texts = {aid: (DATA / f"{aid}.txt").read_text(encoding="utf-8") for aid in (RFERL, WAPO)}
-    units = _units(texts)
+    units = units_of(texts)
     sim = Similarity(units)
     found = facts.align(units, sim)
     # facts of many wordings too, so that the pool's block path is taken

@@ -9,16 +9,8 @@ import pytest
 from storyscope.compare import facts as facts_module
 from storyscope.compare.facts import align
 from storyscope.compare.similar import Pairs, Similarity
-from storyscope.compare.units import make_units
-from storyscope.model import Article, Enrichment
 
-
-def _units(texts: dict[str, str]):
-    units = []
-    for aid, text in texts.items():
-        art = Article(id=aid, text=text, language="en")
-        units += make_units(art, Enrichment(aid, (), (), (), ()), aid, {}, len(units))
-    return units
+from compare_helpers import units_of
 
 
 class _MatrixSim:
@@ -53,7 +45,7 @@ class _MatrixSim:
 
 
 def _three():
-    return _units({
+    return units_of({
         "a": "The harbour wall was finished on Monday after two years of work.",
         "b": "Workers completed the harbour wall this week, two years after it began.",
         "c": "The mayor opened the new library on the square this week.",
@@ -91,7 +83,7 @@ def test_a_fact_past_chain_max_grows_by_single_link(monkeypatch):
 
 def test_the_refused_wording_still_joins_a_fact_it_fits():
     """A wording refused by one fact still pairs with another article's wording it is like."""
-    units = _units({
+    units = units_of({
         "a": "The harbour wall was finished on Monday after two years of work.",
         "b": "Workers completed the harbour wall this week, two years after it began.",
         "c": "The mayor opened the new library on the square this week.",
@@ -103,7 +95,7 @@ def test_the_refused_wording_still_joins_a_fact_it_fits():
 
 
 def test_cross_equals_block():
-    units = _units({
+    units = units_of({
         "a": "Firefighters put out the blaze at the warehouse on Tuesday night. No one was hurt. "
              "The owner said 40 people worked there.",
         "b": "A fire destroyed a warehouse on Tuesday. Nobody was injured, officials said. "
