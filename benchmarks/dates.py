@@ -1,6 +1,6 @@
 """Benchmark ``find_dates`` on TempEval-3 TimeBank (TimeML) and print a table.
 
-    python benchmarks/dates.py --data /work/shared/data/tempeval3/TimeBank [--spacy] [--errors N]
+    python benchmarks/dates.py --data ../shared/data/tempeval3/TimeBank [--spacy] [--errors N]
         [--split tune|untouched|both]
 
 The split is fixed, by document: the ``.tml`` files sorted by name, every third one

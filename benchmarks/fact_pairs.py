@@ -3,7 +3,7 @@
 The rules are those of ``storyscope.compare.facts``; session 14 fitted this model and did not
 adopt it (docs/benchmarks.md, "facts: fitted pair model (session 14)").
 
-    python benchmarks/fact_pairs.py --data /work/shared/data [--cache FILE] [--l2 1,10]
+    python benchmarks/fact_pairs.py --data ../shared/data [--cache FILE] [--l2 1,10]
         [--cuts 0.3,0.4,0.5] [--features score,best_anchor ...] [--gate] [--nested] [--rules-grid]
 
 facts.align decides with hand-set rules which pairs of wordings of different articles state

@@ -1,6 +1,6 @@
 """Benchmark quote and speaker extraction on PolNeAR, next to textacy's direct_quotations.
 
-    python benchmarks/quotes.py --data /work/shared/data/polnear [--split train,dev] [--cache DIR]
+    python benchmarks/quotes.py --data ../shared/data/polnear [--split train,dev] [--cache DIR]
 
 Both splits by default: the rules are tuned on ``train`` (840 articles; ``--show-errors``
 prints train errors only) and reported on ``dev`` (84 articles), never read while tuning.

@@ -1,6 +1,6 @@
 """Fit the he/she antecedent ranker of ``storyscope.enrich.speakers`` on PolNeAR train.
 
-    python benchmarks/speaker_ranker.py --data /work/shared/data/polnear --cache DIR [--l2 1,3,10]
+    python benchmarks/speaker_ranker.py --data ../shared/data/polnear --cache DIR [--l2 1,3,10]
 
 Where the rules resolve a "he"/"she" speaker across sentences (``SpeakerResolver._ranked``)
 each person of the pronoun's gender in view is a candidate with the features
