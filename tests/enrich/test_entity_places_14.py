@@ -1,7 +1,8 @@
 """Names the NER tagged PERSON that the article itself uses as a place or an organisation
 (issue 13, session 14, second pass), on sentences written for the test. The labels are given
 by hand (``raw``), so the tests do not hang on the small model's tagging; the parse decides
-the apposition, the preposition and the reporting verb."""
+the apposition, the preposition and the reporting verb. Last, "spokesman" before a name says
+no gender."""
 
 from __future__ import annotations
 
@@ -82,3 +83,12 @@ def test_a_street_is_no_untagged_name(nlp):
     # "Wall Street" untagged by the NER: its head is no person's name, so no he/she means it
     doc = nlp("Wall Street is looking for the company to post a 17 percent gain.")
     assert not _untagged_name(next(t for t in doc if t.text == "Street"))
+
+
+def test_spokesman_before_a_name_says_no_gender(nlp):
+    # house styles write "spokesman" of a woman: the "she" after it may mean her
+    text = ("Dahlys Hamilton is listed as the head of Hispanic Patriots for the candidate. Recently she "
+            "announced on her Facebook page that she would back him. Campaign spokesman Hope Hicks confirmed "
+            "that the group was created independently from the campaign. "
+            "\u201cThey are not affiliated with the campaign,\u201d she said.\n")
+    assert speaker_of(nlp, text, "They are not") == "Hope Hicks"
