@@ -14,7 +14,11 @@ Steps:
 2. labels: the small model labels the same name differently in one article ("Pompeo"
    PERSON and ORG); every mention of a name takes the name's majority label, a name
    that is a PERSON's full name or surname is a PERSON, and so is a two-word ORG whose
-   last word is a PERSON's surname ("Carly Fiorina" ORG beside "Frank Fiorina");
+   last word is a PERSON's surname ("Carly Fiorina" ORG beside "Frank Fiorina"); a name
+   tagged PERSON that the article uses as a place or an organisation, and never as a person,
+   takes that label ("Hermenegildo Galeana Street"; "Sandy Hook" beside "Sandy Hook Elementary
+   School"; "Xinhua, the official Chinese news agency"; "to Monterrey" beside "in Monterrey,
+   Mexico" tagged GPE);
 3. canonical names: a person's surname or shorter tail ("Pompeo", "Trump") takes the full
    name it ends ("Mike Pompeo", "Donald Trump"), when several share it the one named
    most often (the first named on a tie), never a partnership's name ("Davis Manafort"); an acronym ("IRGC", "U.S.", "UN") takes its expansion when the article
@@ -29,7 +33,7 @@ from collections import Counter, defaultdict
 
 from ..model import EntityMention
 from .given_names import name_gender
-from .speakers import CUE_LEMMAS, is_person_word
+from .speakers import CUE_LEMMAS, PLACE_HEADS, is_person_word
 
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "LAW"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
@@ -135,7 +139,10 @@ def find_entities(doc, text: str | None = None) -> tuple[EntityMention, ...]:
     for item in raw:
         if item[1] in ("ORG", "GPE", "LOC", "NORP", "FAC") and (item[0] in described or _given_name_first(item[0])):
             item[1] = "PERSON"
-    _vote_labels(raw, _speaking_names(doc, raw))
+    speaking = _speaking_names(doc, raw)
+    place_tagged = {name for name, label, _, _ in raw if label in _PLACE_LABELS - {"NORP"}}
+    _vote_labels(raw, speaking)
+    _unname_places(doc, text, raw, speaking, place_tagged)
     fulls = _full_names(raw)
     defined = _defined_acronyms(text)
     by_initials: dict[str, set[tuple[str, str]]] = defaultdict(set)
@@ -256,6 +263,103 @@ def _vote_labels(raw: list[list], speaking: set[str] = frozenset()) -> None:
             item[1] = "PERSON"
         else:
             item[1] = max(votes[name].items(), key=lambda kv: (kv[1], kv[0] == label))[0]
+
+
+# an organisation's word in apposition to a name ("Xinhua, the official Chinese news
+# agency, wrote"): the name is the organisation's
+_ORG_WORDS = frozenset(
+    """agency newspaper paper magazine network channel broadcaster station outlet website
+    company firm corporation group organization organisation association union party
+    council committee institute foundation ministry department bank""".split()
+)
+
+
+def _unname_places(doc, text: str, raw: list[list], speaking: set[str], place_tagged: set[str]) -> None:
+    """Step 2b, in place: a name tagged PERSON that the article itself uses as a place or an
+    organisation, and never as a person (never the subject of a reporting verb, never after
+    a title), takes the place's or the organisation's label: a name ending in a street's or a
+    school's head word ("Hermenegildo Galeana Street"); a name of two words or more that opens
+    a longer name so ended ("Sandy Hook" beside "Sandy Hook Elementary School"); a name with an
+    organisation's word in apposition ("Xinhua, the official Chinese news agency")."""
+    persons = {item[0] for item in raw if item[1] == "PERSON"}
+    if not persons:
+        return
+    titled = {name for name, label, start, _ in raw
+              if label == "PERSON" and text[max(0, start - 12):start].split()[-1:]
+              and text[max(0, start - 12):start].split()[-1].lower() in _TITLES}
+    place_longer = [name for name, label, _, _ in raw
+                    if label != "PERSON" and len(name.split()) >= 3
+                    and name.split()[-1].lower() in PLACE_HEADS]
+    relabel: dict[str, str] = {}
+    for name, label, start, end in raw:
+        if label != "PERSON" or name in relabel or name in titled:
+            continue
+        words = name.split()
+        if len(words) >= 2 and words[-1].lower() in PLACE_HEADS:
+            relabel[name] = PLACE_HEADS[words[-1].lower()]
+        elif len(words) >= 2 and any(longer.startswith(name + " ") for longer in place_longer):
+            relabel[name] = "GPE"
+        elif _org_apposition(doc, start, end):
+            relabel[name] = "ORG"
+    # a name the NER tagged a place elsewhere in the article and that the article puts where a
+    # place goes ("operations in Monterrey, Mexico" beside "the factory move to Monterrey"
+    # tagged PERSON), when it is no given name
+    gpe_starts = {start for _, label, start, _ in raw if label == "GPE"}
+    for name, label, start, end in raw:
+        if (label == "PERSON" and name in place_tagged and name not in relabel and name not in titled
+                and name_gender(name.split()[0] + " _") is None and _used_as_place(doc, start, end, gpe_starts)):
+            relabel[name] = "GPE"
+    if not relabel:
+        return
+    # a PERSON's surname is kept: only a name no person's name ends in changes
+    tails = {t for n in persons - relabel.keys() for t in _tails(n)}
+    # a place does not speak; an organisation does ("Xinhua ... wrote"), so only a place
+    # that is the subject of a reporting verb somewhere stays a person
+    spoken = {item[0] for item in raw
+              if relabel.get(item[0], "ORG") != "ORG" and (item[0] in speaking or _speaks(doc, item[2], item[3]))}
+    for item in raw:
+        if item[1] == "PERSON" and item[0] in relabel and item[0] not in tails and item[0] not in spoken:
+            item[1] = relabel[item[0]]
+
+
+# prepositions of place that take a town, not a person ("in", "near"; not "to", "from",
+# "with", which take people as often)
+_PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "inside", "across", "throughout"})
+
+
+def _used_as_place(doc, start: int, end: int, gpe_starts: set[int]) -> bool:
+    """Whether this mention stands where a place goes: after a preposition of place ("in
+    Monterrey") or before a comma and a place that locates it ("Monterrey, Mexico"); not
+    a possessive ("in Trump's campaign")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.tag_ == "POS":
+        return False
+    if span.start > 0 and doc[span.start - 1].lower_ in _PLACE_PREPOSITIONS:
+        return True
+    return (after is not None and after.text == "," and span.end + 1 < len(doc)
+            and doc[span.end + 1].idx in gpe_starts)
+
+
+def _speaks(doc, start: int, end: int) -> bool:
+    """Whether this mention is the subject of a reporting verb ("Smith said")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    root = span.root if span is not None and len(span) else None
+    return root is not None and root.dep_ == "nsubj" and root.head.lemma_ in CUE_LEMMAS
+
+
+def _org_apposition(doc, start: int, end: int) -> bool:
+    """Whether the mention has an organisation's word in apposition ("Xinhua, the agency")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    root = span.root if span is not None and len(span) else None
+    if root is None or name_gender(span.text) is not None:
+        return False  # "Josh Bivens, Economic Policy Institute": a given name says a person
+    # the apposition that follows the name and its comma: not one hung on a phrase in
+    # between ("Mujtaba Rahman of the Eurasia Group, a ... company")
+    return any(c.dep_ == "appos" and c.lemma_.lower() in _ORG_WORDS and c.left_edge.i == span.end + 1
+               and doc[span.end].text == "," for c in root.rights)
 
 
 def _mostly_a_place(votes: Counter) -> bool:
