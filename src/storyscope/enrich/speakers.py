@@ -147,7 +147,7 @@ _ROLE_WORDS = frozenset(
     consultant lobbyist organizer volunteer campaigner fundraiser donor delegate
     superdelegate politician legislator councilman councilwoman councilmember
     commissioner
-    executive businesswoman entrepreneur investor banker economist engineer designer
+    executive businesswoman entrepreneur investor banker engineer designer
     architect farmer owner manager employee staffer intern producer filmmaker actor
     actress comedian singer musician artist athlete
     citizen immigrant refugee retiree graduate teenager resident neighbor
