@@ -29,3 +29,17 @@ def speaker_of(nlp, text, beginning):
 def nlp():
     """The project's spaCy pipeline, for a test module that imports this fixture."""
     return load_nlp()
+
+
+# A union steward speaks; then a new person is the subject of a paragraph's first sentence,
+# and sentences about her towns follow. The speaker tests end it with a "she said" at
+# distances around the rules' look-backs (test_speaker_ranker.py, test_speaker_rules_10.py).
+MILL_TOWNS = (
+    "\u201cWe are worried about the plant,\u201d said Ann Porter, a union steward.\n"
+    "State Representative Laura Kent, a Democrat, has spent the spring touring the towns along the river. "
+    "The mills there once employed thousands of workers, and the wages they paid kept the main streets busy, "
+    "the schools full and the churches crowded on Sunday mornings. "
+    "Most of those mills closed in the years after the trade deals of the 1990s, and the ones that remain have "
+    "cut their shifts, sold their land and asked the state for tax breaks to stay open through the winter. "
+    "The towns have lost a third of their people since then, and the young leave as soon as they finish school. "
+)

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from quote_helpers import nlp, speaker_of  # noqa: F401 (nlp: a fixture) tests/enrich/quote_helpers.py
+from quote_helpers import MILL_TOWNS, nlp, speaker_of  # noqa: F401 (nlp: a fixture) tests/enrich/quote_helpers.py
 
 from storyscope.enrich import speakers
 from storyscope.model import EntityMention
 
 # the subject of a paragraph's first sentence, between 100 and 150 tokens before the "she
 # said" that ends it (the quote between counts): the last subject the rules look back to
-LONG_PARAGRAPH = (
-    "\u201cWe are worried about the plant,\u201d said Ann Porter, a union steward.\n"
-    "State Representative Laura Kent, a Democrat, has spent the spring touring the towns along the river. "
-    "The mills there once employed thousands of workers, and the wages they paid kept the main streets busy, "
-    "the schools full and the churches crowded on Sunday mornings. "
-    "Most of those mills closed in the years after the trade deals of the 1990s, and the ones that remain have "
-    "cut their shifts, sold their land and asked the state for tax breaks to stay open through the winter. "
-    "The towns have lost a third of their people since then, and the young leave as soon as they finish school. "
+LONG_PARAGRAPH = MILL_TOWNS + (
     "\u201cMy whole family worked on that floor,\u201d she said over coffee.\n"
 )
 
