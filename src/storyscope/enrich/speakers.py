@@ -168,6 +168,7 @@ PLACE_HEADS = {
     **dict.fromkeys("school elementary academy college university hospital church cathedral".split(), "ORG"),
 }
 
+
 def is_person_word(tok) -> bool:
     """Whether a token is a word for a person or people ("official", "aides"), by its
     form or its lemma, or an age that stands for one ("the 43-year-old"): the one test
