@@ -16,6 +16,11 @@ from storyscope.compare.summary import stands_alone
     ("He said that the council would meet on Friday.", False),
     ("Stillwater police closed the road on Tuesday.", True),  # a name, no connective
     ("Then-mayor Ann Cole opened the hall in 1999.", True),
+    # the last sentence of a quotation cut into sentences: someone else's words
+    ('Moving forward, we will review the schedule."', False),
+    ("Next year the hall will close for repairs.\u201d", False),
+    ('The mayor called the plan "a good start" on Monday.', True),  # a whole quotation inside
+    ("The mayor called the plan \u201ca good start\u201d on Monday.", True),
 ])
 def test_a_summary_sentence_that_answers_an_unseen_one_does_not_stand_alone(text, alone):
     assert stands_alone(text) is alone

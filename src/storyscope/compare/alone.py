@@ -12,7 +12,7 @@ import re
 # sentence the reader never sees ("He said that Washington is working with ...";
 # "..., he said."), no connective that answers a sentence the reader never sees ("Still,
 # ...", "However, ..."), and no quotation that opens the sentence (the reporter's own
-# words tell what happened; quotes have their own section).
+# words tell what happened; quotes have their own section) or that it holds only a part of.
 _PRONOUN_START_RE = re.compile(
     r"(?:he|she|they|it|his|her|their|its|this|these|that|those|we|i)\b", re.IGNORECASE
 )
@@ -25,10 +25,18 @@ _PRONOUN_SPEAKER_RE = re.compile(r"\b(?:he|she|they|it)\s+(?:said|says|added|tol
 _OPEN_QUOTES = "\"\u201c\u201d'\u2018"
 
 
+def _splits_a_quotation(text: str) -> bool:
+    """Does the sentence hold only part of a quotation: a straight quotation mark without
+    its pair, or curly ones that do not pair up? A quotation of several sentences is cut
+    into sentences, and its last ("Moving forward, we will monitor the situation.\u201d")
+    reads as the reporter's own words though someone else said it."""
+    return text.count('"') % 2 == 1 or text.count("\u201c") != text.count("\u201d")
+
+
 def stands_alone(text: str) -> bool:
     """Can a reader who sees only this sentence tell who did or said what?"""
     text = text.strip()
     return bool(text) and not (
         text[0] in _OPEN_QUOTES or _PRONOUN_START_RE.match(text) or _CONNECTIVE_START_RE.match(text)
-        or _PRONOUN_SPEAKER_RE.search(text)
+        or _PRONOUN_SPEAKER_RE.search(text) or _splits_a_quotation(text)
     )
