@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean chromium
+.PHONY: demo test clean chromium
 
 demo: $(VENV)/.installed
 	$(BIN)/storyscope demo

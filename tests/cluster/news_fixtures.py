@@ -163,3 +163,20 @@ NEPAL_C = Article(
         "where the avalanche set off by the quake killed at least 18 people."
     ),
 )
+
+# every text above, in the arrival order the stream tests replay
+EVERY_ARTICLE = [SULAWESI, TURKEY_A, NEPAL_A, BASRA_RFERL, TEIXEIRA, TURKEY_B, NEPAL_B, BASRA_WAPO, NEPAL_A_COPY,
+                 NEPAL_C, TURKEY_MONTH_LATER]
+
+
+def weighed_vectors(articles):
+    """The articles' (term ids, weights) as the stream weighs a story's members: each added
+    to one fresh clusterer first, so the term statistics know them all."""
+    from storyscope.cluster import StreamClusterer
+    from storyscope.features import compute
+
+    c = StreamClusterer()
+    feats = [compute(a) for a in articles]
+    for i, f in enumerate(feats):
+        c.add(f"a{i}", f)
+    return [c.stats.arrays(f) for f in feats]

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from news_fixtures import BASRA_RFERL, BASRA_WAPO, NEPAL_A, NEPAL_B, TURKEY_A
+from news_fixtures import BASRA_RFERL, BASRA_WAPO, NEPAL_A, NEPAL_B, TURKEY_A, weighed_vectors
 
 from storyscope.cluster import StreamClusterer, kernels
 from storyscope.cluster.vectors import terms
@@ -26,11 +26,7 @@ def _as_dict(vec: tuple[np.ndarray, np.ndarray]) -> dict[int, float]:
 
 
 def _real_vectors() -> list[tuple[np.ndarray, np.ndarray]]:
-    c = StreamClusterer()
-    feats = [compute(a) for a in (BASRA_RFERL, BASRA_WAPO, NEPAL_A, NEPAL_B, TURKEY_A)]
-    for i, f in enumerate(feats):
-        c.add(f"a{i}", f)
-    return [c.stats.arrays(f) for f in feats]
+    return weighed_vectors((BASRA_RFERL, BASRA_WAPO, NEPAL_A, NEPAL_B, TURKEY_A))
 
 
 @pytest.mark.parametrize("seed", SEEDS)

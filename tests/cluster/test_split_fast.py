@@ -17,17 +17,16 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from news_fixtures import (  # noqa: E402
-    BASRA_RFERL,
-    BASRA_WAPO,
+    EVERY_ARTICLE,
     NEPAL_A,
     NEPAL_A_COPY,
     NEPAL_B,
     NEPAL_C,
     SULAWESI,
-    TEIXEIRA,
     TURKEY_A,
     TURKEY_B,
     TURKEY_MONTH_LATER,
+    weighed_vectors,
 )
 
 from storyscope.cluster import StreamClusterer, kernels, split, stream  # noqa: E402
@@ -37,8 +36,7 @@ from storyscope.features import compute  # noqa: E402
 from storyscope.model import Article  # noqa: E402
 
 SEEDS = range(40)
-ARTICLES = [SULAWESI, TURKEY_A, NEPAL_A, BASRA_RFERL, TEIXEIRA, TURKEY_B, NEPAL_B, BASRA_WAPO, NEPAL_A_COPY,
-            NEPAL_C, TURKEY_MONTH_LATER]
+ARTICLES = EVERY_ARTICLE
 
 
 # -- the reference: session 12's numpy code ------------------------------------------------
@@ -120,11 +118,7 @@ def _two_events(rng, n):
 
 def _real_vectors():
     """The fixture articles weighed as the stream weighs a story's members."""
-    c = StreamClusterer()
-    feats = [compute(a) for a in ARTICLES]
-    for i, f in enumerate(feats):
-        c.add(f"a{i}", f)
-    return [c.stats.arrays(f) for f in feats]
+    return weighed_vectors(ARTICLES)
 
 
 # -- the tests ------------------------------------------------------------------------------

@@ -221,11 +221,7 @@ def align(units: list[Unit], sim: Similarity, threshold: float | None = None) ->
             continue
         if CHAIN_FLOOR is not None and _unlike(sim, wordings[ra], wordings[rb], CHAIN_FLOOR):
             continue
-        root = _join(sets, members, ra, rb)
-        gone = rb if root == ra else ra
-        small, big = sorted((wordings.pop(gone), wordings.pop(root)), key=len)
-        big.extend(small)
-        wordings[root] = big
+        _join(sets, members, ra, rb, wordings)
     also = _pieces(sim, threshold + PIECE_MARGIN, polarity, article, sets, members)
     facts, fact_of = [], {}
     for root, group in sets.groups().items():
@@ -272,13 +268,19 @@ def _mutual_best(pairs: Pairs, article: np.ndarray, margin: float) -> np.ndarray
             & (s - second[ia] >= margin - eps) & (s - second[ib] >= margin - eps))
 
 
-def _join(sets: DisjointSets, members: dict[int, set[str]], ra: int, rb: int) -> int:
+def _join(sets: DisjointSets, members: dict[int, set[str]], ra: int, rb: int,
+          wordings: dict[int, list[int]] | None = None) -> None:
+    """Join two facts, and their article sets (and wordings, when kept) under the new root:
+    the smaller into the bigger, so that a 500-outlet fact grows cheaply."""
     root = sets.join(ra, rb)
     gone = rb if root == ra else ra
     small, big = sorted((members.pop(gone), members.pop(root)), key=len)
-    big |= small  # the smaller set into the bigger: a 500-outlet fact grows cheaply
+    big |= small
     members[root] = big
-    return root
+    if wordings is not None:
+        small_w, big_w = sorted((wordings.pop(gone), wordings.pop(root)), key=len)
+        big_w.extend(small_w)
+        wordings[root] = big_w
 
 
 def _unlike(sim: Similarity, a: list[int], b: list[int], floor: float) -> bool:

@@ -32,7 +32,7 @@ import re
 from collections import Counter, defaultdict
 
 from ..model import EntityMention
-from .given_names import name_gender
+from .given_names import given_name_gender, name_gender
 from .speakers import CUE_LEMMAS, PLACE_HEADS, is_person_word
 
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "LAW"})
@@ -201,11 +201,15 @@ def _speaking_names(doc, raw: list[list]) -> set[str]:
     for name, label, start, end in raw:
         if label not in _PLACE_LABELS or name in out:
             continue
-        span = doc.char_span(start, end, alignment_mode="expand")
-        root = span.root if span is not None and len(span) else None
-        if root is not None and root.dep_ == "nsubj" and root.head.lemma_ in CUE_LEMMAS:
+        if _speaks(doc, start, end):
             out.add(name)
     return out
+
+
+def _root(doc, start: int, end: int):
+    """The syntactic head of the tokens over ``[start, end)``; None when none are there."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
 
 
 def _described_people(doc, raw: list[list]) -> set[str]:
@@ -215,8 +219,7 @@ def _described_people(doc, raw: list[list]) -> set[str]:
     for name, label, start, end in raw:
         if label == "PERSON" or name in out or len(name.split()) < 2:
             continue
-        span = doc.char_span(start, end, alignment_mode="expand")
-        root = span.root if span is not None and len(span) else None
+        root = _root(doc, start, end)
         if root is not None and any(
             c.dep_ == "appos" and c.pos_ == "NOUN" and c.tag_ == "NN" and is_person_word(c) for c in root.rights
         ):
@@ -307,7 +310,7 @@ def _unname_places(doc, text: str, raw: list[list], speaking: set[str], place_ta
     gpe_starts = {start for _, label, start, _ in raw if label == "GPE"}
     for name, label, start, end in raw:
         if (label == "PERSON" and name in place_tagged and name not in relabel and name not in titled
-                and name_gender(name.split()[0] + " _") is None and _used_as_place(doc, start, end, gpe_starts)):
+                and given_name_gender(name.split()[0]) is None and _used_as_place(doc, start, end, gpe_starts)):
             relabel[name] = "GPE"
     if not relabel:
         return
@@ -345,8 +348,7 @@ def _used_as_place(doc, start: int, end: int, gpe_starts: set[int]) -> bool:
 
 def _speaks(doc, start: int, end: int) -> bool:
     """Whether this mention is the subject of a reporting verb ("Smith said")."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    root = span.root if span is not None and len(span) else None
+    root = _root(doc, start, end)
     return root is not None and root.dep_ == "nsubj" and root.head.lemma_ in CUE_LEMMAS
 
 

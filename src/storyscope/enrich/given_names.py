@@ -83,15 +83,18 @@ MORE_FEMALE = frozenset(
 )
 
 
-def name_gender(name: str, more: bool = True) -> str | None:
-    """'m' or 'f' for a full name whose first word is a common given name, else None.
-    ``more=False``: the first list only (the benchmark scorer's)."""
-    words = name.split()
-    if len(words) < 2:
-        return None
-    first = words[0].lower().strip(".,")
+def given_name_gender(word: str, more: bool = True) -> str | None:
+    """'m' or 'f' when ``word`` is a common given name, else None."""
+    first = word.lower().strip(".,")
     if first in MALE or more and first in MORE_MALE:
         return "m"
     if first in FEMALE or more and first in MORE_FEMALE:
         return "f"
     return None
+
+
+def name_gender(name: str, more: bool = True) -> str | None:
+    """'m' or 'f' for a full name whose first word is a common given name, else None.
+    ``more=False``: the first list only (the benchmark scorer's)."""
+    words = name.split()
+    return given_name_gender(words[0], more) if len(words) >= 2 else None
