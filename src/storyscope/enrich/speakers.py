@@ -189,9 +189,14 @@ def _age_noun(tok) -> bool:
 def can_speak(tok) -> bool:
     """Whether the subject token of a reporting verb can be who speaks at all: not a
     participle the parser made a subject ("Conceding that ..., he warned"; "the
-    self-described ...")."""
+    self-described ...") nor a preposition or a conjunction ("Of Carson, Levine ...
+    said"; "a statement that ... accused": a "that" the parser did not hang a relative
+    clause on names no one)."""
     if tok.tag_ == "VBG" or tok.pos_ == "VERB":
         return False
+    if (tok.pos_ in ("ADP", "SCONJ", "CCONJ") and not tok.ent_type_
+            and (tok.i == tok.sent.start or not tok.text[:1].isupper())):
+        return False  # (capitalised inside a sentence it is a name: "..., From said" of Al From)
     return not (tok.i == tok.sent.start and tok.lower_.endswith("ing") and not tok.ent_type_)
 
 
@@ -299,6 +304,8 @@ def _main_clause(verb) -> bool:
     "Fowler said he expects Clinton to recover" makes Fowler, not Clinton, the subject."""
     if verb.dep_ == "conj":
         verb = verb.head
+    if verb.dep_ == "parataxis" and verb.lemma_.lower() in CUE_LEMMAS and verb.head.dep_ == "ROOT":
+        return True
     return verb.dep_ == "ROOT"
 
 
@@ -335,6 +342,18 @@ def _described_as_person(tok) -> bool:
     return any(c.dep_ == "appos" and c.pos_ == "NOUN"
                and (is_person_word(c) or c.lower_ in _OFFICES or c.lemma_.lower() in _ROLE_WORDS)
                for c in tok.rights)
+
+
+def _another_first_name(tok, canonical: str) -> bool:
+    """A surname the NER left untagged, written after a first name that the person the
+    article named with that surname does not have: "Ivanka Trump" where the article's
+    Trump is Donald Trump is another person of the family, not him."""
+    if tok.i == 0:
+        return False
+    first = tok.doc[tok.i - 1]
+    return (first.dep_ == "compound" and first.head.i == tok.i and first.tag_ == "NNP"
+            and not first.ent_type_ and first.is_title and first.is_alpha and len(first) > 2
+            and first.lower_ not in _NAME_TITLES and first.lower_ not in canonical.lower().split())
 
 
 def _untagged_name(tok) -> bool:
@@ -578,7 +597,11 @@ class SpeakerResolver:
             elif c.dep_ == "prep":
                 names.extend(o for o in c.children if o.dep_ == "pobj")
             elif c.dep_ == "ccomp":
-                names.extend(o for o in c.children if o.dep_ in _SUBJ_DEPS)
+                # not past a quotation: "“...,” she said, but added “...” “...,” Ms.
+                # Sherry said" is two sentences the parser joined, the second "said" a
+                # reported clause of the first; its subject may well be "she"
+                names.extend(o for o in c.children if o.dep_ in _SUBJ_DEPS
+                             and not any(self.inside[verb.i + 1 : o.i]))
         for t in names:
             if t.ent_type_ == "PERSON" and not self.inside[t.i]:
                 ent = self.entity_at(t.idx, t.idx + len(t))
@@ -653,7 +676,8 @@ class SpeakerResolver:
             elif t.pos_ != "PROPN":
                 return None
         ent = self.entity_at(t.idx, t.idx + len(t))
-        if ent is None and t.text[:1].isupper() and t.text in self.person_tails:
+        if (ent is None and t.text[:1].isupper() and t.text in self.person_tails
+                and not _another_first_name(t, self.person_tails[t.text])):
             ent = EntityMention(t.text, "PERSON", t.idx, t.idx + len(t), self.person_tails[t.text])
         if ent is not None:
             # the article's entities, where a surname once tagged ORG is still the person
@@ -768,6 +792,8 @@ class SpeakerResolver:
             found = self._reporting_person(tok, gender)
         if found is None:
             found = beside
+        if found is None and beside_ok:
+            found = self._topic_person(tok, gender)
         if found is None:
             # across sentences the rules below give one guess, and a ranker fitted on
             # PolNeAR train (``_ranked``) weighs it against the other people in view
@@ -931,6 +957,18 @@ class SpeakerResolver:
                     return found
         return None
 
+    def _topic_person(self, tok, gender: str | None) -> Speaker | None:
+        """The person a sentence's opening "As for X," / "As to X," names, for a he/she
+        that is the subject of its main clause ("As for Trump, he said he's not
+        worried"): the phrase says whom the sentence is about. None otherwise."""
+        words = [t for t in tok.sent if not (t.is_space or t.is_punct)][:2]
+        if len(words) < 2 or words[0].lower_ != "as" or words[1].lower_ not in ("for", "to"):
+            return None
+        for t in self.doc[words[1].i + 1 : tok.i]:
+            if t.dep_ == "pobj" and t.head.i == words[1].i and not self.inside[t.i]:
+                return self._person(t, gender)
+        return None
+
     def _reporting_person(self, tok, gender: str | None) -> Speaker | None:
         """The person whose participle or relative clause reports the clause holding
         ``tok`` ("X, saying she ...", "X, who said she ..."), or None."""
@@ -956,7 +994,8 @@ class SpeakerResolver:
         ent = self.entity_at(hstart, hend)
         if ent is not None and ent.label in _NOT_SPEAKERS:
             ent = None  # "the 43-year-old": an age the NER reads as a date
-        if ent is None and head.text[:1].isupper() and head.text in self.person_tails and len(tokens) <= 2:
+        if (ent is None and head.text[:1].isupper() and head.text in self.person_tails and len(tokens) <= 2
+                and not _another_first_name(head, self.person_tails[head.text])):
             ent = EntityMention(head.text, "PERSON", hstart, hend, self.person_tails[head.text])
         if ent is None:
             # 2. "Secretary of State Mike Pompeo" parsed with a title as head; "his
