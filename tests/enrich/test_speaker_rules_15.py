@@ -155,3 +155,13 @@ def test_a_capitalised_preposition_inside_a_sentence_is_a_name(nlp):
     assert speakers.can_speak(doc[5])
     assert not speakers.can_speak(doc[8])
     assert not speakers.can_speak(doc[11])
+
+
+def test_an_office_does_not_point_back_to_whom_its_words_are_about(nlp):
+    # "Mr. Hale is so careless, the senator said, that ...": the one person named before
+    # "the senator" in the sentence is the subject of what the senator says, not the
+    # senator
+    text = ("The hearing ran late on Friday. Mr. Hale is so careless, the senator said, that "
+            "\u201cnobody in this state should trust him with a budget.\u201d")
+    speaker = speaker_of(nlp, text, "nobody in this state")
+    assert speaker is not None and "Hale" not in speaker

@@ -691,11 +691,22 @@ class SpeakerResolver:
         return None
 
     def _person_in_sentence(self, head, before: int) -> EntityMention | None:
-        """The one person named (outside quotes) in ``head``'s sentence before ``before``."""
+        """The one person named (outside quotes) in ``head``'s sentence before ``before``,
+        not in the clause its verb reports ("Mr. Trump is so reckless, the vice president
+        said": whom the words are about is not who says them)."""
         sent = head.sent
+        reported = set()
+        if head.dep_ in _SUBJ_DEPS:
+            verb = head.head
+            for c in verb.children:
+                if c.dep_ == "ccomp":
+                    reported.update(t.i for t in c.subtree)
+            if verb.dep_ == "parataxis" and verb.head.i < verb.i:
+                # the verb hung beside the clause it reports ("X is ..., the senator said")
+                reported.update(t.i for t in verb.head.subtree if t.i < verb.left_edge.i)
         found = {}
         for t in self.doc[sent.start : head.i]:
-            if t.idx >= before or self.inside[t.i] or t.ent_type_ != "PERSON":
+            if t.idx >= before or self.inside[t.i] or t.ent_type_ != "PERSON" or t.i in reported:
                 continue
             ent = self.entity_at(t.idx, t.idx + len(t))
             if ent is not None and ent.label == "PERSON":
