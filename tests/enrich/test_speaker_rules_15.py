@@ -1,9 +1,9 @@
 """Speaker rules of issue 13's session 15, on sentences written for the test.
 
-Two of them act on parses the parser gives news sentences now and then (two sentences
-joined into one; a reporting verb hung beside the main clause): those tests build the
-parse by hand (``_parsed``), so that they do not depend on what the model makes of a
-short text."""
+Some rules act on parses the parser gives news sentences now and then (two sentences
+joined into one; a reporting verb hung beside the main clause; a preposition as a
+subject): those tests build the parse by hand (``_parsed``), so that they do not depend on
+what the model makes of a short text."""
 
 from __future__ import annotations
 
