@@ -319,6 +319,12 @@ def _auc(score: np.ndarray, y: np.ndarray) -> float:
     return float(gt / (len(pos) * len(neg)))
 
 
+def _top(score: np.ndarray, y: np.ndarray) -> str:
+    """Same-fact pairs among the ``k`` best by ``score`` (where a rule must work: few joins, precise)."""
+    order = np.argsort(-score, kind="stable")
+    return " / ".join(str(int((y[order[:k]] == 1).sum())) for k in (10, 20, 40))
+
+
 def _loso_auc(parts: list[tuple[np.ndarray, np.ndarray]]) -> float:
     """AUC of a logistic model on (features) fitted leave-one-story-out: each story's pairs
     scored by the model fitted on the other stories' (standardised, L2 1)."""
@@ -355,11 +361,11 @@ def token_table(rows) -> None:
             s_all = np.concatenate([s[m] for s, _, _, m in parts])
             sig_all = np.vstack([sig[m] for _, sig, _, m in parts])
             print(f"\n{title} ({len(subset)}), {what}: {int((y_all == 1).sum())} same fact, {int((y_all == 0).sum())} other")
-            print(f"  {'signal':<18}{'AUC alone':>10}{'AUC + score (LOSO fit)':>24}")
-            print(f"  {'blended score':<18}{_auc(s_all, y_all):>10.3f}")
+            print(f"  {'signal':<18}{'AUC alone':>10}{'AUC + score (LOSO fit)':>24}   same fact in the top 10 / 20 / 40")
+            print(f"  {'blended score':<18}{_auc(s_all, y_all):>10.3f}{'':>24}   {_top(s_all, y_all)}")
             for c, name in enumerate(TOKEN_SIGNALS):
                 both = _loso_auc([(np.c_[s[m], sig[m, c]], y[m]) for s, sig, y, m in parts])
-                print(f"  {name:<18}{_auc(sig_all[:, c], y_all):>10.3f}{both:>24.3f}")
+                print(f"  {name:<18}{_auc(sig_all[:, c], y_all):>10.3f}{both:>24.3f}   {_top(sig_all[:, c], y_all)}")
 
 
 def pooled(per: list[list[int]]) -> list[int]:
@@ -409,6 +415,111 @@ def rules_nested(grid: dict[tuple[float, float], list[list[int]]]) -> list[tuple
     return out
 
 
+@dataclass(frozen=True)
+class TokenGate:
+    """A token-alignment rule for the band where the blended score cannot decide
+    (``--token-grid``): "add" joins a pair the rules leave when its token F (BERTScore-style,
+    ``f_all_idf``) is at least ``threshold``; "veto" drops a pair the rules take under it;
+    "replace" decides by it alone; "mutual" adds a pair that is each wording's best by token
+    F in the other's article, at least ``threshold``. Only stories the paraphrase model
+    would encode (paraphrase.MAX_TEXTS texts, wordings and pieces) have token vectors."""
+
+    mode: str
+    band: tuple[float, float]
+    threshold: float
+
+    def take(self, x: np.ndarray, f: np.ndarray, pairs: Pairs, article: np.ndarray, align: float,
+             mutual: float) -> np.ndarray:
+        keep = rules_take(x, align, mutual)
+        score = x[:, _COL["score"]]
+        band = (score >= self.band[0]) & (score < self.band[1])
+        ok = f >= self.threshold
+        if self.mode == "add":
+            keep |= band & ok
+        elif self.mode == "veto":
+            keep &= ~band | ok
+        elif self.mode == "replace":
+            keep = np.where(band, ok, keep)
+        elif self.mode == "mutual":
+            keep |= band & ok & facts_module._mutual_best(Pairs(pairs.i, pairs.j, f), article, 0.0)
+        return keep
+
+
+def story_token_f(sim: Similarity, pairs: Pairs) -> np.ndarray | None:
+    """Token alignment F (pieces weighed by their idf over the story's wordings, [CLS]/[SEP]
+    at 0) of each pair; None for a story the paraphrase model would not encode."""
+    from storyscope.compare import paraphrase
+
+    toks = paraphrase.encode_tokens(sim.texts, limit=paraphrase.MAX_TEXTS - len(sim.piece_of))
+    if toks is None:
+        return None
+    idf = paraphrase.piece_idf([t.pieces for t in toks])
+    w = [np.array([0.0 if q in ("[CLS]", "[SEP]") else idf[q] for q in t.pieces]) for t in toks]
+    return np.array([paraphrase.token_alignment(toks[a].vectors, toks[b].vectors, w[a], w[b])[2]
+                     for a, b in zip(pairs.i.tolist(), pairs.j.tolist())])
+
+
+@contextlib.contextmanager
+def gate_alignment(gate: TokenGate) -> Iterator[None]:
+    """While open, facts.align's candidate pairs are the rules' own (``rules_take`` at
+    facts' thresholds) with ``gate`` applied where token vectors exist."""
+    real_init, real_neighbours = Similarity.__init__, Similarity.neighbours
+    align, mutual = facts_module.ALIGN_THRESHOLD, facts_module.MUTUAL_THRESHOLD
+
+    def init(self, units):
+        real_init(self, units)
+        self.bench_units = units
+
+    def neighbours(self, threshold, group, apart):
+        pairs = real_neighbours(self, FLOOR, group, apart)
+        nodes: list[list[Unit]] = [[] for _ in self.texts]
+        for u in self.bench_units:
+            nodes[self.row[u.index]].append(u)
+        x = features(pairs, self, nodes, apart)
+        f = story_token_f(self, pairs) if len(pairs.i) and len(set(apart.tolist())) > 1 else None
+        keep = rules_take(x, align, mutual) if f is None else gate.take(x, f, pairs, apart, align, mutual)
+        return Pairs(pairs.i[keep], pairs.j[keep], pairs.score[keep])
+
+    Similarity.__init__, Similarity.neighbours = init, neighbours
+    facts_module.MUTUAL_THRESHOLD = align  # facts.align's own rule filter off
+    try:
+        yield
+    finally:
+        Similarity.__init__, Similarity.neighbours = real_init, real_neighbours
+        facts_module.MUTUAL_THRESHOLD = mutual
+
+
+GATES: tuple[TokenGate, ...] = (
+    (TokenGate("off", (0.0, 0.0), 0.0),)
+    + tuple(TokenGate("add", (lo, 0.27), t) for lo in (0.12, 0.15, 0.18) for t in (0.45, 0.5, 0.55, 0.6, 0.65, 0.7))
+    + tuple(TokenGate("mutual", (lo, 0.27), t) for lo in (0.12, 0.18) for t in (0.4, 0.45, 0.5, 0.55))
+    + tuple(TokenGate("veto", band, t) for band in ((0.27, 0.30), (0.18, 0.30), (0.27, 0.35))
+            for t in (0.35, 0.4, 0.45, 0.5, 0.55))
+    + tuple(TokenGate("replace", band, t) for band in ((0.12, 0.30), (0.18, 0.30)) for t in (0.45, 0.5, 0.55, 0.6))
+)
+
+
+def token_grid(stories) -> dict[TokenGate, list[list[int]]]:
+    """Each story's facts counts with each of ``GATES`` ("off": the rules alone)."""
+    out = {}
+    for gate in GATES:
+        with gate_alignment(gate):
+            out[gate] = [list(bench.score_pairs(bench.fact_pairs(build_brief(st, items).data), g["facts"],
+                                                g.get("related", []))) for g, st, items in stories]
+    return out
+
+
+def _gate_name(gate: TokenGate) -> str:
+    return "off (rules)" if gate.mode == "off" else f"{gate.mode} {gate.band[0]:g}-{gate.band[1]:g} at {gate.threshold:g}"
+
+
+def loso_choice(grid: dict, default) -> list[tuple[list[int], tuple]]:
+    """Each story scored at the setting best over the other stories (ties to ``default``)."""
+    n = len(next(iter(grid.values())))
+    return [(grid[best][k], best) for k in range(n) for best in
+            [max(grid, key=lambda c: (round(f1(pooled(grid[c][:k] + grid[c][k + 1:])), 9), c == default))]]
+
+
 def fmt(row) -> str:
     p, r, f = bench.prf(*row)
     return f"{p:5.2f} {r:5.2f} {f:5.2f} {row[0]:>3}/{row[1]:<3} {row[2]:>3}/{row[3]:<3}"
@@ -437,11 +548,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tokens", action="store_true",
                     help="only print how well MiniLM token alignment separates same-fact pairs in the "
                          f"{BAND[0]}-{BAND[1]} band, against the pooled cosine (AUC), and stop")
+    ap.add_argument("--token-grid", action="store_true",
+                    help="only sweep facts.align's token gate (mode, band, threshold), pooled and "
+                         "leave-one-story-out, and stop")
     args = ap.parse_args(argv)
     stories = load(args.data, args.cache)
     rows = collect(stories)
     if args.tokens:
         token_table(rows)
+        return 0
+    if args.token_grid:
+        grid = token_grid(stories)
+        off = GATES[0]
+        print(f"\ntoken gate (facts.align), {len(stories)} tuning stories\n{'setting':<28}{'P':>5} {'R':>5} {'F1':>5}  "
+              "tp/pred found/gold  stories better/worse")
+        rules = [score_story(*st) for st in stories]
+        print(f"{'rules (facts.align itself)':<28}{fmt(pooled(rules))}")
+        for gate, per in grid.items():
+            print(f"{_gate_name(gate):<28}{fmt(pooled(per))}  {versus(per, grid[off])}")
+        chosen = loso_choice(grid, off)
+        per = [r for r, _ in chosen]
+        print(f"{'LOSO (setting per fold)':<28}{fmt(pooled(per))}  {versus(per, grid[off])}")
+        for (g, _, _), (row, gate) in zip(stories, chosen):
+            print(f"  {g['story']:<16}{fmt(row)}  {_gate_name(gate)}")
         return 0
     ys = np.concatenate([r[1] for r in rows])
     n_gold = sum(len([1 for grp in g["facts"] for a in grp for b in grp if a[0] < b[0]]) for g, _, _ in stories)
