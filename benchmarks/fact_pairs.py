@@ -75,8 +75,12 @@ FEATURES: tuple[str, ...] = (
     "len_ratio",  # shorter / longer token count
     "names",  # names (alias groups) both carry, at most 3
     "numbers",  # figures both carry, at most 2
+    "token_f",  # MiniLM token alignment F (story_token_f; 0 in a story the paraphrase model would not encode)
 )
 _COL = {name: k for k, name in enumerate(FEATURES)}
+# the features computed: token_f costs a MiniLM pass over each small story's wordings, so only
+# when a --features set names it
+USED: set[str] = set(FEATURES) - {"token_f"}
 
 
 def features(pairs: Pairs, sim: Similarity, nodes: Sequence[Sequence[Unit]], article: np.ndarray) -> np.ndarray:
@@ -120,6 +124,9 @@ def features(pairs: Pairs, sim: Similarity, nodes: Sequence[Sequence[Unit]], art
     ij = list(zip(i.tolist(), j.tolist()))
     x[:, _COL["names"]] = np.minimum([len(names[a] & names[b]) for a, b in ij], 3)
     x[:, _COL["numbers"]] = np.minimum([len(figures[a] & figures[b]) for a, b in ij], 2)
+    if "token_f" in USED:
+        f = story_token_f(sim, pairs) if len(set(article.tolist())) > 1 else None
+        x[:, _COL["token_f"]] = 0.0 if f is None else f
     return x
 
 
@@ -421,7 +428,9 @@ class TokenGate:
     (``--token-grid``): "add" joins a pair the rules leave when its token F (BERTScore-style,
     ``f_all_idf``) is at least ``threshold``; "veto" drops a pair the rules take under it;
     "replace" decides by it alone; "mutual" adds a pair that is each wording's best by token
-    F in the other's article, at least ``threshold``. Only stories the paraphrase model
+    F in the other's article, at least ``threshold``; "best_both" adds a pair whose wordings are
+    each other's best partner by blended score (the rules' mutual pairs, no shared specific
+    needed) when its token F is at least ``threshold``. Only stories the paraphrase model
     would encode (paraphrase.MAX_TEXTS texts, wordings and pieces) have token vectors."""
 
     mode: str
@@ -442,6 +451,8 @@ class TokenGate:
             keep = np.where(band, ok, keep)
         elif self.mode == "mutual":
             keep |= band & ok & facts_module._mutual_best(Pairs(pairs.i, pairs.j, f), article, 0.0)
+        elif self.mode == "best_both":
+            keep |= band & ok & (x[:, _COL["best_both"]] > 0)
         return keep
 
 
@@ -493,6 +504,7 @@ GATES: tuple[TokenGate, ...] = (
     (TokenGate("off", (0.0, 0.0), 0.0),)
     + tuple(TokenGate("add", (lo, 0.27), t) for lo in (0.12, 0.15, 0.18) for t in (0.45, 0.5, 0.55, 0.6, 0.65, 0.7))
     + tuple(TokenGate("mutual", (lo, 0.27), t) for lo in (0.12, 0.18) for t in (0.4, 0.45, 0.5, 0.55))
+    + tuple(TokenGate("best_both", (lo, 0.27), t) for lo in (0.12, 0.18) for t in (0.4, 0.45, 0.5, 0.55))
     + tuple(TokenGate("veto", band, t) for band in ((0.27, 0.30), (0.18, 0.30), (0.27, 0.35))
             for t in (0.35, 0.4, 0.45, 0.5, 0.55))
     + tuple(TokenGate("replace", band, t) for band in ((0.12, 0.30), (0.18, 0.30)) for t in (0.45, 0.5, 0.55, 0.6))
@@ -552,6 +564,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="only sweep facts.align's token gate (mode, band, threshold), pooled and "
                          "leave-one-story-out, and stop")
     args = ap.parse_args(argv)
+    if args.features and any("token_f" in f.split(",") for f in args.features):
+        USED.add("token_f")
     stories = load(args.data, args.cache)
     rows = collect(stories)
     if args.tokens:
@@ -577,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(stories)} tuning stories; {len(ys)} candidate pairs at floor {FLOOR}: {int((ys == 1).sum())} "
           f"same fact, {int((ys == -1).sum())} related only, {int((ys == 0).sum())} other "
           f"({n_gold} labelled same-fact pairs in all)")
-    sets = [f.split(",") for f in args.features] if args.features else [list(FEATURES)]
+    sets = [f.split(",") for f in args.features] if args.features else [[f for f in FEATURES if f in USED]]
     for k, used in enumerate(sets):
         print(f"feature set {k}: {','.join(used)}")
     configs = [(used, float(l2), float(c)) for used in sets for l2 in args.l2.split(",") for c in args.cuts.split(",")]
