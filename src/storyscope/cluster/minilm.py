@@ -20,6 +20,7 @@ import hashlib
 import importlib.util
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -101,8 +102,18 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float 
     return (x - mean) / np.sqrt(var + eps) * weight + bias
 
 
+@dataclass(frozen=True)
+class TokenVectors:
+    """One text's pieces (the tokenizer's strings, "[CLS]" and "[SEP]" included) and their
+    contextual vectors from the model's last layer, each scaled to unit length."""
+
+    pieces: tuple[str, ...]
+    vectors: np.ndarray  # len(pieces) x 384, float32
+
+
 class MiniLM:
-    """all-MiniLM-L6-v2: ``encode(texts)`` gives unit float32 vectors, shape (n, 384)."""
+    """all-MiniLM-L6-v2: ``encode(texts)`` gives unit float32 vectors, shape (n, 384);
+    ``encode_tokens`` also each text's contextual piece vectors."""
 
     def __init__(self, folder: Path | None = None, *, verify: bool = True) -> None:
         folder = folder or model_dir()
@@ -126,6 +137,17 @@ class MiniLM:
             self.w[key] = np.ascontiguousarray(self.w[key].T)
 
     def encode(self, texts: list[str], batch: int = 16) -> np.ndarray:
+        return self._run(texts, batch, None)
+
+    def encode_tokens(self, texts: list[str], batch: int = 16) -> tuple[np.ndarray, list[TokenVectors]]:
+        """``encode(texts)`` (the same pass and batches, so the same vectors bit for bit) and,
+        for each text, its pieces' contextual vectors from the last layer before pooling:
+        what a token alignment (BERTScore-style) compares."""
+        tokens: list[TokenVectors | None] = [None] * len(texts)
+        pooled = self._run(texts, batch, tokens)
+        return pooled, [t if t is not None else TokenVectors((), np.zeros((0, DIMS), np.float32)) for t in tokens]
+
+    def _run(self, texts: list[str], batch: int, tokens: list[TokenVectors | None] | None) -> np.ndarray:
         out = np.zeros((len(texts), DIMS), dtype=np.float32)
         if not texts:
             return out
@@ -140,10 +162,22 @@ class MiniLM:
         with threadpool_limits(1, user_api="blas"):
             for start in range(0, len(order), batch):
                 idx = order[start : start + batch]
-                out[idx] = self._forward([encs[i].ids for i in idx])
+                x, mask = self._hidden([encs[i].ids for i in idx])
+                out[idx] = _pool(x, mask)
+                if tokens is not None:
+                    for row, i in enumerate(idx):
+                        n = len(encs[i].ids)
+                        v = x[row, :n].astype(np.float32)
+                        v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+                        tokens[i] = TokenVectors(tuple(encs[i].tokens), v)
         return out
 
     def _forward(self, pieces: list[list[int]]) -> np.ndarray:
+        """Unit sentence vectors of a batch of piece-id lists."""
+        return _pool(*self._hidden(pieces))
+
+    def _hidden(self, pieces: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The last layer's vectors of a batch (n x longest x 384, padded) and its mask."""
         w = self.w
         n, length = len(pieces), max(len(p) for p in pieces)
         ids = np.zeros((n, length), dtype=np.int64)
@@ -177,5 +211,10 @@ class MiniLM:
                             w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
             x = _layer_norm(x + lin(_gelu(lin(x, "intermediate.dense")), "output.dense"),
                             w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
-        pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return x, mask
+
+
+def _pool(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean over the real pieces, unit length: sentence-transformers' pooling for this model."""
+    pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
