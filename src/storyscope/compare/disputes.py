@@ -13,7 +13,7 @@ from ..brief_records import Disagreement, Position
 from ..disjoint import DisjointSets
 from ..enrich.aliases import translit_equal
 from .facts import Fact
-from .quotes import QuoteRef
+from .quotes import CONTAINMENT_OTHER_SPEAKER, QuoteRef, containment
 from .text import DENIAL_RE, STOPWORDS, WORD_RE, Vectorizer, content_stems, quantities, stem
 from .units import Unit
 
@@ -599,13 +599,17 @@ def _span_words(text: str) -> set[str]:
     return {w.lower() for w in _NAME_WORD_RE.findall(text)}
 
 
-def _named(ref: QuoteRef, text: str, persons: dict[str, frozenset[str]]) -> bool:
+def _named(ref: QuoteRef, text: str, persons: dict[str, frozenset[str]], units: list[Unit]) -> bool:
     """Does the outlet name the quote's speaker, a person, in the attribution itself
-    ("..., general manager A.J. Smith said")? A speaker resolved from "he" or from a
-    description ("the manager said") is the enrich stage's guess, not the outlet's word."""
+    ("..., general manager A.J. Smith said"), in a sentence that holds the quotation? A
+    speaker resolved from "he" or from a description ("the manager said") is the enrich
+    stage's guess, not the outlet's word; so is a name from the next sentence ('"...," the
+    statement read. | Jackson was driving ..., Baehr said.')."""
     words_ = persons.get(ref.speaker or "")
     q = ref.quote
     if not words_ or q.speaker_start is None or q.speaker_end is None:
+        return False
+    if units and not any(u.start <= q.speaker_start < u.end for u in _covering(units, q.start, q.end)):
         return False
     return bool(words_ & _span_words(text[q.speaker_start:q.speaker_end]))
 
@@ -648,15 +652,19 @@ class _Attributions:
                 self.reported.setdefault((r.article_id, r.quote.speaker_start, r.quote.speaker_end),
                                          []).append(r.quote.text)
         self.texts, self.by_article, self.persons = texts, by_article, persons
+        self.name_stems = frozenset(stem(w) for ws in persons.values() for w in ws)
         self._stems: dict[int, frozenset[str]] = {}
 
     def named(self, ref: QuoteRef) -> bool:
-        return bool(ref.speaker) and _named(ref, self.texts.get(ref.article_id, ""), self.persons)
+        return bool(ref.speaker) and _named(ref, self.texts.get(ref.article_id, ""), self.persons,
+                                            self.by_article.get(ref.article_id, []))
 
     def stems(self, ref: QuoteRef) -> frozenset[str]:
+        """The statement's content stems, every person's name left out (the story's people
+        are named in any two outlets' sentences; their names are no sign of one statement)."""
         hit = self._stems.get(id(ref))
         if hit is None:
-            hit = self._stems[id(ref)] = _statement(ref, self.reported)
+            hit = self._stems[id(ref)] = _statement(ref, self.reported) - self.name_stems
         return hit
 
     def names_near(self, ref: QuoteRef, words_: frozenset[str]) -> bool:
@@ -735,13 +743,14 @@ def _pair(sa: str, sb: str, by_speaker: dict[str, list[QuoteRef]], seen: _Attrib
           cited: dict[str, set[int]]) -> None:
     """Add to ``cited`` the references of two persons that clash with one of the other's."""
     wa, wb = seen.persons[sa], seen.persons[sb]
-    names = wa | wb
-    drop = frozenset(stem(w) for w in names)
     ok_a = [r for r in _sampled(by_speaker[sa]) if not seen.names_near(r, wb - wa)]
     ok_b = [r for r in _sampled(by_speaker[sb]) if not seen.names_near(r, wa - wb)]
     for a in ok_a:
         for b in ok_b:
-            if a.root != b.root and len((seen.stems(a) & seen.stems(b)) - drop) >= MIN_SHARED_WORDS:
+            # the two quotations themselves match (a group also chains fragments through
+            # other outlets' fuller wordings), at the matcher's bar for two speakers
+            if a.root != b.root and len(seen.stems(a) & seen.stems(b)) >= MIN_SHARED_WORDS \
+                    and containment(a.quote.text, b.quote.text) >= CONTAINMENT_OTHER_SPEAKER:
                 cited.setdefault(sa, set()).add(id(a))
                 cited.setdefault(sb, set()).add(id(b))
 
@@ -769,11 +778,27 @@ def _surname(name: str) -> str:
 
 def _other_people(a: str, b: str) -> bool:
     """Two speaker groups that are two people: different surnames (as spellings of one
-    name go, aliases.translit_equal). The alias grouping leaves "Jacob Lew" and "Jacob J.
-    Lew", "Hillary Clinton" and "Hillary Rodham Clinton" apart (different word counts), and
-    one outlet's "Mr. Trump" for Donald Trump Jr. resolves to his father: a shared surname
-    is never taken for a clash."""
-    return a != b and not translit_equal(_surname(a), _surname(b))
+    name go, aliases.translit_equal, and no one-letter slip apart). The alias grouping
+    leaves "Jacob Lew" and "Jacob J. Lew", "Hillary Clinton" and "Hillary Rodham Clinton"
+    apart (different word counts), and one outlet's "Mr. Trump" for Donald Trump Jr.
+    resolves to his father: a shared surname is never taken for a clash; nor is a typing
+    slip ("Andrew Wetzler" / "Andrew Welzler")."""
+    sa, sb = _surname(a), _surname(b)
+    return a != b and not translit_equal(sa, sb) and not _slip(sa, sb)
+
+
+SLIP_MIN_LETTERS = 5
+
+
+def _slip(a: str, b: str) -> bool:
+    """One letter changed, added or dropped in a word of SLIP_MIN_LETTERS or more (in a
+    shorter one a letter is too much of the name: "Lew" / "Low")."""
+    if min(len(a), len(b)) < SLIP_MIN_LETTERS or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) <= 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 TOPIC_QUOTE_WORDS = 10
