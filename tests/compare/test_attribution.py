@@ -100,3 +100,20 @@ def test_an_outlet_quoting_one_person_through_another_is_no_clash():
     )
     # the second outlet credits Evans, and its own sentence names Holt: the text joins them
     assert not _clashes(brief)
+
+
+def test_a_name_from_the_next_sentence_is_no_attribution():
+    brief = _brief(
+        f'The museum will stay closed for a week. "{STATEMENT}," museum director Karen Holt said in a statement.',
+        f'The board issued a statement on Monday: "{STATEMENT}." '
+        'The alarm went off at midnight, fire chief Brad Cole said.',
+    )
+    assert not _clashes(brief)
+
+
+def test_a_one_letter_slip_in_a_surname_is_one_person():
+    brief = _brief(
+        f'The museum will stay closed for a week. "{STATEMENT}," museum director Andrew Wetzler said on Monday.',
+        f'Firefighters worked through the night. "{STATEMENT}," museum director Andrew Welzler said on Monday.',
+    )
+    assert not _clashes(brief)
