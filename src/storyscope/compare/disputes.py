@@ -579,11 +579,12 @@ def _kin(a: str, b: str) -> bool:
 # -- attribution clashes: one quotation, two named speakers -------------------------------
 
 # The least evidence that two outlets quote one statement (not two people repeating one
-# phrase): content words (names of either speaker left out) that the two outlets' versions
+# phrase): content words (every person's name left out) that the two outlets' versions
 # share, each version being the quotation with the reported speech of its own attribution
 # ('A.J. Smith said he was aware of Jackson's "off-the-field issue"' gives "aware" besides
 # the quoted words). A stock phrase in quotation marks ("thoughts and prayers", "witch
-# hunt", "fake news") has two; see docs/benchmarks.md for the measurement.
+# hunt", "fake news") has two. Measured off the gold set (docs/benchmarks.md, session 15):
+# without it two ECB+ stories' stock phrases ("common-sense", "steps up") became clashes.
 MIN_SHARED_WORDS = 3
 _NAME_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 
