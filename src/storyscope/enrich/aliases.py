@@ -25,7 +25,15 @@ The rule (two names join one group when one of these holds):
    ("U.S. Geological Survey" / "United States Geological Survey");
 4. a one-word PERSON name and the one full-name person group whose surname is
    transliteration-equal to it ("Rouhani" -> "Hassan Rohani"); with two candidates
-   ("Bill Clinton", "Hillary Clinton") the surname stays on its own.
+   ("Bill Clinton", "Hillary Clinton") the surname stays on its own;
+5. two PERSON names with transliteration-equal first words and surnames and the same
+   generational suffix ("Jr.", "Sr.", "III"), one with middle names or initials the
+   other lacks or spells out ("Jacob Lew" / "Jacob J. Lew", "Hillary Clinton" /
+   "Hillary Rodham Clinton", "George H.W. Bush" / "George Herbert Walker Bush"; a
+   middle word only in a name whose first or middle word is a common given name, as the
+   small model calls some firms PERSON), when neither could also be someone else: with "George H.W. Bush" and "George W. Bush" in
+   the story a bare "George Bush" joins neither, and "Donald Trump" never joins
+   "Donald Trump Jr." (runs before rule 4, so "Lew" then has one "Jacob Lew" to join).
 "Same type" is the spaCy label, except that the small model's confusions GPE/LOC and
 ORG/FAC count as one family ("United Nations" FAC, "UN" ORG); the group's type is its
 majority label.
@@ -43,6 +51,7 @@ from dataclasses import dataclass
 
 from ..disjoint import DisjointSets
 from .entities import acronym_key
+from .given_names import given_name_gender
 
 __all__ = ["AliasGroup", "group_aliases"]
 
@@ -156,6 +165,7 @@ def group_aliases(names: Iterable[tuple[str, str, str]]) -> list[AliasGroup]:
     _join_same_names(words, fams, uf)
     _join_acronyms(nodes, words, fams, uf)
     _join_acronym_heads(nodes, words, fams, uf)
+    _join_middle_names(nodes, fams, uf)
     _join_surnames(words, fams, uf)
 
     members: dict[int, list[int]] = defaultdict(list)
@@ -241,6 +251,94 @@ def _join_acronym_heads(
         targets = spelled.get((fams[i], key, tuple(words[i][1:])), set()) if key else set()
         if len(targets) == 1:  # (as rule 3: one spelling out, or none is sure)
             uf.join(i, next(iter(targets)))
+
+
+# Generational suffixes: "Donald Trump Jr." is not "Donald Trump"
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_NICKNAME = re.compile(r"^[\"'\u2018\u201c].+[\"'\u2019\u201d],?$")
+_INITIALS = re.compile(r"^(?:[A-Za-z]\.)+$|^[A-Z]{1,2}$")  # "J.", "H.W.", "J", "HW"
+
+
+@dataclass(frozen=True)
+class _PersonName:
+    """A person's name as first word, middle letters, surname and suffix, for rule 5."""
+
+    first: str
+    last: str
+    suffix: str
+    # one entry per middle letter: (letter, the full word or "" for an initial);
+    # "H.W." -> (("h", ""), ("w", "")), "Herbert Walker" -> (("h", "herbert"), ("w", "walker"))
+    middle: tuple[tuple[str, str], ...]
+
+
+def _person_name(name: str) -> _PersonName | None:
+    """The parts of a person's name of two words or more (a suffix not counted); else None."""
+    # a nickname in quotation marks is no middle name: "Vincent 'Chin' Gigante" = "Vincent Gigante"
+    tokens = [t for t in name.split() if not _NICKNAME.match(t)]
+    tokens = [t for t in _ascii(" ".join(tokens)).split() if t.strip(".,")]
+    words = [re.sub(r"[.'\-,]", "", t).lower() for t in tokens]
+    suffix = ""
+    if len(words) > 2 and words[-1] in _SUFFIXES:
+        suffix = words[-1]
+        tokens, words = tokens[:-1], words[:-1]
+    if len(words) < 2 or not all(words):
+        return None
+    middle: list[tuple[str, str]] = []
+    for token, word in zip(tokens[1:-1], words[1:-1]):
+        if _INITIALS.match(token):
+            middle.extend((letter, "") for letter in word)
+        else:
+            middle.append((word[0], word))
+    # The small model labels organisations PERSON ("Matanuska Maid Creamery"), and an
+    # organisation's two names are often two organisations ("Matanuska Creamery" is the
+    # later firm): a middle *word* counts only in a name that reads as a person's, its
+    # first word or a middle word a common given name ("Hillary Rodham Clinton",
+    # "LuAnn Marie Johnson"); initials only ("Jacob J. Lew") are a person's name as they are.
+    full = [w for _, w in middle if w]
+    if full and not any(given_name_gender(w) for w in (words[0], *full)):
+        return None
+    return _PersonName(words[0], words[-1], suffix, tuple(middle))
+
+
+def _same_person_name(a: _PersonName, b: _PersonName) -> bool:
+    """Could ``a`` and ``b`` name one person: the same first word, surname and suffix, and
+    middles that agree wherever both give one (a missing middle agrees with any)."""
+    if a.suffix != b.suffix or not translit_equal(a.first, b.first) or not translit_equal(a.last, b.last):
+        return False
+    if not a.middle or not b.middle:
+        return True
+    if len(a.middle) != len(b.middle):
+        return False
+    return all(la == lb and (not wa or not wb or translit_equal(wa, wb))
+               for (la, wa), (lb, wb) in zip(a.middle, b.middle))
+
+
+def _join_middle_names(nodes: list[tuple[str, str]], fams: list[str], uf: DisjointSets) -> None:
+    """Rule 5: join person names that differ by a middle name or initial, when neither could
+    also name someone else in the story.
+
+    Each name's *matches* are the other names that could name the same person. A name is
+    *sure* when its matches could all name one person among themselves too; "George Bush"
+    beside "George H.W. Bush" and "George W. Bush" is not (the two middles differ). Two
+    matching names join when both are sure, so a join never bridges two people.
+    """
+    parsed = {i: p for i, (name, _) in enumerate(nodes)
+              if fams[i] == "PERSON" and (p := _person_name(name)) is not None}
+    # candidates share the folded first letters of first word and surname (translit_equal asks that)
+    buckets: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for i, p in parsed.items():
+        buckets[(_fold(p.first)[:1], _fold(p.last)[:1], p.suffix)].append(i)
+    for idx in buckets.values():
+        if len(idx) < 2:
+            continue
+        matches = {i: [j for j in idx if j != i and _same_person_name(parsed[i], parsed[j])] for i in idx}
+        sure = {i for i in idx
+                if all(_same_person_name(parsed[a], parsed[b])
+                       for x, a in enumerate(matches[i]) for b in matches[i][x + 1:])}
+        for i in sure:
+            for j in matches[i]:
+                if j in sure:
+                    uf.join(i, j)
 
 
 def _join_surnames(words: list[list[str]], fams: list[str], uf: DisjointSets) -> None:
