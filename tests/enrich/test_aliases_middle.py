@@ -104,3 +104,22 @@ def test_a_nickname_in_quotation_marks_is_no_middle_name():
     groups = _groups("Dominic 'Sonny' Ferrante", "Dominic R. Ferrante", "Dominic Ferrante")
     assert len(groups) == 1
     assert len(_groups("Dominic \u201cSonny\u201d Ferrante", "Dominic Ferrante")) == 1
+
+
+def test_the_briefs_who_is_who_lists_the_person_once():
+    from storyscope.compare.entities import merge_entities
+    from storyscope.model import EntityMention, Enrichment, Sentence
+
+    texts = [("Treasury Secretary Nadia R. Keller said the talks would resume.", "Nadia R. Keller"),
+             ("Nadia Keller, the Treasury secretary, flew to Geneva on Monday.", "Nadia Keller"),
+             ("Frank Dalton Jr. said his father, Frank Dalton, had retired.", "Frank Dalton Jr."),
+             ("Frank Dalton, 71, ran the firm for forty years.", "Frank Dalton")]
+    story = []
+    for i, (text, name) in enumerate(texts):
+        start = text.index(name)
+        story.append(Enrichment(f"a{i}", (Sentence(0, len(text), text),),
+                                (EntityMention(name, "PERSON", start, start + len(name), name),)))
+    entities, alias_of = merge_entities(story)
+    names = sorted((e.name, e.aliases) for e in entities)
+    assert names == [("Frank Dalton", ()), ("Frank Dalton Jr.", ()), ("Nadia R. Keller", ("Nadia Keller",))]
+    assert alias_of["Nadia Keller"] == "Nadia R. Keller"
