@@ -79,6 +79,12 @@ def test_a_different_first_name_or_surname_never_joins():
     assert _together(groups, "Laura Pryce Holt", "Laura Holt")
 
 
+def test_two_people_in_one_span_are_no_middle_name():
+    # the small model sometimes runs "John and Mary Smith" into one PERSON
+    groups = _groups("Peter and Ann Lowe", "Peter Lowe")
+    assert len(groups) == 2
+
+
 def test_only_people():
     # organisations and places are not read as first/middle/last names
     groups = _groups("Banco Popular", "Banco Santander Popular", label="ORG")

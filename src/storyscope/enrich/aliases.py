@@ -31,9 +31,10 @@ The rule (two names join one group when one of these holds):
    other lacks or spells out ("Jacob Lew" / "Jacob J. Lew", "Hillary Clinton" /
    "Hillary Rodham Clinton", "George H.W. Bush" / "George Herbert Walker Bush"; a
    middle word only in a name whose first or middle word is a common given name, as the
-   small model calls some firms PERSON), when neither could also be someone else: with "George H.W. Bush" and "George W. Bush" in
-   the story a bare "George Bush" joins neither, and "Donald Trump" never joins
-   "Donald Trump Jr." (runs before rule 4, so "Lew" then has one "Jacob Lew" to join).
+   small model calls some firms PERSON; a quoted nickname is no middle), when neither
+   could also be someone else: with "George H.W. Bush" and "George W. Bush" in the
+   story a bare "George Bush" joins neither, and "Donald Trump" never joins "Donald
+   Trump Jr." (runs before rule 4, so "Lew" then has one "Jacob Lew" to join).
 "Same type" is the spaCy label, except that the small model's confusions GPE/LOC and
 ORG/FAC count as one family ("United Nations" FAC, "UN" ORG); the group's type is its
 majority label.
@@ -276,7 +277,10 @@ def _person_name(name: str) -> _PersonName | None:
     # a nickname in quotation marks is no middle name: "Vincent 'Chin' Gigante" = "Vincent Gigante"
     tokens = [t for t in name.split() if not _NICKNAME.match(t)]
     tokens = [t for t in _ascii(" ".join(tokens)).split() if t.strip(".,")]
-    words = [re.sub(r"[.'\-,]", "", t).lower() for t in tokens]
+    # words as rule 2 compares them: lowercase, no periods or apostrophes, no "al-"
+    words = [re.sub(r"[.'\-,]", "", _ARABIC_ARTICLE.sub("", t.lower())) for t in tokens]
+    if any(w in ("and", "&") for w in words):  # "John and Mary Smith" is two people
+        return None
     suffix = ""
     if len(words) > 2 and words[-1] in _SUFFIXES:
         suffix = words[-1]
