@@ -13,7 +13,9 @@ answer is every quote of kind ``indirect`` without a quotation mark that
 - given: the share of the gold attributions that some found speaker overlaps.
 
 Rows split the found speakers by the kind of case: where the reporting verb stands
-("before": "X said (that) ..."; "after": "..., X said.") and what its subject is
+("after": the reports told before or around their verb, "..., X said." or "The road,
+X said, will ...", which ``quotes._reported_before`` makes; "before": the rest, "X said
+(that) ...") and what its subject is
 (a pronoun, a description such as "the official", or a name).
 
 ``train`` is tuned on; ``dev`` is scored once, untouched.
@@ -88,9 +90,10 @@ def load_reported_gold(root: Path, split: str) -> list[tuple[str, str, list[dict
     return out
 
 
-def case_of(q, text: str) -> tuple[str, str]:
-    """(where the cue stands, what its subject is) of a found indirect quote."""
-    where = "after" if q.speaker_start is not None and q.speaker_start >= q.end else "before"
+def case_of(q, text: str, told_after: set[int]) -> tuple[str, str]:
+    """(where the cue stands, what its subject is) of a found indirect quote;
+    ``told_after``: the starts of the reports ``_reported_before`` made."""
+    where = "after" if q.start in told_after else "before"
     said = text[q.speaker_start:q.speaker_end] if q.speaker_start is not None else ""
     if said.strip().lower() in PRONOUNS:
         kind = "pronoun"
@@ -101,13 +104,27 @@ def case_of(q, text: str) -> tuple[str, str]:
     return where, kind
 
 
-def found_speakers(doc) -> list:
-    """The indirect quotes without quotation marks that carry a speaker."""
+def found_speakers(doc) -> tuple[list, set[int]]:
+    """The indirect quotes without quotation marks that carry a speaker, and the starts
+    of those told before (or around) their verb (read off ``_reported_before``)."""
+    from storyscope.enrich import quotes as quotes_module
     from storyscope.enrich.entities import find_entities
-    from storyscope.enrich.quotes import find_quotes
 
-    return [q for q in find_quotes(doc, find_entities(doc))
-            if q.kind == "indirect" and q.speaker and not has_marks(doc.text[q.start:q.end])]
+    made: set[int] = set()
+    original = quotes_module._reported_before
+
+    def recording(*args):
+        unit = original(*args)
+        if unit is not None:
+            made.add(unit.start)
+        return unit
+
+    quotes_module._reported_before = recording
+    try:
+        found = quotes_module.find_quotes(doc, find_entities(doc))
+    finally:
+        quotes_module._reported_before = original
+    return [q for q in found if q.kind == "indirect" and q.speaker and not has_marks(doc.text[q.start:q.end])], made
 
 
 def score_split(gold_docs, docs, show: int = 0) -> dict:
@@ -117,14 +134,14 @@ def score_split(gold_docs, docs, show: int = 0) -> dict:
     total = 0
     shown = 0
     for (name, text, golds), doc in zip(gold_docs, docs):
-        qs = found_speakers(doc)
+        qs, told_after = found_speakers(doc)
         total += len(golds)
         hit_gold = [False] * len(golds)
         for q in qs:
             hits = [i for i, g in enumerate(golds) if any(a < q.end and q.start < b for a, b in g["content"])]
             if not hits:
                 continue
-            case = case_of(q, text)
+            case = case_of(q, text, told_after)
             ok = any(speaker_matches(q.speaker, golds[i]["accept"]) for i in hits)
             found[case] += 1
             right[case] += ok

@@ -37,6 +37,15 @@ def test_a_description_after_the_clause_is_resolved(nlp):
     assert found[0].speaker is not None and found[0].speaker.endswith("spokesman")
 
 
+def test_a_verb_set_inside_the_clause_names_the_speaker_of_both_sides(nlp):
+    text = ("\u201cWe treated forty people,\u201d said Maria Lopez, a nurse. "
+            "In a crisis, she said, the hospital can take two hundred more.")
+    found = _reported(quotes_of(nlp, text), "In a crisis")
+    assert len(found) == 1
+    assert found[0].speaker == "Maria Lopez"
+    assert found[0].text == "In a crisis the hospital can take two hundred more"
+
+
 def test_a_he_said_with_no_one_speaking_just_before_is_left_unnamed(nlp):
     # the gate: a pronoun that does not go on in a voice just quoted is often resolved to
     # someone its own clause names; no name is better than a wrong one

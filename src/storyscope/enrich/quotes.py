@@ -24,6 +24,11 @@
    with a capital letter, ``partial`` when it is a fragment inside the writer's sentence;
 5. find indirect speech: a reporting verb with a that-clause outside any quote
    ("X said (that) ...") gives a quote of kind ``indirect`` whose content is the clause;
+   so does a clause told before its verb or around it, when it holds no quotation
+   ("Injured people were taken away in two trucks, she said.", "The bridge, the
+   spokesman said, will need new supports"); such a report's pronoun is named only when
+   it names someone quoted in the few hundred characters before (``_spoke_just_before``),
+   and its speaker is not remembered for the quotes after it (``_resolve_aside``);
 6. name the speakers in document order (``speakers.SpeakerResolver``), so that "he said"
    and "the official said" resolve to the last matching speaker; a quote with no cue
    that fills its paragraph, or follows an attributed quote in the same paragraph,
@@ -571,24 +576,42 @@ def _indirect(toks: _Tokens, text: str) -> list[_Unit]:
 
 
 def _reported_before(tok, toks: _Tokens, text: str) -> _Unit | None:
-    """Reported speech told before its reporting verb: "Injured people had been taken to
-    hospital in two trucks, she said." (the clause hangs from "said" on its left). A
-    sentence that holds a quotation is left to the quotes (its words are someone's
-    own); the subject stands after the clause ("..., she said", "..., said the
-    official")."""
+    """Reported speech told before its reporting verb, or around it: "Injured people had
+    been taken to hospital in two trucks, she said." (the clause hangs from "said" on its
+    left), "The road, the spokesman said, will stay closed." ("said" set into the clause
+    it reports: the content is the clause's two sides). A sentence that holds a
+    quotation is left to the quotes (its words are someone's own)."""
     clause = next((c for c in reversed(list(tok.lefts)) if c.dep_ == "ccomp"), None)
-    if clause is None:
+    if clause is not None:
+        parts = [list(clause.subtree)]
+    elif tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX"):
+        around = list(tok.head.subtree)
+        parts = [[t for t in around if t.i < tok.left_edge.i], [t for t in around if t.i > tok.right_edge.i]]
+    else:
         return None
-    sub = [t for t in clause.subtree]
-    while sub and (sub[-1].is_punct or sub[-1].is_space):
-        sub = sub[:-1]
-    if len(sub) < 3 or any(toks.inside[t.i] or t.is_quote for t in sub):
+    parts = [p for p in (_no_edge_punct(p) for p in parts) if p]
+    if sum(len(p) for p in parts) < 3 or any(toks.inside[t.i] or t.is_quote for p in parts for t in p):
         return None
     subj = subject_of(tok)
-    if subj is None or subj.i < sub[-1].i or toks.inside[subj.i] or not can_speak(subj):
+    # the verb's own subject, after the clause or set in it with the verb ("..., she said")
+    if subj is None or not tok.left_edge.i <= subj.i <= tok.right_edge.i or subj.i < parts[0][-1].i:
         return None
-    start, end = _trimmed(text, sub[0].idx, sub[-1].idx + len(sub[-1]))
-    return _Unit([_Piece(start, end, start, end, -1)], cue=tok, subject=subj, kind="indirect", told_after=True)
+    if toks.inside[subj.i] or not can_speak(subj):
+        return None
+    pieces = []
+    for p in parts:
+        start, end = _trimmed(text, p[0].idx, p[-1].idx + len(p[-1]))
+        pieces.append(_Piece(start, end, start, end, -1))
+    return _Unit(pieces, cue=tok, subject=subj, kind="indirect", told_after=True)
+
+
+def _no_edge_punct(tokens: list) -> list:
+    """``tokens`` without the punctuation and spaces at either end."""
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    return tokens
 
 
 # -- the orchestrator ------------------------------------------------------------------
