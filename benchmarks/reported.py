@@ -111,7 +111,8 @@ def found_speakers(doc) -> tuple[list, set[int]]:
     from storyscope.enrich.entities import find_entities
 
     made: set[int] = set()
-    original = quotes_module._reported_before
+    # (absent from the code before reports told after their verb: every report is "before")
+    original = getattr(quotes_module, "_reported_before", lambda *args: None)
 
     def recording(*args):
         unit = original(*args)
