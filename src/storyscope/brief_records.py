@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Literal
 
 FactStatus = Literal["corroborated", "single-source", "disputed"]
-DisagreementKind = Literal["denial", "number"]
+DisagreementKind = Literal["denial", "number", "attribution"]
 
 
 @dataclass(frozen=True)

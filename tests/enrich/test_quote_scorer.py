@@ -111,3 +111,53 @@ def test_the_labelling_printout_shows_article_text_only(tmp_path):
     lead, rest = mod.context(text, at, at + 3, 200)
     assert lead == 'Mayor Lena Ortiz opened the bridge. ¶ "It is finished,"'
     assert rest == "said."
+
+
+def test_v6_accepts_an_acronym_for_its_expansion_both_ways(bench):
+    # the DNC's statement, answered with the committee's full name, and the reverse
+    assert not bench.speaker_matches("Democratic National Committee", ["the DNC"], v6=False)
+    assert bench.speaker_matches("Democratic National Committee", ["the DNC"])
+    assert bench.speaker_matches("DNC", ["the Democratic National Committee"])
+    assert bench.speaker_matches("the RNC's", ["Republican National Committee"])
+    assert bench.speaker_matches("NAACP", ["the National Association for the Advancement of Colored People"])
+    assert bench.speaker_matches("the ADL", ["the Anti-Defamation League"])
+    assert bench.speaker_matches("S&P", ["Standard & Poor's"])
+    assert bench.speaker_matches("U.S.", ["US"]) and bench.speaker_matches("the United States", ["U.S."])
+
+
+def test_v6_accepts_one_entity_only(bench):
+    # another organisation with other initials
+    assert not bench.speaker_matches("DNC", ["the Republican National Committee"])
+    # a name that holds more than the acronym or its expansion is someone else
+    assert not bench.speaker_matches("Democratic National Committee", ["DNC chair Debbie Wasserman Schultz"])
+    assert not bench.speaker_matches("DNC", ["Democratic National Committee officials"])
+    assert not bench.speaker_matches("DNC", ["the Democratic nominee"])
+    # a person whose initials spell an organisation's acronym is not it
+    assert bench.speaker_matches("AP", ["the Associated Press"])
+    assert not bench.speaker_matches("AP", ["Amy Parker"])
+    assert not bench.speaker_matches("JFK", ["John F. Kennedy"])
+    # one word in capitals is not an acronym of a single word
+    assert not bench.same_by_acronym("NATO", "Nato")
+
+
+def test_v6_drops_diacritics_only(bench):
+    assert not bench.speaker_matches("President Pena", ["Enrique Peña"], v6=False)
+    assert bench.speaker_matches("President Pena", ["Enrique Peña"])
+    assert not bench.speaker_matches("President Pena", ["Enrique Pérez"])
+
+
+def test_score_reports_v5_and_the_judgments_v6_changes(bench):
+    text = 'In a statement, the DNC said it was "completely unacceptable". Jones said "no".'
+    def gold(source, quote):
+        at = text.index(quote)
+        accept = [source]
+        return dict(content=[(at, at + len(quote))], text=quote, source=source, source_start=text.index(source),
+                    source_end=text.index(source) + len(source), accept=accept, accept_v1=accept, accept_v2=accept,
+                    accept_v3=accept, accept_v4=accept, labelled=False)
+    golds = [gold("the DNC", '"completely unacceptable"'), gold("Jones", '"no"')]
+    a, b = golds[0]["content"][0]
+    c, d = golds[1]["content"][0]
+    found = [[(a, b, "completely unacceptable", "Democratic National Committee"), (c, d, "no", "Jones")]]
+    s = bench.score(found, [("a1", text, golds)])
+    assert s["named"][0] == 1.0 and s["named_v5"] == 0.5 and s["named_v4"] == 0.5
+    assert s["v6_changed"] == 1

@@ -11,11 +11,11 @@ from ..extract.language import detect_language
 from ..headline import headline
 from ..brief_records import BriefFact, Cited, Source, StoryHeader, TimelineEntry
 from ..model import Article, Brief, Enrichment, Story
-from .disputes import find_disagreements
+from .disputes import attribution_clashes, find_disagreements, name_words
 from .entities import merge_entities
 from .facts import Fact, align, order_facts, representatives
 from .outlets import outlet_names
-from .quotes import QuoteRef, match_quotes, recover_quotes
+from .quotes import QuoteRef, brief_quotes, group_quotes, recover_quotes
 from .similar import Similarity
 from .summary import coverage, summarize
 from .timeline import build_timeline, dated_units
@@ -207,7 +207,8 @@ def build_brief(
        (IDF) and embed it (static sentence embedding);
     5. align units into facts (corroborated / single-source);
     6. match quotes across outlets;
-    7. find disagreements (denials, differing figures) and mark those facts disputed;
+    7. find disagreements (denials, differing figures, a quotation credited to different
+       people) and mark those facts disputed;
     8. build the timeline from dated mentions;
     9. write facts, summary, coverage (outlets named from their URL where the record
        names none) and notes.
@@ -271,10 +272,14 @@ def _build_brief(story: Story, items: list[tuple[Article, Enrichment]],
     ]
     #    quoted words the enrich stage did not attribute still meet their twins elsewhere
     recovered = recover_quotes({a.id: (roots[a.id], a.text) for a in compared}, refs)
-    quotes = match_quotes(refs + recovered)
+    quote_groups = group_quotes(refs + recovered)
+    quotes = brief_quotes(quote_groups)
 
-    # 7. disagreements
+    # 7. disagreements: denials, figures, and a quotation credited to different people
     disagreements = find_disagreements(units, sim.vec, facts, fact_of) if units else []
+    persons = {e.name: name_words((e.name, *e.aliases)) for e in entities if e.type == "PERSON"}
+    disagreements += attribution_clashes(quote_groups, refs, {a.id: a.text for a in compared}, made.by_article,
+                                         persons, facts, fact_of)
 
     # 8. timeline (on the wording alone, as its SAME_EVENT threshold was set)
     dated = dated_units(made.by_article, {a.id: enrich[a.id].dates for a in compared})

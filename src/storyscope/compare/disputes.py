@@ -1,4 +1,5 @@
-"""Disagreements: a denial against the claim it denies, and figures that differ across outlets."""
+"""Disagreements: a denial against the claim it denies, figures that differ across outlets, and
+one quotation credited to different people."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from scipy import sparse
 
 from ..brief_records import Disagreement, Position
 from ..disjoint import DisjointSets
+from ..enrich.aliases import translit_equal
 from .facts import Fact
-from .text import DENIAL_RE, WORD_RE, Vectorizer, content_stems, quantities, stem
+from .quotes import CONTAINMENT_OTHER_SPEAKER, QuoteRef, containment
+from .text import DENIAL_RE, STOPWORDS, WORD_RE, Vectorizer, content_stems, quantities, stem
 from .units import Unit
 
 # Weighted share of a denial's topic words (IDF over the story, focus words boosted) that
@@ -571,3 +574,238 @@ def _exclusive(text: str, total: float) -> bool:
 def _kin(a: str, b: str) -> bool:
     """Stems of one word family ("somali", "somalia"): equal, or sharing five letters."""
     return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+
+
+# -- attribution clashes: one quotation, two named speakers -------------------------------
+
+# The least evidence that two outlets quote one statement (not two people repeating one
+# phrase): content words (every person's name left out) that the two outlets' versions
+# share, each version being the quotation with the reported speech of its own attribution
+# ('A.J. Smith said he was aware of Jackson's "off-the-field issue"' gives "aware" besides
+# the quoted words). A stock phrase in quotation marks ("thoughts and prayers", "witch
+# hunt", "fake news") has two. Measured off the gold set (docs/benchmarks.md, session 15):
+# without it two ECB+ stories' stock phrases ("common-sense", "steps up") became clashes.
+MIN_SHARED_WORDS = 3
+_NAME_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+
+
+def name_words(names: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The words that name a person in a text: each word of three letters or more of the
+    person's names (initials such as "A.J." say too little, and two people share them)."""
+    return frozenset(w.lower() for n in names for w in _NAME_WORD_RE.findall(n)
+                     if len(w) > 2 and w.lower() not in STOPWORDS)
+
+
+def _span_words(text: str) -> set[str]:
+    return {w.lower() for w in _NAME_WORD_RE.findall(text)}
+
+
+def _named(ref: QuoteRef, text: str, persons: dict[str, frozenset[str]], units: list[Unit]) -> bool:
+    """Does the outlet name the quote's speaker, a person, in the attribution itself
+    ("..., general manager A.J. Smith said"), in a sentence that holds the quotation? A
+    speaker resolved from "he" or from a description ("the manager said") is the enrich
+    stage's guess, not the outlet's word; so is a name from the next sentence ('"...," the
+    statement read. | Jackson was driving ..., Baehr said.')."""
+    words_ = persons.get(ref.speaker or "")
+    q = ref.quote
+    if not words_ or q.speaker_start is None or q.speaker_end is None:
+        return False
+    if units and not any(u.start <= q.speaker_start < u.end for u in _covering(units, q.start, q.end)):
+        return False
+    return bool(words_ & _span_words(text[q.speaker_start:q.speaker_end]))
+
+
+def _covering(units: list[Unit], start: int, end: int) -> list[Unit]:
+    """The article's units that overlap the character span [start, end)."""
+    return [u for u in units if u.start < end and start < u.end]
+
+
+def _attribution_unit(ref: QuoteRef, units: list[Unit]) -> Unit | None:
+    """The unit (sentence) that holds the outlet's attribution of the quote."""
+    at = ref.quote.speaker_start if ref.quote.speaker_start is not None else ref.quote.start
+    return next(iter(_covering(units, at, at + 1)), None)
+
+
+def _statement(ref: QuoteRef, reported: dict[tuple[str, int, int], list[str]]) -> frozenset[str]:
+    """The content stems of one outlet's version of the statement: the quotation and the
+    reported speech of the same attribution."""
+    q = ref.quote
+    texts = [q.text, *reported.get((ref.article_id, q.speaker_start, q.speaker_end), ())] \
+        if q.speaker_start is not None else [q.text]
+    return frozenset(s for t in texts for s in content_stems(t))
+
+
+# Work bound: per quotation and person, the references of at most this many outlets are
+# compared with the other person's, and cited (a statement that a big story's outlets
+# carry by the thousand is judged on the first outlets in article order, not pairwise).
+MAX_ATTRIBUTIONS = 50
+
+
+class _Attributions:
+    """What the clash rule reads of the story: every attribution's reported speech, the
+    article texts and units, and each person's name words."""
+
+    def __init__(self, refs: list[QuoteRef], texts: dict[str, str], by_article: dict[str, list[Unit]],
+                 persons: dict[str, frozenset[str]]):
+        self.reported: dict[tuple[str, int, int], list[str]] = {}
+        for r in refs:
+            if r.quote.kind == "indirect" and r.quote.speaker_start is not None:
+                self.reported.setdefault((r.article_id, r.quote.speaker_start, r.quote.speaker_end),
+                                         []).append(r.quote.text)
+        self.texts, self.by_article, self.persons = texts, by_article, persons
+        self.name_stems = frozenset(stem(w) for ws in persons.values() for w in ws)
+        self._stems: dict[int, frozenset[str]] = {}
+
+    def named(self, ref: QuoteRef) -> bool:
+        return bool(ref.speaker) and _named(ref, self.texts.get(ref.article_id, ""), self.persons,
+                                            self.by_article.get(ref.article_id, []))
+
+    def stems(self, ref: QuoteRef) -> frozenset[str]:
+        """The statement's content stems, every person's name left out (the story's people
+        are named in any two outlets' sentences; their names are no sign of one statement)."""
+        hit = self._stems.get(id(ref))
+        if hit is None:
+            hit = self._stems[id(ref)] = _statement(ref, self.reported) - self.name_stems
+        return hit
+
+    def names_near(self, ref: QuoteRef, words_: frozenset[str]) -> bool:
+        """Do the sentences of the quotation and its attribution name any of ``words_``?"""
+        q = ref.quote
+        lo = min(q.start, q.speaker_start if q.speaker_start is not None else q.start)
+        hi = max(q.end, q.speaker_end if q.speaker_end is not None else q.end)
+        around = _covering(self.by_article.get(ref.article_id, []), lo, hi)
+        said = " ".join(u.sentence for u in around) or self.texts.get(ref.article_id, "")[lo:hi]
+        return bool(words_ & _span_words(said))
+
+    def unit(self, ref: QuoteRef) -> Unit | None:
+        return _attribution_unit(ref, self.by_article.get(ref.article_id, []))
+
+
+def attribution_clashes(
+    groups: list[list[QuoteRef]],
+    refs: list[QuoteRef],
+    texts: dict[str, str],
+    by_article: dict[str, list[Unit]],
+    persons: dict[str, frozenset[str]],
+    facts: list[Fact],
+    fact_of: dict[int, int],
+) -> list[Disagreement]:
+    """One quotation (a group of ``quotes.group_quotes``) credited to different named
+    persons by different outlets: one disagreement whose positions are the outlets'
+    attribution sentences, one per person.
+
+    ``refs`` are all the story's quote references (the indirect ones give each
+    attribution's reported speech), ``texts`` the article texts, ``persons`` each person
+    group's name words (``name_words``). Steps: 1. keep the references whose attribution
+    names the person (``_named``), leaving out an outlet that credits the quotation to two
+    people (one quotes the other); 2. two persons of different surnames (``_other_people``)
+    clash when an outlet crediting one and another outlet crediting the other share
+    MIN_SHARED_WORDS content words of the statement (names left out), neither outlet's
+    sentences around the quotation naming the other person ("X said, quoting Y": the text
+    joins them); 3. each clashing person is one position, citing the attribution sentence
+    of every outlet that credits them, and the facts of those sentences are disputed.
+    """
+    seen = _Attributions(refs, texts, by_article, persons)
+    out: list[Disagreement] = []
+    for members in groups:
+        named = [r for r in members if seen.named(r)]
+        if len({r.speaker for r in named}) < 2:
+            continue
+        credited: dict[str, set[str]] = {}
+        for r in named:
+            credited.setdefault(r.root, set()).add(r.speaker or "")
+        by_speaker: dict[str, list[QuoteRef]] = {}
+        for r in sorted(named, key=lambda r: (r.article_id, r.quote.start)):
+            if len(credited[r.root]) == 1:  # an outlet naming both: one quotes the other
+                by_speaker.setdefault(r.speaker or "", []).append(r)
+        cited: dict[str, set[int]] = {}  # speaker -> ids of the references that clash
+        speakers = sorted(by_speaker)
+        for x, sa in enumerate(speakers):
+            for sb in speakers[x + 1:]:
+                if _other_people(sa, sb):
+                    _pair(sa, sb, by_speaker, seen, cited)
+        if not cited:
+            continue
+        positions = []
+        for speaker in sorted(cited, key=lambda s: (by_speaker[s][0].article_id, s)):
+            rs = [r for r in by_speaker[speaker] if id(r) in cited[speaker]]
+            units = [seen.unit(r) for r in rs]
+            sentences = list(dict.fromkeys(u.sentence if u else r.quote.text for r, u in zip(rs, units)))
+            positions.append(Position(speaker, " \u2026 ".join(sentences), tuple(sorted({r.article_id for r in rs}))))
+            for u in units:
+                if u is not None and u.index in fact_of:
+                    facts[fact_of[u.index]].status = "disputed"
+        text = max((r.quote.text.strip() for r in members), key=len)
+        out.append(Disagreement(f"who said \u201c{_shortened(text)}\u201d", "attribution", tuple(positions)))
+    return out
+
+
+def _pair(sa: str, sb: str, by_speaker: dict[str, list[QuoteRef]], seen: _Attributions,
+          cited: dict[str, set[int]]) -> None:
+    """Add to ``cited`` the references of two persons that clash with one of the other's."""
+    wa, wb = seen.persons[sa], seen.persons[sb]
+    ok_a = [r for r in _sampled(by_speaker[sa]) if not seen.names_near(r, wb - wa)]
+    ok_b = [r for r in _sampled(by_speaker[sb]) if not seen.names_near(r, wa - wb)]
+    for a in ok_a:
+        for b in ok_b:
+            # the two quotations themselves match (a group also chains fragments through
+            # other outlets' fuller wordings), at the matcher's bar for two speakers
+            if a.root != b.root and len(seen.stems(a) & seen.stems(b)) >= MIN_SHARED_WORDS \
+                    and containment(a.quote.text, b.quote.text) >= CONTAINMENT_OTHER_SPEAKER:
+                cited.setdefault(sa, set()).add(id(a))
+                cited.setdefault(sb, set()).add(id(b))
+
+
+def _sampled(rs: list[QuoteRef]) -> list[QuoteRef]:
+    """The references of at most MAX_ATTRIBUTIONS outlets (the first of each root)."""
+    out: list[QuoteRef] = []
+    roots: set[str] = set()
+    for r in rs:
+        if r.root not in roots and len(roots) < MAX_ATTRIBUTIONS:
+            roots.add(r.root)
+            out.append(r)
+    return out
+
+
+# a name's last word that is no surname ("Donald Trump Jr.")
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _surname(name: str) -> str:
+    ws = [w.lower().strip(".") for w in _NAME_WORD_RE.findall(name)]
+    ws = [w for w in ws if w not in _SUFFIXES] or ws
+    return ws[-1] if ws else ""
+
+
+def _other_people(a: str, b: str) -> bool:
+    """Two speaker groups that are two people: different surnames (as spellings of one
+    name go, aliases.translit_equal, and no one-letter slip apart). The alias grouping
+    leaves "Jacob Lew" and "Jacob J. Lew", "Hillary Clinton" and "Hillary Rodham Clinton"
+    apart (different word counts), and one outlet's "Mr. Trump" for Donald Trump Jr.
+    resolves to his father: a shared surname is never taken for a clash; nor is a typing
+    slip ("Andrew Wetzler" / "Andrew Welzler")."""
+    sa, sb = _surname(a), _surname(b)
+    return a != b and not translit_equal(sa, sb) and not _slip(sa, sb)
+
+
+SLIP_MIN_LETTERS = 5
+
+
+def _slip(a: str, b: str) -> bool:
+    """One letter changed, added or dropped in a word of SLIP_MIN_LETTERS or more (in a
+    shorter one a letter is too much of the name: "Lew" / "Low")."""
+    if min(len(a), len(b)) < SLIP_MIN_LETTERS or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) <= 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+TOPIC_QUOTE_WORDS = 10
+
+
+def _shortened(text: str) -> str:
+    """A quotation cut to its first TOPIC_QUOTE_WORDS words, for the disagreement's topic."""
+    ws = text.split()
+    return " ".join(ws[:TOPIC_QUOTE_WORDS]) + (" \u2026" if len(ws) > TOPIC_QUOTE_WORDS else "")

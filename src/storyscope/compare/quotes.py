@@ -140,14 +140,18 @@ def recover_quotes(texts: dict[str, tuple[str, str]], refs: list[QuoteRef]) -> l
 
 
 def match_quotes(refs: list[QuoteRef]) -> list[BriefQuote]:
-    """Group quote references and return the brief's quote list.
+    """Group quote references and return the brief's quote list
+    (``brief_quotes(group_quotes(refs))``)."""
+    return brief_quotes(group_quotes(refs))
+
+
+def group_quotes(refs: list[QuoteRef]) -> list[list[QuoteRef]]:
+    """The references that quote one statement, one list per quote (each outlet's
+    reference with the speaker that outlet names: disputes.attribution_clashes reads them).
 
     Steps: 1. compare the pairs that can match (direct and partial quotes only: an
     indirect quote is a paraphrase, matched as a fact instead; see _GramIndex); 2. merge
-    pairs whose containment passes the bar for their speakers; 3. per group: the most
-    named speaker, the fullest wording, every article, and each article's own wording as
-    a variant when wordings differ; 4. sort by speaker, then by how many independent
-    sources carry the quote.
+    pairs whose containment passes the bar for their speakers.
     """
     # a single word in quotation marks ("if Iran continues to “cross” the United States")
     # is a scare quote or a term, not something a person said: the sentence carrying it is
@@ -181,12 +185,20 @@ def match_quotes(refs: list[QuoteRef]) -> list[BriefQuote]:
         for _, j in best.values():
             sets.join(i, j)
 
+    return [[m for i in group for m in (refs[i], *copies_of[id(refs[i])])] for group in sets.groups().values()]
+
+
+def brief_quotes(groups: list[list[QuoteRef]]) -> list[BriefQuote]:
+    """The brief's quote list: per group, the most named speaker, the fullest wording,
+    every article, and each article's own wording as a variant when wordings differ;
+    sorted by speaker, then by how many independent sources carry the quote."""
     # when outlets name different speakers, the one quoted most across the story wins ties:
     # an attribution slip ("he said" resolved to the wrong person) rarely picks the main voice
-    prominence = Counter(r.speaker for r in refs if r.speaker)
+    # (counted once per distinct wording: its first reference, as the matcher folded them)
+    firsts = {" ".join(words(r.quote.text)): r for members in groups for r in reversed(members)}
+    prominence = Counter(r.speaker for r in firsts.values() if r.speaker)
     out = []
-    for group in sets.groups().values():
-        members = [m for i in group for m in (refs[i], *copies_of[id(refs[i])])]
+    for members in groups:
         speakers = Counter(r.speaker for r in members if r.speaker)
         speaker = (
             max(speakers, key=lambda s: (speakers[s], prominence[s], len(s))) if speakers else None
