@@ -662,10 +662,6 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
     for unit in events:
         if unit.subject is not None:
             unit.speaker = _resolve_aside(resolver, unit.subject) if unit.told_after else resolver.resolve(unit.subject)
-        if unit.told_after and unit.subject.pos_ == "PRON" and not _spoke_just_before(voices, unit):
-            continue  # "..., he said." naming no one who has just spoken: left unnamed
-        if unit.speaker is not None:
-            voices.append(unit)
         elif unit.cue is None and unit.kind != "indirect" and last is not None and last.speaker is not None:
             first = unit.pieces[0]
             last_para = last.pieces[-1].para
@@ -680,6 +676,10 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
             # ...”": a direct quote with no attribution of its own, after the writer
             # reported someone's words in the same paragraph, goes on in that voice
             unit.speaker, unit.cue = reported.speaker, reported.cue
+        if unit.told_after and unit.subject.pos_ == "PRON" and not _spoke_just_before(voices, unit):
+            continue  # "..., he said." naming no one who has just spoken: left unnamed
+        if unit.speaker is not None:
+            voices.append(unit)
         if unit.kind == "indirect" and unit.speaker is not None and not unit.told_after:
             # (a report told before its verb hands its voice to no quote after it: "...,
             # The Hill reported. “Which is why ...”" goes on in the voice quoted before)
