@@ -40,6 +40,9 @@ class Cited:
 
     article_id: str
     sentence: str
+    # who speaks, for a support sentence that names its speaker by a pronoun or not at all
+    # ("He said that Washington is working with Iraqi forces ..."), as BriefFact.speaker
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ class Brief:
             independent_sources=d.get("independent_sources", len(d.get("sources", ()))),
             summary=tuple(SummaryLine(s["text"], ids(s["article_ids"])) for s in d.get("summary", ())),
             facts=tuple(BriefFact(f["text"], ids(f["article_ids"]), f["status"],
-                                  tuple(Cited(c["article_id"], c["sentence"]) for c in f.get("support", ())),
+                                  tuple(Cited(c["article_id"], c["sentence"], c.get("speaker")) for c in f.get("support", ())),
                                   f.get("speaker"))
                         for f in d.get("facts", ())),
             quotes=tuple(BriefQuote(q["speaker"], q["text"], ids(q["article_ids"]),
@@ -177,7 +180,7 @@ class Brief:
 
 
 # fields left out of the JSON when empty (the schema's optional parts, as written before)
-_OPTIONAL_EMPTY = {(BriefQuote, "variants"), (BriefFact, "speaker")}
+_OPTIONAL_EMPTY = {(BriefQuote, "variants"), (BriefFact, "speaker"), (Cited, "speaker")}
 
 
 def _plain(x: Any) -> Any:

@@ -381,6 +381,20 @@ def test_a_fact_worded_as_a_bare_quotation_names_its_speaker(seed):
     assert "- Mike Pompeo: \u201cI have made clear" in markdown
 
 
+def test_a_supporting_sentence_reported_by_he_names_him(seed):
+    # RFE/RL's "He said that Washington is working with Iraqi forces ..." is one outlet's
+    # wording under a shared fact; shown under another outlet's sentence it needs the name
+    # its own paragraph gave. A support sentence naming its speaker carries none.
+    _, _, brief = seed
+    support = [s for f in brief["facts"] for s in f.get("support", ())]
+    he_said = [s for s in support if s["sentence"].startswith("He said that Washington")]
+    assert he_said and all(s.get("speaker") == "Mike Pompeo" for s in he_said)
+    assert not any("speaker" in s for s in support if "Pompeo" in s["sentence"])
+    jsonschema.validate(brief, SCHEMA)
+    markdown = render_markdown(Brief.from_dict(brief))
+    assert "  - Mike Pompeo: He said that Washington" in markdown
+
+
 def test_a_fact_reported_by_she_names_her():
     # hand-made: the quote record (enrich) resolved "She" to the person named a paragraph
     # earlier; the one-source fact shows her name, the sentence naming her does not repeat it

@@ -318,7 +318,8 @@ class _WordSim:
 
 def _fact_items(ordered: list[tuple[Fact, str]]) -> list[BriefFact]:
     return [
-        BriefFact(text, tuple(f.article_ids), f.status, tuple(Cited(u.article_id, u.sentence) for u in f.support),
+        BriefFact(text, tuple(f.article_ids), f.status,
+                  tuple(Cited(u.article_id, u.sentence, _bare_speaker(u.sentence, u.speaker)) for u in f.support),
                   _bare_quote_speaker(f, text))
         for f, text in ordered
     ]
@@ -330,15 +331,18 @@ _NAME_WORD_RE = re.compile(r"[A-Za-z][\w'\u2019-]*")
 
 
 def _bare_quote_speaker(fact: Fact, text: str) -> str | None:
-    """The speaker of a fact that says who speaks only by a pronoun or not at all: a
+    """The speaker of a fact whose shown sentence ``text`` says who speaks only by a
+    pronoun or not at all (``_bare_speaker``), from the unit that holds it."""
+    return _bare_speaker(text, next((u.speaker for u in fact.units if u.text == text and u.speaker), None))
+
+
+def _bare_speaker(text: str, speaker: str | None) -> str | None:
+    """``speaker`` where ``text`` says who speaks only by a pronoun or not at all: a
     quotation ("“I have made clear ...”", "“We already told people ...,” he said.") or a
     report whose speaker is "he" or "she" ("She said many people ran out ..."), where the
-    article's earlier paragraphs said who. Only when no word of the speaker's name is in
+    article's earlier paragraphs said who. None when a word of the speaker's name is in
     the sentence: one naming its speaker ("..., the official said") keeps its wording alone."""
-    if not (_OPENING_QUOTE_RE.match(text) or _PERSONAL_PRONOUN_RE.search(text)):
-        return None
-    speaker = next((u.speaker for u in fact.units if u.text == text and u.speaker), None)
-    if speaker is None:
+    if speaker is None or not (_OPENING_QUOTE_RE.match(text) or _PERSONAL_PRONOUN_RE.search(text)):
         return None
     said = {w.lower() for w in _NAME_WORD_RE.findall(text)}
     named = [w.lower() for w in _NAME_WORD_RE.findall(speaker) if len(w) > 2]

@@ -30,7 +30,8 @@ Line = tuple[str, tuple[str, ...], list[tuple[str, tuple[str, ...]]]]  # text, a
 
 def _support(fact: BriefFact) -> list[tuple[str, tuple[str, ...]]]:
     """Each article's own sentence behind a fact, where it is worded otherwise."""
-    return [(s.sentence, (s.article_id,)) for s in fact.support if s.sentence != fact.text]
+    return [(f"{s.speaker}: {s.sentence}" if s.speaker else s.sentence, (s.article_id,))
+            for s in fact.support if s.sentence != fact.text]
 
 
 def _variants(quote: BriefQuote) -> list[tuple[str, tuple[str, ...]]]:
