@@ -52,7 +52,7 @@ import pickle
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -176,12 +176,12 @@ class Model:
 
 
 @contextlib.contextmanager
-def model_alignment(model: Model, record: list | None = None) -> Iterator[None]:
-    """While open, facts.align's candidate pairs are those ``model`` takes among the pairs
-    at ``FLOOR`` (best blended score first, as facts.align merges them), its rule filter
-    off; ``record`` collects (features, pairs, nodes) of each alignment."""
+def patched_alignment(choose: Callable[[np.ndarray, Pairs, Similarity, np.ndarray], np.ndarray]) -> Iterator[None]:
+    """While open, facts.align's candidate pairs are those ``choose(features, pairs, sim,
+    apart)`` keeps among the pairs at ``FLOOR`` (best blended score first, as facts.align
+    merges them: the order is kept), its own rule filter off."""
     real_init, real_neighbours = Similarity.__init__, Similarity.neighbours
-    align, mutual = facts_module.ALIGN_THRESHOLD, facts_module.MUTUAL_THRESHOLD
+    mutual = facts_module.MUTUAL_THRESHOLD
 
     def init(self, units):
         real_init(self, units)
@@ -192,19 +192,32 @@ def model_alignment(model: Model, record: list | None = None) -> Iterator[None]:
         nodes: list[list[Unit]] = [[] for _ in self.texts]
         for u in self.bench_units:
             nodes[self.row[u.index]].append(u)
-        x = features(pairs, self, nodes, apart)
-        if record is not None:
-            record.append((x, pairs, nodes))
-        keep = model.take(x, align, mutual)  # pairs come best first: the order is kept
+        self.bench_nodes = nodes
+        keep = choose(features(pairs, self, nodes, apart), pairs, self, apart)
         return Pairs(pairs.i[keep], pairs.j[keep], pairs.score[keep])
 
     Similarity.__init__, Similarity.neighbours = init, neighbours
-    facts_module.MUTUAL_THRESHOLD = align  # facts.align's own rule filter off
+    facts_module.MUTUAL_THRESHOLD = facts_module.ALIGN_THRESHOLD  # facts.align's own rule filter off
     try:
         yield
     finally:
         Similarity.__init__, Similarity.neighbours = real_init, real_neighbours
         facts_module.MUTUAL_THRESHOLD = mutual
+
+
+@contextlib.contextmanager
+def model_alignment(model: Model, record: list | None = None) -> Iterator[None]:
+    """While open, facts.align's candidate pairs are those ``model`` takes among the pairs
+    at ``FLOOR``; ``record`` collects (features, pairs, nodes) of each alignment."""
+    align, mutual = facts_module.ALIGN_THRESHOLD, facts_module.MUTUAL_THRESHOLD
+
+    def choose(x, pairs, sim, apart):
+        if record is not None:
+            record.append((x, pairs, sim.bench_nodes))
+        return model.take(x, align, mutual)
+
+    with patched_alignment(choose):
+        yield
 
 
 def load(data: Path, cache: Path | None) -> list[tuple[dict, object, list]]:
@@ -484,30 +497,14 @@ def story_token_f(sim: Similarity, pairs: Pairs) -> np.ndarray | None:
 def gate_alignment(gate: TokenGate) -> Iterator[None]:
     """While open, facts.align's candidate pairs are the rules' own (``rules_take`` at
     facts' thresholds) with ``gate`` applied where token vectors exist."""
-    real_init, real_neighbours = Similarity.__init__, Similarity.neighbours
     align, mutual = facts_module.ALIGN_THRESHOLD, facts_module.MUTUAL_THRESHOLD
 
-    def init(self, units):
-        real_init(self, units)
-        self.bench_units = units
+    def choose(x, pairs, sim, apart):
+        f = story_token_f(sim, pairs) if len(pairs.i) and len(set(apart.tolist())) > 1 else None
+        return rules_take(x, align, mutual) if f is None else gate.take(x, f, pairs, apart, align, mutual)
 
-    def neighbours(self, threshold, group, apart):
-        pairs = real_neighbours(self, FLOOR, group, apart)
-        nodes: list[list[Unit]] = [[] for _ in self.texts]
-        for u in self.bench_units:
-            nodes[self.row[u.index]].append(u)
-        x = features(pairs, self, nodes, apart)
-        f = story_token_f(self, pairs) if len(pairs.i) and len(set(apart.tolist())) > 1 else None
-        keep = rules_take(x, align, mutual) if f is None else gate.take(x, f, pairs, apart, align, mutual)
-        return Pairs(pairs.i[keep], pairs.j[keep], pairs.score[keep])
-
-    Similarity.__init__, Similarity.neighbours = init, neighbours
-    facts_module.MUTUAL_THRESHOLD = align  # facts.align's own rule filter off
-    try:
+    with patched_alignment(choose):
         yield
-    finally:
-        Similarity.__init__, Similarity.neighbours = real_init, real_neighbours
-        facts_module.MUTUAL_THRESHOLD = mutual
 
 
 GATES: tuple[TokenGate, ...] = (

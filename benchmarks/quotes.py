@@ -132,6 +132,7 @@ import re
 import sys
 import time
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 QUOTE_CHARS = "\"“”„«»‟"
@@ -162,15 +163,14 @@ def load_referents(path: Path) -> dict[tuple[str, int], list[str]]:
     return out
 
 
-def load_gold(root: Path, split: str):
-    """[(name, text, [gold ...])]; gold = dict(content=[(a, b)], text, source, source_start, source_end)."""
-    referents = load_referents(Path(str(REFERENTS).format(split=split)))
+def read_attributions(root: Path, split: str) -> Iterator[tuple[str, str, dict[str, list[tuple[int, int]]], list[dict]]]:
+    """Each annotated article of ``split``: (name, text, span id -> character spans, the
+    attributions' roles as {role: span id}); one annotator per article."""
     text_dir, ann_dir = root / split / "text", root / split / "attributions"
     anns: dict[str, Path] = {}
     for ann in sorted(ann_dir.glob("*.ann")):
         stem = ann.stem.rsplit("_", 1)[0]
         anns.setdefault(stem, ann)  # one annotator per article
-    out = []
     for txt in sorted(text_dir.glob("*.txt")):
         ann = anns.get(txt.stem)
         if ann is None:
@@ -184,8 +184,15 @@ def load_gold(root: Path, split: str):
                 _, _, offs = parts[1].partition(" ")
                 spans[parts[0]] = [tuple(map(int, p.split())) for p in offs.split(";")]
             elif line.startswith("E") and len(parts) >= 2:
-                roles = dict(r.split(":", 1) for r in parts[1].split() if ":" in r)
-                golds.append(roles)
+                golds.append(dict(r.split(":", 1) for r in parts[1].split() if ":" in r))
+        yield txt.stem, text, spans, golds
+
+
+def load_gold(root: Path, split: str):
+    """[(name, text, [gold ...])]; gold = dict(content=[(a, b)], text, source, source_start, source_end)."""
+    referents = load_referents(Path(str(REFERENTS).format(split=split)))
+    out = []
+    for name, text, spans, golds in read_attributions(root, split):
         items = []
         for roles in golds:
             content = spans.get(roles.get("Content", ""), [])
@@ -218,10 +225,10 @@ def load_gold(root: Path, split: str):
             g["accept_v3"] = _accepted(g, all_sources, text, genders_v3, persons_only=True)
             g["accept_v4"] = _accepted(g, all_sources, text, genders_v3, persons_only=True, v4=True)
             # v5: the hand label where there is one (the literal pronoun stays accepted)
-            label = referents.get((txt.stem, g["source_start"])) if g["source"] else None
+            label = referents.get((name, g["source_start"])) if g["source"] else None
             g["labelled"] = label is not None
             g["accept"] = [g["source"], *label] if label is not None else g["accept_v4"]
-        out.append((txt.stem, text, items))
+        out.append((name, text, items))
     return out
 
 

@@ -38,6 +38,7 @@ from quotes import (  # noqa: E402
     _source_genders,
     has_marks,
     load_referents,
+    read_attributions,
     speaker_matches,
 )
 
@@ -46,25 +47,8 @@ def load_reported_gold(root: Path, split: str) -> list[tuple[str, str, list[dict
     """[(name, text, [gold ...])]: attributions without a quotation mark in their content
     and with a Source, each with ``content`` spans and the ``accept`` answers of quotes.py."""
     referents = load_referents(Path(str(REFERENTS).format(split=split)))
-    text_dir, ann_dir = root / split / "text", root / split / "attributions"
-    anns: dict[str, Path] = {}
-    for ann in sorted(ann_dir.glob("*.ann")):
-        anns.setdefault(ann.stem.rsplit("_", 1)[0], ann)  # one annotator per article
     out = []
-    for txt in sorted(text_dir.glob("*.txt")):
-        ann = anns.get(txt.stem)
-        if ann is None:
-            continue
-        text = txt.read_text(encoding="utf-8")
-        spans: dict[str, list[tuple[int, int]]] = {}
-        golds = []
-        for line in ann.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if line.startswith("T") and len(parts) >= 2:
-                _, _, offs = parts[1].partition(" ")
-                spans[parts[0]] = [tuple(map(int, p.split())) for p in offs.split(";")]
-            elif line.startswith("E") and len(parts) >= 2:
-                golds.append(dict(r.split(":", 1) for r in parts[1].split() if ":" in r))
+    for name, text, spans, golds in read_attributions(root, split):
         # the referent guesses read every attribution's source, as quotes.py does
         all_sources = sorted(
             (spans[r["Source"]][0][0], " ".join(text[a:b] for a, b in spans[r["Source"]]))
@@ -82,11 +66,11 @@ def load_reported_gold(root: Path, split: str) -> list[tuple[str, str, list[dict
                 continue
             g = dict(content=content, text=ctext, source=" ".join(text[a:b] for a, b in src),
                      source_start=src[0][0], source_end=src[-1][1])
-            label = referents.get((txt.stem, g["source_start"]))
+            label = referents.get((name, g["source_start"]))
             g["accept"] = ([g["source"], *label] if label is not None
                            else _accepted(g, all_sources, text, genders, persons_only=True, v4=True))
             items.append(g)
-        out.append((txt.stem, text, items))
+        out.append((name, text, items))
     return out
 
 

@@ -11,7 +11,7 @@ from scipy import sparse
 
 from ..brief_records import Disagreement, Position
 from ..disjoint import DisjointSets
-from ..enrich.aliases import translit_equal
+from ..enrich.aliases import NAME_SUFFIXES, translit_equal
 from .facts import Fact
 from .quotes import CONTAINMENT_OTHER_SPEAKER, QuoteRef, containment
 from .text import DENIAL_RE, STOPWORDS, WORD_RE, Vectorizer, content_stems, quantities, stem
@@ -767,13 +767,9 @@ def _sampled(rs: list[QuoteRef]) -> list[QuoteRef]:
     return out
 
 
-# a name's last word that is no surname ("Donald Trump Jr.")
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-
-
 def _surname(name: str) -> str:
     ws = [w.lower().strip(".") for w in _NAME_WORD_RE.findall(name)]
-    ws = [w for w in ws if w not in _SUFFIXES] or ws
+    ws = [w for w in ws if w not in NAME_SUFFIXES] or ws  # "Donald Trump Jr."
     return ws[-1] if ws else ""
 
 

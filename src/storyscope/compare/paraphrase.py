@@ -64,31 +64,11 @@ def available() -> bool:
     return _encoder() is not None
 
 
-def encode(texts: list[str]) -> np.ndarray | None:
-    """Unit MiniLM vectors of ``texts`` (n x 384, float32), or None when the model is not
-    installed or there are more than ``MAX_TEXTS`` distinct texts."""
-    distinct = list(dict.fromkeys(texts))
-    if not texts or len(distinct) > MAX_TEXTS:
-        return None
-    model = _encoder()
-    if model is None:
-        return None
-    with _LOCK:
-        have = {t: _CACHE[t] for t in distinct if t in _CACHE}
-    todo = [t for t in distinct if t not in have]
-    if todo:
-        have.update(zip(todo, model.encode(todo)))
-        with _LOCK:
-            if len(_CACHE) + len(todo) > CACHE_SIZE:
-                _CACHE.clear()
-            _CACHE.update((t, have[t]) for t in todo)
-    return np.stack([have[t] for t in texts]).astype(np.float32)
-
-
-def encode_tokens(texts: list[str], limit: int = MAX_TEXTS) -> list | None:
-    """Each text's MiniLM piece vectors (cluster.minilm.TokenVectors: pieces and unit
-    contextual vectors), or None when the model is not installed or there are more than
-    ``limit`` distinct texts. The pooled vectors of the same pass fill ``encode``'s cache."""
+def _cached(texts: list[str], limit: int, cache: dict, size: int, compute) -> list | None:
+    """Each text's value from ``cache`` or, for the texts it lacks, from one
+    ``compute(todo)`` call (their values in order), kept in ``cache`` (emptied when it
+    would pass ``size``); None when the model is not installed or there are more than
+    ``limit`` distinct texts."""
     distinct = list(dict.fromkeys(texts))
     if not texts or len(distinct) > limit:
         return None
@@ -96,19 +76,39 @@ def encode_tokens(texts: list[str], limit: int = MAX_TEXTS) -> list | None:
     if model is None:
         return None
     with _LOCK:
-        have = {t: _TOKEN_CACHE[t] for t in distinct if t in _TOKEN_CACHE}
+        have = {t: cache[t] for t in distinct if t in cache}
     todo = [t for t in distinct if t not in have]
     if todo:
-        pooled, tokens = model.encode_tokens(todo)
-        have.update(zip(todo, tokens))
-        with _LOCK:
-            if len(_TOKEN_CACHE) + len(todo) > TOKEN_CACHE_SIZE:
-                _TOKEN_CACHE.clear()
-            _TOKEN_CACHE.update((t, have[t]) for t in todo)
-            if len(_CACHE) + len(todo) > CACHE_SIZE:
-                _CACHE.clear()
-            _CACHE.update(zip(todo, pooled))
+        have.update(zip(todo, compute(model, todo)))
+        _remember(cache, size, [(t, have[t]) for t in todo])
     return [have[t] for t in texts]
+
+
+def _remember(cache: dict, size: int, items: list) -> None:
+    with _LOCK:
+        if len(cache) + len(items) > size:
+            cache.clear()
+        cache.update(items)
+
+
+def encode(texts: list[str]) -> np.ndarray | None:
+    """Unit MiniLM vectors of ``texts`` (n x 384, float32), or None when the model is not
+    installed or there are more than ``MAX_TEXTS`` distinct texts."""
+    vectors = _cached(texts, MAX_TEXTS, _CACHE, CACHE_SIZE, lambda model, todo: model.encode(todo))
+    return None if vectors is None else np.stack(vectors).astype(np.float32)
+
+
+def encode_tokens(texts: list[str], limit: int = MAX_TEXTS) -> list | None:
+    """Each text's MiniLM piece vectors (cluster.minilm.TokenVectors: pieces and unit
+    contextual vectors), or None when the model is not installed or there are more than
+    ``limit`` distinct texts. The pooled vectors of the same pass fill ``encode``'s cache."""
+
+    def compute(model, todo):
+        pooled, tokens = model.encode_tokens(todo)
+        _remember(_CACHE, CACHE_SIZE, list(zip(todo, pooled)))
+        return tokens
+
+    return _cached(texts, limit, _TOKEN_CACHE, TOKEN_CACHE_SIZE, compute)
 
 
 def content_pieces(pieces: Sequence[str]) -> np.ndarray:

@@ -255,7 +255,7 @@ def _join_acronym_heads(
 
 
 # Generational suffixes: "Donald Trump Jr." is not "Donald Trump"
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _NICKNAME = re.compile(r"^[\"'\u2018\u201c].+[\"'\u2019\u201d],?$")
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)+$|^[A-Z]{1,2}$")  # "J.", "H.W.", "J", "HW"
 
@@ -282,7 +282,7 @@ def _person_name(name: str) -> _PersonName | None:
     if any(w in ("and", "&") for w in words):  # "John and Mary Smith" is two people
         return None
     suffix = ""
-    if len(words) > 2 and words[-1] in _SUFFIXES:
+    if len(words) > 2 and words[-1] in NAME_SUFFIXES:
         suffix = words[-1]
         tokens, words = tokens[:-1], words[:-1]
     if len(words) < 2 or not all(words):
