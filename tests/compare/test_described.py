@@ -96,3 +96,20 @@ def test_what_counts_as_a_description():
     assert is_description("the doctor") and is_description("the 43-year-old")
     assert not is_description("The Doctor") and not is_description("doctor")
     assert not is_description("the Pentagon") and not is_description(None)
+
+
+def test_capitalised_title_names_but_another_office_does_not():
+    text = ("Vice President Joe Biden spoke first. Former President Bill Clinton and Athens Mayor "
+            "Nikitas Kaklamanis followed. Ali Khan, a former doctor, and Sara Bell, the deputy governor, came.")
+    biden, clinton, mayor = _person(text, "Joe Biden"), _person(text, "Bill Clinton"), _person(text, "Nikitas Kaklamanis")
+    khan, bell = _person(text, "Ali Khan"), _person(text, "Sara Bell")
+    assert describes(text, mayor, "the mayor")
+    assert not describes(text, biden, "the president") and not describes(text, clinton, "the president")
+    assert not describes(text, khan, "the doctor") and not describes(text, bell, "the governor")
+
+
+def test_the_president_after_vice_president_and_president():
+    text = ('Vice President Joe Biden and President Barack Obama met. "We agree," the president said.')
+    e = _enrichment("a", text, [_person(text, "Joe Biden"), _person(text, "Barack Obama")],
+                    [_quote(text, "We agree,", "the president")])
+    assert name_described_speakers(text, e).quotes[0].speaker == "Barack Obama"

@@ -6,7 +6,8 @@ second quote to Ema Suryani in the brief.
 Precision first: the description must be lower-case "the" + words, and the article must,
 before it, describe exactly one person with that head noun, either in apposition to the
 name ("Name, a/an/the ... doctor ...," or "Name, 43," for "the 43-year-old") or as a
-lower-case title just before the name ("agency spokesman Name"). Two such people, or
+title just before the name ("agency spokesman Name", "President Name"), neither one of
+another office of the same noun ("Vice President Name", "a former doctor"). Two such people, or
 none, leave the description as it is. The enrich stage's own speakers are not changed
 (its PolNeAR benchmark scores them literally): only the brief's copy is.
 """
@@ -32,8 +33,15 @@ _NP_END = frozenset(
 )
 # (a verb is not in that list: "Sestak, the report said that ..." is no apposition, and
 # its phrase "report said" ends in no noun the description could match)
-# a lower-case title just before the name: "national disaster agency spokesman Sutopo"
-_TITLE_BEFORE_RE = re.compile(r"(?:^|[^\w'\u2019])([a-z][a-z-]+)\s+$")
+# a title just before the name: "national disaster agency spokesman Sutopo", "Athens
+# Mayor Nikitas Kaklamanis", "Superior Court Judge James Bodiford"; group 1 the word
+# before the title, group 2 the title
+_TITLE_BEFORE_RE = re.compile(r"(?:^|[^\w'\u2019-])(?:([A-Za-z]+)[\s-]+)?([A-Za-z][a-z]+)\s+$")
+# words that make another office of the same noun: "Vice President Joe Biden" is not who
+# "the president" is, nor "former President Bill Clinton", "Lieutenant Governor ..."
+_OTHER_OFFICE = frozenset(
+    "vice former ex deputy assistant acting late interim co associate lieutenant attorney surgeon".split()
+)
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -72,12 +80,14 @@ def describes(text: str, mention: EntityMention, description: str) -> bool:
         if m and m.group(1) == age.group(1):
             return True
     np = _appositive_words(text, mention.end)
-    if np and np[-1] == head and all(w in np for w in words):
+    if (np and np[-1] == head and all(w in np for w in words)
+            and not any(w in _OTHER_OFFICE and w not in words for w in np)):
         return True
     before = _TITLE_BEFORE_RE.search(text, max(0, mention.start - 40), mention.start)
     # a single-word title only ("spokesman Name"), and only with a one-word description:
     # the words before it are not checked, so "the senior official" needs the apposition
-    return bool(before) and len(words) == 1 and before.group(1) == head
+    return (bool(before) and len(words) == 1 and before.group(2).lower() == head
+            and (before.group(1) or "").lower() not in _OTHER_OFFICE)
 
 
 def described_person(text: str, persons: list[EntityMention], description: str, before: int) -> str | None:
