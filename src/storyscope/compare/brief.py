@@ -11,6 +11,7 @@ from ..extract.language import detect_language
 from ..headline import headline
 from ..brief_records import BriefFact, Cited, Source, StoryHeader, TimelineEntry
 from ..model import Article, Brief, Enrichment, Story
+from .described import name_described_speakers
 from .disputes import attribution_clashes, find_disagreements, name_words
 from .entities import merge_entities
 from .facts import Fact, align, order_facts, representatives
@@ -237,7 +238,10 @@ def _build_brief(story: Story, items: list[tuple[Article, Enrichment]],
         )
     compared = _sample(compared, roots, enrich, notes)
 
-    # 3. entities
+    # 3. entities; a quote credited to "the doctor" goes to the one person the article
+    #    introduced as a doctor (described.py), in every part of the brief
+    for a in compared:
+        enrich[a.id] = name_described_speakers(a.text, enrich[a.id])
     entities, alias_of = merge_entities([enrich[a.id] for a in compared])
     #    speakers that are no named entity ("a senior Iraqi security official") meet
     #    across sentence-initial capitals
