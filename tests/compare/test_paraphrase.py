@@ -6,6 +6,9 @@ sample text)."""
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -167,18 +170,29 @@ def test_one_article_and_its_copies_are_not_encoded(paraphrase_on, monkeypatch):
     assert len(calls) == 1
 
 
-# Token alignment (paraphrase.token_alignment: BERTScore-style, each piece's best match in the
+# Token alignment (benchmarks/token_align.py: BERTScore-style, each piece's best match in the
 # other text), measured by benchmarks/fact_pairs.py --tokens; not used by facts.align
 # (docs/benchmarks.md, "tokalign (session 15 ...)").
 
+def _load_token_align():
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "token_align.py"
+    spec = importlib.util.spec_from_file_location("token_align_bench", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+token_align = _load_token_align()
+
+
 def test_content_pieces_drop_specials_punctuation_and_stop_words_whole():
     pieces = ["[CLS]", "the", "fe", "##rry", "ran", "a", "##ground", ",", "and", "with", "##in", "sank", "[SEP]"]
-    keep = paraphrase.content_pieces(pieces)
+    keep = token_align.content_pieces(pieces)
     assert keep.tolist() == [False, False, True, True, True, True, True, False, False, False, False, True, False]
 
 
 def test_piece_idf_weighs_rare_pieces_more():
-    idf = paraphrase.piece_idf([("ferry", "sank"), ("ferry", "ran"), ("ferry", "sank", "sank")])
+    idf = token_align.piece_idf([("ferry", "sank"), ("ferry", "ran"), ("ferry", "sank", "sank")])
     assert idf["ran"] > idf["sank"] > idf["ferry"]
     assert idf["ferry"] == pytest.approx(0.0)  # in every text: log(4 / 4)
 
@@ -186,38 +200,39 @@ def test_piece_idf_weighs_rare_pieces_more():
 def test_token_alignment_precision_recall_and_f():
     e = np.eye(4, dtype=np.float32)
     a, b = e[[0, 1]], e[[0, 1, 2]]  # b holds a's two pieces and one more
-    p, r, f = paraphrase.token_alignment(a, b, np.ones(2), np.ones(3))
+    p, r, f = token_align.token_alignment(a, b, np.ones(2), np.ones(3))
     assert (p, r) == pytest.approx((1.0, 2 / 3))
     assert f == pytest.approx(0.8)
     # the piece a lacks weighs little: recall rises
-    assert paraphrase.token_alignment(a, b, np.ones(2), np.array([1.0, 1.0, 0.1]))[1] == pytest.approx(2 / 2.1)
-    assert paraphrase.token_alignment(a, b[:0], np.ones(2), np.ones(0)) == (0.0, 0.0, 0.0)
-    assert paraphrase.token_alignment(a, b, np.zeros(2), np.ones(3)) == (0.0, 0.0, 0.0)
+    assert token_align.token_alignment(a, b, np.ones(2), np.array([1.0, 1.0, 0.1]))[1] == pytest.approx(2 / 2.1)
+    assert token_align.token_alignment(a, b[:0], np.ones(2), np.ones(0)) == (0.0, 0.0, 0.0)
+    assert token_align.token_alignment(a, b, np.zeros(2), np.ones(3)) == (0.0, 0.0, 0.0)
 
 
 @needs_model
 def test_token_vectors_are_cached_capped_and_share_the_pooled_pass(monkeypatch):
     texts = [FERRY_A.text.split("\n\n")[1], FERRY_B.text.split("\n\n")[1], FERRY_B.text.split("\n\n")[2]]
-    monkeypatch.setattr(paraphrase, "_TOKEN_CACHE", {})
+    monkeypatch.setattr(token_align, "_CACHE", {})
+    monkeypatch.setattr(token_align, "_POOLED", {})
     monkeypatch.setattr(paraphrase, "_CACHE", {})
-    toks = paraphrase.encode_tokens(texts + texts[:1])
+    toks = token_align.encode_tokens(texts + texts[:1])
     assert [t.pieces[0] for t in toks] == ["[CLS]"] * 4 and toks[3] is toks[0]
     assert np.array_equal(paraphrase.encode(texts), paraphrase._encoder().encode(texts))  # same vectors
     calls = []
     real = paraphrase._encoder().encode_tokens
     monkeypatch.setattr(paraphrase._encoder(), "encode_tokens", lambda t: calls.append(t) or real(t))
-    assert paraphrase.encode_tokens(texts[::-1])[2] is toks[0]
+    assert token_align.encode_tokens(texts[::-1])[2] is toks[0]
     assert calls == []  # all three from the cache
-    assert paraphrase.encode_tokens(texts, limit=2) is None
+    assert token_align.encode_tokens(texts, limit=2) is None
 
 
 @needs_model
 def test_a_paraphrase_aligns_better_than_another_fact():
     rescued, ashore = FERRY_A.text.split("\n\n")[1], FERRY_B.text.split("\n\n")[1]
     rudder = FERRY_B.text.split("\n\n")[2]
-    toks = paraphrase.encode_tokens([rescued, ashore, rudder])
-    idf = paraphrase.piece_idf([t.pieces for t in toks])
+    toks = token_align.encode_tokens([rescued, ashore, rudder])
+    idf = token_align.piece_idf([t.pieces for t in toks])
     w = [np.array([0.0 if q in ("[CLS]", "[SEP]") else idf[q] for q in t.pieces]) for t in toks]
-    same = paraphrase.token_alignment(toks[0].vectors, toks[1].vectors, w[0], w[1])[2]
-    other = paraphrase.token_alignment(toks[0].vectors, toks[2].vectors, w[0], w[2])[2]
+    same = token_align.token_alignment(toks[0].vectors, toks[1].vectors, w[0], w[1])[2]
+    other = token_align.token_alignment(toks[0].vectors, toks[2].vectors, w[0], w[2])[2]
     assert same > other

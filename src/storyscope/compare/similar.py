@@ -133,8 +133,7 @@ class Similarity:
         self.emb = None if emb is None else emb[: len(first)]
         self.piece_emb = None if emb is None else emb[len(first):]
         self.anchors = _anchor_matrix([u.tokens for u in first])
-        self._rows: dict[int, dict[int, float]] = {}
-        self._cross_rows: dict[tuple[str, int], dict[int, float]] = {}
+        self._sparse_rows: dict[tuple[str, int], dict[int, float]] = {}
 
     @property
     def has_embedding(self) -> bool:
@@ -145,18 +144,7 @@ class Similarity:
         ra, rb = self.row[a], self.row[b]
         if ra == rb:
             return 1.0
-        da, db = self._row(ra), self._row(rb)
-        if len(da) > len(db):
-            da, db = db, da
-        return sum(v * db.get(k, 0.0) for k, v in da.items())
-
-    def _row(self, r: int) -> dict[int, float]:
-        d = self._rows.get(r)
-        if d is None:
-            lo, hi = self.words.indptr[r], self.words.indptr[r + 1]
-            d = dict(zip(self.words.indices[lo:hi].tolist(), self.words.data[lo:hi].tolist()))
-            self._rows[r] = d
-        return d
+        return _dot(self._sparse_row(self.words, "w", ra), self._sparse_row(self.words, "w", rb))
 
     def block(self, units: list[int]) -> np.ndarray:
         """The blended similarity among the given units (a small dense matrix)."""
@@ -200,11 +188,11 @@ class Similarity:
         value}, made once: a fact's wordings are scored again each time the fact grows, and
         slicing a CSR matrix costs more than the few products a check needs."""
         key = (kind, r)
-        d = self._cross_rows.get(key)
+        d = self._sparse_rows.get(key)
         if d is None:
             lo, hi = matrix.indptr[r], matrix.indptr[r + 1]
             d = dict(zip(matrix.indices[lo:hi].tolist(), matrix.data[lo:hi].tolist()))
-            self._cross_rows[key] = d
+            self._sparse_rows[key] = d
         return d
 
     def neighbours(self, threshold: float, group: np.ndarray, apart: np.ndarray) -> Pairs:

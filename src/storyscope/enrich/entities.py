@@ -206,10 +206,16 @@ def _speaking_names(doc, raw: list[list]) -> set[str]:
     return out
 
 
+def _span(doc, start: int, end: int):
+    """The tokens over ``[start, end)``; None when none are there."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span if span is not None and len(span) else None
+
+
 def _root(doc, start: int, end: int):
     """The syntactic head of the tokens over ``[start, end)``; None when none are there."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
+    span = _span(doc, start, end)
+    return span.root if span is not None else None
 
 
 def _described_people(doc, raw: list[list]) -> set[str]:
@@ -334,8 +340,8 @@ def _used_as_place(doc, start: int, end: int, gpe_starts: set[int]) -> bool:
     """Whether this mention stands where a place goes: after a preposition of place ("in
     Monterrey") or before a comma and a place that locates it ("Monterrey, Mexico"); not
     a possessive ("in Trump's campaign")."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not len(span):
+    span = _span(doc, start, end)
+    if span is None:
         return False
     after = doc[span.end] if span.end < len(doc) else None
     if after is not None and after.tag_ == "POS":
@@ -354,8 +360,8 @@ def _speaks(doc, start: int, end: int) -> bool:
 
 def _org_apposition(doc, start: int, end: int) -> bool:
     """Whether the mention has an organisation's word in apposition ("Xinhua, the agency")."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    root = span.root if span is not None and len(span) else None
+    span = _span(doc, start, end)
+    root = span.root if span is not None else None
     if root is None or name_gender(span.text) is not None:
         return False  # "Josh Bivens, Economic Policy Institute": a given name says a person
     # the apposition that follows the name and its comma: not one hung on a phrase in

@@ -28,7 +28,7 @@
    ("Injured people were taken away in two trucks, she said.", "The bridge, the
    spokesman said, will need new supports"); such a report's pronoun is named only when
    it names someone quoted in the few hundred characters before (``_spoke_just_before``),
-   and its speaker is not remembered for the quotes after it (``_resolve_aside``);
+   and its speaker is not remembered for the quotes after it;
 6. name the speakers in document order (``speakers.SpeakerResolver``), so that "he said"
    and "the official said" resolve to the last matching speaker; a quote with no cue
    that fills its paragraph, or follows an attributed quote in the same paragraph,
@@ -661,7 +661,10 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
     voices: list[_Unit] = []  # the units, of any kind, given a speaker
     for unit in events:
         if unit.subject is not None:
-            unit.speaker = _resolve_aside(resolver, unit.subject) if unit.told_after else resolver.resolve(unit.subject)
+            # a report told before its verb is kept out of the resolver's history, so the
+            # quotes' speakers stay as they were (remembered, these speakers changed five
+            # quote speakers on PolNeAR train: two right, two wrong, one the same)
+            unit.speaker = resolver.resolve(unit.subject, remember=not unit.told_after)
         elif unit.cue is None and unit.kind != "indirect" and last is not None and last.speaker is not None:
             first = unit.pieces[0]
             last_para = last.pieces[-1].para
@@ -698,16 +701,6 @@ def find_quotes(doc, entities: tuple[EntityMention, ...] = ()) -> tuple[Quote, .
 # characters between the last speaker's words and a "..., she said." that goes on in
 # that voice: about a paragraph or two of news copy
 _SAME_VOICE_CHARS = 600
-
-
-def _resolve_aside(resolver: SpeakerResolver, subject) -> object:
-    """The speaker of a report told before its verb, kept out of the resolver's history,
-    so the quotes' speakers stay as they were (remembered, these speakers changed five
-    quote speakers on PolNeAR train: two right, two wrong, one the same)."""
-    speaker = resolver.resolve(subject)
-    if speaker is not None:
-        resolver.history.pop()
-    return speaker
 
 
 def _spoke_just_before(voices: list[_Unit], unit: _Unit) -> bool:

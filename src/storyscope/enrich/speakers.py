@@ -714,10 +714,11 @@ class SpeakerResolver:
         return next(iter(found.values())) if len(found) == 1 else None
 
     # -- resolution -----------------------------------------------------------------
-    def resolve(self, tok) -> Speaker | None:
-        """Name the speaker whose (head) token is ``tok``; remember it for later."""
+    def resolve(self, tok, remember: bool = True) -> Speaker | None:
+        """Name the speaker whose (head) token is ``tok``; remember it for later unless
+        ``remember`` is False (a report the later quotes should not look back to)."""
         speaker = self._resolve(tok)
-        if speaker is not None:
+        if speaker is not None and remember:
             self.history.append(speaker)
         return speaker
 
